@@ -1,0 +1,15 @@
+"""The JSON API under /api/v1/, assembled from each app's ninja router."""
+
+from ninja import NinjaAPI
+
+from accounts.api import TokenAuth
+from partnerships.api import router as partnerships_router
+
+api = NinjaAPI(
+    title="Twiza API",
+    version="1",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    description="API de Twiza. Aucun point d'accès ne renvoie le contenu des dossiers du centre d'écoute.",
+)
+api.add_router("/", partnerships_router)

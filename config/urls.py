@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("comptes/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("p/<slug:slug>/", include("partnerships.urls")),
+    path("p/<slug:slug>/", include("programme.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,140 @@
+"""Test personas, named after the demo users (CONTRACT.md), in a world built by the demo's own loaders.
+
+`world` holds the Belfaa–Jette partnership of the roadmap and a mirror partnership ("autre") with its
+own coordinator and listener, so every test can check that one tenant never sees the other.
+"""
+
+import os
+
+import pytest
+
+PERSONAS = ["admin", "coordination", "ecoute", "centre", "accueil", "jour", "jette", "reseau"]
+OTHER_PERSONAS = ["autre_coordination", "autre_ecoute"]
+ALL_PERSONAS = [*PERSONAS, *OTHER_PERSONAS, "outsider", "anonymous"]
+PASSWORD = "a-long-test-password-2026"
+
+
+def build_world():
+    from django.test import override_settings
+
+    from accounts.models import User
+    from core.management.commands.load_demo import load_all
+    from partnerships.models import Membership, Network, Organisation, Partnership, Role, Structure
+
+    with override_settings(TWIZA_DEMO_PASSWORD=PASSWORD):
+        partnership = load_all()
+    network = Network.objects.create(slug="autre-reseau", name="Autre réseau")
+    commune = Organisation.objects.create(slug="autre-commune", name="Commune d'Ailleurs", kind="commune")
+    other = Partnership.objects.create(
+        network=network, slug="ailleurs-2023-2027", name="Partenariat d'Ailleurs", start_year=2023,
+        end_year=2027, code_prefix="AIL",
+    )
+    other.communes.set([commune])
+    other_centre = Structure.objects.create(
+        partnership=other, code="centre-ecoute", name="Autre centre d'écoute", kind="centre-ecoute",
+        status="nouveau", organisation=commune,
+    )
+    users = {u.username: u for u in User.objects.all()}
+    for username, role, structure in [
+        ("autre_coordination", Role.COORDINATOR, None),
+        ("autre_ecoute", Role.LISTENER, other_centre),
+    ]:
+        users[username] = User.objects.create_user(username, password=PASSWORD)
+        Membership.objects.create(user=users[username], role=role, partnership=other, structure=structure)
+    users["outsider"] = User.objects.create_user("outsider", password=PASSWORD)
+    return {"partnership": partnership, "other": other, "users": users}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tested in accounts/tests); tests hash with a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def partnership(world):
+    return world["partnership"]
+
+
+@pytest.fixture
+def users(world):
+    return world["users"]
+
+
+def _persona(name):
+    @pytest.fixture(name=name)
+    def fixture(users):
+        return users[name]
+
+    return fixture
+
+
+for _name in [*PERSONAS, *OTHER_PERSONAS, "outsider"]:
+    globals()[_name] = _persona(_name)
+
+
+@pytest.fixture
+def client_for(users, client):
+    """A test client signed in as a persona (`anonymous`: not signed in)."""
+
+    def make(name):
+        from django.test import Client
+
+        c = Client()
+        if name != "anonymous":
+            c.force_login(users[name])
+        return c
+
+    return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(transactional_db, live_server):
+    """A Playwright page in Debian's Chromium, 360 × 740 (a cheap phone), against the live server.
+
+    Skips with a clear message when Chromium is missing, except under CI (CI=true), which must run it.
+    """
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests (scripts/install-system-packages.sh)")
+        pytest.skip(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh to run browser tests")
+    # Playwright's sync API runs an event loop in this thread; the test's own DB calls are synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.base_url = live_server.url
+        yield page
+        context.close()
+        browser.close()
+
+
+def log_in(page, username, password=PASSWORD):
+    page.goto(page.base_url + "/comptes/connexion/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()

@@ -1,0 +1,68 @@
+"""The navigation of a partnership, by role: one list, each entry saying who sees it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Role
+
+EVERYONE = frozenset(Role.values) | {"platform_admin"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    url_name: str
+    label: str
+    roles: frozenset
+
+
+ENTRIES = [
+    Entry("partnerships:detail", _("Le partenariat"), EVERYONE),
+    Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
+]
+
+
+def navigation(access) -> list[dict]:
+    """The entries the user's roles in this partnership open, with their URLs."""
+    held = set(access.roles) | ({"platform_admin"} if access.platform_admin else set())
+    return [
+        {"url": reverse(e.url_name, kwargs={"slug": access.partnership.slug}), "label": e.label}
+        for e in ENTRIES
+        if held & e.roles
+    ]
+
+
+ROLE_INTROS = {
+    "platform_admin": _(
+        "Vous administrez la plateforme : utilisateurs, partenariats, réglages. "
+        "Le contenu des dossiers du centre d'écoute ne vous est jamais montré."
+    ),
+    Role.ADMIN: _("Vous administrez ce partenariat : ses structures, ses partenaires et ses rôles."),
+    Role.COORDINATOR: _(
+        "Vous coordonnez le partenariat : toute son activité, sauf le contenu des dossiers du "
+        "centre d'écoute ; vous approuvez les données."
+    ),
+    Role.PARTNER_OFFICER: _(
+        "Vous suivez le partenariat pour la commune partenaire : chiffres agrégés, rapports et "
+        "documents, sans aucune donnée personnelle."
+    ),
+    Role.NETWORK_OFFICER: _(
+        "Vous suivez les partenariats du réseau : chiffres agrégés et bonnes pratiques de chacun."
+    ),
+    Role.LISTENER: _("Vous êtes écoutante : vous voyez les dossiers qui vous sont confiés et vos formations."),
+    Role.CENTRE_COORDINATOR: _(
+        "Vous coordonnez le centre d'écoute : tous ses dossiers, orientations, groupes de parole "
+        "et hébergements ; vous approuvez ses chiffres."
+    ),
+    Role.OFFICE_AGENT: _(
+        "Vous accueillez les migrants au bureau : visiteurs, orientations et réunions d'information."
+    ),
+    Role.EDUCATOR: _("Vous êtes éducateur au centre de jour : ses jeunes et leurs présences."),
+}
+
+
+def role_intros(access) -> list[str]:
+    """What each role the user holds here lets her do, in PRODUCT.md's words."""
+    held = sorted(access.roles) + (["platform_admin"] if access.platform_admin else [])
+    return [ROLE_INTROS[role] for role in held]

@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from partnerships.access import access_for
+from partnerships.context_processors import SESSION_KEY
+from partnerships.models import Partnership
+
+from .navigation import navigation, role_intros
+
+
+@login_required
+def home(request):
+    """Each persona's home: her partnerships, what her roles let her do there, and where to go."""
+    partnerships = list(Partnership.objects.visible_to(request.user).select_related("network"))
+    current_slug = request.session.get(SESSION_KEY)
+    cards = []
+    for partnership in partnerships:
+        access = access_for(request.user, partnership)
+        cards.append(
+            {
+                "partnership": partnership,
+                "intros": role_intros(access),
+                "nav": navigation(access),
+                "current": partnership.slug == current_slug,
+            }
+        )
+    cards.sort(key=lambda card: not card["current"])
+    return render(request, "core/home.html", {"cards": cards})
+
+
+def healthz(request):
+    """Liveness probe for a load balancer; says nothing about the data."""
+    return HttpResponse("ok", content_type="text/plain")

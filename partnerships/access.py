@@ -1,0 +1,83 @@
+"""The only door to partnerships and structures, and the one place that says what a role may do.
+
+Every function fails closed: no membership, no access. "Missing" and "forbidden" give the same 404.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from .models import Membership, Partnership, Role, Structure
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user holds in one partnership."""
+
+    partnership: Partnership
+    roles: frozenset = frozenset()
+    structure_ids: frozenset = frozenset()  # structures where she holds a structure role
+    structure_roles: dict = field(default_factory=dict)  # structure id -> set of roles
+    platform_admin: bool = False
+
+    def has(self, *roles) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.has(Role.COORDINATOR, Role.ADMIN)
+
+    @property
+    def sees_individuals(self) -> bool:
+        """Partner communes and networks see aggregates only, never a person."""
+        return self.has(
+            Role.COORDINATOR,
+            Role.LISTENER,
+            Role.CENTRE_COORDINATOR,
+            Role.OFFICE_AGENT,
+            Role.EDUCATOR,
+        )
+
+    def in_structure(self, structure, *roles) -> bool:
+        held = self.structure_roles.get(structure.pk if hasattr(structure, "pk") else structure, set())
+        return bool(held) if not roles else bool(held.intersection(roles))
+
+
+def access_for(user, partnership: Partnership) -> Access:
+    """Every role of `user` in `partnership` (through the partnership, its structures or its network)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Access(partnership)
+    rows = Membership.objects.filter(user=user).filter(
+        partnership=partnership
+    ) | Membership.objects.filter(user=user, network_id=partnership.network_id)
+    roles, structure_roles = set(), {}
+    for role, structure_id in rows.values_list("role", "structure_id"):
+        roles.add(role)
+        if structure_id:
+            structure_roles.setdefault(structure_id, set()).add(role)
+    return Access(
+        partnership,
+        frozenset(roles),
+        frozenset(structure_roles),
+        structure_roles,
+        platform_admin=user.is_superuser,
+    )
+
+
+def get_partnership_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The partnership `slug` if the user may see it, with her access; 404 otherwise."""
+    partnership = (
+        Partnership.objects.visible_to(user).select_related("network").filter(slug=slug).first()
+    )
+    if partnership is None:
+        raise Http404
+    return partnership, access_for(user, partnership)
+
+
+def get_structure_for_user(user, slug: str, code: str) -> tuple[Structure, Access]:
+    """A structure of a partnership the user may see; 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    structure = partnership.structures.select_related("organisation").filter(code=code).first()
+    if structure is None:
+        raise Http404
+    return structure, access

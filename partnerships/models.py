@@ -1,0 +1,277 @@
+"""The tenancy root: networks, partnerships, organisations, structures and who holds which role.
+
+Every tenant-owned query in Twiza starts from `Partnership.objects.visible_to(user)` or from a
+structure the user belongs to; a user with no membership sees nothing (SECURITY.md 1).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TranslatedMixin(models.Model):
+    """French text in the row's own fields; other languages in `translations` ({"ar": {"name": …}})."""
+
+    translations = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def tr(self, field: str) -> str:
+        lang = (get_language() or "fr")[:2]
+        return self.translations.get(lang, {}).get(field) or getattr(self, field)
+
+    @property
+    def label(self) -> str:
+        return self.tr("name")
+
+
+class Network(TranslatedMixin):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("réseau")
+        verbose_name_plural = _("réseaux")
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(TranslatedMixin):
+    """A commune, an association, a cooperative… Global: one organisation may serve several partnerships."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", _("commune")
+        ASSOCIATION = "association", _("association")
+        COOPERATIVE = "cooperative", _("coopérative")
+        LOCAL_AUTHORITY = "autorite-locale", _("autorité locale")
+        STATE_SERVICE = "service-etat", _("service de l'État")
+        UNIVERSITY = "universite", _("université")
+        BELGIAN_COMMUNE = "commune-belge", _("commune belge")
+        NETWORK = "reseau", _("réseau")
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("pays"), max_length=2, default="MA")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Partnerships where the user holds a role, or of a network she officers; none otherwise.
+
+        The platform administrator sees every partnership (to manage it), never case content.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(memberships__user=user) | Q(network__memberships__user=user)
+        ).distinct()
+
+
+class Partnership(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="partnerships")
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("première année"))
+    end_year = models.PositiveSmallIntegerField(_("dernière année"))
+    communes = models.ManyToManyField(Organisation, related_name="partnerships_as_commune")
+    partners = models.ManyToManyField(
+        Organisation, through="PartnerRole", related_name="partnerships_as_partner"
+    )
+    timezone = models.CharField(_("fuseau horaire"), max_length=40, default="Africa/Casablanca")
+    code_prefix = models.CharField(
+        _("préfixe des codes"), max_length=5, help_text=_("Préfixe des codes des personnes, ex. BLF.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partenariat")
+        verbose_name_plural = _("partenariats")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")), name="partnership_years_in_order"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError(_("La dernière année précède la première."))
+
+
+class PartnerRole(models.Model):
+    """An organisation's part in a partnership, and who to call there."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partner_roles")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partner_roles")
+    role = models.CharField(_("rôle"), max_length=300, blank=True)
+    contact_name = models.CharField(_("personne de contact"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "organisation"], name="one_role_per_partner")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.partnership.slug})"
+
+
+class StructureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Structures of the partnerships the user may see (their existence and status are not secret)."""
+        return self.filter(partnership__in=Partnership.objects.visible_to(user))
+
+
+class Structure(TranslatedMixin):
+    """A service the partnership runs: the listening centre, the migrants' office…"""
+
+    class Kind(models.TextChoices):
+        LISTENING_CENTRE = "centre-ecoute", _("centre d'écoute pour femmes victimes de violence")
+        MIGRANT_OFFICE = "bureau-migrants", _("bureau d'accueil et d'orientation des migrants")
+        CREATION_HOUSE = "maison-creation", _("maison de la création multiculturelle")
+        DAY_CENTRE = "centre-jour", _("centre d'accueil de jour pour jeunes porteurs d'un handicap")
+        PLANTATION = "plantation", _("plantation")
+
+    class Status(models.TextChoices):
+        EXISTING = "existant", _("existant")
+        NEW = "nouveau", _("nouveau")
+        PLANNED = "en-projet", _("en projet")
+        WORKS = "en-travaux", _("en travaux")
+        EQUIPPED = "equipe", _("équipé")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="structures")
+    code = models.SlugField(_("code"))
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="structures", verbose_name=_("gérée par")
+    )
+    result = models.CharField(_("résultat"), max_length=3, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("capacité d'hébergement"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="structure_code_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("administrateur du partenariat")
+    COORDINATOR = "coordinator", _("coordination")
+    PARTNER_OFFICER = "partner_officer", _("chargé de partenariat")
+    NETWORK_OFFICER = "network_officer", _("chargé de réseau")
+    LISTENER = "listener", _("écoutante")
+    CENTRE_COORDINATOR = "centre_coordinator", _("coordinatrice du centre d'écoute")
+    OFFICE_AGENT = "office_agent", _("agent du bureau des migrants")
+    EDUCATOR = "educator", _("éducateur")
+
+
+# Roles held in a structure; the others are held in a partnership, and network_officer in a network.
+STRUCTURE_ROLES = {Role.LISTENER, Role.CENTRE_COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR}
+NETWORK_ROLES = {Role.NETWORK_OFFICER}
+
+
+class Membership(models.Model):
+    """A role held by a user in a network, a partnership, or one structure of a partnership.
+
+    For a structure role, `partnership` is the structure's partnership (kept for fast scoping).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        verbose_name = _("rôle")
+        verbose_name_plural = _("rôles")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role="network_officer", network__isnull=False, partnership__isnull=True, structure__isnull=True)
+                    | Q(
+                        role__in=["listener", "centre_coordinator", "office_agent", "educator"],
+                        network__isnull=True,
+                        partnership__isnull=False,
+                        structure__isnull=False,
+                    )
+                    | Q(
+                        role__in=["admin", "coordinator", "partner_officer"],
+                        network__isnull=True,
+                        partnership__isnull=False,
+                        structure__isnull=True,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.structure or self.partnership or self.network
+        return f"{self.user} — {self.get_role_display()} — {where}"
+
+    def clean(self):
+        if self.role in STRUCTURE_ROLES:
+            if not self.structure_id:
+                raise ValidationError(_("Ce rôle s'exerce dans une structure."))
+            self.partnership_id = self.structure.partnership_id
+        elif self.role in NETWORK_ROLES and not self.network_id:
+            raise ValidationError(_("Ce rôle s'exerce dans un réseau."))
+        elif self.role not in NETWORK_ROLES and self.role not in STRUCTURE_ROLES:
+            if not self.partnership_id:
+                raise ValidationError(_("Ce rôle s'exerce dans un partenariat."))
+            self.structure = None

@@ -1,0 +1,139 @@
+"""The partnership's results framework, word for word from the roadmap (../shared/seed)."""
+
+from partnerships.models import Partnership
+
+from .models import GovernancePrinciple, Indicator, Result, Target
+
+OUTCOME = (
+    "En 2026, les publics cibles (jeunes, femmes, personnes à besoins spécifiques, migrants) "
+    "participent à des projets sociaux, socio-économiques et/ou socio-environnementaux pilotés par "
+    "la commune et qui contribuent à leur bien-être et leur intégration"
+)
+
+RESULTS = [
+    (
+        "R1",
+        "Les communes développent une vision sociale et participative du développement de leur "
+        "territoire et renforcent les capacités de gestion du service social en particulier.",
+    ),
+    (
+        "R2",
+        "Les communes et les partenaires (associations, autorités locales, coopératives, etc) "
+        "collaborent et se renforcent mutuellement en vue notamment de la gestion et de la "
+        "pérennisation de l'action à destination des publics cibles",
+    ),
+    (
+        "R3",
+        "Les communes développent une gouvernance participative, avec une attention particulière "
+        "sur les publics cibles",
+    ),
+    (
+        "R4",
+        "Les communes et les partenaires (associations, communes belges, services de l'état, "
+        "universités, etc.) identifient, formulent, planifient, mettent en œuvre et évaluent "
+        "participativement des projets durables à finalité sociale, socio-économique ou "
+        "socio-environnementale intégrant un ou plusieurs publics cibles",
+    ),
+    (
+        "R5",
+        "Brulocalis met en réseau les communes du programme, facilite la visibilité et la "
+        "capitalisation des bonnes pratiques, soutient le développement d'actions collectives et les "
+        "synergies entre acteurs et promeut les valeurs d'une Ville Durable",
+    ),
+]
+
+# The roadmap's table: "Le nombre de bénéficiaires directs des projets soutenus par la CIC".
+# code, name, period, target F, target M (None: no target for that sex), translations
+OUTCOME_INDICATORS = [
+    (
+        "OC.1",
+        "Femmes victimes de violence suivies par le centre d'écoute",
+        Indicator.Period.CUMULATIVE,
+        150,
+        None,
+        {
+            "ar": "النساء ضحايا العنف المتابَعات من طرف مركز الاستماع",
+            "en": "Women victims of violence followed by the listening centre",
+            "nl": "Vrouwelijke slachtoffers van geweld begeleid door het luistercentrum",
+        },
+    ),
+    (
+        "OC.2",
+        "Jeunes porteurs d'un handicap participant aux projets",
+        Indicator.Period.ANNUAL,
+        43,
+        51,
+        {
+            "ar": "الشباب في وضعية إعاقة المشاركون في المشاريع",
+            "en": "Youth with disabilities taking part in the projects",
+            "nl": "Jongeren met een beperking die aan de projecten deelnemen",
+        },
+    ),
+    (
+        "OC.3",
+        "Migrants africains participant aux réunions d'information de la commune",
+        Indicator.Period.ANNUAL,
+        6,
+        46,
+        {
+            "ar": "المهاجرون الأفارقة المشاركون في اجتماعات الإخبار التي تنظمها الجماعة",
+            "en": "African migrants taking part in the commune's information meetings",
+            "nl": "Afrikaanse migranten die deelnemen aan de informatievergaderingen van de gemeente",
+        },
+    ),
+]
+
+# The good-governance referential adopted by the commune of Belfaa.
+PRINCIPLES = [
+    ("egal-acces", "Egal accès des citoyennes et citoyens au service public", {"ar": "المساواة في ولوج المواطنات والمواطنين إلى المرفق العمومي", "en": "Equal access of citizens to public services", "nl": "Gelijke toegang van burgers tot de openbare dienstverlening"}),
+    ("egalite-femmes-hommes", "L'homme et la femme jouissent à égalité des droits et libertés à caractère civil, politique, économique, social, culturel et environnemental", {"ar": "تمتع الرجل والمرأة على قدم المساواة بالحقوق والحريات المدنية والسياسية والاقتصادية والاجتماعية والثقافية والبيئية", "en": "Women and men enjoy equal civil, political, economic, social, cultural and environmental rights and freedoms", "nl": "Mannen en vrouwen genieten gelijke burgerlijke, politieke, economische, sociale, culturele en ecologische rechten en vrijheden"}),
+    ("couverture-equitable", "Couverture équitable du territoire communal et continuité de prestation des services", {"ar": "التغطية المنصفة للتراب الجماعي واستمرارية أداء الخدمات", "en": "Fair coverage of the commune's territory and continuity of services", "nl": "Billijke dekking van het gemeentelijk grondgebied en continuïteit van de dienstverlening"}),
+    ("qualite-transparence", "Inscription de l'intervention publique dans les normes de qualité, de transparence, de reddition des comptes, de responsabilité", {"ar": "إخضاع التدخل العمومي لمعايير الجودة والشفافية والمحاسبة والمسؤولية", "en": "Public action held to standards of quality, transparency, accountability and responsibility", "nl": "Overheidsoptreden volgens normen van kwaliteit, transparantie, verantwoording en verantwoordelijkheid"}),
+    ("participation-citoyenne", "La participation des citoyens à la vie publique locale", {"ar": "مشاركة المواطنين في الحياة العامة المحلية", "en": "Citizen participation in local public life", "nl": "Burgerparticipatie in het lokale openbare leven"}),
+    ("efficacite", "Efficacité et efficience de la gestion de l'administration", {"ar": "نجاعة وفعالية تدبير الإدارة", "en": "Effective and efficient management of the administration", "nl": "Doeltreffend en efficiënt bestuur van de administratie"}),
+]
+
+
+def load_framework(partnership: Partnership) -> None:
+    """Outcome, R1–R5, OC.1–OC.3 with exactly the roadmap's targets, and the governance principles."""
+    outcome, _ = Result.objects.update_or_create(
+        partnership=partnership,
+        code="OC",
+        defaults={"level": Result.Level.OUTCOME, "name": OUTCOME, "order": 0},
+    )
+    for order, (code, text) in enumerate(RESULTS, start=1):
+        Result.objects.update_or_create(
+            partnership=partnership,
+            code=code,
+            defaults={"level": Result.Level.RESULT, "name": text, "order": order},
+        )
+    for order, (code, name, period, target_f, target_m, translations) in enumerate(OUTCOME_INDICATORS):
+        indicator, _ = Indicator.objects.update_or_create(
+            result=outcome,
+            code=code,
+            defaults={
+                "name": name,
+                "period": period,
+                "unit": "personnes",
+                "by_sex": True,
+                "order": order,
+                "translations": {lang: {"name": text} for lang, text in translations.items()},
+            },
+        )
+        years = [None] if period == Indicator.Period.CUMULATIVE else partnership.years
+        for year in years:
+            for sex, value in (("F", target_f), ("M", target_m)):
+                if value is not None:
+                    Target.objects.update_or_create(
+                        indicator=indicator, year=year, sex=sex, defaults={"value": value}
+                    )
+    for order, (code, name, translations) in enumerate(PRINCIPLES):
+        GovernancePrinciple.objects.update_or_create(
+            partnership=partnership,
+            code=code,
+            defaults={
+                "name": name,
+                "order": order,
+                "translations": {lang: {"name": text} for lang, text in translations.items()},
+            },
+        )
