@@ -26,13 +26,21 @@ def build_world():
     network = Network.objects.create(slug="autre-reseau", name="Autre réseau")
     commune = Organisation.objects.create(slug="autre-commune", name="Commune d'Ailleurs", kind="commune")
     other = Partnership.objects.create(
-        network=network, slug="ailleurs-2023-2027", name="Partenariat d'Ailleurs", start_year=2023,
-        end_year=2027, code_prefix="AIL",
+        network=network,
+        slug="ailleurs-2023-2027",
+        name="Partenariat d'Ailleurs",
+        start_year=2023,
+        end_year=2027,
+        code_prefix="AIL",
     )
     other.communes.set([commune])
     other_centre = Structure.objects.create(
-        partnership=other, code="centre-ecoute", name="Autre centre d'écoute", kind="centre-ecoute",
-        status="nouveau", organisation=commune,
+        partnership=other,
+        code="centre-ecoute",
+        name="Autre centre d'écoute",
+        kind="centre-ecoute",
+        status="nouveau",
+        organisation=commune,
     )
     users = {u.username: u for u in User.objects.all()}
     for username, role, structure in [
@@ -104,7 +112,9 @@ def browser_page(transactional_db, live_server):
     """
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests (scripts/install-system-packages.sh)")
+            pytest.fail(
+                f"{CHROMIUM} is missing: CI must run the browser tests (scripts/install-system-packages.sh)"
+            )
         pytest.skip(f"{CHROMIUM} is missing: run scripts/install-system-packages.sh to run browser tests")
     # Playwright's sync API runs an event loop in this thread; the test's own DB calls are synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

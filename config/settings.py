@@ -7,7 +7,6 @@ FIELD_ENCRYPTION_KEYS are mandatory: there is no fallback secret in production.
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +20,19 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
 else:
     SECRET_KEY = env("SECRET_KEY")  # mandatory in production: raises ImproperlyConfigured
+
+# SECURITY.md 13: keys of the encrypted fields, independent of SECRET_KEY. Comma-separated Fernet
+# keys (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`);
+# the first encrypts, all decrypt (rotation: see `manage.py rotate_field_keys`).
+if DEBUG:
+    # Development and demo only: fixed, public keys. Never used when DEBUG is off.
+    FIELD_ENCRYPTION_KEYS = env.list(
+        "FIELD_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE="]
+    )
+    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="dev-only-index-key")
+else:
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -197,9 +209,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.middleware.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
-    },
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -50,7 +50,9 @@ ROLE_INTROS = {
     Role.NETWORK_OFFICER: _(
         "Vous suivez les partenariats du réseau : chiffres agrégés et bonnes pratiques de chacun."
     ),
-    Role.LISTENER: _("Vous êtes écoutante : vous voyez les dossiers qui vous sont confiés et vos formations."),
+    Role.LISTENER: _(
+        "Vous êtes écoutante : vous voyez les dossiers qui vous sont confiés et vos formations."
+    ),
     Role.CENTRE_COORDINATOR: _(
         "Vous coordonnez le centre d'écoute : tous ses dossiers, orientations, groupes de parole "
         "et hébergements ; vous approuvez ses chiffres."

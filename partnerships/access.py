@@ -47,9 +47,9 @@ def access_for(user, partnership: Partnership) -> Access:
     """Every role of `user` in `partnership` (through the partnership, its structures or its network)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Access(partnership)
-    rows = Membership.objects.filter(user=user).filter(
-        partnership=partnership
-    ) | Membership.objects.filter(user=user, network_id=partnership.network_id)
+    rows = Membership.objects.filter(user=user).filter(partnership=partnership) | Membership.objects.filter(
+        user=user, network_id=partnership.network_id
+    )
     roles, structure_roles = set(), {}
     for role, structure_id in rows.values_list("role", "structure_id"):
         roles.add(role)
@@ -66,9 +66,7 @@ def access_for(user, partnership: Partnership) -> Access:
 
 def get_partnership_for_user(user, slug: str) -> tuple[Partnership, Access]:
     """The partnership `slug` if the user may see it, with her access; 404 otherwise."""
-    partnership = (
-        Partnership.objects.visible_to(user).select_related("network").filter(slug=slug).first()
-    )
+    partnership = Partnership.objects.visible_to(user).select_related("network").filter(slug=slug).first()
     if partnership is None:
         raise Http404
     return partnership, access_for(user, partnership)

@@ -7,30 +7,145 @@ from django.conf import settings
 
 from accounts.models import User
 
-from .models import Membership, Network, Organisation, Partnership, PartnerRole, Role, Structure
+from .models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
 
 SLUG = "belfaa-jette-2022-2026"
 DEMO_PARTNERSHIP_SLUGS = {SLUG}
 
 # slug, name, kind, country, role in the partnership (roadmap wording), translations
 ORGANISATIONS = [
-    ("belfaa", "Commune de Belfaa", "commune", "MA", "Commune marocaine du partenariat ; son service social pilote les projets", {"ar": "جماعة بلفاع", "en": "Commune of Belfaa", "nl": "Gemeente Belfaa"}),
-    ("jette", "Commune de Jette", "commune-belge", "BE", "Commune belge partenaire (Région de Bruxelles-Capitale)", {"ar": "جماعة جيت", "en": "Municipality of Jette", "nl": "Gemeente Jette"}),
-    ("brulocalis", "Brulocalis", "reseau", "BE", "Met en réseau les communes du programme et capitalise les bonnes pratiques (R5)", {}),
-    ("associations-belfaa", "Associations locales de Belfaa", "association", "MA", "Campagnes de sensibilisation dans les associations ; gestion et pérennisation des actions (R2)", {"ar": "الجمعيات المحلية ببلفاع", "en": "Local associations of Belfaa", "nl": "Lokale verenigingen van Belfaa"}),
-    ("autorites-locales", "Autorités locales", "autorite-locale", "MA", "Collaborent à la gestion et à la pérennisation de l'action (R2)", {"ar": "السلطات المحلية", "en": "Local authorities", "nl": "Lokale overheden"}),
-    ("cooperatives", "Coopératives", "cooperative", "MA", "Partenaires des projets socio-économiques (R2, R4)", {"ar": "التعاونيات", "en": "Cooperatives", "nl": "Coöperaties"}),
-    ("services-etat", "Services de l'État", "service-etat", "MA", "Identifient, planifient et évaluent les projets durables (R4)", {"ar": "المصالح الخارجية للدولة", "en": "State services", "nl": "Overheidsdiensten"}),
-    ("universites", "Universités", "universite", "MA", "Évaluation participative des projets (R4)", {"ar": "الجامعات", "en": "Universities", "nl": "Universiteiten"}),
+    (
+        "belfaa",
+        "Commune de Belfaa",
+        "commune",
+        "MA",
+        "Commune marocaine du partenariat ; son service social pilote les projets",
+        {"ar": "جماعة بلفاع", "en": "Commune of Belfaa", "nl": "Gemeente Belfaa"},
+    ),
+    (
+        "jette",
+        "Commune de Jette",
+        "commune-belge",
+        "BE",
+        "Commune belge partenaire (Région de Bruxelles-Capitale)",
+        {"ar": "جماعة جيت", "en": "Municipality of Jette", "nl": "Gemeente Jette"},
+    ),
+    (
+        "brulocalis",
+        "Brulocalis",
+        "reseau",
+        "BE",
+        "Met en réseau les communes du programme et capitalise les bonnes pratiques (R5)",
+        {},
+    ),
+    (
+        "associations-belfaa",
+        "Associations locales de Belfaa",
+        "association",
+        "MA",
+        "Campagnes de sensibilisation dans les associations ; gestion et pérennisation des actions (R2)",
+        {
+            "ar": "الجمعيات المحلية ببلفاع",
+            "en": "Local associations of Belfaa",
+            "nl": "Lokale verenigingen van Belfaa",
+        },
+    ),
+    (
+        "autorites-locales",
+        "Autorités locales",
+        "autorite-locale",
+        "MA",
+        "Collaborent à la gestion et à la pérennisation de l'action (R2)",
+        {"ar": "السلطات المحلية", "en": "Local authorities", "nl": "Lokale overheden"},
+    ),
+    (
+        "cooperatives",
+        "Coopératives",
+        "cooperative",
+        "MA",
+        "Partenaires des projets socio-économiques (R2, R4)",
+        {"ar": "التعاونيات", "en": "Cooperatives", "nl": "Coöperaties"},
+    ),
+    (
+        "services-etat",
+        "Services de l'État",
+        "service-etat",
+        "MA",
+        "Identifient, planifient et évaluent les projets durables (R4)",
+        {"ar": "المصالح الخارجية للدولة", "en": "State services", "nl": "Overheidsdiensten"},
+    ),
+    (
+        "universites",
+        "Universités",
+        "universite",
+        "MA",
+        "Évaluation participative des projets (R4)",
+        {"ar": "الجامعات", "en": "Universities", "nl": "Universiteiten"},
+    ),
 ]
 
 # code, name, kind, status, roadmap result, translations of the name
 STRUCTURES = [
-    ("centre-ecoute", "Centre d'écoute pour les femmes victimes de violence", "centre-ecoute", "en-travaux", "R4", {"ar": "مركز الاستماع للنساء ضحايا العنف", "en": "Listening centre for women victims of violence", "nl": "Luistercentrum voor vrouwelijke slachtoffers van geweld"}),
-    ("bureau-migrants", "Bureau d'accueil et d'orientation des migrants", "bureau-migrants", "nouveau", "R2", {"ar": "مكتب استقبال وتوجيه المهاجرين", "en": "Migrant reception and orientation office", "nl": "Onthaal- en oriëntatiebureau voor migranten"}),
-    ("maison-creation", "Maison de la création multiculturelle", "maison-creation", "nouveau", "R2", {"ar": "دار الإبداع متعدد الثقافات", "en": "Multicultural creation house", "nl": "Multicultureel creatiehuis"}),
-    ("centre-jour", "Centre d'accueil de jour pour les jeunes porteurs d'un handicap", "centre-jour", "existant", "R2", {"ar": "مركز الاستقبال النهاري للشباب في وضعية إعاقة", "en": "Day centre for youth with disabilities", "nl": "Dagcentrum voor jongeren met een beperking"}),
-    ("figuiers-toulaasri", "Plantation de figues de barbarie du douar de Toulaasri", "plantation", "en-projet", "R4", {"ar": "غرس الصبار بدوار تولعاسري", "en": "Prickly-pear plantation of the douar of Toulaasri", "nl": "Cactusvijgenplantage in de douar Toulaasri"}),
+    (
+        "centre-ecoute",
+        "Centre d'écoute pour les femmes victimes de violence",
+        "centre-ecoute",
+        "en-travaux",
+        "R4",
+        {
+            "ar": "مركز الاستماع للنساء ضحايا العنف",
+            "en": "Listening centre for women victims of violence",
+            "nl": "Luistercentrum voor vrouwelijke slachtoffers van geweld",
+        },
+    ),
+    (
+        "bureau-migrants",
+        "Bureau d'accueil et d'orientation des migrants",
+        "bureau-migrants",
+        "nouveau",
+        "R2",
+        {
+            "ar": "مكتب استقبال وتوجيه المهاجرين",
+            "en": "Migrant reception and orientation office",
+            "nl": "Onthaal- en oriëntatiebureau voor migranten",
+        },
+    ),
+    (
+        "maison-creation",
+        "Maison de la création multiculturelle",
+        "maison-creation",
+        "nouveau",
+        "R2",
+        {
+            "ar": "دار الإبداع متعدد الثقافات",
+            "en": "Multicultural creation house",
+            "nl": "Multicultureel creatiehuis",
+        },
+    ),
+    (
+        "centre-jour",
+        "Centre d'accueil de jour pour les jeunes porteurs d'un handicap",
+        "centre-jour",
+        "existant",
+        "R2",
+        {
+            "ar": "مركز الاستقبال النهاري للشباب في وضعية إعاقة",
+            "en": "Day centre for youth with disabilities",
+            "nl": "Dagcentrum voor jongeren met een beperking",
+        },
+    ),
+    (
+        "figuiers-toulaasri",
+        "Plantation de figues de barbarie du douar de Toulaasri",
+        "plantation",
+        "en-projet",
+        "R4",
+        {
+            "ar": "غرس الصبار بدوار تولعاسري",
+            "en": "Prickly-pear plantation of the douar of Toulaasri",
+            "nl": "Cactusvijgenplantage in de douar Toulaasri",
+        },
+    ),
 ]
 
 # username, role, scope ("partnership", a structure code, or "network"), first name, staff flags
@@ -52,7 +167,12 @@ def load_organisations() -> dict[str, Organisation]:
     for slug, name, kind, country, _role, translations in ORGANISATIONS:
         orgs[slug], _ = Organisation.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "kind": kind, "country": country, "translations": _by_field(translations)},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "country": country,
+                "translations": _by_field(translations),
+            },
         )
     return orgs
 

@@ -83,9 +83,7 @@ class PartnershipQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            Q(memberships__user=user) | Q(network__memberships__user=user)
-        ).distinct()
+        return self.filter(Q(memberships__user=user) | Q(network__memberships__user=user)).distinct()
 
 
 class Partnership(models.Model):
@@ -191,9 +189,7 @@ class Structure(TranslatedMixin):
         ordering = ["partnership", "name"]
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "code"], name="structure_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="structure_code_unique")]
 
     def __str__(self):
         return self.name
@@ -243,7 +239,12 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role="network_officer", network__isnull=False, partnership__isnull=True, structure__isnull=True)
+                    Q(
+                        role="network_officer",
+                        network__isnull=False,
+                        partnership__isnull=True,
+                        structure__isnull=True,
+                    )
                     | Q(
                         role__in=["listener", "centre_coordinator", "office_agent", "educator"],
                         network__isnull=True,

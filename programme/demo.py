@@ -85,12 +85,60 @@ OUTCOME_INDICATORS = [
 
 # The good-governance referential adopted by the commune of Belfaa.
 PRINCIPLES = [
-    ("egal-acces", "Egal accès des citoyennes et citoyens au service public", {"ar": "المساواة في ولوج المواطنات والمواطنين إلى المرفق العمومي", "en": "Equal access of citizens to public services", "nl": "Gelijke toegang van burgers tot de openbare dienstverlening"}),
-    ("egalite-femmes-hommes", "L'homme et la femme jouissent à égalité des droits et libertés à caractère civil, politique, économique, social, culturel et environnemental", {"ar": "تمتع الرجل والمرأة على قدم المساواة بالحقوق والحريات المدنية والسياسية والاقتصادية والاجتماعية والثقافية والبيئية", "en": "Women and men enjoy equal civil, political, economic, social, cultural and environmental rights and freedoms", "nl": "Mannen en vrouwen genieten gelijke burgerlijke, politieke, economische, sociale, culturele en ecologische rechten en vrijheden"}),
-    ("couverture-equitable", "Couverture équitable du territoire communal et continuité de prestation des services", {"ar": "التغطية المنصفة للتراب الجماعي واستمرارية أداء الخدمات", "en": "Fair coverage of the commune's territory and continuity of services", "nl": "Billijke dekking van het gemeentelijk grondgebied en continuïteit van de dienstverlening"}),
-    ("qualite-transparence", "Inscription de l'intervention publique dans les normes de qualité, de transparence, de reddition des comptes, de responsabilité", {"ar": "إخضاع التدخل العمومي لمعايير الجودة والشفافية والمحاسبة والمسؤولية", "en": "Public action held to standards of quality, transparency, accountability and responsibility", "nl": "Overheidsoptreden volgens normen van kwaliteit, transparantie, verantwoording en verantwoordelijkheid"}),
-    ("participation-citoyenne", "La participation des citoyens à la vie publique locale", {"ar": "مشاركة المواطنين في الحياة العامة المحلية", "en": "Citizen participation in local public life", "nl": "Burgerparticipatie in het lokale openbare leven"}),
-    ("efficacite", "Efficacité et efficience de la gestion de l'administration", {"ar": "نجاعة وفعالية تدبير الإدارة", "en": "Effective and efficient management of the administration", "nl": "Doeltreffend en efficiënt bestuur van de administratie"}),
+    (
+        "egal-acces",
+        "Egal accès des citoyennes et citoyens au service public",
+        {
+            "ar": "المساواة في ولوج المواطنات والمواطنين إلى المرفق العمومي",
+            "en": "Equal access of citizens to public services",
+            "nl": "Gelijke toegang van burgers tot de openbare dienstverlening",
+        },
+    ),
+    (
+        "egalite-femmes-hommes",
+        "L'homme et la femme jouissent à égalité des droits et libertés à caractère civil, politique, économique, social, culturel et environnemental",
+        {
+            "ar": "تمتع الرجل والمرأة على قدم المساواة بالحقوق والحريات المدنية والسياسية والاقتصادية والاجتماعية والثقافية والبيئية",
+            "en": "Women and men enjoy equal civil, political, economic, social, cultural and environmental rights and freedoms",
+            "nl": "Mannen en vrouwen genieten gelijke burgerlijke, politieke, economische, sociale, culturele en ecologische rechten en vrijheden",
+        },
+    ),
+    (
+        "couverture-equitable",
+        "Couverture équitable du territoire communal et continuité de prestation des services",
+        {
+            "ar": "التغطية المنصفة للتراب الجماعي واستمرارية أداء الخدمات",
+            "en": "Fair coverage of the commune's territory and continuity of services",
+            "nl": "Billijke dekking van het gemeentelijk grondgebied en continuïteit van de dienstverlening",
+        },
+    ),
+    (
+        "qualite-transparence",
+        "Inscription de l'intervention publique dans les normes de qualité, de transparence, de reddition des comptes, de responsabilité",
+        {
+            "ar": "إخضاع التدخل العمومي لمعايير الجودة والشفافية والمحاسبة والمسؤولية",
+            "en": "Public action held to standards of quality, transparency, accountability and responsibility",
+            "nl": "Overheidsoptreden volgens normen van kwaliteit, transparantie, verantwoording en verantwoordelijkheid",
+        },
+    ),
+    (
+        "participation-citoyenne",
+        "La participation des citoyens à la vie publique locale",
+        {
+            "ar": "مشاركة المواطنين في الحياة العامة المحلية",
+            "en": "Citizen participation in local public life",
+            "nl": "Burgerparticipatie in het lokale openbare leven",
+        },
+    ),
+    (
+        "efficacite",
+        "Efficacité et efficience de la gestion de l'administration",
+        {
+            "ar": "نجاعة وفعالية تدبير الإدارة",
+            "en": "Effective and efficient management of the administration",
+            "nl": "Doeltreffend en efficiënt bestuur van de administratie",
+        },
+    ),
 ]
 
 

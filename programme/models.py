@@ -107,9 +107,7 @@ class GovernancePrinciple(TranslatedMixin):
         ordering = ["partnership", "order"]
         verbose_name = _("principe de bonne gouvernance")
         verbose_name_plural = _("principes de bonne gouvernance")
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "code"], name="principle_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="principle_code_unique")]
 
     def __str__(self):
         return self.name

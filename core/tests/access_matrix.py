@@ -4,8 +4,8 @@ Each app lists its own URLs in `<app>/tests/matrix.py` as ROWS = {url_name: Row(
 core/tests/test_authorisation_matrix.py walks the URL resolver and fails on any name nobody listed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 STAFF = ["coordination", "ecoute", "centre", "accueil", "jour", "jette", "reseau", "admin"]
 

@@ -11,7 +11,8 @@ def belfaa(world):
 ROWS = {
     "partnerships:detail": Row(kwargs=belfaa, allowed=BELFAA),
     "partnerships:detail#other": Row(
-        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination", "autre_ecoute", "admin"]
+        kwargs=lambda world: {"slug": world["other"].slug},
+        allowed=["autre_coordination", "autre_ecoute", "admin"],
     ),
     # The API: every signed-in token holder gets 200 (the list is filtered; see test_api).
     "api:list_partnerships": Row(token=True, allowed=EVERY_USER),

@@ -27,4 +27,3 @@ def test_coordination_reads_oc2_targets_then_switches_to_arabic(browser_page):
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page).to_have_url(re.compile(r"/cadre-de-resultats/$"))
     expect(page.locator("#indicator-OC\\.2 tbody tr").first.locator("td").nth(0)).to_have_text("43")
-    page.screenshot(path="/tmp/twiza-framework-ar.png", full_page=True)

@@ -1,0 +1,84 @@
+"""Encryption at rest of identifying and free-text fields (SECURITY.md 13).
+
+Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256: authenticated) under keys read from
+FIELD_ENCRYPTION_KEYS — independent of SECRET_KEY. The first key encrypts; every key decrypts, so
+keys can be rotated: add a new key first, run `manage.py rotate_field_keys`, then drop the old one.
+
+`blind_index(value)` gives a keyed hash (HMAC-SHA256 under FIELD_INDEX_KEY) of a normalised value,
+for exact-match lookups (duplicate detection) without storing the value in clear.
+"""
+
+import hashlib
+import hmac
+import unicodedata
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+PREFIX = "enc1:"
+
+
+def _fernet() -> MultiFernet:
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: encrypted fields cannot be used.")
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def encrypt(value: str) -> str:
+    return PREFIX + _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(stored: str) -> str:
+    if not stored.startswith(PREFIX):
+        raise ValueError("a value in an encrypted column is not encrypted")
+    try:
+        return _fernet().decrypt(stored[len(PREFIX) :].encode()).decode()
+    except InvalidToken as exc:  # wrong key, or the row was tampered with
+        raise ValueError("an encrypted value cannot be read with the configured keys") from exc
+
+
+def rotate(stored: str) -> str:
+    """The same value re-encrypted under the first (newest) key."""
+    return PREFIX + _fernet().rotate(stored[len(PREFIX) :].encode()).decode()
+
+
+def normalise(value: str) -> str:
+    """Case, accents and spaces do not make two names different."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def blind_index(value: str) -> str:
+    key = settings.FIELD_INDEX_KEY.encode()
+    return hmac.new(key, normalise(value).encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text column stored encrypted; Python code sees clear text. Empty stays empty (no ciphertext).
+
+    Not searchable or sortable in SQL, by design. Use `blind_index` for exact matches.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(value)
+
+
+def encrypted_fields():
+    """Every (model, field) stored encrypted, across apps — for key rotation and the dump test."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField):
+                yield model, field

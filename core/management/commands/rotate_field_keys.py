@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from core.crypto import encrypted_fields, rotate
+
+
+class Command(BaseCommand):
+    """Re-encrypts every encrypted field under the first key of FIELD_ENCRYPTION_KEYS.
+
+    For the system administrator, after putting a new key first in FIELD_ENCRYPTION_KEYS (keep the
+    old keys after it until this command has run). Works on the stored ciphertexts with SQL, so no
+    clear value is ever held longer than one row. Idempotent; one transaction per column.
+    """
+
+    help = "Rechiffre tous les champs chiffrés avec la première clé de FIELD_ENCRYPTION_KEYS."
+
+    def handle(self, *args, **options):
+        quote = connection.ops.quote_name
+        total = 0
+        for model, field in encrypted_fields():
+            table, column, pk = (
+                quote(model._meta.db_table),
+                quote(field.column),
+                quote(model._meta.pk.column),
+            )
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
+                rows = cursor.fetchall()
+                for row_pk, stored in rows:
+                    cursor.execute(
+                        f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
+                        [rotate(stored), row_pk],
+                    )
+            total += len(rows)
+            self.stdout.write(f"{model._meta.label}.{field.name} : {len(rows)}")
+        self.stdout.write(self.style.SUCCESS(f"{total} valeur(s) rechiffrée(s)."))
