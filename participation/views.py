@@ -53,9 +53,11 @@ def _errors(exc: ValidationError) -> str:
 def forum_list(request, slug):
     """The partnership's forums, newest first (readers); the coordinator also creates one here."""
     partnership, access = get_forums_for_user(request.user, slug)
-    forums = Forum.objects.filter(partnership=partnership).annotate(
-        n_proposals=Count("proposals", distinct=True)
-    ).order_by("-date", "title")
+    forums = (
+        Forum.objects.filter(partnership=partnership)
+        .annotate(n_proposals=Count("proposals", distinct=True))
+        .order_by("-date", "title")
+    )
     page = Paginator(forums, 20).get_page(request.GET.get("page"))
     form = None
     if can_manage(access):

@@ -60,18 +60,24 @@ def belfaa(world):
 
 ROWS = {
     "participation:forums": Row(kwargs=belfaa, allowed=READERS),
-    "participation:forums#create": Row(kwargs=belfaa, allowed=MANAGERS, ok=302, method="post", data=new_forum),
+    "participation:forums#create": Row(
+        kwargs=belfaa, allowed=MANAGERS, ok=302, method="post", data=new_forum
+    ),
     "participation:forums#other": Row(
         kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination", "admin"]
     ),
     "participation:forum": Row(kwargs=staff(), allowed=READERS),
-    "participation:forum_phase": Row(kwargs=staff(), allowed=MANAGERS, ok=302, method="post", data=lambda w: {}),
+    "participation:forum_phase": Row(
+        kwargs=staff(), allowed=MANAGERS, ok=302, method="post", data=lambda w: {}
+    ),
     "participation:proposal_paper": Row(kwargs=staff(), allowed=OFFICERS),
     "participation:proposal_decide": Row(kwargs=staff(number=1), allowed=MANAGERS),
     "participation:codes": Row(kwargs=staff(), allowed=MANAGERS),
     "participation:batches": Row(kwargs=staff(), allowed=OFFICERS, ok=302, method="post", data=lambda w: {}),
     "participation:batch": Row(kwargs=batch, allowed=OFFICERS),
-    "participation:batch_confirm": Row(kwargs=batch, allowed=OFFICERS, ok=302, method="post", data=lambda w: {}),
+    "participation:batch_confirm": Row(
+        kwargs=batch, allowed=OFFICERS, ok=302, method="post", data=lambda w: {}
+    ),
     "participation:project": Row(kwargs=project, allowed=READERS),
     "forums:list": Row(kwargs=belfaa, allowed=ALL_PERSONAS),
     "forums:forum": Row(kwargs=public(), allowed=ALL_PERSONAS),

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from participation.counting import BallotRefused, Candidate, check_ballot, ranking, tally, winners
 
-candidate_lists = st.lists(
-    st.integers(min_value=1, max_value=50_000), min_size=1, max_size=8
-).map(lambda costs: [Candidate(id=i + 100, number=i + 1, cost=c) for i, c in enumerate(costs)])
+candidate_lists = st.lists(st.integers(min_value=1, max_value=50_000), min_size=1, max_size=8).map(
+    lambda costs: [Candidate(id=i + 100, number=i + 1, cost=c) for i, c in enumerate(costs)]
+)
 
 
 @st.composite
@@ -60,7 +60,10 @@ def test_the_same_ballots_always_give_the_same_winners(election, seats, rnd):
         rnd.shuffle(b)
     shuffled_candidates = list(candidates)
     rnd.shuffle(shuffled_candidates)
-    for rule, kw in (("approbation", {"seats": seats, "budget": None}), ("budget", {"seats": None, "budget": 60_000})):
+    for rule, kw in (
+        ("approbation", {"seats": seats, "budget": None}),
+        ("budget", {"seats": None, "budget": 60_000}),
+    ):
         first = winners(rule, candidates, tally(ballots, candidates), **kw)
         again = winners(rule, shuffled_candidates, tally(shuffled_ballots, shuffled_candidates), **kw)
         assert first == again
