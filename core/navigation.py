@@ -20,6 +20,12 @@ class Entry:
 ENTRIES = [
     Entry("partnerships:detail", _("Le partenariat"), EVERYONE),
     Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
+    Entry(
+        "participation:forums",
+        _("Forums des jeunes"),
+        frozenset({Role.COORDINATOR, Role.ADMIN, Role.OFFICE_AGENT, Role.EDUCATOR, Role.PARTNER_OFFICER})
+        | {"platform_admin"},
+    ),
 ]
 
 
