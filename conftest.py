@@ -14,14 +14,28 @@ ALL_PERSONAS = [*PERSONAS, *OTHER_PERSONAS, "outsider", "anonymous"]
 PASSWORD = "a-long-test-password-2026"
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def build_world():
+    """The world, built once per test database (then each test runs in a transaction rolled back).
+
+    Idempotent: where the world is there already, it is only read.
+    """
     from django.test import override_settings
 
     from accounts.models import User
     from core.management.commands.load_demo import load_all
     from partnerships.models import Membership, Network, Organisation, Partnership, Role, Structure
 
-    with override_settings(TWIZA_DEMO_PASSWORD=PASSWORD):
+    existing = Partnership.objects.filter(slug="ailleurs-2023-2027").first()
+    if existing is not None:
+        return {
+            "partnership": Partnership.objects.get(slug="belfaa-jette-2022-2026"),
+            "other": existing,
+            "users": {u.username: u for u in User.objects.all()},
+        }
+    with override_settings(TWIZA_DEMO_PASSWORD=PASSWORD, PASSWORD_HASHERS=FAST_HASHERS):
         partnership = load_all()
     network = Network.objects.create(slug="autre-reseau", name="Autre réseau")
     commune = Organisation.objects.create(slug="autre-commune", name="Commune d'Ailleurs", kind="commune")
@@ -47,16 +61,25 @@ def build_world():
         ("autre_coordination", Role.COORDINATOR, None),
         ("autre_ecoute", Role.LISTENER, other_centre),
     ]:
-        users[username] = User.objects.create_user(username, password=PASSWORD)
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            users[username] = User.objects.create_user(username, password=PASSWORD)
         Membership.objects.create(user=users[username], role=role, partnership=other, structure=structure)
-    users["outsider"] = User.objects.create_user("outsider", password=PASSWORD)
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        users["outsider"] = User.objects.create_user("outsider", password=PASSWORD)
     return {"partnership": partnership, "other": other, "users": users}
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher (tested in accounts/tests); tests hash with a fast one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the world once in the test database: each test then reads it inside its transaction."""
+    with django_db_blocker.unblock():
+        build_world()
 
 
 @pytest.fixture
