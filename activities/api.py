@@ -1,8 +1,8 @@
 """Activities API. Who may write: the coordinator (every activity) and structure staff (their structure's).
 
-Errors: 404 when the partnership or activity is not visible to the caller (another partnership, no
-role); 403 when she sees it but may not write it (partner commune, network, another structure's
-staff); 422 for invalid input (unknown code, date outside the partnership's years, negative count,
+Errors: 404 for every write the caller may not make — another partnership, no role, or an object
+she only reads (partner commune, network, another structure's staff): the API never answers 403;
+422 for invalid input (unknown code, date outside the partnership's years, negative count,
 a person of another partnership), with a French message and nothing written. Posting the same
 attendance or tallies twice changes nothing.
 """
@@ -14,7 +14,7 @@ from ninja import Router, Schema
 
 from partnerships.access import access_for
 from partnerships.models import Partnership
-from people.api import body_schema, read_body
+from people.api import NOT_WRITABLE, body_schema, read_body
 from people.models import Person, TargetGroup
 
 from . import actions
@@ -61,7 +61,7 @@ class TallyOut(Schema):
 
 @router.post(
     "/partnerships/{slug}/activities",
-    response={201: Created, 403: Error, 404: Error, 422: Error},
+    response={201: Created, 404: Error, 422: Error},
     openapi_extra=body_schema(ActivityIn),
 )
 def create_activity(request, slug: str):
@@ -71,10 +71,10 @@ def create_activity(request, slug: str):
     """
     partnership = Partnership.objects.visible_to(request.auth).filter(slug=slug).first()
     if partnership is None:
-        return 404, {"detail": "Partenariat introuvable."}
+        return 404, {"detail": NOT_WRITABLE}
     access = access_for(request.auth, partnership)
     if not (access.is_coordinator or access.structure_roles):
-        return 403, {"detail": "Vous ne pouvez pas créer d'activité dans ce partenariat."}
+        return 404, {"detail": NOT_WRITABLE}
     payload, error = read_body(request, ActivityIn)
     if error:
         return error
@@ -98,7 +98,7 @@ def create_activity(request, slug: str):
         if structure is None:
             return 422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."}
     if not may_create(access, structure):
-        return 403, {"detail": "Vous ne pouvez pas créer cette activité."}
+        return 404, {"detail": NOT_WRITABLE}
     activity = Activity.objects.create(
         partnership=partnership,
         structure=structure,
@@ -113,15 +113,15 @@ def create_activity(request, slug: str):
 def _writable(request, activity_id):
     activity, access = get_activity_for_api(request.auth, activity_id)
     if activity is None:
-        return None, (404, {"detail": "Activité introuvable."})
+        return None, (404, {"detail": NOT_WRITABLE})
     if not may_write(access, activity):
-        return None, (403, {"detail": "Vous ne pouvez pas modifier cette activité."})
+        return None, (404, {"detail": NOT_WRITABLE})
     return activity, None
 
 
 @router.post(
     "/activities/{activity_id}/attendance",
-    response={200: AttendanceOut, 403: Error, 404: Error, 422: Error},
+    response={200: AttendanceOut, 404: Error, 422: Error},
     openapi_extra=body_schema(AttendanceIn),
 )
 def post_attendance(request, activity_id: int):
@@ -149,7 +149,7 @@ def post_attendance(request, activity_id: int):
 
 @router.post(
     "/activities/{activity_id}/tallies",
-    response={200: list[TallyOut], 403: Error, 404: Error, 422: Error},
+    response={200: list[TallyOut], 404: Error, 422: Error},
     openapi_extra=body_schema(TallyIn, many=True),
 )
 def post_tallies(request, activity_id: int):

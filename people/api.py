@@ -1,8 +1,9 @@
 """Registry API. Who may write: the coordinator (any structure) and structure staff (their structure).
 
-Errors: 404 when the partnership is not visible to the caller; 403 when she sees it but may not
-register people there (partner commune, network, platform admin); 422 for invalid input, with a
-French message and nothing written.
+Errors: 404 for every write the caller may not make, whether she cannot see the partnership at all
+or only reads it (partner commune, network, platform admin): one answer that reveals nothing
+(SECURITY.md 2); the API never answers 403. 422 for invalid input, with a French message and
+nothing written.
 """
 
 import json
@@ -19,6 +20,8 @@ from .access import may_register
 from .models import Sex, TargetGroup
 
 router = Router(tags=["personnes"])
+
+NOT_WRITABLE = "Introuvable, ou hors de ce que vous pouvez modifier."
 
 
 class PersonIn(Schema):
@@ -50,7 +53,7 @@ def read_body(request, schema, many: bool = False):
     """(parsed body, None) or (None, (422, French message)). JSON; a form body is read as one object.
 
     Bodies are read inside the endpoint, after the access check, so a caller without the right to
-    write gets 403/404 whatever she sends, and a malformed body gets a French message.
+    write gets 404 whatever she sends, and a malformed body gets a French message.
     """
     if request.content_type == "application/json":
         try:
@@ -75,7 +78,7 @@ def read_body(request, schema, many: bool = False):
 
 @router.post(
     "/partnerships/{slug}/people",
-    response={201: PersonOut, 403: Error, 404: Error, 422: Error},
+    response={201: PersonOut, 404: Error, 422: Error},
     openapi_extra=body_schema(PersonIn),
 )
 def create_person(request, slug: str):
@@ -85,10 +88,10 @@ def create_person(request, slug: str):
     """
     partnership = Partnership.objects.visible_to(request.auth).filter(slug=slug).first()
     if partnership is None:
-        return 404, {"detail": "Partenariat introuvable."}
+        return 404, {"detail": NOT_WRITABLE}
     access = access_for(request.auth, partnership)
     if not (access.is_coordinator or access.structure_roles) or not access.sees_individuals:
-        return 403, {"detail": "Vous ne pouvez pas enregistrer de personnes ici."}
+        return 404, {"detail": NOT_WRITABLE}
     payload, error = read_body(request, PersonIn)
     if error:
         return error
@@ -108,7 +111,7 @@ def create_person(request, slug: str):
     elif not access.is_coordinator and len(access.structure_roles) == 1:
         structure = partnership.structures.get(pk=next(iter(access.structure_roles)))
     if not may_register(access, structure):
-        return 403, {"detail": "Vous ne pouvez pas enregistrer de personnes ici."}
+        return 404, {"detail": NOT_WRITABLE}
     person = actions.register_person(
         partnership,
         sex=payload.sex,
