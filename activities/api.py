@@ -10,7 +10,7 @@ attendance or tallies twice changes nothing.
 import datetime
 
 from django.db import transaction
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from partnerships.access import access_for
 from partnerships.models import Partnership
@@ -71,34 +71,37 @@ def create_activity(request, slug: str):
     """
     partnership = Partnership.objects.visible_to(request.auth).filter(slug=slug).first()
     if partnership is None:
-        return 404, {"detail": NOT_WRITABLE}
+        return Status(404, {"detail": NOT_WRITABLE})
     access = access_for(request.auth, partnership)
     if not (access.is_coordinator or access.structure_roles):
-        return 404, {"detail": NOT_WRITABLE}
+        return Status(404, {"detail": NOT_WRITABLE})
     payload, error = read_body(request, ActivityIn)
     if error:
         return error
     if payload.kind not in Activity.Kind.values:
-        return 422, {"detail": f"Type d'activité inconnu : {payload.kind}."}
+        return Status(422, {"detail": f"Type d'activité inconnu : {payload.kind}."})
     title = payload.title.strip()
     if not title or len(title) > 200:
-        return 422, {"detail": "Le titre est obligatoire (200 caractères au plus)."}
+        return Status(422, {"detail": "Le titre est obligatoire (200 caractères au plus)."})
     try:
         day = datetime.date.fromisoformat(payload.date)
     except ValueError:
-        return 422, {"detail": f"Date impossible : « {payload.date} » (attendu AAAA-MM-JJ)."}
+        return Status(422, {"detail": f"Date impossible : « {payload.date} » (attendu AAAA-MM-JJ)."})
     if not partnership.start_year <= day.year <= partnership.end_year:
-        return 422, {
-            "detail": f"La date {day} est hors des années du partenariat "
-            f"({partnership.start_year}–{partnership.end_year})."
-        }
+        return Status(
+            422,
+            {
+                "detail": f"La date {day} est hors des années du partenariat "
+                f"({partnership.start_year}–{partnership.end_year})."
+            },
+        )
     structure = None
     if payload.structure:
         structure = partnership.structures.filter(code=payload.structure).first()
         if structure is None:
-            return 422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."}
+            return Status(422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."})
     if not may_create(access, structure):
-        return 404, {"detail": NOT_WRITABLE}
+        return Status(404, {"detail": NOT_WRITABLE})
     activity = Activity.objects.create(
         partnership=partnership,
         structure=structure,
@@ -107,15 +110,15 @@ def create_activity(request, slug: str):
         date=day,
         created_by=request.auth,
     )
-    return 201, {"id": activity.pk}
+    return Status(201, {"id": activity.pk})
 
 
 def _writable(request, activity_id):
     activity, access = get_activity_for_api(request.auth, activity_id)
     if activity is None:
-        return None, (404, {"detail": NOT_WRITABLE})
+        return None, Status(404, {"detail": NOT_WRITABLE})
     if not may_write(access, activity):
-        return None, (404, {"detail": NOT_WRITABLE})
+        return None, Status(404, {"detail": NOT_WRITABLE})
     return activity, None
 
 
@@ -141,10 +144,11 @@ def post_attendance(request, activity_id: int):
     )
     unknown = sorted(wanted - {p.pk for p in people})
     if unknown:
-        return 422, {
-            "detail": "Personnes inconnues ou hors de votre portée : " + ", ".join(map(str, unknown)) + "."
-        }
-    return 200, {"attendance": actions.record_attendance(activity, people)}
+        return Status(
+            422,
+            {"detail": "Personnes inconnues ou hors de votre portée : " + ", ".join(map(str, unknown)) + "."},
+        )
+    return Status(200, {"attendance": actions.record_attendance(activity, people)})
 
 
 @router.post(
@@ -167,18 +171,23 @@ def post_tallies(request, activity_id: int):
     seen = set()
     for row in payload:
         if row.sex not in Tally.Sex.values:
-            return 422, {"detail": f"Sexe inconnu : {row.sex} (F, M ou X)."}
+            return Status(422, {"detail": f"Sexe inconnu : {row.sex} (F, M ou X)."})
         if row.target_group is not None and row.target_group not in groups:
-            return 422, {"detail": f"Public cible inconnu : {row.target_group}."}
+            return Status(422, {"detail": f"Public cible inconnu : {row.target_group}."})
         if row.count < 0:
-            return 422, {"detail": "Un comptage ne peut pas être négatif."}
+            return Status(422, {"detail": "Un comptage ne peut pas être négatif."})
         if (row.sex, row.target_group) in seen:
-            return 422, {"detail": f"Comptage en double : {row.sex} {row.target_group or ''}".strip() + "."}
+            return Status(
+                422, {"detail": f"Comptage en double : {row.sex} {row.target_group or ''}".strip() + "."}
+            )
         seen.add((row.sex, row.target_group))
     with transaction.atomic():
         for row in payload:
             actions.set_tally(activity, row.sex, groups.get(row.target_group), row.count)
-    return 200, [
-        {"sex": t.sex, "target_group": t.target_group.code if t.target_group else None, "count": t.count}
-        for t in activity.tallies.select_related("target_group")
-    ]
+    return Status(
+        200,
+        [
+            {"sex": t.sex, "target_group": t.target_group.code if t.target_group else None, "count": t.count}
+            for t in activity.tallies.select_related("target_group")
+        ],
+    )

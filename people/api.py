@@ -9,7 +9,7 @@ nothing written.
 import json
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import TypeAdapter, ValidationError
 
 from partnerships.access import access_for
@@ -59,7 +59,7 @@ def read_body(request, schema, many: bool = False):
         try:
             data = json.loads(request.body or b"null")
         except ValueError:
-            return None, (422, {"detail": "Le corps de la requête n'est pas du JSON valide."})
+            return None, Status(422, {"detail": "Le corps de la requête n'est pas du JSON valide."})
     else:
         data = {
             k: v if len(v) > 1 or k in ("people", "target_groups") else v[0] for k, v in request.POST.lists()
@@ -72,8 +72,8 @@ def read_body(request, schema, many: bool = False):
         where = ".".join(str(part) for part in first["loc"]) or "corps"
         field = FIELD_NAMES.get(str(first["loc"][-1]), where) if first["loc"] else "corps"
         if first["type"] == "missing":
-            return None, (422, {"detail": f"Champ obligatoire manquant : {field}."})
-        return None, (422, {"detail": f"Valeur invalide pour « {field} »."})
+            return None, Status(422, {"detail": f"Champ obligatoire manquant : {field}."})
+        return None, Status(422, {"detail": f"Valeur invalide pour « {field} »."})
 
 
 @router.post(
@@ -88,30 +88,30 @@ def create_person(request, slug: str):
     """
     partnership = Partnership.objects.visible_to(request.auth).filter(slug=slug).first()
     if partnership is None:
-        return 404, {"detail": NOT_WRITABLE}
+        return Status(404, {"detail": NOT_WRITABLE})
     access = access_for(request.auth, partnership)
     if not (access.is_coordinator or access.structure_roles) or not access.sees_individuals:
-        return 404, {"detail": NOT_WRITABLE}
+        return Status(404, {"detail": NOT_WRITABLE})
     payload, error = read_body(request, PersonIn)
     if error:
         return error
     if payload.sex not in Sex.values:
-        return 422, {"detail": "Sexe inconnu : utilisez « F » ou « M »."}
+        return Status(422, {"detail": "Sexe inconnu : utilisez « F » ou « M »."})
     if not 1900 <= payload.birth_year <= timezone.now().year:
-        return 422, {"detail": f"Année de naissance impossible : {payload.birth_year}."}
+        return Status(422, {"detail": f"Année de naissance impossible : {payload.birth_year}."})
     groups = list(TargetGroup.objects.filter(code__in=payload.target_groups))
     unknown = sorted(set(payload.target_groups) - {g.code for g in groups})
     if unknown:
-        return 422, {"detail": "Public cible inconnu : " + ", ".join(unknown) + "."}
+        return Status(422, {"detail": "Public cible inconnu : " + ", ".join(unknown) + "."})
     structure = None
     if payload.structure:
         structure = partnership.structures.filter(code=payload.structure).first()
         if structure is None:
-            return 422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."}
+            return Status(422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."})
     elif not access.is_coordinator and len(access.structure_roles) == 1:
         structure = partnership.structures.get(pk=next(iter(access.structure_roles)))
     if not may_register(access, structure):
-        return 404, {"detail": NOT_WRITABLE}
+        return Status(404, {"detail": NOT_WRITABLE})
     person = actions.register_person(
         partnership,
         sex=payload.sex,
@@ -121,4 +121,4 @@ def create_person(request, slug: str):
         consent=True,
         created_by=request.auth,
     )
-    return 201, {"id": person.pk, "code": person.code}
+    return Status(201, {"id": person.pk, "code": person.code})

@@ -1,6 +1,5 @@
-from core.tests.access_matrix import Row
-
 from activities.models import Activity
+from core.tests.access_matrix import Row
 from people.models import Person
 
 BELFAA = ["coordination", "ecoute", "centre", "accueil", "jour", "jette", "reseau", "admin"]

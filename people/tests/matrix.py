@@ -1,5 +1,4 @@
 from core.tests.access_matrix import Row
-
 from people.models import Person
 
 # Who sees individuals: the coordinator (codes) and structure staff (their structure's people).
