@@ -58,4 +58,8 @@ def test_educator_takes_a_30_person_attendance_and_a_tally_on_a_phone(browser_pa
     expect(page.locator(".tally[data-sex=F][data-group=''] .tally-count")).to_have_text("2")
     assert Tally.objects.get(activity=activity, sex="F", target_group=None).count == 2
     # Nothing overflows the phone's width.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 361)"
+        ".map(e => e.tagName + '.' + e.className)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
