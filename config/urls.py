@@ -11,6 +11,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include("programme.urls")),
     path("p/<slug:slug>/forums/", include("participation.urls")),
     path("public/<slug:slug>/forums/", include("participation.public_urls")),
+    path("p/<slug:slug>/", include("people.urls")),
+    path("p/<slug:slug>/", include("activities.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

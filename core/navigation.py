@@ -26,6 +26,16 @@ ENTRIES = [
         frozenset({Role.COORDINATOR, Role.ADMIN, Role.OFFICE_AGENT, Role.EDUCATOR, Role.PARTNER_OFFICER})
         | {"platform_admin"},
     ),
+    Entry("activities:list", _("Activités"), EVERYONE),
+    Entry(
+        "people:list",
+        _("Personnes"),
+        frozenset(
+            {Role.COORDINATOR, Role.LISTENER, Role.CENTRE_COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR}
+        ),
+    ),
+    Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
+    Entry("activities:partners", _("Partenaires"), EVERYONE),
 ]
 
 

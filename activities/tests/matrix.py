@@ -1,0 +1,123 @@
+from activities.models import Activity
+from core.tests.access_matrix import Row
+from people.models import Person
+
+BELFAA = ["coordination", "ecoute", "centre", "accueil", "jour", "jette", "reseau", "admin"]
+STAFF_AND_COORDINATOR = ["coordination", "ecoute", "centre", "accueil", "jour"]
+DAY_CENTRE_WRITERS = ["coordination", "jour"]
+
+
+def belfaa(world):
+    return {"slug": world["partnership"].slug}
+
+
+def day_session(world):
+    activity = Activity.objects.filter(partnership=world["partnership"], kind="accueil-jour").first()
+    return {"slug": world["partnership"].slug, "pk": activity.pk}
+
+
+def committee(world):
+    activity = Activity.objects.filter(partnership=world["partnership"], kind="comite").first()
+    return {"slug": world["partnership"].slug, "pk": activity.pk}
+
+
+def day_person(world):
+    return {"person": Person.objects.filter(structure__code="centre-jour").first().pk}
+
+
+def api_session(world):
+    return {"activity_id": day_session(world)["pk"]}
+
+
+def day(kwargs):
+    return Row(kwargs=kwargs, allowed=DAY_CENTRE_WRITERS)
+
+
+ROWS = {
+    "activities:list": Row(kwargs=belfaa, allowed=BELFAA),
+    "activities:list#other": Row(
+        kwargs=lambda world: {"slug": world["other"].slug},
+        allowed=["autre_coordination", "autre_ecoute", "admin"],
+    ),
+    "activities:create": Row(kwargs=belfaa, allowed=STAFF_AND_COORDINATOR),
+    "activities:detail": Row(kwargs=day_session, allowed=BELFAA),
+    "activities:attendance": day(day_session),
+    "activities:search": day(day_session),
+    "activities:attend": Row(kwargs=day_session, allowed=DAY_CENTRE_WRITERS, method="post", data=day_person),
+    "activities:unattend": Row(
+        kwargs=day_session, allowed=DAY_CENTRE_WRITERS, method="post", data=day_person
+    ),
+    "activities:quick_person": Row(
+        kwargs=day_session,
+        allowed=DAY_CENTRE_WRITERS,
+        method="post",
+        data=lambda world: {"sex": "F", "birth_year": "2008"},
+    ),
+    "activities:tally": Row(
+        kwargs=day_session,
+        allowed=DAY_CENTRE_WRITERS,
+        method="post",
+        ok=302,
+        data=lambda world: {"sex": "F", "delta": "1"},
+    ),
+    "activities:decision_add": Row(
+        kwargs=committee,
+        allowed=["coordination"],
+        method="post",
+        ok=302,
+        data=lambda world: {"text": "Décision du test", "follow_up_by": "Coordination"},
+    ),
+    "activities:visits": Row(kwargs=belfaa, allowed=["coordination", "accueil"]),
+    "activities:partners": Row(kwargs=belfaa, allowed=BELFAA),
+    "activities:partners#post": Row(
+        kwargs=belfaa,
+        allowed=["coordination"],
+        method="post",
+        ok=302,
+        data=lambda world: {
+            "structure": world["partnership"].structures.get(code="centre-jour").pk,
+            "organisation": world["partnership"].partners.get(slug="universites").pk,
+            "role": "Évaluation",
+        },
+    ),
+    "api:create_activity": Row(
+        kwargs=belfaa,
+        token=True,
+        method="post",
+        ok=201,
+        allowed=["coordination"],
+        data=lambda world: {
+            "kind": "reunion-info",
+            "title": "Réunion",
+            "date": "2024-03-01",
+            "structure": "",
+        },
+    ),
+    "api:create_activity#centre-jour": Row(
+        kwargs=belfaa,
+        token=True,
+        method="post",
+        ok=201,
+        allowed=DAY_CENTRE_WRITERS,
+        data=lambda world: {
+            "kind": "accueil-jour",
+            "title": "Séance",
+            "date": "2024-03-01",
+            "structure": "centre-jour",
+        },
+    ),
+    "api:post_attendance": Row(
+        kwargs=api_session,
+        token=True,
+        method="post",
+        allowed=DAY_CENTRE_WRITERS,
+        data=lambda world: {"people": [day_person(world)["person"]]},
+    ),
+    "api:post_tallies": Row(
+        kwargs=api_session,
+        token=True,
+        method="post",
+        allowed=DAY_CENTRE_WRITERS,
+        data=lambda world: {"sex": "F", "count": "3"},
+    ),
+}

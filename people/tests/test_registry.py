@@ -1,0 +1,173 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from activities import actions as activity_actions
+from activities.models import Activity, Attendance
+from conftest import ALL_PERSONAS
+from partnerships.access import access_for
+from people import actions
+from people.access import search_people
+from people.models import Person, TargetGroup
+
+SENTINEL = "Zenobia-Sentinelle-7731"
+
+
+def _day_centre(partnership):
+    return partnership.structures.get(code="centre-jour")
+
+
+def test_codes_follow_the_prefix_and_never_repeat(partnership):
+    codes = [actions.register_person(partnership, sex="F", birth_year=2000).code for _ in range(5)]
+    assert len(set(codes)) == 5
+    assert all(code.startswith("BLF-") and len(code) == 10 for code in codes)
+    numbers = sorted(int(code[4:]) for code in codes)
+    assert numbers == list(range(numbers[0], numbers[0] + 5))
+
+
+def test_staff_register_with_identity_and_duplicates_are_flagged(partnership, client_for):
+    client = client_for("jour")
+    url = reverse("people:create", kwargs={"slug": partnership.slug})
+    data = {
+        "structure": _day_centre(partnership).pk,
+        "sex": "F",
+        "birth_year": "2009",
+        "target_groups": [TargetGroup.objects.get(code="jeunes-handicap").pk],
+        "consent": "on",
+        "first_name": "Hajar",
+        "last_name": "Exemple",
+    }
+    first = client.post(url, data)
+    assert first.status_code == 302
+    second = client.post(url, {**data, "first_name": " HAJAR ", "last_name": "exemple"}, follow=True)
+    assert "Doublon possible" in second.content.decode()
+    person = Person.objects.filter(structure=_day_centre(partnership)).order_by("-number").first()
+    assert person.full_name == "HAJAR exemple"
+    assert actions.possible_duplicates(_day_centre(partnership), "hajar", "EXEMPLE", 2009).count() == 2
+
+
+def test_a_person_cannot_be_registered_for_another_structure(partnership, client_for):
+    url = reverse("people:create", kwargs={"slug": partnership.slug})
+    office = partnership.structures.get(code="bureau-migrants")
+    response = client_for("jour").post(url, {"structure": office.pk, "sex": "M", "birth_year": "2000"})
+    assert response.status_code == 200
+    assert not Person.objects.filter(structure=office, created_by__username="jour").exists()
+
+
+def test_identity_never_reaches_anyone_outside_the_holding_structure(world, partnership, users, client_for):
+    """SECURITY.md 4/9 for the registry: a sentinel name written by the day centre appears nowhere else."""
+    from accounts.models import ApiToken
+
+    centre = _day_centre(partnership)
+    person = actions.register_person(
+        partnership, sex="F", birth_year=2008, structure=centre, first_name=SENTINEL, last_name=SENTINEL
+    )
+    activity = Activity.objects.filter(partnership=partnership, kind="accueil-jour").first()
+    activity_actions.record_attendance(activity, [person])
+    slug = partnership.slug
+    pages = [
+        reverse("people:list", kwargs={"slug": slug}),
+        reverse("people:list", kwargs={"slug": slug}) + "?q=" + SENTINEL[:7],
+        reverse("people:list", kwargs={"slug": slug}) + "?q=" + person.code,
+        reverse("people:detail", kwargs={"slug": slug, "pk": person.pk}),
+        reverse("activities:list", kwargs={"slug": slug}),
+        reverse("activities:detail", kwargs={"slug": slug, "pk": activity.pk}),
+        reverse("activities:attendance", kwargs={"slug": slug, "pk": activity.pk}),
+        reverse("activities:search", kwargs={"slug": slug, "pk": activity.pk}) + "?q=" + SENTINEL[:7],
+        reverse("activities:search", kwargs={"slug": slug, "pk": activity.pk}) + "?q=" + person.code,
+        reverse("activities:visits", kwargs={"slug": slug}),
+    ]
+    # The holder sees it (so the search really is looking at the right place)...
+    holder = client_for("jour")
+    assert SENTINEL in holder.get(pages[3]).content.decode()
+    assert SENTINEL in holder.get(pages[7]).content.decode()
+    # ...and nobody else, on any page or API answer.
+    for persona in ALL_PERSONAS:
+        if persona == "jour":
+            continue
+        client = client_for(persona)
+        for url in pages:
+            assert SENTINEL not in client.get(url).content.decode(), (persona, url)
+        if persona != "anonymous":
+            token = ApiToken.issue(users[persona])
+            headers = {"Authorization": f"Bearer {token}"}
+            for url in ["/api/v1/partnerships", "/api/v1/openapi.json"]:
+                assert SENTINEL not in client.get(url, headers=headers).content.decode()
+            answer = client.post(
+                f"/api/v1/activities/{activity.pk}/attendance",
+                data={"people": [person.pk]},
+                content_type="application/json",
+                headers=headers,
+            )
+            assert SENTINEL not in answer.content.decode()
+    # Encrypted at rest: the raw column never holds the name.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_name, last_name FROM people_person WHERE id = %s", [person.pk])
+        raw = cursor.fetchone()
+    assert SENTINEL not in "".join(raw)
+
+
+def test_coordinator_searches_codes_only(partnership, coordination):
+    person = actions.register_person(
+        partnership, sex="F", birth_year=2008, structure=_day_centre(partnership), first_name=SENTINEL
+    )
+    access = access_for(coordination, partnership)
+    assert not search_people(coordination, access, SENTINEL[:8]).exists()
+    assert list(search_people(coordination, access, person.code)) == [person]
+
+
+def test_merge_keeps_every_attendance_and_never_twice(partnership, client_for):
+    centre = _day_centre(partnership)
+    keep = actions.register_person(partnership, sex="M", birth_year=2007, structure=centre, first_name="Adam")
+    drop = actions.register_person(partnership, sex="M", birth_year=2007, structure=centre, phone="0600")
+    sessions = list(Activity.objects.filter(partnership=partnership, kind="accueil-jour")[:3])
+    activity_actions.record_attendance(sessions[0], [keep, drop])  # both at the same session
+    activity_actions.record_attendance(sessions[1], [drop])
+    activity_actions.record_attendance(sessions[2], [keep])
+    response = client_for("jour").post(
+        reverse("people:merge", kwargs={"slug": partnership.slug, "pk": keep.pk}), {"other": drop.code}
+    )
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=drop.pk).exists()
+    attended = sorted(Attendance.objects.filter(person=keep).values_list("activity_id", flat=True))
+    assert attended == sorted(s.pk for s in sessions)
+    keep.refresh_from_db()
+    assert keep.phone == "0600"
+
+
+def test_merge_refuses_a_record_of_another_structure(partnership, client_for):
+    keep = actions.register_person(partnership, sex="F", birth_year=2000, structure=_day_centre(partnership))
+    other = Person.objects.filter(structure__code="bureau-migrants").first()
+    client_for("jour").post(
+        reverse("people:merge", kwargs={"slug": partnership.slug, "pk": keep.pk}), {"other": other.code}
+    )
+    assert Person.objects.filter(pk=other.pk).exists()
+
+
+def test_delete_person_removes_her_attendance(partnership):
+    person = Person.objects.filter(structure__code="centre-jour", attendances__isnull=False).first()
+    assert person.attendances.exists()
+    actions.delete_person(person)
+    assert not Attendance.objects.filter(person_id=person.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["coordination", "jour"])
+def test_people_list_is_paginated_filtered_and_light(
+    persona, partnership, client_for, django_assert_max_num_queries
+):
+    client = client_for(persona)
+    url = reverse("people:list", kwargs={"slug": partnership.slug})
+    with django_assert_max_num_queries(15):
+        response = client.get(url, {"target_group": "jeunes-handicap", "sex": "F", "sort": "-code"})
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert 0 < len(rows) <= 50
+    assert all(r["person"].sex == "F" for r in rows)
+    codes = [r["person"].code for r in rows]
+    assert codes == sorted(codes, reverse=True)
+
+
+def test_accueil_sees_only_her_office_people(partnership, client_for):
+    response = client_for("accueil").get(reverse("people:list", kwargs={"slug": partnership.slug}))
+    structures = {r["person"].structure.code for r in response.context["rows"]}
+    assert structures == {"bureau-migrants"}
