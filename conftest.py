@@ -83,6 +83,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def empty_db(db):
+    """An empty database: the shared world is deleted inside this test's transaction (rolled back)."""
+    from django.apps import apps
+    from django.db import transaction
+
+    models = [
+        m for m in apps.get_models() if m._meta.app_label not in {"contenttypes", "auth", "sessions", "admin"}
+    ]
+    for _ in range(len(models)):
+        remaining = [m for m in models if m._base_manager.exists()]
+        if not remaining:
+            break
+        for model in remaining:
+            try:
+                with transaction.atomic():
+                    model._base_manager.all().delete()
+            except Exception:  # noqa: S112 - still referenced by a protected row: retried next round
+                continue
+
+
+@pytest.fixture
 def world(db):
     return build_world()
 

@@ -171,7 +171,7 @@ def test_demo_is_close_to_the_roadmap_and_idempotent(partnership):
     ) == counts
 
 
-def test_load_demo_command_runs_twice(db, settings):
+def test_load_demo_command_runs_twice(empty_db, settings):
     settings.DEBUG = True
     call_command("load_demo")
     n = Attendance.objects.count()

@@ -1,6 +1,5 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 
 from accounts.models import User
 from partnerships.models import Membership, Partnership, Structure
@@ -16,26 +15,8 @@ def counts():
 
 
 @pytest.fixture
-def demo_settings(settings, db):
-    """An empty database (the tests' shared world is removed inside this test's transaction)."""
-    from django.apps import apps
-
+def demo_settings(settings, empty_db):
     settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Delete every row, child tables first, whatever the apps installed.
-    models = [
-        m for m in apps.get_models() if m._meta.app_label not in {"contenttypes", "auth", "sessions", "admin"}
-    ]
-    for _ in range(len(models)):
-        remaining = [m for m in models if m._base_manager.exists()]
-        if not remaining:
-            break
-        for model in remaining:
-            try:
-                with transaction.atomic():
-                    model._base_manager.all().delete()
-            except Exception:  # noqa: S112 - protected by a row of another model: retried next round
-                continue
     return settings
 
 
