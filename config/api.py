@@ -3,7 +3,9 @@
 from ninja import NinjaAPI
 
 from accounts.api import TokenAuth
+from activities.api import router as activities_router
 from partnerships.api import router as partnerships_router
+from people.api import router as people_router
 
 api = NinjaAPI(
     title="Twiza API",
@@ -13,3 +15,5 @@ api = NinjaAPI(
     description="API de Twiza. Aucun point d'accès ne renvoie le contenu des dossiers du centre d'écoute.",
 )
 api.add_router("/", partnerships_router)
+api.add_router("/", people_router)
+api.add_router("/", activities_router)

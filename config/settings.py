@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnerships",
     "people",
     "programme",
+    "activities",
 ]
 
 MIDDLEWARE = [

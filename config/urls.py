@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("p/<slug:slug>/", include("partnerships.urls")),
     path("p/<slug:slug>/", include("programme.urls")),
+    path("p/<slug:slug>/", include("people.urls")),
+    path("p/<slug:slug>/", include("activities.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

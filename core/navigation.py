@@ -20,6 +20,16 @@ class Entry:
 ENTRIES = [
     Entry("partnerships:detail", _("Le partenariat"), EVERYONE),
     Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
+    Entry("activities:list", _("Activités"), EVERYONE),
+    Entry(
+        "people:list",
+        _("Personnes"),
+        frozenset(
+            {Role.COORDINATOR, Role.LISTENER, Role.CENTRE_COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR}
+        ),
+    ),
+    Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
+    Entry("activities:partners", _("Partenaires"), EVERYONE),
 ]
 
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from activities import demo as activities_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
 from people import demo as people_demo
@@ -27,6 +28,7 @@ def load_all() -> Partnership:
     partnership = partnerships_demo.load_partnership()
     programme_demo.load_framework(partnership)
     partnerships_demo.load_users(partnership)
+    activities_demo.load(partnership)
     return partnership
 
 

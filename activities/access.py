@@ -1,0 +1,69 @@
+"""The only door to activities, their attendance, tallies, visits and partners.
+
+- Anyone holding a role in the partnership (including the partner commune and the network) sees its
+  activities and their counts, never who attended.
+- The coordinator writes every activity; structure staff write their structure's activities and see
+  who attended them. "Missing" and "forbidden" are the same 404.
+"""
+
+from django.http import Http404
+
+from partnerships.access import Access, access_for, get_partnership_for_user
+from partnerships.models import Role
+
+from .models import Activity, Visit
+
+
+def may_write(access: Access, activity: Activity) -> bool:
+    """Coordinator: every activity of the partnership; staff: the activities of their structure."""
+    if access.has(Role.COORDINATOR):
+        return True
+    return bool(activity.structure_id) and access.in_structure(activity.structure_id)
+
+
+def may_create(access: Access, structure) -> bool:
+    """Coordinator: any activity; staff: only one of their own structure."""
+    if access.has(Role.COORDINATOR):
+        return True
+    return structure is not None and access.in_structure(structure.pk)
+
+
+def get_activity_for_user(user, slug: str, pk: int) -> tuple[Activity, Access]:
+    """An activity of a partnership the user may see; 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    activity = (
+        Activity.objects.visible_to(user)
+        .select_related("structure", "partnership")
+        .filter(partnership=partnership, pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity, access
+
+
+def get_activity_for_writer(user, slug: str, pk: int) -> tuple[Activity, Access]:
+    """An activity the user may write (attendance, tallies, decisions); 404 for anyone else."""
+    activity, access = get_activity_for_user(user, slug, pk)
+    if not may_write(access, activity):
+        raise Http404
+    return activity, access
+
+
+def get_activity_for_api(user, pk: int) -> tuple[Activity | None, Access | None]:
+    """For the API: (activity, access) if the user may see it, (None, None) if not (→ 404)."""
+    activity = Activity.objects.visible_to(user).select_related("partnership").filter(pk=pk).first()
+    if activity is None:
+        return None, None
+    return activity, access_for(user, activity.partnership)
+
+
+def get_visits_for_user(user, slug: str):
+    """The visits log: the coordinator and the staff of a migrant office; 404 for anyone else."""
+    partnership, access = get_partnership_for_user(user, slug)
+    offices = partnership.structures.filter(kind="bureau-migrants")
+    if not access.has(Role.COORDINATOR) and not any(access.in_structure(s.pk) for s in offices):
+        raise Http404
+    visits = Visit.objects.visible_to(user).filter(partnership=partnership)
+    writable = offices if access.has(Role.COORDINATOR) else [s for s in offices if access.in_structure(s.pk)]
+    return partnership, access, visits, writable

@@ -1,0 +1,184 @@
+"""Activities API. Who may write: the coordinator (every activity) and structure staff (their structure's).
+
+Errors: 404 when the partnership or activity is not visible to the caller (another partnership, no
+role); 403 when she sees it but may not write it (partner commune, network, another structure's
+staff); 422 for invalid input (unknown code, date outside the partnership's years, negative count,
+a person of another partnership), with a French message and nothing written. Posting the same
+attendance or tallies twice changes nothing.
+"""
+
+import datetime
+
+from django.db import transaction
+from ninja import Router, Schema
+
+from partnerships.access import access_for
+from partnerships.models import Partnership
+from people.api import body_schema, read_body
+from people.models import Person, TargetGroup
+
+from . import actions
+from .access import get_activity_for_api, may_create, may_write
+from .models import Activity, Tally
+
+router = Router(tags=["activités"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class ActivityIn(Schema):
+    kind: str
+    title: str
+    date: str
+    structure: str | None = None
+
+
+class Created(Schema):
+    id: int
+
+
+class AttendanceIn(Schema):
+    people: list[int]
+
+
+class AttendanceOut(Schema):
+    attendance: int
+
+
+class TallyIn(Schema):
+    sex: str
+    target_group: str | None = None
+    count: int
+
+
+class TallyOut(Schema):
+    sex: str
+    target_group: str | None
+    count: int
+
+
+@router.post(
+    "/partnerships/{slug}/activities",
+    response={201: Created, 403: Error, 404: Error, 422: Error},
+    openapi_extra=body_schema(ActivityIn),
+)
+def create_activity(request, slug: str):
+    """Creates an activity (coordinator: any; staff: of their structure).
+
+    Body: `{"kind", "title", "date": "YYYY-MM-DD", "structure": code|null}`.
+    """
+    partnership = Partnership.objects.visible_to(request.auth).filter(slug=slug).first()
+    if partnership is None:
+        return 404, {"detail": "Partenariat introuvable."}
+    access = access_for(request.auth, partnership)
+    if not (access.is_coordinator or access.structure_roles):
+        return 403, {"detail": "Vous ne pouvez pas créer d'activité dans ce partenariat."}
+    payload, error = read_body(request, ActivityIn)
+    if error:
+        return error
+    if payload.kind not in Activity.Kind.values:
+        return 422, {"detail": f"Type d'activité inconnu : {payload.kind}."}
+    title = payload.title.strip()
+    if not title or len(title) > 200:
+        return 422, {"detail": "Le titre est obligatoire (200 caractères au plus)."}
+    try:
+        day = datetime.date.fromisoformat(payload.date)
+    except ValueError:
+        return 422, {"detail": f"Date impossible : « {payload.date} » (attendu AAAA-MM-JJ)."}
+    if not partnership.start_year <= day.year <= partnership.end_year:
+        return 422, {
+            "detail": f"La date {day} est hors des années du partenariat "
+            f"({partnership.start_year}–{partnership.end_year})."
+        }
+    structure = None
+    if payload.structure:
+        structure = partnership.structures.filter(code=payload.structure).first()
+        if structure is None:
+            return 422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."}
+    if not may_create(access, structure):
+        return 403, {"detail": "Vous ne pouvez pas créer cette activité."}
+    activity = Activity.objects.create(
+        partnership=partnership,
+        structure=structure,
+        kind=payload.kind,
+        title=title,
+        date=day,
+        created_by=request.auth,
+    )
+    return 201, {"id": activity.pk}
+
+
+def _writable(request, activity_id):
+    activity, access = get_activity_for_api(request.auth, activity_id)
+    if activity is None:
+        return None, (404, {"detail": "Activité introuvable."})
+    if not may_write(access, activity):
+        return None, (403, {"detail": "Vous ne pouvez pas modifier cette activité."})
+    return activity, None
+
+
+@router.post(
+    "/activities/{activity_id}/attendance",
+    response={200: AttendanceOut, 403: Error, 404: Error, 422: Error},
+    openapi_extra=body_schema(AttendanceIn),
+)
+def post_attendance(request, activity_id: int):
+    """Marks registered people present (idempotent); answers the activity's attendance count.
+
+    Body: `{"people": [ids]}`.
+    """
+    activity, error = _writable(request, activity_id)
+    if error:
+        return error
+    payload, error = read_body(request, AttendanceIn)
+    if error:
+        return error
+    wanted = set(payload.people)
+    people = list(
+        Person.objects.visible_to(request.auth).filter(partnership=activity.partnership, pk__in=wanted)
+    )
+    unknown = sorted(wanted - {p.pk for p in people})
+    if unknown:
+        return 422, {
+            "detail": "Personnes inconnues ou hors de votre portée : " + ", ".join(map(str, unknown)) + "."
+        }
+    return 200, {"attendance": actions.record_attendance(activity, people)}
+
+
+@router.post(
+    "/activities/{activity_id}/tallies",
+    response={200: list[TallyOut], 403: Error, 404: Error, 422: Error},
+    openapi_extra=body_schema(TallyIn, many=True),
+)
+def post_tallies(request, activity_id: int):
+    """Sets the tallies of unregistered people (by sex F/M/X and optional target group); idempotent.
+
+    Body: `[{"sex": "F"|"M"|"X", "target_group": code|null, "count": int ≥ 0}]`.
+    """
+    activity, error = _writable(request, activity_id)
+    if error:
+        return error
+    payload, error = read_body(request, TallyIn, many=True)
+    if error:
+        return error
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    seen = set()
+    for row in payload:
+        if row.sex not in Tally.Sex.values:
+            return 422, {"detail": f"Sexe inconnu : {row.sex} (F, M ou X)."}
+        if row.target_group is not None and row.target_group not in groups:
+            return 422, {"detail": f"Public cible inconnu : {row.target_group}."}
+        if row.count < 0:
+            return 422, {"detail": "Un comptage ne peut pas être négatif."}
+        if (row.sex, row.target_group) in seen:
+            return 422, {"detail": f"Comptage en double : {row.sex} {row.target_group or ''}".strip() + "."}
+        seen.add((row.sex, row.target_group))
+    with transaction.atomic():
+        for row in payload:
+            actions.set_tally(activity, row.sex, groups.get(row.target_group), row.count)
+    return 200, [
+        {"sex": t.sex, "target_group": t.target_group.code if t.target_group else None, "count": t.count}
+        for t in activity.tallies.select_related("target_group")
+    ]

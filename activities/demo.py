@@ -1,0 +1,331 @@
+"""Deterministic, clearly fictional activity 2022–2026 shaped by the roadmap (seeded random).
+
+Idempotent: if the partnership already has activities, nothing is added. Fast: bulk_create.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db.models import F
+
+from accounts.models import User
+from core.crypto import blind_index
+from partnerships.models import Organisation, Partnership
+from people.models import Person, PersonSequence, TargetGroup
+from programme.models import GovernancePrinciple, Result
+
+from .models import Activity, ActivityPartner, Attendance, Decision, StructurePartner, Tally, Visit
+
+FIRST_F = ["Aïcha", "Fatima", "Khadija", "Meryem", "Salma", "Awa", "Mariam", "Nadia", "Imane", "Sara"]
+FIRST_M = ["Youssef", "Omar", "Hamza", "Mamadou", "Ibrahima", "Karim", "Ayoub", "Moussa", "Bilal", "Issa"]
+LAST = "Fictif"  # every demo name says it is not a real person
+
+
+def load(partnership: Partnership) -> None:
+    """Adds the demo activity once (a second run finds activities and adds nothing)."""
+    if Activity.objects.filter(partnership=partnership).exists():
+        return
+    rng = random.Random(20222026)  # noqa: S311 — demo data, not security
+    s = {st.code: st for st in partnership.structures.all()}
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    results = {r.code: r for r in Result.objects.filter(partnership=partnership)}
+    principles = list(GovernancePrinciple.objects.filter(partnership=partnership))
+    orgs = {o.slug: o for o in Organisation.objects.all()}
+    staff = {u.username: u for u in User.objects.filter(username__in=["ecoute", "centre", "coordination"])}
+
+    youth = _people(partnership, s["centre-jour"], groups["jeunes-handicap"], 52, 60, (2002, 2012), rng)
+    migrants = _people(partnership, s["bureau-migrants"], groups["migrants"], 9, 62, (1980, 2004), rng)
+
+    activities, attendance, tallies = [], [], []
+
+    def activity(kind, title, date, structure=None, place="", result="R2", **extra):
+        a = Activity(
+            partnership=partnership,
+            structure=structure,
+            kind=kind,
+            title=title,
+            date=date,
+            place=place,
+            created_by=staff.get("coordination"),
+            **extra,
+        )
+        a._result = result
+        activities.append(a)
+        return a
+
+    def tally(a, sex, group, count):
+        tallies.append((a, sex, group, count))
+
+    for year in partnership.years:
+        # Day centre: a yearly roster near OC.2 (43 F / 51 M), ten sessions each year.
+        roster = rng.sample(youth["F"], rng.randint(40, 43)) + rng.sample(youth["M"], rng.randint(47, 51))
+        sessions = [
+            activity(
+                "accueil-jour",
+                f"Séance du centre de jour — {month:02d}/{year}",
+                datetime.date(year, month, rng.randint(3, 26)),
+                s["centre-jour"],
+                "Centre d'accueil de jour",
+            )
+            for month in (1, 2, 3, 4, 5, 6, 9, 10, 11, 12)
+        ]
+        for i, person in enumerate(roster):
+            chosen = {i % len(sessions)} | {j for j in range(len(sessions)) if rng.random() < 0.3}
+            attendance.extend((sessions[j], person) for j in sorted(chosen))
+        if year >= 2024:  # the parents' support group was planned, then opened in 2024
+            for month in (3, 6, 10):
+                g = activity(
+                    "groupe-parents",
+                    f"Groupe de soutien des parents — {month:02d}/{year}",
+                    datetime.date(year, month, 15),
+                    s["centre-jour"],
+                    "Centre d'accueil de jour",
+                )
+                tally(g, "F", groups["parents-autisme"], rng.randint(6, 12))
+                tally(g, "M", groups["parents-autisme"], rng.randint(2, 6))
+        # Migrants' information meetings: yearly roster near OC.3 (6 F / 46 M).
+        roster = rng.sample(migrants["F"], rng.randint(5, 6)) + rng.sample(migrants["M"], rng.randint(42, 46))
+        meetings = [
+            activity(
+                "reunion-info",
+                f"Réunion d'information des migrants — {label} {year}",
+                datetime.date(year, month, rng.randint(5, 25)),
+                s["bureau-migrants"],
+                "Salle communale de Belfaa",
+            )
+            for month, label in ((2, "droits et séjour"), (6, "santé"), (11, "emploi"))
+        ]
+        for i, person in enumerate(roster):
+            chosen = {i % 3} | {j for j in range(3) if rng.random() < 0.3}
+            attendance.extend((meetings[j], person) for j in sorted(chosen))
+        # Awareness campaigns in farms and associations, tallied.
+        for month, place in (
+            (4, "Ferme du douar Toulaasri (fictive)"),
+            (10, "Association féminine de Belfaa"),
+        ):
+            c = activity(
+                "campagne",
+                f"Campagne de sensibilisation aux violences — {place}",
+                datetime.date(year, month, rng.randint(5, 25)),
+                None,
+                place,
+                "R4",
+            )
+            tally(c, "F", groups["ouvrieres-agricoles"], rng.randint(20, 45))
+            tally(c, "M", None, rng.randint(0, 8))
+        # Listeners' continuing training, from the centre's opening.
+        if year >= 2023:
+            for month, topic in ((3, "Écoute active et accueil"), (9, "Accompagnement d'une plainte")):
+                activity(
+                    "formation",
+                    f"Formation continue des écoutantes — {topic}",
+                    datetime.date(year, month, rng.randint(5, 25)),
+                    s["centre-ecoute"],
+                    "Centre d'écoute",
+                    "R1",
+                    hours=Decimal(rng.choice([6, 8, 12])),
+                    topics=topic,
+                )
+        # Open youth forum, each year.
+        forum = activity(
+            "forum",
+            f"Forum ouvert des jeunes {year}",
+            datetime.date(year, 5, 14),
+            None,
+            "Maison des jeunes",
+            "R3",
+        )
+        tally(forum, "F", groups["jeunes-citoyens"], rng.randint(25, 40))
+        tally(forum, "M", groups["jeunes-citoyens"], rng.randint(25, 40))
+        # Steering committees.
+        for month in (1, 7):
+            activity(
+                "comite",
+                f"Comité de pilotage — {'janvier' if month == 1 else 'juillet'} {year}",
+                datetime.date(year, month, 20),
+                None,
+                "Salle du conseil communal",
+                "R2",
+            )
+    # One-off events of the roadmap.
+    for kind, title, date, result, group, f, m in [
+        (
+            "exposition",
+            "Exposition « Parcours migratoires »",
+            datetime.date(2023, 12, 18),
+            "R3",
+            "migrants",
+            60,
+            85,
+        ),
+        (
+            "theatre-action",
+            "Théâtre-action sur l'accueil des nouveaux habitants",
+            datetime.date(2024, 4, 20),
+            "R3",
+            None,
+            70,
+            65,
+        ),
+        (
+            "projection",
+            "Projection du film « Le vivre ensemble »",
+            datetime.date(2025, 3, 21),
+            "R3",
+            "jeunes-citoyens",
+            80,
+            75,
+        ),
+        (
+            "salon",
+            "Salon de création inclusif « Belfaa accueille l'Afrique »",
+            datetime.date(2025, 10, 11),
+            "R3",
+            "migrants",
+            90,
+            120,
+        ),
+        (
+            "evenement",
+            "Fête communale avec les jeunes du centre de jour",
+            datetime.date(2024, 7, 30),
+            "R2",
+            "jeunes-handicap",
+            15,
+            18,
+        ),
+    ]:
+        a = activity(
+            kind, title, date, s["maison-creation"] if kind != "evenement" else None, "Belfaa", result
+        )
+        tally(a, "F", groups[group] if group else None, f)
+        tally(a, "M", groups[group] if group else None, m)
+
+    Activity.objects.bulk_create(activities)
+    result_links = Activity.results.through.objects.bulk_create(
+        [Activity.results.through(activity_id=a.pk, result_id=results[a._result].pk) for a in activities]
+    )
+    Activity.principles.through.objects.bulk_create(
+        [
+            Activity.principles.through(activity_id=a.pk, governanceprinciple_id=p.pk)
+            for a in activities
+            for p in rng.sample(principles, 2)
+        ]
+    )
+    del result_links
+    Attendance.objects.bulk_create([Attendance(activity=a, person=p, date=a.date) for a, p in attendance])
+    Tally.objects.bulk_create(
+        [Tally(activity=a, sex=sex, target_group=g, count=n, date=a.date) for a, sex, g, n in tallies]
+    )
+    trainings = [a for a in activities if a.kind == "formation"]
+    Activity.trained_staff.through.objects.bulk_create(
+        [
+            Activity.trained_staff.through(activity_id=a.pk, user_id=staff[u].pk)
+            for a in trainings
+            for u in ("ecoute", "centre")
+            if u in staff
+        ]
+    )
+    committees = [a for a in activities if a.kind == "comite"]
+    ActivityPartner.objects.bulk_create(
+        [
+            ActivityPartner(activity=a, organisation=orgs[slug], role=role, present=rng.random() < 0.85)
+            for a in committees
+            for slug, role in (
+                ("belfaa", "présidence"),
+                ("jette", "partenaire"),
+                ("associations-belfaa", "membre"),
+            )
+            if slug in orgs
+        ]
+    )
+    Decision.objects.bulk_create(
+        [
+            Decision(
+                activity=a,
+                text=text,
+                follow_up_by=who,
+                due_date=a.date + datetime.timedelta(days=90),
+                done=a.date.year < 2025,
+            )
+            for a in committees
+            for text, who in rng.sample(DECISIONS, 2)
+        ]
+    )
+    for code, slug, role in [
+        ("centre-ecoute", "services-etat", "Orientation médicale et juridique des femmes"),
+        ("bureau-migrants", "associations-belfaa", "Accompagnement des migrants vers les services"),
+        ("centre-jour", "associations-belfaa", "Gestion quotidienne du centre de jour"),
+        ("figuiers-toulaasri", "cooperatives", "Coopérative des femmes du douar"),
+    ]:
+        if slug in orgs and code in s:
+            StructurePartner.objects.get_or_create(
+                structure=s[code], organisation=orgs[slug], defaults={"role": role}
+            )
+    reasons = [
+        "Papiers de séjour",
+        "Inscription scolaire d'un enfant",
+        "Soins",
+        "Recherche d'emploi",
+        "Logement",
+    ]
+    visits = []
+    for year in partnership.years:
+        for _ in range(24):
+            anonymous = rng.random() < 0.4
+            person = None if anonymous else rng.choice(migrants["F"] + migrants["M"])
+            visits.append(
+                Visit(
+                    partnership=partnership,
+                    structure=s["bureau-migrants"],
+                    date=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                    person=person,
+                    sex=person.sex if person else rng.choice("FMM"),
+                    reason=rng.choice(reasons),
+                    orientation=rng.choice(Visit.Orientation.values),
+                    referred_to=orgs.get(rng.choice(["services-etat", "associations-belfaa"])),
+                )
+            )
+    Visit.objects.bulk_create(visits)
+
+
+DECISIONS = [
+    ("Finaliser l'équipement du centre d'écoute pour l'hébergement", "Service social de Belfaa"),
+    ("Préparer le prochain forum ouvert avec les jeunes", "Coordination"),
+    ("Traduire la brochure « À la rencontre des nouveaux habitants »", "Commune de Jette"),
+    ("Élargir les campagnes aux fermes de la commune", "Associations locales"),
+    ("Planifier la formation continue des écoutantes", "Centre d'écoute"),
+    ("Étudier le groupe de soutien des parents de jeunes autistes", "Centre de jour"),
+]
+
+
+def _people(partnership, structure, group, n_f, n_m, years, rng) -> dict[str, list[Person]]:
+    """`n_f` women and `n_m` men with fictional names, registered by `structure`, codes in one block."""
+    total = n_f + n_m
+    PersonSequence.objects.get_or_create(partnership=partnership)
+    PersonSequence.objects.filter(partnership=partnership).update(last=F("last") + total)
+    last = PersonSequence.objects.values_list("last", flat=True).get(partnership=partnership)
+    people = []
+    for i, sex in enumerate(["F"] * n_f + ["M"] * n_m):
+        number = last - total + 1 + i
+        first = rng.choice(FIRST_F if sex == "F" else FIRST_M)
+        people.append(
+            Person(
+                partnership=partnership,
+                structure=structure,
+                number=number,
+                code=f"{partnership.code_prefix}-{number:06d}",
+                sex=sex,
+                birth_year=rng.randint(*years),
+                consent=True,
+                first_name=first,
+                last_name=f"{LAST} {number}",
+                name_index=blind_index(f"{first} {LAST} {number}"),
+            )
+        )
+    Person.objects.bulk_create(people)
+    Person.target_groups.through.objects.bulk_create(
+        [Person.target_groups.through(person_id=p.pk, targetgroup_id=group.pk) for p in people]
+    )
+    return {"F": [p for p in people if p.sex == "F"], "M": [p for p in people if p.sex == "M"]}

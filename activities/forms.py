@@ -1,0 +1,161 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from partnerships.models import Organisation
+from people.models import Sex, TargetGroup
+
+from .models import Activity, Decision, StructurePartner, Tally, Visit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ActivityForm(forms.ModelForm):
+    partners = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Partenaires impliqués"),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "title",
+            "structure",
+            "date",
+            "end_date",
+            "place",
+            "results",
+            "principles",
+            "hours",
+            "topics",
+            "trained_staff",
+        ]
+        widgets = {
+            "date": DateInput,
+            "end_date": DateInput,
+            "results": forms.CheckboxSelectMultiple,
+            "principles": forms.CheckboxSelectMultiple,
+            "trained_staff": forms.CheckboxSelectMultiple,
+            "topics": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, partnership, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["structure"].queryset = structures
+        self.fields["results"].queryset = partnership.results.all()
+        self.fields["principles"].queryset = partnership.principles.all()
+        self.fields["partners"].queryset = partnership.partners.all()
+        self.fields["trained_staff"].queryset = User.objects.filter(
+            memberships__partnership=partnership
+        ).distinct()
+        self.fields["trained_staff"].label_from_instance = lambda u: (
+            u.get_full_name() or u.first_name or u.username
+        )
+
+    def clean(self):
+        data = super().clean()
+        for name in ["date", "end_date"]:
+            day = data.get(name)
+            if day and not (self.partnership.start_year <= day.year <= self.partnership.end_year):
+                self.add_error(
+                    name,
+                    _("La date doit tomber dans les années du partenariat (%(start)s–%(end)s).")
+                    % {"start": self.partnership.start_year, "end": self.partnership.end_year},
+                )
+        if data.get("date") and data.get("end_date") and data["end_date"] < data["date"]:
+            self.add_error("end_date", _("La date de fin précède la date de début."))
+        return data
+
+
+class ActivityFilter(forms.Form):
+    date_from = forms.DateField(label=_("Du"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Au"), required=False, widget=DateInput)
+    kind = forms.ChoiceField(choices=[("", "—"), *Activity.Kind.choices], required=False, label=_("Type"))
+    structure = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Structure"), to_field_name="code"
+    )
+    target_group = forms.ModelChoiceField(
+        queryset=TargetGroup.objects.all(), required=False, label=_("Public cible"), to_field_name="code"
+    )
+    sort = forms.ChoiceField(
+        choices=[("-date", _("plus récentes")), ("date", _("plus anciennes")), ("title", _("titre"))],
+        required=False,
+        label=_("Tri"),
+    )
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures
+
+
+class QuickPersonForm(forms.Form):
+    sex = forms.ChoiceField(choices=Sex.choices, label=_("Sexe"), widget=forms.RadioSelect)
+    birth_year = forms.IntegerField(label=_("Année de naissance"), min_value=1900, max_value=2100)
+    target_group = forms.ModelChoiceField(
+        queryset=TargetGroup.objects.all(), required=False, label=_("Public cible"), to_field_name="code"
+    )
+    first_name = forms.CharField(label=_("Prénom"), required=False, max_length=100)
+    last_name = forms.CharField(label=_("Nom"), required=False, max_length=100)
+
+
+class TallyStepForm(forms.Form):
+    sex = forms.ChoiceField(choices=Tally.Sex.choices)
+    group = forms.ModelChoiceField(queryset=TargetGroup.objects.all(), required=False, to_field_name="code")
+    delta = forms.TypedChoiceField(choices=[("1", "+1"), ("-1", "−1"), ("0", "0")], coerce=int)
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "follow_up_by", "due_date"]
+        widgets = {"due_date": DateInput, "text": forms.Textarea(attrs={"rows": 2})}
+
+
+class VisitForm(forms.ModelForm):
+    person_code = forms.CharField(label=_("Code de la personne (facultatif)"), required=False, max_length=20)
+
+    class Meta:
+        model = Visit
+        fields = ["structure", "date", "sex", "reason", "orientation", "referred_to"]
+        widgets = {"date": DateInput}
+
+    def __init__(self, *args, partnership, structures, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership, self.people = partnership, people
+        self.fields["structure"].queryset = structures
+        self.fields["referred_to"].queryset = Organisation.objects.all()
+        self.fields["sex"].required = False
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("person_code") or "").strip().upper()
+        data["person"] = None
+        if code:
+            data["person"] = self.people.filter(code=code).first()
+            if data["person"] is None:
+                self.add_error("person_code", _("Aucune personne de ce code dans votre structure."))
+            else:
+                data["sex"] = data["person"].sex
+        elif not data.get("sex"):
+            self.add_error("sex", _("Indiquez le sexe d'un visiteur anonyme."))
+        day = data.get("date")
+        if day and not (self.partnership.start_year <= day.year <= self.partnership.end_year):
+            self.add_error("date", _("La date doit tomber dans les années du partenariat."))
+        return data
+
+
+class StructurePartnerForm(forms.ModelForm):
+    class Meta:
+        model = StructurePartner
+        fields = ["structure", "organisation", "role", "contact_name"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = partnership.structures.all()
+        self.fields["organisation"].queryset = Organisation.objects.all()

@@ -1,0 +1,350 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.navigation import navigation
+from partnerships.access import get_partnership_for_user
+from partnerships.models import Role
+from people import actions as people_actions
+from people.access import search_people, shows_identity
+from people.models import Person, TargetGroup
+
+from . import actions
+from .access import get_activity_for_user, get_activity_for_writer, get_visits_for_user, may_create, may_write
+from .forms import (
+    ActivityFilter,
+    ActivityForm,
+    DecisionForm,
+    QuickPersonForm,
+    StructurePartnerForm,
+    TallyStepForm,
+    VisitForm,
+)
+from .models import Activity, ActivityPartner, Attendance, StructurePartner, Tally
+
+# The public a structure serves: the default target group of someone registered there on the fly.
+DEFAULT_GROUP = {
+    "centre-jour": "jeunes-handicap",
+    "bureau-migrants": "migrants",
+    "centre-ecoute": "femmes-violence",
+}
+
+
+def _with_counts(activities):
+    tallied = (
+        Tally.objects.filter(activity=OuterRef("pk"))
+        .values("activity")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return activities.annotate(
+        attendance=Count("attendances", distinct=True),
+        tallied=Coalesce(Subquery(tallied, output_field=IntegerField()), 0),
+    )
+
+
+@login_required
+def activity_list(request, slug):
+    """Activities of the partnership, filtered and sorted; everyone with a role here sees them (counts only)."""
+    partnership, access = get_partnership_for_user(request.user, slug)
+    form = ActivityFilter(request.GET or None, structures=partnership.structures.all())
+    activities = Activity.objects.visible_to(request.user).filter(partnership=partnership)
+    sort = "-date"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["date_from"]:
+            activities = activities.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            activities = activities.filter(date__lte=data["date_to"])
+        if data["kind"]:
+            activities = activities.filter(kind=data["kind"])
+        if data["structure"]:
+            activities = activities.filter(structure=data["structure"])
+        if data["target_group"]:
+            group = data["target_group"]
+            activities = activities.filter(
+                Q(pk__in=Attendance.objects.filter(person__target_groups=group).values("activity_id"))
+                | Q(pk__in=Tally.objects.filter(target_group=group).values("activity_id"))
+            )
+        sort = data["sort"] or sort
+    activities = _with_counts(activities.select_related("structure")).order_by(sort, "-pk")
+    page = Paginator(activities, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "may_create": access.has(Role.COORDINATOR) or bool(access.structure_roles),
+    }
+    return render(request, "activities/list.html", context)
+
+
+@login_required
+def activity_create(request, slug):
+    """A new activity: the coordinator for any structure or none; staff for their own structure."""
+    partnership, access = get_partnership_for_user(request.user, slug)
+    if not (access.has(Role.COORDINATOR) or access.structure_roles):
+        raise Http404
+    structures = partnership.structures.all()
+    if not access.has(Role.COORDINATOR):
+        structures = structures.filter(pk__in=list(access.structure_roles))
+    form = ActivityForm(request.POST or None, partnership=partnership, structures=structures)
+    if request.method == "POST" and form.is_valid():
+        if not may_create(access, form.cleaned_data["structure"]):
+            form.add_error("structure", _("Choisissez votre structure."))
+        else:
+            activity = form.save(commit=False)
+            activity.partnership, activity.created_by = partnership, request.user
+            activity.save()
+            form.save_m2m()
+            for organisation in form.cleaned_data["partners"]:
+                ActivityPartner.objects.create(activity=activity, organisation=organisation)
+            messages.success(request, _("Activité enregistrée."))
+            return redirect("activities:attendance", slug=slug, pk=activity.pk)
+    return render(
+        request, "activities/form.html", {"partnership": partnership, "nav": navigation(access), "form": form}
+    )
+
+
+@login_required
+def activity_detail(request, slug, pk):
+    """An activity and its counts; who attended only for its writers (coordinator, structure staff)."""
+    activity, access = get_activity_for_user(request.user, slug, pk)
+    writer = may_write(access, activity)
+    context = {
+        "partnership": activity.partnership,
+        "nav": navigation(access),
+        "activity": activity,
+        "writer": writer,
+        "attendance_count": activity.attendances.count(),
+        "attendees": _attendees(activity, access) if writer else [],
+        "tallies": activity.tallies.select_related("target_group"),
+        "partners": activity.partner_roles.select_related("organisation"),
+        "decisions": activity.decisions.all(),
+        "decision_form": DecisionForm() if writer and activity.kind == Activity.Kind.COMMITTEE else None,
+    }
+    return render(request, "activities/detail.html", context)
+
+
+def _attendees(activity, access):
+    rows = activity.attendances.select_related("person").order_by("-created_at")
+    return [{"person": a.person, "identity": shows_identity(access, a.person)} for a in rows]
+
+
+def _attendance_context(request, activity, access, **extra):
+    groups = TargetGroup.objects.all()
+    default_group = DEFAULT_GROUP.get(activity.structure.kind if activity.structure else "", "")
+    tallies = {(t.sex, t.target_group_id): t for t in activity.tallies.select_related("target_group")}
+    tally_rows = [
+        {"sex": sex, "label": label, "group": None, "count": getattr(tallies.get((sex, None)), "count", 0)}
+        for sex, label in Tally.Sex.choices
+    ] + [
+        {"sex": t.sex, "label": t.get_sex_display(), "group": t.target_group, "count": t.count}
+        for key, t in tallies.items()
+        if key[1] is not None
+    ]
+    return {
+        "partnership": activity.partnership,
+        "nav": navigation(access),
+        "activity": activity,
+        "attendees": _attendees(activity, access),
+        "tally_rows": tally_rows,
+        "groups": groups,
+        "sexes": Tally.Sex.choices,
+        "quick_form": QuickPersonForm(initial={"target_group": default_group}),
+        "identity_allowed": bool(activity.structure_id) and access.in_structure(activity.structure_id),
+        **extra,
+    }
+
+
+@login_required
+def attendance(request, slug, pk):
+    """Fast entry on a phone: search as you type, tick, create on the fly, tally with +/−. Writers only."""
+    activity, access = get_activity_for_writer(request.user, slug, pk)
+    return render(request, "activities/attendance.html", _attendance_context(request, activity, access))
+
+
+@login_required
+def search(request, slug, pk):
+    """Search-as-you-type among the people the user may see: codes in SQL, names only within her structure."""
+    activity, access = get_activity_for_writer(request.user, slug, pk)
+    query = request.GET.get("q", "").strip()
+    results = []
+    if query:
+        people = search_people(request.user, access, query).order_by("number")[:20]
+        present = set(activity.attendances.values_list("person_id", flat=True))
+        results = [
+            {"person": p, "identity": shows_identity(access, p), "present": p.pk in present} for p in people
+        ]
+    context = {"partnership": activity.partnership, "activity": activity, "results": results, "query": query}
+    return render(request, "activities/_results.html", context)
+
+
+def _person_for(request, activity):
+    pk = request.POST.get("person", "")
+    people = Person.objects.visible_to(request.user).filter(partnership=activity.partnership)
+    return get_object_or_404(people, pk=pk) if pk.isdigit() else None
+
+
+@login_required
+@require_POST
+def attend(request, slug, pk):
+    """Ticks one person present (idempotent); answers the ticked mark and the refreshed list."""
+    activity, access = get_activity_for_writer(request.user, slug, pk)
+    person = _person_for(request, activity)
+    if person is None:
+        raise Http404
+    actions.record_attendance(activity, [person])
+    context = _attendance_context(request, activity, access, person=person)
+    return render(request, "activities/_ticked.html", context)
+
+
+@login_required
+@require_POST
+def unattend(request, slug, pk):
+    """Removes one person's attendance."""
+    activity, access = get_activity_for_writer(request.user, slug, pk)
+    person = _person_for(request, activity)
+    if person is None:
+        raise Http404
+    actions.remove_attendance(activity, person)
+    return render(request, "activities/_present.html", _attendance_context(request, activity, access))
+
+
+@login_required
+@require_POST
+def quick_person(request, slug, pk):
+    """Registers a person on the fly (sex, birth year) and ticks her present."""
+    activity, access = get_activity_for_writer(request.user, slug, pk)
+    form = QuickPersonForm(request.POST)
+    if not form.is_valid():
+        context = _attendance_context(request, activity, access, quick_errors=form.errors)
+        return render(request, "activities/_present.html", context)
+    data = form.cleaned_data
+    identity = bool(activity.structure_id) and access.in_structure(activity.structure_id)
+    person = people_actions.register_person(
+        activity.partnership,
+        sex=data["sex"],
+        birth_year=data["birth_year"],
+        target_groups=[data["target_group"]] if data["target_group"] else [],
+        structure=activity.structure,
+        consent=True,
+        first_name=data["first_name"] if identity else "",
+        last_name=data["last_name"] if identity else "",
+        created_by=request.user,
+    )
+    actions.record_attendance(activity, [person])
+    context = _attendance_context(request, activity, access, created=person)
+    return render(request, "activities/_present.html", context)
+
+
+@login_required
+@require_POST
+def tally(request, slug, pk):
+    """One press of a big +/− button: adds ±1 to a tally (never below zero)."""
+    activity, access = get_activity_for_writer(request.user, slug, pk)
+    form = TallyStepForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        actions.add_to_tally(activity, data["sex"], data["group"], data["delta"])
+    context = _attendance_context(request, activity, access, tally_errors=form.errors)
+    if request.htmx:
+        return render(request, "activities/_tallies.html", context)
+    return redirect("activities:attendance", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def decision_add(request, slug, pk):
+    """Records a steering committee's decision, who follows it up and by when. Writers only."""
+    activity, access = get_activity_for_writer(request.user, slug, pk)
+    if activity.kind != Activity.Kind.COMMITTEE:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        decision = form.save(commit=False)
+        decision.activity = activity
+        decision.save()
+        messages.success(request, _("Décision enregistrée."))
+    else:
+        messages.error(request, _("La décision n'a pas été enregistrée : le texte est obligatoire."))
+    return redirect("activities:detail", slug=slug, pk=pk)
+
+
+@login_required
+def visits(request, slug):
+    """The migrant office's log of visits and orientations: its agents and the coordinator."""
+    partnership, access, visit_list, writable = get_visits_for_user(request.user, slug)
+    people = Person.objects.visible_to(request.user).filter(
+        partnership=partnership, structure__in=[s.pk for s in writable]
+    )
+    structures = partnership.structures.filter(pk__in=[s.pk for s in writable])
+    form = VisitForm(
+        request.POST or None,
+        partnership=partnership,
+        structures=structures,
+        people=people,
+        initial={"structure": structures.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        visit = form.save(commit=False)
+        visit.partnership, visit.person, visit.sex = (
+            partnership,
+            form.cleaned_data["person"],
+            form.cleaned_data["sex"],
+        )
+        visit.created_by = request.user
+        visit.save()
+        messages.success(request, _("Visite enregistrée."))
+        return redirect("activities:visits", slug=slug)
+    page = Paginator(visit_list.select_related("person", "referred_to", "structure"), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {"partnership": partnership, "nav": navigation(access), "form": form, "page": page, "query": ""}
+    return render(request, "activities/visits.html", context)
+
+
+@login_required
+def partners(request, slug):
+    """The partnership's partner organisations, their role in the partnership, its structures and activities.
+
+    Everyone with a role in the partnership reads it; the coordinator adds a structure role.
+    """
+    partnership, access = get_partnership_for_user(request.user, slug)
+    form = None
+    if access.has(Role.COORDINATOR):
+        form = StructurePartnerForm(request.POST or None, partnership=partnership)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("Rôle du partenaire enregistré."))
+            return redirect("activities:partners", slug=slug)
+    elif request.method == "POST":
+        raise Http404
+    activity_counts = dict(
+        ActivityPartner.objects.filter(activity__partnership=partnership)
+        .values_list("organisation")
+        .annotate(n=Count("pk"))
+    )
+    roles = [
+        {"role": r, "activities": activity_counts.get(r.organisation_id, 0)}
+        for r in partnership.partner_roles.select_related("organisation")
+    ]
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "roles": roles,
+        "structure_roles": StructurePartner.objects.filter(structure__partnership=partnership).select_related(
+            "structure", "organisation"
+        ),
+        "form": form,
+    }
+    return render(request, "activities/partners.html", context)

@@ -1,0 +1,80 @@
+"""The only door to people records. "Missing" and "forbidden" are the same 404.
+
+- The coordinator sees every person of her partnership: code, sex, birth year, target groups.
+- Structure staff see the people their structure holds, with their identifying fields.
+- Partner officers, network officers, the platform admin and outsiders see no individual.
+"""
+
+from django.http import Http404
+
+from core.crypto import normalise
+from partnerships.access import Access, get_partnership_for_user
+from partnerships.models import Role, Structure
+
+from .models import Person
+
+
+def shows_identity(access: Access, person: Person) -> bool:
+    """Names, phone and place are shown only to the staff of the structure holding the record."""
+    return bool(person.structure_id) and access.in_structure(person.structure_id)
+
+
+def may_register(access: Access, structure: Structure | None) -> bool:
+    """The coordinator registers for any structure (or none); staff only for their own structure."""
+    if access.has(Role.COORDINATOR):
+        return True
+    return structure is not None and access.in_structure(structure.pk)
+
+
+def registering_structures(access: Access):
+    """The structures the user may register people for."""
+    structures = access.partnership.structures.all()
+    if access.has(Role.COORDINATOR):
+        return structures
+    return structures.filter(pk__in=access.structure_roles.keys())
+
+
+def get_registry_for_user(user, slug: str):
+    """The partnership and access of a user who may see individuals there; 404 for anyone else."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not (access.has(Role.COORDINATOR) or access.structure_roles):
+        raise Http404
+    return partnership, access
+
+
+def get_person_for_user(user, slug: str, pk: int) -> tuple[Person, Access]:
+    """A person of the partnership that the user may see (Person.visible_to); 404 otherwise."""
+    partnership, access = get_registry_for_user(user, slug)
+    person = Person.objects.visible_to(user).filter(partnership=partnership, pk=pk).first()
+    if person is None:
+        raise Http404
+    return person, access
+
+
+def may_change(access: Access, person: Person) -> bool:
+    """The coordinator, or the staff of the holding structure, may edit, merge or delete a record."""
+    return access.has(Role.COORDINATOR) or shows_identity(access, person)
+
+
+def search_people(user, access: Access, query: str, base=None):
+    """People visible to the user matching `query`: codes in SQL, names decrypted in Python.
+
+    Names are only searched among the records the user may read in clear (her structures), so a
+    name never finds a record whose identity she may not see.
+    """
+    people = (
+        base if base is not None else Person.objects.visible_to(user).filter(partnership=access.partnership)
+    )
+    query = (query or "").strip()
+    if not query:
+        return people
+    needle = normalise(query)
+    held = people.filter(structure_id__in=list(access.structure_roles.keys()))
+    named = [
+        pk
+        for pk, first, last in held.values_list("pk", "first_name", "last_name")
+        if needle in normalise(f"{first} {last}") or needle in normalise(f"{last} {first}")
+    ]
+    from django.db.models import Q
+
+    return people.filter(Q(code__icontains=query) | Q(pk__in=named))

@@ -1,0 +1,86 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person, Sex, TargetGroup
+
+
+class PersonForm(forms.Form):
+    """A new person: code given automatically; identifying fields only for the holding staff."""
+
+    structure = forms.ModelChoiceField(queryset=None, required=False, label=_("Structure"))
+    sex = forms.ChoiceField(choices=Sex.choices, label=_("Sexe"), widget=forms.RadioSelect)
+    birth_year = forms.IntegerField(label=_("Année de naissance"), min_value=1900)
+    target_groups = forms.ModelMultipleChoiceField(
+        queryset=TargetGroup.objects.all(),
+        label=_("Publics cibles"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent = forms.BooleanField(label=_("La personne consent à être enregistrée"), required=False)
+    first_name = forms.CharField(label=_("Prénom"), required=False, max_length=100)
+    last_name = forms.CharField(label=_("Nom"), required=False, max_length=100)
+    phone = forms.CharField(label=_("Téléphone"), required=False, max_length=30)
+    place = forms.CharField(label=_("Douar ou quartier"), required=False, max_length=100)
+
+    IDENTITY = ["first_name", "last_name", "phone", "place"]
+
+    def __init__(self, *args, structures, identity: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures
+        if not identity:
+            for name in self.IDENTITY:
+                del self.fields[name]
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        if year > timezone.now().year:
+            raise forms.ValidationError(_("L'année de naissance est dans le futur."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) for name in self.IDENTITY) and not data.get("structure"):
+            raise forms.ValidationError(
+                _("Les données d'identité ne peuvent être saisies que pour une structure.")
+            )
+        return data
+
+
+class PeopleFilter(forms.Form):
+    q = forms.CharField(label=_("Code ou nom"), required=False)
+    structure = forms.ModelChoiceField(queryset=None, required=False, label=_("Structure"))
+    target_group = forms.ModelChoiceField(
+        queryset=TargetGroup.objects.all(), required=False, label=_("Public cible"), to_field_name="code"
+    )
+    sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices], required=False, label=_("Sexe"))
+    sort = forms.ChoiceField(
+        choices=[
+            ("code", _("code")),
+            ("-code", _("code (décroissant)")),
+            ("birth_year", _("année de naissance")),
+            ("-created_at", _("derniers enregistrés")),
+        ],
+        required=False,
+        label=_("Tri"),
+    )
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures
+        self.fields["structure"].to_field_name = "code"
+
+
+class MergeForm(forms.Form):
+    other = forms.CharField(label=_("Code de la fiche à fusionner dans celle-ci"), max_length=20)
+
+    def __init__(self, *args, person: Person, candidates, **kwargs):
+        self.person, self.candidates = person, candidates
+        super().__init__(*args, **kwargs)
+
+    def clean_other(self):
+        code = self.cleaned_data["other"].strip().upper()
+        other = self.candidates.filter(code=code).exclude(pk=self.person.pk).first()
+        if other is None:
+            raise forms.ValidationError(_("Aucune autre fiche de ce code que vous puissiez fusionner."))
+        return other

@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.navigation import navigation
+
+from . import actions
+from .access import (
+    get_person_for_user,
+    get_registry_for_user,
+    may_change,
+    may_register,
+    registering_structures,
+    search_people,
+    shows_identity,
+)
+from .forms import MergeForm, PeopleFilter, PersonForm
+from .models import Person
+
+
+@login_required
+def person_list(request, slug):
+    """The registry: the coordinator sees codes of the whole partnership, staff their structure's people."""
+    partnership, access = get_registry_for_user(request.user, slug)
+    structures = registering_structures(access) if not access.is_coordinator else partnership.structures.all()
+    form = PeopleFilter(request.GET or None, structures=structures)
+    people = Person.objects.visible_to(request.user).filter(partnership=partnership)
+    sort = "code"
+    if form.is_valid():
+        data = form.cleaned_data
+        people = search_people(request.user, access, data["q"], base=people)
+        if data["structure"]:
+            people = people.filter(structure=data["structure"])
+        if data["target_group"]:
+            people = people.filter(target_groups=data["target_group"])
+        if data["sex"]:
+            people = people.filter(sex=data["sex"])
+        sort = data["sort"] or sort
+    people = people.select_related("structure").prefetch_related("target_groups").order_by(sort, "pk")
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    rows = [{"person": p, "identity": shows_identity(access, p)} for p in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "may_register": access.is_coordinator or bool(access.structure_roles),
+    }
+    return render(request, "people/list.html", context)
+
+
+@login_required
+def person_create(request, slug):
+    """Registers a person. Coordinator for any structure (codes only); staff for their own structure."""
+    partnership, access = get_registry_for_user(request.user, slug)
+    structures = registering_structures(access)
+    identity = bool(access.structure_roles)
+    form = PersonForm(request.POST or None, structures=structures, identity=identity)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not may_register(access, data["structure"]):
+            form.add_error("structure", _("Choisissez votre structure."))
+        elif data["structure"] is not None and not access.in_structure(data["structure"].pk):
+            # Only the holding staff may write identity; the coordinator registers codes only.
+            for name in PersonForm.IDENTITY:
+                data.pop(name, None)
+        if not form.errors:
+            duplicates = actions.possible_duplicates(
+                data["structure"], data.get("first_name", ""), data.get("last_name", ""), data["birth_year"]
+            )
+            duplicates = list(duplicates.values_list("code", flat=True))
+            person = actions.register_person(partnership, created_by=request.user, **data)
+            messages.success(request, _("Personne enregistrée : %(code)s.") % {"code": person.code})
+            if duplicates:
+                messages.warning(
+                    request,
+                    _("Doublon possible (même nom et même année de naissance) : %(codes)s.")
+                    % {"codes": ", ".join(duplicates)},
+                )
+            return redirect("people:detail", slug=slug, pk=person.pk)
+    context = {"partnership": partnership, "nav": navigation(access), "form": form}
+    return render(request, "people/form.html", context)
+
+
+@login_required
+def person_detail(request, slug, pk):
+    """One person: code, sex, birth year, groups, attendance; identity only for the holding staff."""
+    person, access = get_person_for_user(request.user, slug, pk)
+    identity = shows_identity(access, person)
+    duplicates = []
+    if identity and person.name_index:
+        duplicates = Person.objects.filter(
+            structure=person.structure, name_index=person.name_index, birth_year=person.birth_year
+        ).exclude(pk=person.pk)
+    context = {
+        "partnership": person.partnership,
+        "nav": navigation(access),
+        "person": person,
+        "identity": identity,
+        "attendances": person.attendances.select_related("activity").order_by("-date")[:200],
+        "may_change": may_change(access, person),
+        "merge_form": MergeForm(person=person, candidates=Person.objects.none()),
+        "duplicates": duplicates,
+    }
+    return render(request, "people/detail.html", context)
+
+
+def _mergeable(request, access, person):
+    """The records that may be merged into `person`: same partnership, and changeable by the user."""
+    candidates = Person.objects.visible_to(request.user).filter(partnership=person.partnership)
+    if not access.is_coordinator:
+        candidates = candidates.filter(structure_id__in=list(access.structure_roles))
+    return candidates
+
+
+@login_required
+@require_POST
+def person_merge(request, slug, pk):
+    """Merges another record (by code) into this one, keeping every attendance. Coordinator or holding staff."""
+    person, access = get_person_for_user(request.user, slug, pk)
+    if not may_change(access, person):
+        raise Http404
+    form = MergeForm(request.POST, person=person, candidates=_mergeable(request, access, person))
+    if form.is_valid():
+        other = form.cleaned_data["other"]
+        actions.merge_people(person, other)
+        messages.success(request, _("Fiches fusionnées : %(code)s a été fusionnée.") % {"code": other.code})
+    else:
+        messages.error(request, " ".join(form.errors.get("other", [])))
+    return redirect("people:detail", slug=slug, pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_delete(request, slug, pk):
+    """Deletes a record and its attendance. Coordinator or holding staff."""
+    person, access = get_person_for_user(request.user, slug, pk)
+    if not may_change(access, person):
+        raise Http404
+    code = person.code
+    actions.delete_person(person)
+    messages.success(request, _("Fiche %(code)s supprimée.") % {"code": code})
+    return redirect("people:list", slug=slug)
