@@ -18,11 +18,11 @@ def build_world():
     from django.test import override_settings
 
     from accounts.models import User
-    from core.management.commands.load_demo import load_all
+    from core.management.commands.load_demo import load_roadmap
     from partnerships.models import Membership, Network, Organisation, Partnership, Role, Structure
 
     with override_settings(TWIZA_DEMO_PASSWORD=PASSWORD):
-        partnership = load_all()
+        partnership = load_roadmap()
     network = Network.objects.create(slug="autre-reseau", name="Autre réseau")
     commune = Organisation.objects.create(slug="autre-commune", name="Commune d'Ailleurs", kind="commune")
     other = Partnership.objects.create(
@@ -62,6 +62,17 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@pytest.fixture
+def demo_activity(world):
+    """The demo's fictional activity 2022–2026 in the Belfaa–Jette partnership, with its indicators."""
+    from activities import demo as activities_demo
+    from programme import engine
+
+    activities_demo.load(world["partnership"])
+    engine.rebuild(world["partnership"])
+    return world
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<slug:slug>/", include("programme.urls")),
     path("p/<slug:slug>/", include("people.urls")),
     path("p/<slug:slug>/", include("activities.urls")),
+    path("reseau/", include("programme.urls_network")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
