@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "people",
     "programme",
     "activities",
+    "participation",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include("people.urls")),
     path("p/<slug:slug>/", include("activities.urls")),
     path("reseau/", include("programme.urls_network")),
+    path("p/<slug:slug>/forums/", include("participation.urls")),
+    path("public/<slug:slug>/forums/", include("participation.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,12 @@ ENTRIES = [
     ),
     Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
+    Entry(
+        "participation:forums",
+        _("Forums des jeunes"),
+        frozenset({Role.COORDINATOR, Role.ADMIN, Role.OFFICE_AGENT, Role.EDUCATOR, Role.PARTNER_OFFICER})
+        | {"platform_admin"},
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.models import User
 from activities import demo as activities_demo
+from participation import demo as participation_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
 from people import demo as people_demo
@@ -29,6 +30,7 @@ def load_roadmap() -> Partnership:
     partnership = partnerships_demo.load_partnership()
     programme_demo.load_framework(partnership)
     partnerships_demo.load_users(partnership)
+    participation_demo.load(partnership)
     return partnership
 
 

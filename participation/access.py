@@ -1,0 +1,79 @@
+"""The only door to forums, for staff pages and for the public ones.
+
+Who may do what (docs/decisions.md, "Forums des jeunes"):
+- read the staff pages: coordinator, partnership admin, officers (office agent, educator), the
+  partner officer (Jette, read-only) and the platform administrator (read-only);
+- manage (forums, phases, admissibility, codes, followed projects): coordinator and partnership admin;
+- enter paper forms and paper ballots, and confirm another officer's batch: "officers" =
+  coordinator, partnership admin, office agent, educator;
+- the network officer and the listening centre's staff: nothing (404); the public pages suffice.
+A proposer's contact is shown to the coordinator (or partnership admin) only.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from partnerships.access import Access, get_partnership_for_user
+from partnerships.models import Partnership
+
+from .models import OFFICER_ROLES, READER_ROLES, FollowedProject, Forum, PaperBatch, Proposal
+
+
+def can_read(access: Access) -> bool:
+    return access.has(*READER_ROLES) or access.platform_admin
+
+
+def can_manage(access: Access) -> bool:
+    return access.is_coordinator
+
+
+def is_officer(access: Access) -> bool:
+    return access.has(*OFFICER_ROLES)
+
+
+def get_forums_for_user(user, slug: str, *, need=can_read):
+    """(partnership, access) when the user may read the partnership's forums (or `need` holds); 404."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not need(access):
+        raise Http404
+    return partnership, access
+
+
+def get_forum_for_user(user, slug: str, pk: int, *, need=can_read) -> tuple[Forum, Access]:
+    """A forum of a partnership where `need(access)` holds (reading by default); 404 otherwise."""
+    partnership, access = get_forums_for_user(user, slug, need=need)
+    forum = Forum.objects.filter(partnership=partnership, pk=pk).select_related("partnership").first()
+    if forum is None:
+        raise Http404
+    return forum, access
+
+
+def get_proposal_for_user(user, slug: str, pk: int, number: int, *, need=can_manage):
+    """A proposal of a forum the user may manage (decisions, contact); 404 otherwise."""
+    forum, access = get_forum_for_user(user, slug, pk, need=need)
+    return get_object_or_404(Proposal, forum=forum, number=number), access
+
+
+def get_batch_for_user(user, slug: str, pk: int, batch: int):
+    """A paper batch of a forum, for officers only; 404 otherwise."""
+    forum, access = get_forum_for_user(user, slug, pk, need=is_officer)
+    return get_object_or_404(PaperBatch.objects.select_related("forum"), forum=forum, pk=batch), access
+
+
+def get_project_for_user(user, slug: str, project: int, *, need=can_read):
+    """A followed project of the partnership's forums; 404 otherwise."""
+    partnership, access = get_forums_for_user(user, slug, need=need)
+    found = FollowedProject.objects.select_related("proposal__forum").filter(
+        proposal__forum__partnership=partnership, pk=project
+    )
+    return get_object_or_404(found), access
+
+
+def get_public_forum(slug: str, pk: int) -> Forum:
+    """Any forum, for the public pages (forums are public); the pages decide what its phase allows."""
+    return get_object_or_404(Forum.objects.select_related("partnership"), partnership__slug=slug, pk=pk)
+
+
+def get_public_partnership(slug: str) -> Partnership:
+    """A partnership's name and slug for the public list of its forums."""
+    return get_object_or_404(Partnership, slug=slug)

@@ -1,0 +1,202 @@
+"""Demo forums: the 2024 forum (closed, with results and followed projects) and the 2026 one (voting).
+
+Deterministic (seeded) and idempotent: a forum that exists is left as it is. The unused voting codes
+of the 2026 forum are `demo_codes()[USED_2026:]`, so the demo can be tried end to end.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .actions import CODE_ALPHABET, code_hash, start_follow_up
+from .models import (
+    AgeBand,
+    Ballot,
+    Forum,
+    Milestone,
+    PaperBatch,
+    Phase,
+    PhaseChange,
+    Proposal,
+    Sex,
+    VotingCode,
+)
+
+PROPOSALS_2024 = [
+    ("Jardin partagé au douar", "environnement", 18000, "F", "18-24", "recevable"),
+    ("Bibliothèque de quartier à la maison de la création", "culture", 25000, "F", "moins-18", "recevable"),
+    ("Terrain de sport éclairé", "sport", 40000, "M", "18-24", "recevable"),
+    ("Atelier vélo solidaire", "solidarite", 12000, "M", "25-35", "recevable"),
+    ("Cours de soutien scolaire entre jeunes", "education", 8000, "F", "25-35", "recevable"),
+    ("Voyage d'étude à l'étranger", "autre", 90000, "M", "18-24", "irrecevable"),
+]
+PROPOSALS_2026 = [
+    ("Festival « Belfaa accueille l'Afrique » des jeunes", "culture", 15000, "F", "18-24"),
+    ("Nettoyage et plantation de l'oued", "environnement", 6000, "M", "moins-18"),
+    ("Rampe d'accès à la maison des jeunes", "amenagement", 20000, "F", "25-35"),
+    ("Club de théâtre-action", "culture", 7000, "M", "18-24"),
+    ("Tournoi de football inclusif", "sport", 5000, "F", "moins-18"),
+]
+REASON_OK = "Projet d'intérêt collectif, faisable par la commune dans l'année."
+REASON_KO = "Hors du champ du forum : il ne bénéficie pas à la collectivité de Belfaa."
+USED_2026 = 12
+
+
+def demo_codes(seed=2026, count=40) -> list[str]:
+    """The 2026 forum's voting codes (the demo's only: real codes come from `issue_codes`)."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(CODE_ALPHABET) for _ in range(8)) for _ in range(count)]
+
+
+def _voter(rng):
+    sex = rng.choices(Sex.values, weights=[50, 44, 6])[0]
+    age = rng.choices(AgeBand.values, weights=[25, 45, 25, 0, 5])[0]
+    return sex, age
+
+
+def _ballots(forum, rng, count, pick, batch_every=None, batch=None):
+    through = Ballot.choices.through
+    links = []
+    for i in range(count):
+        sex, age = _voter(rng)
+        in_batch = batch if batch_every and i % batch_every == 0 else None
+        ballot = Ballot.objects.create(forum=forum, sex=sex, age_band=age, batch=in_batch)
+        links += [through(ballot_id=ballot.pk, proposal_id=p.pk) for p in pick(rng)]
+    through.objects.bulk_create(links)
+
+
+def _codes(forum, codes, used):
+    now = timezone.now()
+    VotingCode.objects.bulk_create(
+        [
+            VotingCode(forum=forum, code_hash=code_hash(forum, c), used_at=now if i < used else None)
+            for i, c in enumerate(codes)
+        ]
+    )
+
+
+def _log(forum, user, phases):
+    for before, after in zip(phases, phases[1:], strict=False):
+        PhaseChange.objects.create(forum=forum, from_phase=before, to_phase=after, by=user)
+
+
+@transaction.atomic
+def load(partnership) -> None:
+    """Both demo forums of the partnership; does nothing for a forum already there."""
+    coordination = User.objects.get(username="coordination")
+    jour = User.objects.get(username="jour")
+    if not Forum.objects.filter(partnership=partnership, slug="forum-2024").exists():
+        _load_2024(partnership, coordination, jour)
+    if not Forum.objects.filter(partnership=partnership, slug="forum-2026").exists():
+        _load_2026(partnership, coordination)
+
+
+def _load_2024(partnership, coordination, jour):
+    rng = random.Random(2024)
+    forum = Forum.objects.create(
+        partnership=partnership,
+        slug="forum-2024",
+        title="Forum ouvert des jeunes 2024",
+        date=datetime.date(2024, 4, 20),
+        place="Maison des jeunes de Belfaa",
+        theme="Des projets des jeunes pour la commune",
+        phase=Phase.VOTING,
+        rule=Forum.Rule.BUDGET,
+        budget=60000,
+    )
+    proposals = []
+    for number, (title, category, cost, sex, age, status) in enumerate(PROPOSALS_2024, start=1):
+        proposals.append(
+            Proposal.objects.create(
+                forum=forum,
+                number=number,
+                title=title,
+                description=f"{title} : proposé par des jeunes lors du forum ouvert de 2024.",
+                category=category,
+                estimated_cost=cost,
+                sex=sex,
+                age_band=age,
+                source=Proposal.Source.PAPER if number % 2 else Proposal.Source.ONLINE,
+                entered_by=coordination if number % 2 else None,
+                status=status,
+                decision_reason=REASON_OK if status == "recevable" else REASON_KO,
+                decided_by=coordination,
+                decided_at=timezone.now(),
+            )
+        )
+    admissible = proposals[:5]
+    weights = [9, 8, 5, 6, 7]
+
+    def pick(rng):
+        chosen, left = [], forum.budget
+        for p in rng.sample(admissible, counts=weights, k=3):
+            if p not in chosen and p.estimated_cost <= left:
+                chosen.append(p)
+                left -= p.estimated_cost
+        return chosen
+
+    batch = PaperBatch.objects.create(
+        forum=forum, label="Urne de la maison des jeunes", entered_by=coordination
+    )
+    _ballots(forum, rng, 62, pick, batch_every=3, batch=batch)
+    batch.confirmed_by, batch.confirmed_at = jour, timezone.now()
+    batch.save()
+    _codes(forum, demo_codes(seed=2024, count=80), used=62)
+    _log(forum, coordination, Phase.values)
+    forum.phase = Phase.RESULTS
+    forum.save()
+    forum.phase = Phase.FOLLOW_UP
+    forum.save()
+    projects = start_follow_up(forum)
+    for i, project in enumerate(projects):
+        project.status = "termine" if i == 0 else "en-cours"
+        project.progress = 100 if i == 0 else 40 + 15 * i
+        project.save()
+        for j, title in enumerate(["Devis et conventions", "Travaux et achats", "Inauguration"]):
+            Milestone.objects.create(
+                project=project,
+                title=title,
+                due=datetime.date(2024, 9 + 3 * j, 1) if j < 2 else datetime.date(2025, 6, 1),
+                done=i == 0 or j == 0,
+            )
+
+
+def _load_2026(partnership, coordination):
+    rng = random.Random(2026)
+    forum = Forum.objects.create(
+        partnership=partnership,
+        slug="forum-2026",
+        title="Forum ouvert des jeunes 2026",
+        date=datetime.date(2026, 3, 14),
+        place="Maison de la création multiculturelle",
+        theme="Vivre ensemble à Belfaa",
+        phase=Phase.VOTING,
+        rule=Forum.Rule.APPROVAL,
+        max_choices=3,
+        seats=2,
+    )
+    proposals = []
+    for number, (title, category, cost, sex, age) in enumerate(PROPOSALS_2026, start=1):
+        proposals.append(
+            Proposal.objects.create(
+                forum=forum,
+                number=number,
+                title=title,
+                description=f"{title} : proposé au forum ouvert de 2026.",
+                category=category,
+                estimated_cost=cost,
+                sex=sex,
+                age_band=age,
+                status=Proposal.Status.ADMISSIBLE,
+                decision_reason=REASON_OK,
+                decided_by=coordination,
+                decided_at=timezone.now(),
+            )
+        )
+    _ballots(forum, rng, USED_2026, lambda rng: rng.sample(proposals, k=rng.randint(1, 3)))
+    _codes(forum, demo_codes(), used=USED_2026)
+    _log(forum, coordination, Phase.values[:4])

@@ -1,0 +1,112 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgeBand, FollowedProject, Forum, Milestone, Phase, Proposal, Sex
+
+
+class ForumForm(forms.ModelForm):
+    class Meta:
+        model = Forum
+        fields = ["title", "slug", "date", "place", "theme", "rule", "max_choices", "seats", "budget"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rule") == Forum.Rule.BUDGET and not data.get("budget"):
+            self.add_error("budget", _("Le vote budgétaire demande un budget."))
+        return data
+
+
+class ProposalForm(forms.ModelForm):
+    """The public form (no account). `site_web` is a honeypot: hidden from people, filled by robots."""
+
+    site_web = forms.CharField(required=False, label=_("Ne pas remplir"))
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "description", "category", "estimated_cost", "sex", "age_band", "contact"]
+        widgets = {"contact": forms.TextInput(attrs={"autocomplete": "off"})}
+        help_texts = {
+            "contact": _(
+                "Téléphone ou courriel, si vous voulez être recontacté·e. Seule la coordination le voit."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = [c for c in Sex.choices if c[0] != Sex.X]
+        self.fields["age_band"].choices = [c for c in AgeBand.choices if c[0] != AgeBand.UNKNOWN]
+        self.fields["contact"].max_length = 200
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("site_web"))
+
+
+class PaperProposalForm(ProposalForm):
+    """An officer's entry of a paper form: sex and age band may be missing on paper."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = Sex.choices
+        self.fields["age_band"].choices = AgeBand.choices
+        del self.fields["site_web"]
+
+
+class DecisionForm(forms.Form):
+    admissible = forms.TypedChoiceField(
+        label=_("Décision"),
+        choices=[("1", _("recevable")), ("0", _("irrecevable"))],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(
+        label=_("Motif public"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+
+class ReopenForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase à rouvrir"), choices=Phase.choices)
+    reason = forms.CharField(label=_("Motif (consigné)"), max_length=1000)
+
+
+class CodesForm(forms.Form):
+    count = forms.IntegerField(label=_("Nombre de codes à imprimer"), min_value=1, max_value=2000, initial=50)
+
+
+class BallotForm(forms.Form):
+    code = forms.CharField(label=_("Code de vote"), max_length=20)
+    choices = forms.MultipleChoiceField(
+        label=_("Projets choisis"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    sex = forms.ChoiceField(label=_("Sexe (facultatif)"), choices=Sex.choices, initial=Sex.X)
+    age_band = forms.ChoiceField(
+        label=_("Tranche d'âge (facultatif)"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN
+    )
+
+    def __init__(self, *args, proposals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choices"].choices = [
+            (str(p.pk), f"{p.number}. {p.title} — {p.estimated_cost} DH") for p in proposals
+        ]
+
+    def choice_ids(self) -> list[int]:
+        return [int(v) for v in self.cleaned_data["choices"]]
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = FollowedProject
+        fields = ["status", "progress", "result"]
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = partnership.results.all()
+        self.fields["progress"].max_value = 100
+        self.fields["progress"].widget.attrs["max"] = 100
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due", "done"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"})}

@@ -1,0 +1,470 @@
+"""Forums through their pages and actions: phases, proposals, codes, ballots, batches, results, privacy."""
+
+import datetime
+import html
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from participation import actions, demo, stats
+from participation.counting import BallotRefused
+from participation.models import (
+    Ballot,
+    FollowedProject,
+    Forum,
+    PaperBatch,
+    Phase,
+    PhaseChange,
+    Proposal,
+    VotingCode,
+)
+
+SENTINEL = "contact-sentinelle-0612345678"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def forum_2026(partnership):
+    return Forum.objects.get(partnership=partnership, slug="forum-2026")
+
+
+def new_forum(partnership, **kw):
+    fields = {
+        "partnership": partnership,
+        "slug": "forum-test",
+        "title": "Forum de test",
+        "date": datetime.date(2026, 5, 1),
+        "place": "Belfaa",
+        "rule": "approbation",
+        "max_choices": 2,
+        "seats": 1,
+    }
+    fields.update(kw)
+    return Forum.objects.create(**fields)
+
+
+def proposal_data(**kw):
+    data = {
+        "title": "Fresque au lycée",
+        "description": "Une fresque peinte par les jeunes.",
+        "category": "culture",
+        "estimated_cost": "3000",
+        "sex": "F",
+        "age_band": "18-24",
+        "contact": SENTINEL,
+        "site_web": "",
+    }
+    data.update(kw)
+    return data
+
+
+def public_url(name, forum):
+    return reverse(f"forums:{name}", kwargs={"slug": forum.partnership.slug, "pk": forum.pk})
+
+
+def staff_url(name, forum, **kw):
+    return reverse(f"participation:{name}", kwargs={"slug": forum.partnership.slug, "pk": forum.pk, **kw})
+
+
+# Proposals, privacy and anti-abuse
+
+
+def test_a_young_person_proposes_without_an_account_and_the_contact_is_encrypted(partnership, client):
+    forum = new_forum(partnership)
+    response = client.post(public_url("propose", forum), proposal_data())
+    assert response.status_code == 200
+    assert "numéro 1" in response.content.decode()
+    proposal = forum.proposals.get()
+    assert proposal.contact == SENTINEL and proposal.source == "en-ligne"
+    with connection.cursor() as cursor:
+        cursor.execute("select contact from participation_proposal where id = %s", [proposal.pk])
+        raw = cursor.fetchone()[0]
+    assert SENTINEL not in raw and raw.startswith("enc1:")
+
+
+def test_public_pages_and_other_personas_never_show_a_proposers_contact(partnership, client_for):
+    forum = new_forum(partnership)
+    client_for("anonymous").post(public_url("propose", forum), proposal_data())
+    proposal = forum.proposals.get()
+    coordination = client_for("coordination")
+    page = coordination.get(staff_url("proposal_decide", forum, number=1)).content.decode()
+    assert SENTINEL in page  # the coordinator, and only her, reads it
+    forum.phase = Phase.REVIEW
+    forum.save()
+    actions.decide_admissibility(
+        proposal, forum.partnership.memberships.first().user, admissible=True, reason="ok"
+    )
+    for phase in Phase.values:
+        forum.phase = phase
+        forum.save()
+        for name in ("list", "forum", "propose", "vote", "results", "results_csv"):
+            kwargs = (
+                {"slug": partnership.slug} if name == "list" else {"slug": partnership.slug, "pk": forum.pk}
+            )
+            body = client_for("anonymous").get(reverse(f"forums:{name}", kwargs=kwargs)).content.decode()
+            assert SENTINEL not in body, (phase, name)
+    for persona in ("jette", "accueil", "jour", "admin"):
+        client = client_for(persona)
+        for url in (staff_url("forum", forum), staff_url("proposal_decide", forum, number=1)):
+            assert SENTINEL not in client.get(url).content.decode()
+
+
+def test_the_honeypot_keeps_nothing_but_answers_as_usual(partnership, client):
+    forum = new_forum(partnership)
+    response = client.post(public_url("propose", forum), proposal_data(site_web="http://spam.example"))
+    assert response.status_code == 200 and "Merci" in response.content.decode()
+    assert not forum.proposals.exists()
+
+
+def test_proposals_are_rate_limited_per_ip(partnership, client):
+    forum = new_forum(partnership)
+    for _ in range(5):
+        assert client.post(public_url("propose", forum), proposal_data()).status_code == 200
+    response = client.post(public_url("propose", forum), proposal_data())
+    assert response.status_code == 429 and "Trop de propositions" in response.content.decode()
+    assert forum.proposals.count() == 5
+    other_ip = client.post(public_url("propose", forum), proposal_data(), REMOTE_ADDR="10.0.0.9")
+    assert other_ip.status_code == 200
+
+
+def test_a_bad_proposal_gets_clear_errors_not_a_500(partnership, client):
+    forum = new_forum(partnership)
+    response = client.post(public_url("propose", forum), proposal_data(estimated_cost="-5", category="nope"))
+    assert response.status_code == 200
+    assert not forum.proposals.exists()
+    assert "error" in response.content.decode()
+
+
+def test_an_officer_types_a_paper_form(partnership, client_for, users):
+    forum = new_forum(partnership)
+    response = client_for("jour").post(
+        staff_url("proposal_paper", forum), proposal_data(sex="X", age_band="nr")
+    )
+    assert response.status_code == 302
+    proposal = forum.proposals.get()
+    assert proposal.source == "papier" and proposal.entered_by == users["jour"]
+
+
+# Phases
+
+
+def test_phases_move_one_step_at_a_time_and_reopening_is_explicit_and_logged(partnership, users, client_for):
+    coordination = users["coordination"]
+    forum = new_forum(partnership)
+    actions.submit_proposal(forum, **{k: v for k, v in proposal_data().items() if k != "site_web"})
+    actions.advance_phase(forum, coordination)
+    forum.refresh_from_db()
+    assert forum.phase == Phase.REVIEW
+    with pytest.raises(ValidationError, match="attendent encore une décision"):
+        actions.advance_phase(forum, coordination)
+    # a reopening without a reason is refused
+    with pytest.raises(ValidationError, match="motif"):
+        actions.reopen_phase(forum, coordination, Phase.PROPOSALS, "  ")
+    # no "reopening" to a later phase (skipping ahead)
+    with pytest.raises(ValidationError, match="antérieure"):
+        actions.reopen_phase(forum, coordination, Phase.VOTING, "pour voir")
+    client = client_for("coordination")
+    response = client.post(
+        staff_url("forum_phase", forum), {"reopen": "1", "phase": "propositions", "reason": "Oubli"}
+    )
+    assert response.status_code == 302
+    forum.refresh_from_db()
+    assert forum.phase == Phase.PROPOSALS
+    change = PhaseChange.objects.filter(forum=forum).last()
+    assert change.reopening and change.reason == "Oubli" and change.by == coordination
+    # the public form follows the phase
+    forum.phase = Phase.REVIEW
+    forum.save()
+    closed = client_for("anonymous").post(public_url("propose", forum), proposal_data())
+    assert closed.status_code == 403 and "closes" in closed.content.decode()
+    assert forum.proposals.count() == 1
+
+
+def test_a_decision_needs_a_public_reason_and_the_review_phase(partnership, users, client_for):
+    forum = new_forum(partnership)
+    proposal = actions.submit_proposal(forum, **{k: v for k, v in proposal_data().items() if k != "site_web"})
+    with pytest.raises(ValidationError, match="phase d'examen"):
+        actions.decide_admissibility(proposal, users["coordination"], admissible=True, reason="ok")
+    forum.phase = Phase.REVIEW
+    forum.save()
+    proposal.refresh_from_db()
+    client = client_for("coordination")
+    url = staff_url("proposal_decide", forum, number=1)
+    assert client.post(url, {"admissible": "0", "reason": ""}).status_code == 200
+    client.post(url, {"admissible": "0", "reason": "Hors du territoire de la commune."})
+    proposal.refresh_from_db()
+    assert proposal.status == "irrecevable"
+    forum.phase = Phase.DELIBERATION
+    forum.save()
+    page = client_for("anonymous").get(public_url("forum", forum)).content.decode()
+    assert "Hors du territoire de la commune." in page
+
+
+def test_read_only_personas_cannot_change_anything(partnership, client_for):
+    forum = forum_2026(partnership)
+    assert client_for("jette").post(staff_url("forum_phase", forum)).status_code == 404
+    assert client_for("accueil").post(staff_url("forum_phase", forum)).status_code == 404
+    assert client_for("jette").post(staff_url("batches", forum)).status_code == 404
+    forum.refresh_from_db()
+    assert forum.phase == Phase.VOTING and not forum.batches.exists()
+
+
+def test_another_partnership_reaches_nothing_of_belfaa(partnership, world, client_for):
+    forum = forum_2026(partnership)
+    client = client_for("autre_coordination")
+    assert client.get(staff_url("forum", forum)).status_code == 404
+    other_slug = reverse("participation:forum", kwargs={"slug": world["other"].slug, "pk": forum.pk})
+    assert client.get(other_slug).status_code == 404
+    assert Forum.objects.visible_to(world["users"]["autre_coordination"]).count() == 0
+    assert Forum.objects.visible_to(world["users"]["outsider"]).count() == 0
+    assert Proposal.objects.visible_to(world["users"]["reseau"]).count() == 0
+
+
+# Codes and ballots
+
+
+def test_codes_are_printed_once_and_only_their_hash_is_kept(partnership, client_for):
+    forum = forum_2026(partnership)
+    before = forum.codes.count()
+    response = client_for("coordination").post(staff_url("codes", forum), {"count": "5"})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'class="codes"' in body
+    printed = [chunk.split("<")[0] for chunk in body.split('<span class="code">')[1:]]
+    assert len(printed) == 5 and forum.codes.count() == before + 5
+    stored = set(VotingCode.objects.filter(forum=forum).values_list("code_hash", flat=True))
+    assert not any(code.replace("-", "") in "".join(stored) for code in printed)
+    assert actions.code_hash(forum, printed[0]) in stored
+    assert actions.code_hash(forum, printed[0].lower()) in stored  # case and dash do not matter
+
+
+def test_a_code_votes_once_online(partnership, client):
+    forum = forum_2026(partnership)
+    code = demo.demo_codes()[demo.USED_2026]
+    first = forum.proposals.first()
+    url = public_url("vote", forum)
+    response = client.post(url, {"code": code, "choices": [first.pk], "sex": "F", "age_band": "18-24"})
+    assert response.status_code == 200 and "vote est enregistré" in response.content.decode()
+    again = client.post(url, {"code": code, "choices": [first.pk], "sex": "X", "age_band": "nr"})
+    assert again.status_code == 400 and "déjà servi" in again.content.decode()
+    assert Ballot.objects.filter(forum=forum).count() == demo.USED_2026 + 1
+    wrong = client.post(url, {"code": "AAAA-AAAA", "choices": [first.pk], "sex": "X", "age_band": "nr"})
+    assert "n'existe pas" in html.unescape(wrong.content.decode())
+
+
+def test_a_code_votes_once_whatever_the_channel(partnership, users):
+    forum = forum_2026(partnership)
+    code = demo.demo_codes()[demo.USED_2026 + 1]
+    ids = [forum.proposals.first().pk]
+    batch = PaperBatch.objects.create(forum=forum, entered_by=users["jour"])
+    actions.cast_ballot(forum, code, ids, batch=batch)
+    with pytest.raises(BallotRefused, match="déjà servi"):
+        actions.cast_ballot(forum, code, ids)
+    for used in demo.demo_codes()[: demo.USED_2026]:
+        with pytest.raises(BallotRefused, match="déjà servi"):
+            actions.cast_ballot(forum, used, ids)
+
+
+def test_a_ballot_over_the_limit_is_refused_with_a_clear_message(partnership, client):
+    forum = forum_2026(partnership)
+    code = demo.demo_codes()[demo.USED_2026 + 2]
+    four = list(forum.proposals.values_list("pk", flat=True)[:4])
+    response = client.post(
+        public_url("vote", forum), {"code": code, "choices": four, "sex": "X", "age_band": "nr"}
+    )
+    assert response.status_code == 400
+    assert "Vous avez choisi 4 projets : ce vote en permet au plus 3." in response.content.decode()
+    assert Ballot.objects.filter(forum=forum).count() == demo.USED_2026
+    # the code was not spent by the refused ballot
+    assert actions.cast_ballot(forum, code, four[:3])
+
+
+def test_a_budget_ballot_over_the_budget_is_refused(partnership, users):
+    forum = new_forum(partnership, rule="budget", budget=10_000, phase=Phase.VOTING)
+    for n, cost in enumerate([6000, 5000], start=1):
+        Proposal.objects.create(
+            forum=forum,
+            number=n,
+            title=f"P{n}",
+            description=".",
+            category="autre",
+            estimated_cost=cost,
+            sex="F",
+            age_band="18-24",
+            status="recevable",
+            decision_reason="ok",
+        )
+    code = actions.issue_codes(forum, 1)[0]
+    with pytest.raises(BallotRefused, match="11000 DH, au-delà du budget de 10000 DH"):
+        actions.cast_ballot(forum, code, list(forum.proposals.values_list("pk", flat=True)))
+
+
+def test_voting_outside_the_voting_phase_is_refused(partnership, client):
+    forum = forum_2026(partnership)
+    forum.phase = Phase.RESULTS
+    forum.save()
+    code = demo.demo_codes()[demo.USED_2026 + 3]
+    response = client.post(
+        public_url("vote", forum), {"code": code, "choices": [], "sex": "X", "age_band": "nr"}
+    )
+    assert response.status_code == 403 and "pas ouvert" in response.content.decode()
+    assert Ballot.objects.filter(forum=forum).count() == demo.USED_2026
+
+
+def test_votes_are_rate_limited_per_ip(partnership, client):
+    forum = forum_2026(partnership)
+    for _ in range(20):
+        client.post(
+            public_url("vote", forum), {"code": "ZZZZ-ZZZZ", "choices": [], "sex": "X", "age_band": "nr"}
+        )
+    response = client.post(
+        public_url("vote", forum), {"code": demo.demo_codes()[-1], "sex": "X", "age_band": "nr"}
+    )
+    assert response.status_code == 429 and "Trop de tentatives" in response.content.decode()
+
+
+def test_a_paper_batch_counts_only_after_a_different_user_confirmed_it(partnership, users, client_for):
+    forum = forum_2026(partnership)
+    before = actions.results(forum)["ballots"]
+    jour = client_for("jour")
+    response = jour.post(staff_url("batches", forum), {"label": "Urne du lycée"})
+    batch = PaperBatch.objects.get(forum=forum, label="Urne du lycée")
+    assert response.status_code == 302 and batch.entered_by == users["jour"]
+    choice = forum.proposals.first().pk
+    for code in demo.demo_codes()[demo.USED_2026 : demo.USED_2026 + 2]:
+        r = jour.post(
+            staff_url("batch", forum, batch=batch.pk),
+            {"code": code, "choices": [choice], "sex": "M", "age_band": "nr"},
+        )
+        assert r.status_code == 302
+    assert actions.results(forum)["ballots"] == before  # not counted yet
+    # the officer who typed the lot cannot confirm it, neither by the page nor the action nor the database
+    jour.post(staff_url("batch_confirm", forum, batch=batch.pk))
+    batch.refresh_from_db()
+    assert not batch.confirmed
+    with pytest.raises(ValidationError, match="autre agent"):
+        actions.confirm_batch(batch, users["jour"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaperBatch.objects.filter(pk=batch.pk).update(
+            confirmed_by=users["jour"], confirmed_at=batch.created_at
+        )
+    # another officer cannot add ballots to someone else's lot
+    r = client_for("accueil").post(
+        staff_url("batch", forum, batch=batch.pk), {"code": demo.demo_codes()[-1], "choices": [choice]}
+    )
+    assert "Seul l'agent" in html.unescape(r.content.decode())
+    client_for("accueil").post(staff_url("batch_confirm", forum, batch=batch.pk))
+    batch.refresh_from_db()
+    assert batch.confirmed and batch.confirmed_by == users["accueil"]
+    assert actions.results(forum)["ballots"] == before + 2
+
+
+def test_results_wait_for_every_batch_to_be_checked(partnership, users):
+    forum = forum_2026(partnership)
+    PaperBatch.objects.create(forum=forum, entered_by=users["coordination"])
+    with pytest.raises(ValidationError, match="second agent"):
+        actions.advance_phase(forum, users["coordination"])
+
+
+# Results, follow-up, statistics, demo
+
+
+def test_results_page_shows_votes_turnout_rule_and_csv(partnership, client):
+    forum = Forum.objects.get(partnership=partnership, slug="forum-2024")
+    response = client.get(public_url("results", forum))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Bibliothèque de quartier" in body and 'class="winner"' in body
+    assert "Départage des égalités" in body
+    assert "< 5" in body  # the demo's 4 voters of unknown age
+    assert len(response.content) < 100_000 and "<img" not in body
+    csv = client.get(public_url("results_csv", forum))
+    text = csv.content.decode()
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "Bibliothèque de quartier à la maison de la création,25000,35,oui" in text
+    assert "participation_age,nr,non renseigné,,< 5," in text
+
+
+def test_results_are_not_published_before_the_vote_ends(partnership, client):
+    forum = forum_2026(partnership)
+    assert "Bibliothèque" not in client.get(public_url("results", forum)).content.decode()
+    assert client.get(public_url("results_csv", forum)).status_code == 404
+
+
+def test_follow_up_creates_a_project_per_winner_tied_to_r3(partnership, users, client_for):
+    forum = forum_2026(partnership)
+    actions.advance_phase(forum, users["coordination"])
+    actions.advance_phase(forum, users["coordination"])
+    projects = FollowedProject.objects.filter(proposal__forum=forum)
+    winners = actions.results(forum)["winner_ids"]
+    assert sorted(p.proposal_id for p in projects) == sorted(winners) and len(winners) == 2
+    assert {p.result.code for p in projects} == {"R3"}
+    project = projects.first()
+    client = client_for("coordination")
+    url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
+    r3 = partnership.results.get(code="R3")
+    assert client.post(url, {"status": "en-cours", "progress": "60", "result": r3.pk}).status_code == 302
+    assert (
+        client.post(url, {"milestone": "1", "title": "Achat du matériel", "due": "2026-06-01"}).status_code
+        == 302
+    )
+    assert client.post(url, {"status": "en-cours", "progress": "140", "result": r3.pk}).status_code == 200
+    project.refresh_from_db()
+    assert project.progress == 60
+    assert client_for("jette").post(url, {"status": "termine", "progress": "100"}).status_code == 404
+    page = client_for("anonymous").get(public_url("results", forum)).content.decode()
+    assert "Achat du matériel" in page and "60 %" in page
+
+
+def test_participations_count_proposers_and_counted_voters(partnership, users, world):
+    assert stats.participations(partnership, 2024) == {"F": 39, "M": 29, "X": 0}
+    total = stats.participations(partnership)
+    by_age = stats.participations_by_age_band(partnership)
+    assert (
+        sum(total.values())
+        == sum(by_age.values())
+        == Proposal.objects.count() + Ballot.objects.counted().count()
+    )
+    forum = forum_2026(partnership)
+    batch = PaperBatch.objects.create(forum=forum, entered_by=users["jour"])
+    actions.cast_ballot(forum, demo.demo_codes()[-1], [], sex="F", batch=batch)
+    assert stats.participations(partnership) == total  # unconfirmed paper ballots do not count
+    actions.confirm_batch(batch, users["coordination"])
+    assert stats.participations(partnership)["F"] == total["F"] + 1
+
+    assert stats.participations(world["other"]) == {"F": 0, "M": 0, "X": 0}
+
+
+def test_the_demo_loader_is_idempotent(partnership):
+    counts = (
+        Forum.objects.count(),
+        Proposal.objects.count(),
+        Ballot.objects.count(),
+        VotingCode.objects.count(),
+    )
+    demo.load(partnership)
+    assert counts == (
+        Forum.objects.count(),
+        Proposal.objects.count(),
+        Ballot.objects.count(),
+        VotingCode.objects.count(),
+    )
+    assert Forum.objects.get(slug="forum-2024").phase == Phase.FOLLOW_UP
+    assert Forum.objects.get(slug="forum-2026").phase == Phase.VOTING
+    assert FollowedProject.objects.filter(proposal__forum__slug="forum-2024").count() == 3
+
+
+def test_the_forum_list_is_paginated_with_few_queries(partnership, client_for, django_assert_max_num_queries):
+    for i in range(25):
+        new_forum(partnership, slug=f"f-{i}", title=f"Forum {i}")
+    client = client_for("coordination")
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("participation:forums", kwargs={"slug": partnership.slug}))
+    assert response.status_code == 200 and "Suivants" in response.content.decode()
