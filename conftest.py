@@ -109,6 +109,12 @@ def world(db):
 
 
 @pytest.fixture
+def demo_activity(world):
+    """The demo's fictional activity 2022–2026 with its indicators (part of the shared world)."""
+    return world
+
+
+@pytest.fixture
 def partnership(world):
     return world["partnership"]
 

@@ -1,14 +1,23 @@
 """Every write to attendance and tallies (and activity dates they copy), in one transaction each.
 
-The indicator engine will keep its derived tables in step by adding to these functions.
+Each one keeps the indicator engine's derived tables in step, in the same transaction.
 """
 
 from django.db import transaction
 from django.db.models import F
 
 from people.models import Person, TargetGroup
+from programme import engine
 
 from .models import Activity, Attendance, Tally
+
+
+@transaction.atomic
+def create_activity(activity: Activity) -> Activity:
+    """Saves a new activity and counts it. The caller has checked the user may create it."""
+    activity.save()
+    engine.activity_created(activity)
+    return activity
 
 
 @transaction.atomic
@@ -18,18 +27,21 @@ def record_attendance(activity: Activity, people: list[Person]) -> int:
     The caller has checked that every person belongs to the activity's partnership.
     """
     assert all(p.partnership_id == activity.partnership_id for p in people)
+    # Lock the activity: two concurrent entries of the same person count once in the indicators too.
+    Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
     present = set(activity.attendances.values_list("person_id", flat=True))
-    Attendance.objects.bulk_create(
-        [Attendance(activity=activity, person=p, date=activity.date) for p in people if p.pk not in present],
-        ignore_conflicts=True,
-    )
-    return activity.attendances.count()
+    new = list({p.pk: p for p in people if p.pk not in present}.values())
+    Attendance.objects.bulk_create([Attendance(activity=activity, person=p, date=activity.date) for p in new])
+    engine.attendance_added(activity, new)
+    return len(present) + len(new)
 
 
 @transaction.atomic
 def remove_attendance(activity: Activity, person: Person) -> int:
     """Removes one person's attendance; returns the activity's attendance count."""
-    activity.attendances.filter(person=person).delete()
+    deleted, _ = activity.attendances.filter(person=person).delete()
+    if deleted:
+        engine.attendance_removed(activity, [person])
     return activity.attendances.count()
 
 
@@ -38,15 +50,17 @@ def set_tally(activity: Activity, sex: str, target_group: TargetGroup | None, co
     """Sets the number of unregistered people of a sex (and group) at an activity. `count` ≥ 0."""
     if count < 0:
         raise ValueError("a tally cannot be negative")
-    tally, _ = Tally.objects.select_for_update().get_or_create(
+    tally, created = Tally.objects.select_for_update().get_or_create(
         activity=activity,
         sex=sex,
         target_group=target_group,
         defaults={"count": count, "date": activity.date},
     )
-    if tally.count != count:
+    delta = count - (0 if created else tally.count)
+    if not created and tally.count != count:
         tally.count = count
         tally.save(update_fields=["count", "updated_at"])
+    engine.tally_changed(activity, sex, target_group.code if target_group else None, delta)
     return tally
 
 
@@ -59,7 +73,8 @@ def add_to_tally(activity: Activity, sex: str, target_group: TargetGroup | None,
     rows = Tally.objects.filter(pk=tally.pk)
     if delta < 0:  # the database refuses a negative count: only decrement what is there
         rows = rows.filter(count__gte=-delta)
-    rows.update(count=F("count") + delta)
+    if rows.update(count=F("count") + delta):
+        engine.tally_changed(activity, sex, target_group.code if target_group else None, delta)
     tally.refresh_from_db()
     return tally
 
@@ -67,14 +82,16 @@ def add_to_tally(activity: Activity, sex: str, target_group: TargetGroup | None,
 @transaction.atomic
 def move_activity(activity: Activity, date, end_date=None) -> Activity:
     """Changes an activity's dates, and the dates copied onto its attendance and tallies."""
-    activity.date, activity.end_date = date, end_date
-    activity.save()
-    activity.attendances.update(date=date)
-    activity.tallies.update(date=date)
+    with engine.activity_changing(activity):
+        activity.date, activity.end_date = date, end_date
+        activity.save()
+        activity.attendances.update(date=date)
+        activity.tallies.update(date=date)
     return activity
 
 
 @transaction.atomic
 def delete_activity(activity: Activity) -> None:
     """Deletes an activity with its attendance and tallies."""
-    activity.delete()
+    with engine.activity_changing(activity):
+        activity.delete()

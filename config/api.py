@@ -6,6 +6,7 @@ from accounts.api import TokenAuth
 from activities.api import router as activities_router
 from partnerships.api import router as partnerships_router
 from people.api import router as people_router
+from programme.api import router as programme_router
 
 api = NinjaAPI(
     title="Twiza API",
@@ -15,5 +16,6 @@ api = NinjaAPI(
     description="API de Twiza. Aucun point d'accès ne renvoie le contenu des dossiers du centre d'écoute.",
 )
 api.add_router("/", partnerships_router)
+api.add_router("/", programme_router)
 api.add_router("/", people_router)
 api.add_router("/", activities_router)

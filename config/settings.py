@@ -53,8 +53,8 @@ INSTALLED_APPS = [
     "partnerships",
     "people",
     "programme",
-    "participation",
     "activities",
+    "participation",
 ]
 
 MIDDLEWARE = [

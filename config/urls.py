@@ -9,10 +9,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("p/<slug:slug>/", include("partnerships.urls")),
     path("p/<slug:slug>/", include("programme.urls")),
-    path("p/<slug:slug>/forums/", include("participation.urls")),
-    path("public/<slug:slug>/forums/", include("participation.public_urls")),
     path("p/<slug:slug>/", include("people.urls")),
     path("p/<slug:slug>/", include("activities.urls")),
+    path("reseau/", include("programme.urls_network")),
+    path("p/<slug:slug>/forums/", include("participation.urls")),
+    path("public/<slug:slug>/forums/", include("participation.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,13 +19,8 @@ class Entry:
 
 ENTRIES = [
     Entry("partnerships:detail", _("Le partenariat"), EVERYONE),
+    Entry("programme:dashboard", _("Tableau de bord"), EVERYONE),
     Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
-    Entry(
-        "participation:forums",
-        _("Forums des jeunes"),
-        frozenset({Role.COORDINATOR, Role.ADMIN, Role.OFFICE_AGENT, Role.EDUCATOR, Role.PARTNER_OFFICER})
-        | {"platform_admin"},
-    ),
     Entry("activities:list", _("Activités"), EVERYONE),
     Entry(
         "people:list",
@@ -36,6 +31,12 @@ ENTRIES = [
     ),
     Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
+    Entry(
+        "participation:forums",
+        _("Forums des jeunes"),
+        frozenset({Role.COORDINATOR, Role.ADMIN, Role.OFFICE_AGENT, Role.EDUCATOR, Role.PARTNER_OFFICER})
+        | {"platform_admin"},
+    ),
 ]
 
 

@@ -1,13 +1,14 @@
 """Every write to the registry: creating, editing, merging and deleting people.
 
-Each action runs in one transaction, so the indicator engine can later keep its derived tables up
-to date in the same transaction. Callers check access first (people/access.py).
+Each action runs in one transaction, and keeps the indicator engine's derived tables up to date in
+that same transaction. Callers check access first (people/access.py).
 """
 
 from django.db import transaction
 from django.db.models import F
 
 from partnerships.models import Partnership, Structure
+from programme import engine
 
 from .models import Person, PersonSequence, TargetGroup
 
@@ -74,12 +75,13 @@ def register_person(
 @transaction.atomic
 def update_person(person: Person, *, target_groups=None, **fields) -> Person:
     """Changes a person's fields (and target groups); keeps the duplicate index in step."""
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.refresh_name_index()
-    person.save()
-    if target_groups is not None:
-        person.target_groups.set(target_groups)
+    with engine.people_changing([person.pk]):
+        for name, value in fields.items():
+            setattr(person, name, value)
+        person.refresh_name_index()
+        person.save()
+        if target_groups is not None:
+            person.target_groups.set(target_groups)
     return person
 
 
@@ -91,10 +93,15 @@ def merge_people(keep: Person, drop: Person) -> Person:
     target groups are united; identifying fields missing on `keep` are taken from `drop`.
     Both must belong to the same partnership; the caller checks the user holds both.
     """
-    from activities.models import Attendance, Visit
-
     if keep.pk == drop.pk or keep.partnership_id != drop.partnership_id:
         raise ValueError("merge_people needs two different people of one partnership")
+    with engine.people_changing([keep.pk, drop.pk]):
+        return _merge(keep, drop)
+
+
+def _merge(keep: Person, drop: Person) -> Person:
+    from activities.models import Attendance, Visit
+
     already = Attendance.objects.filter(person=keep).values("activity_id")
     Attendance.objects.filter(person=drop, activity_id__in=already).delete()
     Attendance.objects.filter(person=drop).update(person=keep)
@@ -113,4 +120,5 @@ def merge_people(keep: Person, drop: Person) -> Person:
 @transaction.atomic
 def delete_person(person: Person) -> None:
     """Deletes a person and her attendances (visits stay, anonymous). Coordinator or holding staff."""
-    person.delete()
+    with engine.people_changing([person.pk]):
+        person.delete()

@@ -43,6 +43,74 @@ RESULTS = [
 ]
 
 # The roadmap's table: "Le nombre de bénéficiaires directs des projets soutenus par la CIC".
+# How each outcome indicator is computed (CONTRACT.md): source and filters.
+DEFINITIONS = {
+    "OC.1": {"source": "cases"},
+    "OC.2": {"source": "people", "target_groups": ["jeunes-handicap"]},
+    "OC.3": {"source": "people", "target_groups": ["migrants"], "activity_kinds": ["reunion-info"]},
+}
+
+# Output indicators of our choosing for R2–R5 (the roadmap sets no targets for them).
+# result, code, name, period, by_sex, source, filters, translations
+OUTPUT_INDICATORS = [
+    (
+        "R2",
+        "R2.1",
+        "Activités tenues par le partenariat",
+        "annual",
+        False,
+        "activities",
+        {},
+        {
+            "ar": "الأنشطة المنجزة في إطار الشراكة",
+            "en": "Activities held by the partnership",
+            "nl": "Activiteiten van het partnerschap",
+        },
+    ),
+    (
+        "R2",
+        "R2.2",
+        "Participations des femmes ouvrières agricoles aux campagnes dans les fermes et associations",
+        "annual",
+        True,
+        "participations",
+        {"target_groups": ["ouvrieres-agricoles"], "activity_kinds": ["campagne"]},
+        {
+            "ar": "مشاركات النساء العاملات الفلاحيات في الحملات",
+            "en": "Participations of women farm workers in the campaigns",
+            "nl": "Deelnames van vrouwelijke landarbeiders aan de campagnes",
+        },
+    ),
+    (
+        "R3",
+        "R3.1",
+        "Participations aux forums ouverts, à l'exposition, au théâtre-action, aux projections et au salon",
+        "annual",
+        True,
+        "participations",
+        {"activity_kinds": ["forum", "exposition", "theatre-action", "projection", "salon"]},
+        {
+            "ar": "المشاركات في المنتديات المفتوحة والمعرض ومسرح الفعل والعروض والمعرض الإبداعي",
+            "en": "Participations in the open forums, exhibition, theatre-action, screenings and fair",
+            "nl": "Deelnames aan de open forums, tentoonstelling, actietheater, vertoningen en beurs",
+        },
+    ),
+    (
+        "R4",
+        "R4.1",
+        "Plants de figuiers de barbarie plantés dans le douar de Toulaasri",
+        "cumulative",
+        False,
+        "manual",
+        {"structures": ["figuiers-toulaasri"]},
+        {
+            "ar": "شتلات الصبار المغروسة بدوار تولعاسري",
+            "en": "Prickly-pear plants planted in the douar of Toulaasri",
+            "nl": "Cactusvijgplanten geplant in de douar Toulaasri",
+        },
+    ),
+]
+
 # code, name, period, target F, target M (None: no target for that sex), translations
 OUTCOME_INDICATORS = [
     (
@@ -165,6 +233,10 @@ def load_framework(partnership: Partnership) -> None:
                 "unit": "personnes",
                 "by_sex": True,
                 "order": order,
+                "public": True,
+                "source": DEFINITIONS[code]["source"],
+                "target_groups": DEFINITIONS[code].get("target_groups", []),
+                "activity_kinds": DEFINITIONS[code].get("activity_kinds", []),
                 "translations": {lang: {"name": text} for lang, text in translations.items()},
             },
         )
@@ -175,6 +247,26 @@ def load_framework(partnership: Partnership) -> None:
                     Target.objects.update_or_create(
                         indicator=indicator, year=year, sex=sex, defaults={"value": value}
                     )
+    results = {r.code: r for r in Result.objects.filter(partnership=partnership)}
+    for order, (result, code, name, period, by_sex, source, filters, translations) in enumerate(
+        OUTPUT_INDICATORS
+    ):
+        Indicator.objects.update_or_create(
+            result=results[result],
+            code=code,
+            defaults={
+                "name": name,
+                "period": period,
+                "unit": {"activities": "activités", "manual": "plants"}.get(source, "participations"),
+                "by_sex": by_sex,
+                "order": order,
+                "source": source,
+                "target_groups": filters.get("target_groups", []),
+                "activity_kinds": filters.get("activity_kinds", []),
+                "structures": filters.get("structures", []),
+                "translations": {lang: {"name": text} for lang, text in translations.items()},
+            },
+        )
     for order, (code, name, translations) in enumerate(PRINCIPLES):
         GovernancePrinciple.objects.update_or_create(
             partnership=partnership,

@@ -32,10 +32,30 @@ class Result(TranslatedMixin):
         return f"{self.code} — {self.name[:60]}"
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Indicators of the partnerships the user may see (aggregates are for every role there)."""
+        return self.filter(result__partnership__in=Partnership.objects.visible_to(user))
+
+
 class Indicator(TranslatedMixin):
+    """An indicator and how its actual values are computed from the work itself.
+
+    `source` says what is counted; the filters narrow it (an empty list means no filter):
+    `target_groups` (codes) apply to people and tallies, `activity_kinds` and `structures` (codes)
+    to activities. The engine (programme/engine.py) keeps the actual values up to date.
+    """
+
     class Period(models.TextChoices):
         ANNUAL = "annual", _("par an")
         CUMULATIVE = "cumulative", _("cumulé sur le programme")
+
+    class Source(models.TextChoices):
+        PEOPLE = "people", _("personnes distinctes (inscrites, au moins une présence)")
+        PARTICIPATIONS = "participations", _("participations (présences et comptages)")
+        ACTIVITIES = "activities", _("nombre d'activités")
+        CASES = "cases", _("dossiers du centre d'écoute (statistiques consenties)")
+        MANUAL = "manual", _("chiffre saisi (avec approbation)")
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=12)
@@ -46,8 +66,15 @@ class Indicator(TranslatedMixin):
     baseline = models.PositiveIntegerField(_("valeur de référence"), null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("année de référence"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(_("source"), max_length=15, choices=Source.choices, default=Source.MANUAL)
+    target_groups = models.JSONField(_("publics cibles"), default=list, blank=True)
+    activity_kinds = models.JSONField(_("types d'activité"), default=list, blank=True)
+    structures = models.JSONField(_("structures"), default=list, blank=True)
+    public = models.BooleanField(_("publié sur le portail"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["result__order", "order", "code"]
@@ -111,3 +138,113 @@ class GovernancePrinciple(TranslatedMixin):
 
     def __str__(self):
         return self.name
+
+
+# The period of a derived value: a year, or PROGRAMME for the whole partnership (cumulative).
+PROGRAMME = 0
+
+
+class IndicatorMember(models.Model):
+    """Derived: a person counted by an indicator in a period, with how many matching attendances.
+
+    Kept up to date in the same transaction as each write (programme/engine.py); `rebuild_indicators`
+    recomputes it from the raw rows. `sex` is the person's sex when she was counted.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period = models.PositiveSmallIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=1)
+    hits = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["indicator", "period", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "person"], name="indicator_member_once")
+        ]
+        indexes = [models.Index(fields=["person"], name="indicator_member_person")]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.period}/{self.person_id}: {self.hits}"
+
+
+class IndicatorValue(models.Model):
+    """Derived: the actual value of an indicator for a period and sex (F, M, X = not recorded)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period = models.PositiveSmallIntegerField()
+    sex = models.CharField(max_length=1)
+    value = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["indicator", "period", "sex"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "sex"], name="indicator_value_once")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.period}/{self.sex}: {self.value}"
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(indicator__result__partnership__in=Partnership.objects.visible_to(user))
+
+
+class Measurement(models.Model):
+    """A figure that cannot come from records (hectares planted…), per period and sex.
+
+    Draft → submitted → approved (locked). A correction after approval reopens it with a reason;
+    every step is kept in MeasurementEvent. Only approved figures count.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SUBMITTED = "submitted", _("soumis")
+        APPROVED = "approved", _("approuvé")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    period = models.PositiveSmallIntegerField(_("période"))
+    sex = models.CharField(_("sexe"), max_length=1, choices=Target.Sex.choices)
+    value = models.PositiveIntegerField(_("valeur"))
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "period", "sex"]
+        verbose_name = _("chiffre saisi")
+        verbose_name_plural = _("chiffres saisis")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "sex"], name="measurement_once")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.period} {self.sex}: {self.value} ({self.status})"
+
+
+class MeasurementEvent(models.Model):
+    """One step in the life of a manual figure: who did what, the value then, and why."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("enregistré")
+        SUBMITTED = "submitted", _("soumis")
+        APPROVED = "approved", _("approuvé")
+        REJECTED = "rejected", _("renvoyé")
+        REOPENED = "reopened", _("rouvert pour correction")
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    value = models.PositiveIntegerField()
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measurement", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.measurement_id} {self.action} {self.value}"

@@ -1,11 +1,28 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.navigation import navigation
-from partnerships.access import get_partnership_for_user
+from partnerships.access import access_for, get_partnership_for_user
+from partnerships.models import Network, Partnership, Role
 
-from .models import Indicator, Result
+from . import actions, charts, figures
+from .access import (
+    can_approve_figures,
+    can_define_indicators,
+    can_enter_figures,
+    get_indicator_for_user,
+    get_measurement_indicator_for_user,
+    measurements_of,
+)
+from .forms import IndicatorForm, MeasurementForm, ReasonForm
+from .models import Indicator, Measurement, Result
 
 
 @login_required
@@ -18,6 +35,7 @@ def framework(request, slug):
     context = {
         "partnership": partnership,
         "nav": navigation(access),
+        "can_define": can_define_indicators(access),
         "results": [
             {"result": result, "indicators": [_with_targets(i, partnership) for i in result.indicators.all()]}
             for result in results
@@ -44,3 +62,148 @@ def _with_targets(indicator: Indicator, partnership) -> dict:
         for year, label in periods
     ]
     return {"indicator": indicator, "rows": rows}
+
+
+def _chosen_year(request, partnership) -> int:
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, partnership.start_year), partnership.end_year)
+
+
+@login_required
+def dashboard(request, slug):
+    """Per result, each indicator's target vs actual by sex for a year and the programme, with a chart
+    over the years and its data table. Small cells are hidden outside the holding service."""
+    partnership, access = get_partnership_for_user(request.user, slug)
+    year = _chosen_year(request, partnership)
+    blocks = figures.partnership_tables(partnership, access)
+    for block in blocks:
+        for table in block["tables"]:
+            table.chart = charts.years_chart(table, partnership)
+            table.year_row = table.row(year) if (year, "T") in table.cells else None
+            table.programme_row = table.row(0)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "year": year,
+        "years": partnership.years,
+        "blocks": blocks,
+        "can_define": can_define_indicators(access),
+    }
+    return render(request, "programme/dashboard.html", context)
+
+
+@login_required
+def network(request, network_slug):
+    """The network officer's view: each partnership of her network side by side, for one year."""
+    network = Network.objects.filter(
+        slug=network_slug, memberships__user=request.user, memberships__role=Role.NETWORK_OFFICER
+    ).first()
+    if network is None or not request.user.is_active:
+        raise Http404
+    columns = []
+    for partnership in Partnership.objects.visible_to(request.user).filter(network=network):
+        access = access_for(request.user, partnership)
+        year = _chosen_year(request, partnership)
+        tables = [t for block in figures.partnership_tables(partnership, access) for t in block["tables"]]
+        for table in tables:
+            table.year_row = table.row(year) if (year, "T") in table.cells else table.row(0)
+        columns.append({"partnership": partnership, "year": year, "tables": tables})
+    return render(request, "programme/network.html", {"network": network, "columns": columns})
+
+
+@login_required
+def indicator_edit(request, slug, code=None):
+    """The coordinator defines an indicator (source, filters, publication); values are recomputed at once."""
+    if code is None:
+        partnership, access = get_partnership_for_user(request.user, slug)
+        if not can_define_indicators(access):
+            raise Http404
+        indicator = Indicator(result=Result.objects.filter(partnership=partnership).first())
+    else:
+        partnership, access, indicator = get_indicator_for_user(request.user, slug, code, to_edit=True)
+    form = IndicatorForm(request.POST or None, instance=indicator, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        indicator = actions.save_indicator(form.save(commit=False))
+        messages.success(request, _("Indicateur enregistré ; ses valeurs sont recalculées."))
+        return redirect("programme:dashboard", slug=slug)
+    return render(
+        request,
+        "programme/indicator_form.html",
+        {"partnership": partnership, "nav": navigation(access), "form": form, "indicator": indicator},
+    )
+
+
+@login_required
+def measurements(request, slug, code):
+    """Manual figures of an indicator: entry, submission, approval and locks, with their history."""
+    partnership, access, indicator = get_measurement_indicator_for_user(request.user, slug, code)
+    may_enter, may_approve = can_enter_figures(access, indicator), can_approve_figures(access, indicator)
+    form = MeasurementForm(request.POST or None, partnership=partnership)
+    if request.method == "POST":
+        if not may_enter:
+            raise Http404
+        if form.is_valid():
+            try:
+                actions.save_measurement(
+                    indicator,
+                    form.cleaned_data["period"],
+                    form.cleaned_data["sex"],
+                    form.cleaned_data["value"],
+                    request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Chiffre enregistré en brouillon."))
+                return redirect("programme:measurements", slug=slug, code=code)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "indicator": indicator,
+        "form": form,
+        "measurements": measurements_of(indicator),
+        "may_enter": may_enter,
+        "may_approve": may_approve,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "programme/measurements.html", context)
+
+
+TRANSITIONS = {
+    "submit": ("enter", actions.submit_measurement, False),
+    "approve": ("approve", actions.approve_measurement, False),
+    "reject": ("approve", actions.reject_measurement, True),
+    "reopen": ("approve", actions.reopen_measurement, True),
+}
+
+
+@login_required
+@require_POST
+def measurement_step(request, slug, code, pk, step):
+    """Moves a manual figure one step: submit, approve, reject (with reason), reopen (with reason)."""
+    partnership, access, indicator = get_measurement_indicator_for_user(request.user, slug, code)
+    if step not in TRANSITIONS:
+        raise Http404
+    needs, action, with_reason = TRANSITIONS[step]
+    allowed = (
+        can_enter_figures(access, indicator) if needs == "enter" else can_approve_figures(access, indicator)
+    )
+    measurement = Measurement.objects.filter(indicator=indicator, pk=pk).first()
+    if measurement is None or not allowed:
+        raise Http404
+    try:
+        if with_reason:
+            reason = ReasonForm(request.POST)
+            if not reason.is_valid():
+                raise ValidationError(_("Indiquez un motif."))
+            action(measurement, request.user, reason.cleaned_data["reason"])
+        else:
+            action(measurement, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("C'est fait."))
+    return redirect("programme:measurements", slug=slug, code=code)

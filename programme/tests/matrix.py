@@ -1,10 +1,46 @@
 from core.tests.access_matrix import Row
 from partnerships.tests.matrix import BELFAA, belfaa
 
+OTHER = ["autre_coordination", "autre_ecoute", "admin"]
+
+
+def other(world):
+    return {"slug": world["other"].slug}
+
+
+def manual(world):
+    return {"slug": world["partnership"].slug, "code": "R4.1"}
+
+
+def first_measurement(world):
+    from programme.models import Indicator, Measurement
+
+    indicator = Indicator.objects.get(result__partnership=world["partnership"], code="R4.1")
+    measurement, _ = Measurement.objects.get_or_create(
+        indicator=indicator, period=0, sex="T", defaults={"value": 10}
+    )
+    return {**manual(world), "pk": measurement.pk, "step": "submit"}
+
+
 ROWS = {
     "programme:framework": Row(kwargs=belfaa, allowed=BELFAA),
-    "programme:framework#other": Row(
-        kwargs=lambda world: {"slug": world["other"].slug},
-        allowed=["autre_coordination", "autre_ecoute", "admin"],
+    "programme:framework#other": Row(kwargs=other, allowed=OTHER),
+    "programme:dashboard": Row(kwargs=belfaa, allowed=BELFAA),
+    "programme:dashboard#other": Row(kwargs=other, allowed=OTHER),
+    # Defining indicators: the coordinator (the platform admin holds no role in the partnership).
+    "programme:indicator_new": Row(kwargs=belfaa, allowed=["coordination"]),
+    "programme:indicator_edit": Row(
+        kwargs=lambda world: {"slug": world["partnership"].slug, "code": "OC.2"}, allowed=["coordination"]
+    ),
+    # Manual figures of R4.1 (the plantation's): the coordinator enters and approves them.
+    "programme:measurements": Row(kwargs=manual, allowed=["coordination"]),
+    "programme:measurement_step": Row(
+        kwargs=first_measurement, method="post", ok=302, allowed=["coordination"]
+    ),
+    "network:detail": Row(kwargs=lambda world: {"network_slug": "brulocalis"}, allowed=["reseau"]),
+    "api:indicators": Row(
+        token=True,
+        kwargs=belfaa,
+        allowed=BELFAA,
     ),
 }

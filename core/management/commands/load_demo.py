@@ -3,12 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
-from participation import demo as participation_demo
 from activities import demo as activities_demo
+from participation import demo as participation_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
 from people import demo as people_demo
 from programme import demo as programme_demo
+from programme import engine
 
 
 def foreign_data() -> list[str]:
@@ -23,14 +24,22 @@ def foreign_data() -> list[str]:
     return found
 
 
-def load_all() -> Partnership:
-    """Every demo loader, in dependency order; each is idempotent."""
+def load_roadmap() -> Partnership:
+    """What the roadmap itself says: the partnership, its framework and targets, the demo users."""
     people_demo.load_target_groups()
     partnership = partnerships_demo.load_partnership()
     programme_demo.load_framework(partnership)
     partnerships_demo.load_users(partnership)
     participation_demo.load(partnership)
+    return partnership
+
+
+def load_all() -> Partnership:
+    """Every demo loader, in dependency order; each is idempotent."""
+    partnership = load_roadmap()
     activities_demo.load(partnership)
+    # The demo's bulk loaders bypass the actions: compute the derived indicator tables once.
+    engine.rebuild(partnership)
     return partnership
 
 

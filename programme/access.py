@@ -1,0 +1,58 @@
+"""The door to indicators and manual figures. Fail closed; "missing" and "forbidden" are one 404."""
+
+from django.http import Http404
+
+from partnerships.access import get_partnership_for_user
+from partnerships.models import Role
+
+from .models import Indicator, Measurement
+
+
+def can_define_indicators(access) -> bool:
+    """The coordinator (or the partnership's admin) edits indicator definitions."""
+    return access.has(Role.COORDINATOR, Role.ADMIN)
+
+
+def can_enter_figures(access, indicator: Indicator) -> bool:
+    """The coordinator enters any manual figure; the centre coordinator those of the centre."""
+    return access.has(Role.COORDINATOR) or (
+        _is_centre_figure(indicator) and access.has(Role.CENTRE_COORDINATOR)
+    )
+
+
+def can_approve_figures(access, indicator: Indicator) -> bool:
+    """The coordinator approves figures; the centre coordinator approves the centre's own."""
+    if _is_centre_figure(indicator):
+        return access.has(Role.CENTRE_COORDINATOR, Role.COORDINATOR)
+    return access.has(Role.COORDINATOR)
+
+
+def _is_centre_figure(indicator: Indicator) -> bool:
+    return indicator.structures == ["centre-ecoute"]
+
+
+def get_indicator_for_user(user, slug: str, code: str, *, to_edit=False):
+    """An indicator of a partnership the user may see (and edit, with `to_edit`); 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    indicator = (
+        Indicator.objects.filter(result__partnership=partnership, code=code).select_related("result").first()
+    )
+    if indicator is None:
+        raise Http404
+    if to_edit and not can_define_indicators(access):
+        raise Http404
+    return partnership, access, indicator
+
+
+def get_measurement_indicator_for_user(user, slug: str, code: str):
+    """A manual indicator whose figures the user may enter or approve; 404 otherwise."""
+    partnership, access, indicator = get_indicator_for_user(user, slug, code)
+    if indicator.source != Indicator.Source.MANUAL:
+        raise Http404
+    if not (can_enter_figures(access, indicator) or can_approve_figures(access, indicator)):
+        raise Http404
+    return partnership, access, indicator
+
+
+def measurements_of(indicator: Indicator):
+    return Measurement.objects.filter(indicator=indicator).prefetch_related("events__user")

@@ -1,0 +1,88 @@
+"""Writes of the results framework that keep history or derived values consistent."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import engine
+from .models import Indicator, Measurement, MeasurementEvent
+
+
+@transaction.atomic
+def save_indicator(indicator: Indicator) -> Indicator:
+    """Saves an indicator's definition and recomputes its partnership's values in the same transaction.
+
+    Coordinator only (checked by programme/access.py).
+    """
+    indicator.save()
+    engine.rebuild(indicator.result.partnership)
+    return indicator
+
+
+@transaction.atomic
+def save_measurement(indicator: Indicator, period: int, sex: str, value: int, user) -> Measurement:
+    """Enters or changes a draft figure. An approved figure is locked: reopen it first."""
+    measurement = (
+        Measurement.objects.select_for_update().filter(indicator=indicator, period=period, sex=sex).first()
+    )
+    if measurement is None:
+        measurement = Measurement.objects.create(indicator=indicator, period=period, sex=sex, value=value)
+    elif measurement.status != Measurement.Status.DRAFT:
+        raise ValidationError(
+            _("Ce chiffre est soumis ou approuvé : il est verrouillé. Rouvrez-le pour le corriger.")
+        )
+    else:
+        measurement.value = value
+        measurement.version += 1
+        measurement.save()
+    MeasurementEvent.objects.create(measurement=measurement, action="saved", value=value, user=user)
+    return measurement
+
+
+def _transition(
+    measurement: Measurement, expected: str, new: str, action: str, user, reason=""
+) -> Measurement:
+    fresh = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if fresh.status != expected:
+        raise ValidationError(_("Ce chiffre a changé d'état entre-temps ; rechargez la page."))
+    fresh.status = new
+    fresh.version += 1
+    fresh.save()
+    MeasurementEvent.objects.create(
+        measurement=fresh, action=action, value=fresh.value, user=user, reason=reason
+    )
+    return fresh
+
+
+@transaction.atomic
+def submit_measurement(measurement: Measurement, user) -> Measurement:
+    """Draft → submitted, by whoever may enter it."""
+    return _transition(measurement, Measurement.Status.DRAFT, Measurement.Status.SUBMITTED, "submitted", user)
+
+
+@transaction.atomic
+def approve_measurement(measurement: Measurement, user) -> Measurement:
+    """Submitted → approved (locked), by the coordinator or, for the centre's figures, the centre coordinator."""
+    return _transition(
+        measurement, Measurement.Status.SUBMITTED, Measurement.Status.APPROVED, "approved", user
+    )
+
+
+@transaction.atomic
+def reject_measurement(measurement: Measurement, user, reason: str) -> Measurement:
+    """Submitted → draft again, with the approver's reason."""
+    if not reason.strip():
+        raise ValidationError(_("Indiquez pourquoi le chiffre est renvoyé."))
+    return _transition(
+        measurement, Measurement.Status.SUBMITTED, Measurement.Status.DRAFT, "rejected", user, reason
+    )
+
+
+@transaction.atomic
+def reopen_measurement(measurement: Measurement, user, reason: str) -> Measurement:
+    """Approved → draft for a correction; the reason is mandatory and kept in the history."""
+    if not reason.strip():
+        raise ValidationError(_("Une correction après approbation demande un motif."))
+    return _transition(
+        measurement, Measurement.Status.APPROVED, Measurement.Status.DRAFT, "reopened", user, reason
+    )

@@ -1,0 +1,55 @@
+"""Small server-side SVG charts: they print, go into PDFs, and need no script. The data table is
+always shown beside them; suppressed values are drawn as nothing, never as their true height."""
+
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+WIDTH, HEIGHT, PAD = 240, 90, 14
+
+
+def years_chart(table, partnership):
+    """Bars of the actual value by year, women and men side by side, with the target as a tick."""
+    years = partnership.years
+    if not table.available or table.indicator.period != "annual":
+        return ""
+    cells = {
+        y: (table.cells.get((y, "F")), table.cells.get((y, "M")), table.cells.get((y, "T"))) for y in years
+    }
+    if not all(all(c is not None for c in trio) for trio in cells.values()):
+        return ""
+    by_sex = table.indicator.by_sex
+    peak = max(
+        [1]
+        + [c.actual or 0 for trio in cells.values() for c in trio]
+        + [c.target or 0 for trio in cells.values() for c in trio]
+    )
+    slot = (WIDTH - 2 * PAD) / len(years)
+    bar = slot / (3 if by_sex else 2)
+    scale = (HEIGHT - 2 * PAD) / peak
+    shapes, labels = [], []
+    for i, year in enumerate(years):
+        f, m, t = cells[year]
+        x0 = PAD + i * slot
+        series = [("f", f), ("m", m)] if by_sex else [("t", t)]
+        for j, (css, cell) in enumerate(series):
+            if cell.suppressed or cell.actual is None:
+                continue
+            h = cell.actual * scale
+            x = x0 + j * bar
+            shapes.append(
+                (f"bar bar-{css}", f"{x:.1f}", f"{HEIGHT - PAD - h:.1f}", f"{bar * 0.9:.1f}", f"{h:.1f}")
+            )
+            if cell.target:
+                ty = HEIGHT - PAD - cell.target * scale
+                shapes.append((f"target target-{css}", f"{x:.1f}", f"{ty:.1f}", f"{bar * 0.9:.1f}", "2"))
+        labels.append((f"{x0 + slot / 2 - 8:.1f}", str(HEIGHT - 2), str(year)[2:]))
+    rects = format_html_join("", '<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>', shapes)
+    texts = format_html_join("", '<text x="{}" y="{}">{}</text>', labels)
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">{}{}</svg>',
+        WIDTH,
+        HEIGHT,
+        _("Valeurs par année (femmes, hommes) et cibles"),
+        rects,
+        texts,
+    )

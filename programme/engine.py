@@ -1,0 +1,444 @@
+"""The indicator engine: actual values computed from the work itself, kept up to date incrementally.
+
+Two derived tables (programme/models.py) hold what the dashboard and the API read:
+- IndicatorMember (indicator, period, person, sex, hits): for the `people` and `participations`
+  sources, a person counted in a period and the number of her matching attendances;
+- IndicatorValue (indicator, period, sex, value): the actual values.
+A period is a year, or PROGRAMME (0) for the whole partnership: distinct people over the programme,
+never a sum of the years.
+
+Every writer of attendance, tallies, activities and people calls the engine in its own transaction
+(activities/actions.py, people/actions.py), so a value is right the instant after any write:
+- attendance_added / attendance_removed, tally_changed, activity_created;
+- `with activity_changing(activity):` around a change of date, kind or structure, or a deletion;
+- `with people_changing(person_ids):` around a change of sex or target groups, a merge, a deletion.
+`rebuild()` (manage.py rebuild_indicators) recomputes everything from the raw rows.
+
+Counting rules (CONTRACT.md): a person counts once per period however many activities she joins;
+tallies are participations, never people; sex X (not recorded) appears in the total only.
+"""
+
+import json
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .models import PROGRAMME, Indicator, IndicatorMember, IndicatorValue
+
+COUNTED = (Indicator.Source.PEOPLE, Indicator.Source.PARTICIPATIONS)
+DERIVED = (*COUNTED, Indicator.Source.ACTIVITIES)
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: int
+    source: str
+    kinds: frozenset
+    structures: frozenset  # structure codes
+    groups: frozenset  # target group codes
+    start_year: int
+    end_year: int
+
+    def periods(self, year: int) -> list[int]:
+        """The periods an event of `year` counts in (none outside the partnership's years)."""
+        return [year, PROGRAMME] if self.start_year <= year <= self.end_year else []
+
+    def matches_activity(self, kind: str, structure_code: str | None) -> bool:
+        return (not self.kinds or kind in self.kinds) and (
+            not self.structures or structure_code in self.structures
+        )
+
+    def matches_groups(self, codes) -> bool:
+        return not self.groups or bool(self.groups.intersection(codes))
+
+
+def definitions(partnership_id: int, sources=DERIVED) -> list[Definition]:
+    """The derived indicators of a partnership (plain SQL: this runs on every attendance written)."""
+    from partnerships.models import Partnership
+
+    from .models import Result
+
+    indicator, result, partnership = _table(Indicator), _table(Result), _table(Partnership)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT i.id, i.source, i.activity_kinds, i.structures, i.target_groups, p.start_year, p.end_year "  # noqa: S608
+            f"FROM {indicator} i JOIN {result} r ON r.id = i.result_id JOIN {partnership} p ON p.id = r.partnership_id "
+            f"WHERE r.partnership_id = %s AND i.source IN ({', '.join(['%s'] * len(sources))}) ORDER BY i.id",
+            [partnership_id, *sources],
+        )
+        rows = cursor.fetchall()
+    return [Definition(i, s, _codes(k), _codes(st), _codes(g), a, b) for i, s, k, st, g, a, b in rows]
+
+
+def _codes(value) -> frozenset:
+    # JSON columns come back decoded from PostgreSQL and as text from SQLite.
+    return frozenset(json.loads(value) if isinstance(value, str) else value or ())
+
+
+def _matching(activity, sources) -> list[Definition]:
+    defs = [d for d in definitions(activity.partnership_id, sources) if d.periods(activity.date.year)]
+    if any(d.structures for d in defs):
+        structure_code = activity.structure.code if activity.structure_id else None
+    else:
+        structure_code = None
+    return [d for d in defs if d.matches_activity(activity.kind, structure_code)]
+
+
+def _groups_of(person_ids) -> dict[int, set[str]]:
+    from people.models import Person, TargetGroup
+
+    through, group = _table(Person.target_groups.through), _table(TargetGroup)
+    groups = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ptg.person_id, tg.code FROM {through} ptg JOIN {group} tg ON tg.id = ptg.targetgroup_id "  # noqa: S608
+            f"WHERE ptg.person_id IN ({', '.join(['%s'] * len(person_ids))})",
+            list(person_ids),
+        )
+        for person_id, code in cursor.fetchall():
+            groups[person_id].add(code)
+    return groups
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _add_values(deltas: dict) -> None:
+    """Adds {(indicator_id, period, sex): delta} to IndicatorValue in one statement."""
+    rows = [(i, p, s, d) for (i, p, s), d in deltas.items() if d]
+    if not rows:
+        return
+    table = _table(IndicatorValue)
+    placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (indicator_id, period, sex, value) VALUES {placeholders} "  # noqa: S608
+            f"ON CONFLICT (indicator_id, period, sex) DO UPDATE SET value = {table}.value + excluded.value",
+            [x for row in rows for x in row],
+        )
+
+
+def _attendance_pairs(activity, people, sources=COUNTED):
+    """(definition, person) pairs that an attendance of `people` at `activity` counts in."""
+    defs = _matching(activity, sources)
+    if not defs or not people:
+        return []
+    groups = _groups_of([p.pk for p in people]) if any(d.groups for d in defs) else {}
+    return [(d, p) for d in defs for p in people if d.matches_groups(groups.get(p.pk, ()))]
+
+
+def attendance_added(activity, people) -> None:
+    """Counts new attendances of `people` (only those just created) at `activity`."""
+    pairs = _attendance_pairs(activity, people)
+    if not pairs:
+        return
+    year = activity.date.year
+    deltas = defaultdict(int)
+    rows = []
+    for d, p in pairs:
+        for period in d.periods(year):
+            if d.source == Indicator.Source.PEOPLE:
+                rows.append((d.id, period, p.pk, p.sex))
+            else:
+                deltas[(d.id, period, p.sex)] += 1
+    if rows:
+        table = _table(IndicatorMember)
+        placeholders = ", ".join(["(%s, %s, %s, %s, 1)"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (indicator_id, period, person_id, sex, hits) VALUES {placeholders} "  # noqa: S608
+                f"ON CONFLICT (indicator_id, period, person_id) DO UPDATE SET hits = {table}.hits + 1 "
+                "RETURNING indicator_id, period, sex, hits",
+                [x for row in rows for x in row],
+            )
+            for indicator_id, period, sex, hits in cursor.fetchall():
+                if hits == 1:  # she was not counted in this period yet
+                    deltas[(indicator_id, period, sex)] += 1
+    _add_values(deltas)
+
+
+def attendance_removed(activity, people) -> None:
+    """Uncounts attendances of `people` at `activity` (call it for attendances actually deleted)."""
+    pairs = _attendance_pairs(activity, people)
+    if not pairs:
+        return
+    year = activity.date.year
+    deltas = defaultdict(int)
+    by_def = defaultdict(list)
+    for d, p in pairs:
+        by_def[d].append(p.pk)
+    table = _table(IndicatorMember)
+    with connection.cursor() as cursor:
+        for d, person_ids in by_def.items():
+            periods = d.periods(year)
+            if d.source == Indicator.Source.PARTICIPATIONS:
+                for p in people:
+                    if p.pk in person_ids:
+                        for period in periods:
+                            deltas[(d.id, period, p.sex)] -= 1
+                continue
+            cursor.execute(
+                f"UPDATE {table} SET hits = hits - 1 WHERE indicator_id = %s "  # noqa: S608
+                f"AND period IN ({', '.join(['%s'] * len(periods))}) "
+                f"AND person_id IN ({', '.join(['%s'] * len(person_ids))}) RETURNING period, sex, hits",
+                [d.id, *periods, *person_ids],
+            )
+            for period, sex, hits in cursor.fetchall():
+                if hits == 0:
+                    deltas[(d.id, period, sex)] -= 1
+        ids = sorted({p.pk for _d, p in pairs})
+        cursor.execute(
+            f"DELETE FROM {table} WHERE hits = 0 AND person_id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
+            ids,
+        )
+    _add_values(deltas)
+
+
+def tally_changed(activity, sex: str, group_code: str | None, delta: int) -> None:
+    """Adds `delta` participations of `sex` (and target group) at `activity`."""
+    if not delta:
+        return
+    deltas = defaultdict(int)
+    for d in _matching(activity, [Indicator.Source.PARTICIPATIONS]):
+        if d.groups and group_code not in d.groups:
+            continue
+        for period in d.periods(activity.date.year):
+            deltas[(d.id, period, sex)] += delta
+    _add_values(deltas)
+
+
+def _activity_counted(activity, sign: int) -> None:
+    """Adds (sign=+1) or removes (−1) the activity itself and its tallies from the values."""
+    deltas = defaultdict(int)
+    defs = _matching(activity, [Indicator.Source.ACTIVITIES, Indicator.Source.PARTICIPATIONS])
+    tallies = None
+    for d in defs:
+        periods = d.periods(activity.date.year)
+        if d.source == Indicator.Source.ACTIVITIES:
+            for period in periods:
+                deltas[(d.id, period, "X")] += sign
+            continue
+        if tallies is None:
+            tallies = list(activity.tallies.values_list("sex", "target_group__code", "count"))
+        for sex, group_code, count in tallies:
+            if not d.groups or group_code in d.groups:
+                for period in periods:
+                    deltas[(d.id, period, sex)] += sign * count
+    _add_values(deltas)
+
+
+def activity_created(activity) -> None:
+    """Counts a new activity (for the `activities` source)."""
+    _activity_counted(activity, +1)
+
+
+@contextmanager
+def activity_changing(activity):
+    """Wrap a change of an activity's date, kind or structure, or its deletion.
+
+    Uncounts the activity, its tallies and its attendees before; counts them again after (an
+    activity deleted inside the block is not counted again).
+    """
+    person_ids = list(activity.attendances.values_list("person_id", flat=True))
+    _activity_counted(activity, -1)
+    with people_changing(person_ids):
+        yield
+    from activities.models import Activity
+
+    fresh = Activity.objects.filter(pk=activity.pk).select_related("structure").first()
+    if fresh is not None:
+        _activity_counted(fresh, +1)
+
+
+@contextmanager
+def people_changing(person_ids):
+    """Wrap any change of people that can change what they count for (sex, groups, merge, deletion).
+
+    Before: every derived row of these people is removed and its contribution subtracted. After:
+    their rows are computed again from the raw attendance and added.
+    """
+    person_ids = sorted(set(person_ids))
+    if person_ids:
+        _people_rows(person_ids, -1)
+        _participations(person_ids, -1)
+    yield
+    if person_ids:
+        _insert_members(person_ids=person_ids)
+        _people_rows(person_ids, +1)
+        _participations(person_ids, +1)
+
+
+def _people_rows(person_ids, sign: int) -> None:
+    """Adds (+1) or removes (−1, deleting them) the people-source rows of these people."""
+    rows = (
+        IndicatorMember.objects.filter(person_id__in=person_ids)
+        .values_list("indicator_id", "period", "sex")
+        .order_by()
+    )
+    deltas = defaultdict(int)
+    for indicator_id, period, sex in rows:
+        deltas[(indicator_id, period, sex)] += sign
+    if sign < 0:
+        IndicatorMember.objects.filter(person_id__in=person_ids).delete()
+    _add_values(deltas)
+
+
+def _participations(person_ids, sign: int) -> None:
+    """Adds or subtracts the attendances of these people to participations indicators, from raw rows."""
+    from activities.models import Activity, Attendance
+    from people.models import Person
+
+    att, act, person = (_table(m) for m in (Attendance, Activity, Person))
+    partnership_ids = set(Person.objects.filter(pk__in=person_ids).values_list("partnership_id", flat=True))
+    deltas = defaultdict(int)
+    with connection.cursor() as cursor:
+        for pid in partnership_ids:
+            for d in definitions(pid, [Indicator.Source.PARTICIPATIONS]):
+                for period, start, end in _period_bounds(d):
+                    params = [pid, start, end]
+                    where = _where(d, params, person_ids)
+                    cursor.execute(
+                        f"SELECT p.sex, COUNT(*) FROM {att} att JOIN {act} a ON a.id = att.activity_id "  # noqa: S608
+                        f"JOIN {person} p ON p.id = att.person_id "
+                        f"WHERE a.partnership_id = %s AND att.date >= %s AND att.date < %s{where} GROUP BY p.sex",
+                        params,
+                    )
+                    for sex, n in cursor.fetchall():
+                        deltas[(d.id, period, sex)] += sign * n
+    _add_values(deltas)
+
+
+def _where(d: Definition, params: list, person_ids=None) -> str:
+    """SQL conditions on attendance `att`, activity `a` and person `p` for a definition."""
+    from partnerships.models import Structure
+    from people.models import Person, TargetGroup
+
+    clauses = []
+    if d.kinds:
+        clauses.append(f"a.kind IN ({', '.join(['%s'] * len(d.kinds))})")
+        params.extend(sorted(d.kinds))
+    if d.structures:
+        clauses.append(
+            f"a.structure_id IN (SELECT id FROM {_table(Structure)} WHERE code IN "  # noqa: S608
+            f"({', '.join(['%s'] * len(d.structures))}))"
+        )
+        params.extend(sorted(d.structures))
+    if d.groups:
+        through = Person.target_groups.through
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {_table(through)} ptg JOIN {_table(TargetGroup)} tg "  # noqa: S608
+            f"ON tg.id = ptg.targetgroup_id WHERE ptg.person_id = att.person_id AND tg.code IN "
+            f"({', '.join(['%s'] * len(d.groups))}))"
+        )
+        params.extend(sorted(d.groups))
+    if person_ids is not None:
+        clauses.append(f"att.person_id IN ({', '.join(['%s'] * len(person_ids))})")
+        params.extend(person_ids)
+    return "".join(" AND " + c for c in clauses)
+
+
+def _period_bounds(d: Definition):
+    import datetime
+
+    for year in range(d.start_year, d.end_year + 1):
+        yield year, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    yield PROGRAMME, datetime.date(d.start_year, 1, 1), datetime.date(d.end_year + 1, 1, 1)
+
+
+def _insert_members(partnership_id=None, person_ids=None) -> None:
+    """Computes IndicatorMember rows from the raw attendance, set-based in SQL."""
+    from activities.models import Activity, Attendance
+    from people.models import Person
+
+    if person_ids is not None:
+        partnership_ids = set(
+            Person.objects.filter(pk__in=person_ids).values_list("partnership_id", flat=True)
+        )
+    else:
+        partnership_ids = {partnership_id}
+    member, att, act, person = (_table(m) for m in (IndicatorMember, Attendance, Activity, Person))
+    with connection.cursor() as cursor:
+        for pid in partnership_ids:
+            for d in definitions(pid, [Indicator.Source.PEOPLE]):
+                for period, start, end in _period_bounds(d):
+                    params = [d.id, period, pid, start, end]
+                    where = _where(d, params, person_ids)
+                    cursor.execute(
+                        f"INSERT INTO {member} (indicator_id, period, person_id, sex, hits) "  # noqa: S608
+                        f"SELECT %s, %s, att.person_id, p.sex, COUNT(*) FROM {att} att "
+                        f"JOIN {act} a ON a.id = att.activity_id JOIN {person} p ON p.id = att.person_id "
+                        f"WHERE a.partnership_id = %s AND att.date >= %s AND att.date < %s{where} "
+                        "GROUP BY att.person_id, p.sex",
+                        params,
+                    )
+
+
+def rebuild(partnership=None) -> None:
+    """Recomputes every derived row from the raw rows (all partnerships, or one)."""
+    from activities.models import Activity, Attendance, Tally
+    from partnerships.models import Partnership
+    from people.models import Person, TargetGroup
+
+    partnerships = [partnership] if partnership else list(Partnership.objects.all())
+    member, value = _table(IndicatorMember), _table(IndicatorValue)
+    att, act, person = _table(Attendance), _table(Activity), _table(Person)
+    for p in partnerships:
+        indicator_ids = list(Indicator.objects.filter(result__partnership=p).values_list("id", flat=True))
+        IndicatorMember.objects.filter(indicator_id__in=indicator_ids).delete()
+        IndicatorValue.objects.filter(indicator_id__in=indicator_ids).delete()
+        _insert_members(partnership_id=p.pk)
+        with connection.cursor() as cursor:
+            for d in definitions(p.pk):
+                if d.source == Indicator.Source.PEOPLE:
+                    cursor.execute(
+                        f"INSERT INTO {value} (indicator_id, period, sex, value) "  # noqa: S608
+                        f"SELECT indicator_id, period, sex, COUNT(*) FROM {member} "
+                        "WHERE indicator_id = %s GROUP BY indicator_id, period, sex",
+                        [d.id],
+                    )
+                    continue
+                deltas = defaultdict(int)
+                for period, start, end in _period_bounds(d):
+                    activities = Activity.objects.filter(partnership=p, date__gte=start, date__lt=end)
+                    if d.kinds:
+                        activities = activities.filter(kind__in=d.kinds)
+                    if d.structures:
+                        activities = activities.filter(structure__code__in=d.structures)
+                    if d.source == Indicator.Source.ACTIVITIES:
+                        deltas[(d.id, period, "X")] += activities.count()
+                        continue
+                    params = [p.pk, start, end]
+                    where = _where(d, params)
+                    cursor.execute(
+                        f"SELECT pe.sex, COUNT(*) FROM {att} att JOIN {act} a ON a.id = att.activity_id "  # noqa: S608
+                        f"JOIN {person} pe ON pe.id = att.person_id "
+                        f"WHERE a.partnership_id = %s AND att.date >= %s AND att.date < %s{where} GROUP BY pe.sex",
+                        params,
+                    )
+                    for sex, n in cursor.fetchall():
+                        deltas[(d.id, period, sex)] += n
+                    tallies = Tally.objects.filter(activity__in=activities)
+                    if d.groups:
+                        tallies = tallies.filter(
+                            target_group__in=TargetGroup.objects.filter(code__in=d.groups)
+                        )
+                    for sex, total in tallies.values_list("sex").annotate(total=_sum("count")).order_by():
+                        deltas[(d.id, period, sex)] += total or 0
+                _add_values(deltas)
+
+
+def _sum(field):
+    from django.db.models import Sum
+
+    return Sum(field)
+
+
+def values_of(partnership) -> dict:
+    """{(indicator_id, period, sex): value} of every derived indicator of a partnership: one query."""
+    rows = IndicatorValue.objects.filter(indicator__result__partnership=partnership).values_list(
+        "indicator_id", "period", "sex", "value"
+    )
+    return {(i, p, s): v for i, p, s, v in rows}

@@ -1,0 +1,232 @@
+"""The counting rules on small hand-computed data, and incremental upkeep = full rebuild."""
+
+import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from activities import actions as activity_actions
+from activities.models import Activity
+from people import actions as people_actions
+from people.models import TargetGroup
+from programme import engine
+from programme.models import PROGRAMME, Indicator, IndicatorMember, IndicatorValue, Result
+
+
+@pytest.fixture
+def small(world):
+    """Indicators of the mirror partnership (2023–2027), which holds no demo activity."""
+    p = world["other"]
+    result = Result.objects.create(partnership=p, code="R1", level="result", name="R1", order=1)
+
+    def indicator(code, source, period="annual", **filters):
+        return Indicator.objects.create(
+            result=result, code=code, name=code, source=source, period=period, **filters
+        )
+
+    return {
+        "p": p,
+        "people": indicator("PEOPLE", "people"),
+        "youth": indicator("YOUTH", "people", target_groups=["jeunes-handicap"]),
+        "meetings": indicator("MEET", "people", activity_kinds=["reunion-info"]),
+        "centre": indicator("CENTRE", "people", structures=["centre-ecoute"]),
+        "parts": indicator("PARTS", "participations"),
+        "farm": indicator("FARM", "participations", target_groups=["ouvrieres-agricoles"]),
+        "acts": indicator("ACTS", "activities", activity_kinds=["reunion-info"]),
+        "cumul": indicator("CUMUL", "people", period="cumulative"),
+    }
+
+
+def person(p, sex, *groups):
+    return people_actions.register_person(
+        p, sex=sex, birth_year=2000, target_groups=list(TargetGroup.objects.filter(code__in=groups))
+    )
+
+
+def activity(p, kind, day, structure=None):
+    return activity_actions.create_activity(
+        Activity(partnership=p, kind=kind, title=kind, date=day, structure=structure)
+    )
+
+
+def value(ind, period, sex="T"):
+    values = engine.values_of(ind.result.partnership)
+    if sex == "T":
+        return sum(values.get((ind.id, period, s), 0) for s in "FMX")
+    return values.get((ind.id, period, sex), 0)
+
+
+def snapshot(p):
+    return {k: v for k, v in engine.values_of(p).items() if v}
+
+
+def test_a_person_counts_once_per_period_and_once_over_the_programme(small):
+    p = small["p"]
+    amina, karim = person(p, "F", "jeunes-handicap"), person(p, "M")
+    a1 = activity(p, "atelier", datetime.date(2024, 3, 1))
+    a2 = activity(p, "atelier", datetime.date(2024, 9, 1))
+    a3 = activity(p, "atelier", datetime.date(2025, 2, 1))
+    activity_actions.record_attendance(a1, [amina, karim])
+    activity_actions.record_attendance(a2, [amina])
+    activity_actions.record_attendance(a3, [amina])
+    people, parts = small["people"], small["parts"]
+    assert (value(people, 2024, "F"), value(people, 2024, "M"), value(people, 2025)) == (1, 1, 1)
+    assert value(people, PROGRAMME, "F") == 1  # distinct over the programme, not 1 + 1
+    assert value(small["cumul"], PROGRAMME) == 2
+    assert value(parts, 2024) == 3 and value(parts, PROGRAMME) == 4
+    assert value(small["youth"], 2024) == 1  # only Amina is of the target group
+    # Recording the same attendance again changes nothing.
+    activity_actions.record_attendance(a1, [amina, karim])
+    assert value(parts, 2024) == 3
+
+
+def test_tallies_are_participations_never_people_and_x_counts_in_the_total_only(small):
+    p = small["p"]
+    farm = TargetGroup.objects.get(code="ouvrieres-agricoles")
+    campaign = activity(p, "campagne", datetime.date(2025, 5, 1))
+    activity_actions.set_tally(campaign, "F", farm, 40)
+    activity_actions.set_tally(campaign, "X", None, 3)
+    activity_actions.add_to_tally(campaign, "F", farm, 1)
+    assert value(small["people"], 2025) == 0
+    assert value(small["parts"], 2025, "F") == 41 and value(small["parts"], 2025, "X") == 3
+    assert value(small["parts"], 2025) == 44
+    assert value(small["farm"], 2025) == 41
+    activity_actions.set_tally(campaign, "F", farm, 10)
+    activity_actions.add_to_tally(campaign, "X", None, -5)  # refused: never below zero
+    assert value(small["parts"], 2025) == 13
+
+
+def test_filters_kinds_structures_and_activity_counts(small):
+    p = small["p"]
+    centre = p.structures.get(code="centre-ecoute")
+    a, b = person(p, "F"), person(p, "M")
+    meeting = activity(p, "reunion-info", datetime.date(2023, 4, 1))
+    at_centre = activity(p, "atelier", datetime.date(2023, 4, 2), structure=centre)
+    activity(p, "reunion-info", datetime.date(2023, 6, 1))
+    activity_actions.record_attendance(meeting, [a])
+    activity_actions.record_attendance(at_centre, [b])
+    assert value(small["meetings"], 2023) == 1 and value(small["meetings"], 2023, "F") == 1
+    assert value(small["centre"], 2023, "M") == 1 and value(small["centre"], 2023, "F") == 0
+    assert value(small["acts"], 2023) == 2 and value(small["acts"], PROGRAMME) == 2
+
+
+def test_dates_outside_the_partnership_years_count_nowhere(small):
+    p = small["p"]
+    a = person(p, "F")
+    early = activity(p, "atelier", datetime.date(2022, 12, 31))
+    activity_actions.record_attendance(early, [a])
+    assert snapshot(p) == {}
+
+
+def test_removal_merge_deletion_and_changes_keep_values_right(small):
+    p = small["p"]
+    amina, dup, karim = person(p, "F"), person(p, "F", "jeunes-handicap"), person(p, "M")
+    a1 = activity(p, "atelier", datetime.date(2024, 3, 1))
+    a2 = activity(p, "atelier", datetime.date(2024, 4, 1))
+    activity_actions.record_attendance(a1, [amina, dup, karim])
+    activity_actions.record_attendance(a2, [dup])
+    assert value(small["people"], 2024, "F") == 2
+    people_actions.merge_people(amina, dup)  # same woman entered twice
+    assert value(small["people"], 2024, "F") == 1
+    assert value(small["parts"], 2024) == 3  # a1 once (merged), a2 once, Karim once
+    assert value(small["youth"], 2024) == 1  # groups are united by the merge
+    activity_actions.remove_attendance(a1, karim)
+    assert value(small["people"], 2024, "M") == 0
+    people_actions.update_person(karim, sex="F")
+    activity_actions.record_attendance(a2, [karim])
+    assert value(small["people"], 2024, "F") == 2
+    activity_actions.move_activity(a2, datetime.date(2025, 1, 5))
+    assert value(small["people"], 2025, "F") == 2 and value(small["people"], 2024, "F") == 1
+    people_actions.delete_person(karim)
+    assert value(small["people"], 2025, "F") == 1
+    activity_actions.delete_activity(a1)
+    assert value(small["people"], 2024) == 0
+    before = snapshot(p)
+    engine.rebuild(p)
+    assert snapshot(p) == before
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "attend",
+                "unattend",
+                "tally",
+                "merge",
+                "regroup",
+                "sex",
+                "move",
+                "delete_person",
+                "delete_activity",
+            ]
+        ),
+        st.integers(0, 5),
+        st.integers(0, 3),
+        st.integers(0, 7),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_incremental_tables_equal_a_full_rebuild(small, ops):
+    p = small["p"]
+    groups = list(TargetGroup.objects.filter(code__in=["jeunes-handicap", "ouvrieres-agricoles"]))
+    centre = p.structures.get(code="centre-ecoute")
+    people = [person(p, "FM"[i % 2], *(["jeunes-handicap"] if i % 3 == 0 else [])) for i in range(6)]
+    kinds = ["reunion-info", "atelier", "campagne"]
+    acts = [
+        activity(p, kinds[i % 3], datetime.date(2023 + i % 5, 1 + i, 1), centre if i % 2 else None)
+        for i in range(4)
+    ]
+    for op, i, j, n in ops:
+        people = [x for x in people if x.pk]
+        acts = [x for x in acts if Activity.objects.filter(pk=x.pk).exists()]
+        if not people or not acts:
+            break
+        who, act = people[i % len(people)], acts[j % len(acts)]
+        if op == "attend":
+            activity_actions.record_attendance(act, [who, people[n % len(people)]])
+        elif op == "unattend":
+            activity_actions.remove_attendance(act, who)
+        elif op == "tally":
+            activity_actions.set_tally(act, "FMX"[n % 3], groups[n % 2] if n % 4 else None, n)
+        elif op == "merge" and len(people) > 1 and people[n % len(people)].pk != who.pk:
+            people_actions.merge_people(who, people[n % len(people)])
+            people[n % len(people)].pk = None
+        elif op == "regroup":
+            people_actions.update_person(who, target_groups=groups[: n % 3])
+        elif op == "sex":
+            people_actions.update_person(who, sex="FM"[n % 2])
+        elif op == "move":
+            activity_actions.move_activity(act, datetime.date(2023 + n % 5, 6, 1))
+        elif op == "delete_person":
+            people_actions.delete_person(who)
+            who.pk = None
+        elif op == "delete_activity":
+            activity_actions.delete_activity(act)
+    incremental = snapshot(p)
+    members = set(IndicatorMember.objects.values_list("indicator_id", "period", "person_id", "sex", "hits"))
+    engine.rebuild(p)
+    assert snapshot(p) == incremental
+    assert (
+        set(IndicatorMember.objects.values_list("indicator_id", "period", "person_id", "sex", "hits"))
+        == members
+    )
+    assert not IndicatorValue.objects.filter(value__lt=0).exists()
+
+
+def test_changing_a_definition_recomputes_at_once(small, coordination):
+    from programme.actions import save_indicator
+
+    p = small["p"]
+    a = person(p, "F")
+    activity_actions.record_attendance(activity(p, "atelier", datetime.date(2024, 1, 1)), [a])
+    meetings = small["meetings"]
+    assert value(meetings, 2024) == 0
+    meetings.activity_kinds = ["atelier"]
+    save_indicator(meetings)
+    assert value(meetings, 2024) == 1
