@@ -102,13 +102,15 @@ def create_activity(request, slug: str):
             return Status(422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."})
     if not may_create(access, structure):
         return Status(404, {"detail": NOT_WRITABLE})
-    activity = Activity.objects.create(
-        partnership=partnership,
-        structure=structure,
-        kind=payload.kind,
-        title=title,
-        date=day,
-        created_by=request.auth,
+    activity = actions.create_activity(
+        Activity(
+            partnership=partnership,
+            structure=structure,
+            kind=payload.kind,
+            title=title,
+            date=day,
+            created_by=request.auth,
+        )
     )
     return Status(201, {"id": activity.pk})
 

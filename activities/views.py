@@ -104,7 +104,7 @@ def activity_create(request, slug):
         else:
             activity = form.save(commit=False)
             activity.partnership, activity.created_by = partnership, request.user
-            activity.save()
+            actions.create_activity(activity)
             form.save_m2m()
             for organisation in form.cleaned_data["partners"]:
                 ActivityPartner.objects.create(activity=activity, organisation=organisation)

@@ -230,3 +230,20 @@ def test_changing_a_definition_recomputes_at_once(small, coordination):
     meetings.activity_kinds = ["atelier"]
     save_indicator(meetings)
     assert value(meetings, 2024) == 1
+
+
+def test_activities_created_through_the_api_and_the_form_are_counted_at_once(client_for, users, partnership):
+    from accounts.models import ApiToken
+
+    r21 = Indicator.objects.get(result__partnership=partnership, code="R2.1")
+    before = value(r21, 2025)
+    token = ApiToken.issue(users["coordination"])
+    response = client_for("anonymous").post(
+        f"/api/v1/partnerships/{partnership.slug}/activities",
+        {"kind": "atelier", "title": "Atelier d'écriture", "date": "2025-06-01", "structure": None},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+    assert value(r21, 2025) == before + 1
+    assert value(r21, PROGRAMME) == sum(value(r21, y) for y in partnership.years)
