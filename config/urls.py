@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("p/<slug:slug>/", include("partnerships.urls")),
     path("p/<slug:slug>/", include("programme.urls")),
+    path("p/<slug:slug>/centre/", include("cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,8 @@ class Entry:
 ENTRIES = [
     Entry("partnerships:detail", _("Le partenariat"), EVERYONE),
     Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
+    Entry("cases:centre", _("Centre d'écoute"), frozenset({Role.LISTENER, Role.CENTRE_COORDINATOR})),
+    Entry("cases:statistics", _("Statistiques du centre d'écoute"), EVERYONE),
 ]
 
 

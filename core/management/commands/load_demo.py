@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import demo as accounts_demo
 from accounts.models import User
+from cases import demo as cases_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
 from people import demo as people_demo
@@ -27,6 +29,8 @@ def load_all() -> Partnership:
     partnership = partnerships_demo.load_partnership()
     programme_demo.load_framework(partnership)
     partnerships_demo.load_users(partnership)
+    accounts_demo.load_devices()
+    cases_demo.load(partnership)
     return partnership
 
 
