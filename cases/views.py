@@ -169,10 +169,7 @@ def case_add(request, slug, code, kind):
     if kind == "orientation" and not case.consent_referral and not centre.is_coordinator:
         form = None
     elif request.method == "POST" and form.is_valid():
-        if hasattr(form, "action_kwargs"):
-            data = form.action_kwargs()
-        else:
-            data = dict(form.cleaned_data)
+        data = form.action_kwargs() if hasattr(form, "action_kwargs") else dict(form.cleaned_data)
         if kind == "orientation":
             data["role"] = centre.role
         try:
