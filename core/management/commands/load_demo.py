@@ -61,3 +61,7 @@ class Command(BaseCommand):
                 + " — mot de passe : valeur de TWIZA_DEMO_PASSWORD."
             )
         )
+        self.stdout.write(
+            "Second facteur (TOTP) pour admin, ecoute et centre : "
+            "`python manage.py demo_otp USERNAME` affiche le code du moment."
+        )
