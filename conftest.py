@@ -146,6 +146,7 @@ def client_for(users, client):
         c = Client()
         if name != "anonymous":
             c.force_login(users[name])
+            verify_second_factor(c, users[name])
         return c
 
     return make
@@ -198,3 +199,19 @@ def log_in(page, username, password=PASSWORD):
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+def verify_second_factor(client, user):
+    """Marks a signed-in test client as having passed TOTP (SECURITY.md 17), when her role needs it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.otp import requires_otp
+
+    if not requires_otp(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()

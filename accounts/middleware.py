@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
 SESSION_STARTED = "twiza_session_started"
@@ -24,4 +25,29 @@ class SessionLimitsMiddleware:
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """SECURITY.md 17: a user who must use TOTP reaches no page before confirming her code.
+
+    Runs after django-otp's OTPMiddleware (which sets `request.user.is_verified()`).
+    """
+
+    OPEN_PREFIXES = ("/comptes/", "/static/", "/healthz", "/i18n/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .otp import requires_otp
+
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and not user.is_verified()
+            and requires_otp(user)
+        ):
+            return redirect_to_login(request.get_full_path(), "accounts:otp")
         return self.get_response(request)

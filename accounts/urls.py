@@ -6,4 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("second-facteur/", views.otp_verify, name="otp"),
+    path("second-facteur/activer/", views.otp_setup, name="otp_setup"),
 ]

@@ -1,10 +1,20 @@
+import base64
 import time
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .middleware import SESSION_STARTED
+from .otp import confirmed_device, requires_otp
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -17,8 +27,64 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         self.request.session[SESSION_STARTED] = int(time.time())
+        if requires_otp(form.get_user()):
+            # SECURITY.md 17: no page before the second factor.
+            return redirect(f"{reverse('accounts:otp')}?next={self.get_success_url()}")
         return response
 
 
 class LogoutView(auth_views.LogoutView):
     """Ends the session (POST only, as Django requires)."""
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("token")
+@login_required
+def otp_verify(request):
+    """The second step of sign-in for listening-centre staff and the platform admin (SECURITY.md 17):
+    the 6-digit code of her authenticator. Anyone else, or an already verified user, goes on."""
+    if request.user.is_verified() or not requires_otp(request.user):
+        return redirect(_next(request))
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('accounts:otp_setup')}?next={_next(request)}")
+    error = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "").strip().replace(" ", "")
+        if token.isdigit() and device.verify_token(token):
+            otp_login(request, device)
+            return redirect(_next(request))
+        error = _(
+            "Ce code n'est pas valable. Saisissez le code à 6 chiffres affiché maintenant par votre application."
+        )
+    return render(request, "accounts/otp.html", {"error": error, "next": _next(request)})
+
+
+@sensitive_post_parameters("token")
+@login_required
+def otp_setup(request):
+    """First sign-in of a user who must use TOTP and has no device yet: she adds the key to her
+    authenticator app and confirms with a code. Anyone else goes on."""
+    if not requires_otp(request.user) or confirmed_device(request.user):
+        return redirect(_next(request))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="principal", confirmed=False)
+    error = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "").strip().replace(" ", "")
+        if token.isdigit() and device.verify_token(token):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(_next(request))
+        error = _("Ce code n'est pas valable : vérifiez la clé saisie dans votre application.")
+    key = base64.b32encode(device.bin_key).decode()
+    context = {"error": error, "next": _next(request), "key": key, "setup": True, "url": device.config_url}
+    return render(request, "accounts/otp.html", context)

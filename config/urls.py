@@ -14,6 +14,7 @@ urlpatterns = [
     path("reseau/", include("programme.urls_network")),
     path("p/<slug:slug>/forums/", include("participation.urls")),
     path("public/<slug:slug>/forums/", include("participation.public_urls")),
+    path("p/<slug:slug>/centre/", include("cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

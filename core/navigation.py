@@ -37,6 +37,8 @@ ENTRIES = [
         frozenset({Role.COORDINATOR, Role.ADMIN, Role.OFFICE_AGENT, Role.EDUCATOR, Role.PARTNER_OFFICER})
         | {"platform_admin"},
     ),
+    Entry("cases:centre", _("Centre d'écoute"), frozenset({Role.LISTENER, Role.CENTRE_COORDINATOR})),
+    Entry("cases:statistics", _("Statistiques du centre d'écoute"), EVERYONE),
 ]
 
 

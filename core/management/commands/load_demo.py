@@ -2,8 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import demo as accounts_demo
 from accounts.models import User
 from activities import demo as activities_demo
+from cases import demo as cases_demo
 from participation import demo as participation_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
@@ -38,6 +40,8 @@ def load_all() -> Partnership:
     """Every demo loader, in dependency order; each is idempotent."""
     partnership = load_roadmap()
     activities_demo.load(partnership)
+    accounts_demo.load_devices()
+    cases_demo.load(partnership)
     # The demo's bulk loaders bypass the actions: compute the derived indicator tables once.
     engine.rebuild(partnership)
     return partnership
@@ -69,4 +73,8 @@ class Command(BaseCommand):
                 + ", ".join(sorted(partnerships_demo.DEMO_USERNAMES))
                 + " — mot de passe : valeur de TWIZA_DEMO_PASSWORD."
             )
+        )
+        self.stdout.write(
+            "Second facteur (TOTP) pour admin, ecoute et centre : "
+            "`python manage.py demo_otp USERNAME` affiche le code du moment."
         )

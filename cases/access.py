@@ -1,0 +1,110 @@
+"""The only door to the listening centre's data, and the writer of its access log.
+
+Who may do what:
+- a listener (role `listener` in the centre) sees the cases assigned to her;
+- the centre coordinator (`centre_coordinator` in the centre) sees every case of the centre,
+  assigns them, and may refer without consent with a logged reason;
+- nobody else — the partnership's coordinator, the partner commune, the network, the platform
+  admin, a listener of another centre or partnership — sees any case or learns that it exists: 404.
+Every function fails closed. Every read of a case writes one AccessLog row (SECURITY.md 10).
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from core.middleware import current_request_id
+from partnerships.access import Access, get_partnership_for_user
+from partnerships.models import Partnership, Role, Structure
+
+from .models import AccessLog, Case, SpeechGroup
+
+
+@dataclass(frozen=True)
+class Centre:
+    partnership: Partnership
+    structure: Structure
+    access: Access
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.access.in_structure(self.structure, Role.CENTRE_COORDINATOR)
+
+    @property
+    def role(self) -> str:
+        return Role.CENTRE_COORDINATOR if self.is_coordinator else Role.LISTENER
+
+
+def listening_centre(partnership: Partnership) -> Structure | None:
+    """The partnership's listening centre (structure of kind `centre-ecoute`), if any."""
+    return partnership.structures.filter(kind=Structure.Kind.LISTENING_CENTRE).order_by("pk").first()
+
+
+def get_centre_for_user(user, slug: str) -> Centre:
+    """The listening centre of partnership `slug` for its own staff (listener, centre coordinator);
+    404 for everybody else."""
+    partnership, access = get_partnership_for_user(user, slug)
+    structure = listening_centre(partnership)
+    if structure is None:
+        raise Http404
+    if not access.in_structure(structure, Role.LISTENER, Role.CENTRE_COORDINATOR):
+        raise Http404
+    return Centre(partnership, structure, access)
+
+
+def get_centre_coordination_for_user(user, slug: str) -> Centre:
+    """The centre, for its centre coordinator only; 404 otherwise."""
+    centre = get_centre_for_user(user, slug)
+    if not centre.is_coordinator:
+        raise Http404
+    return centre
+
+
+def get_stats_centre_for_user(user, slug: str) -> tuple[Partnership, Access, Structure | None]:
+    """The statistics page: anyone who may see the partnership (suppressed figures); the centre's
+    coordinator gets them unsuppressed (decided in the view from `Access.in_structure`)."""
+    partnership, access = get_partnership_for_user(user, slug)
+    return partnership, access, listening_centre(partnership)
+
+
+def log_access(user, role: str, case: Case | None, action: str) -> AccessLog:
+    """One append-only row: who, in which role, which case, what, when (UTC), the request id."""
+    return AccessLog.objects.create(
+        user_id=user.pk,
+        username=user.get_username(),
+        role=role,
+        case_id=case.pk if case else None,
+        case_code=case.code if case else "",
+        action=action,
+        request_id=current_request_id(),
+    )
+
+
+def get_case_for_user(user, slug: str, code: str, action: str = "view") -> tuple[Case, Centre]:
+    """Case `code` of the partnership's centre if the user may see it (see the module docstring),
+    logging the access once; 404 otherwise — the same answer whether it exists or not."""
+    centre = get_centre_for_user(user, slug)
+    case = (
+        Case.objects.visible_to(user)
+        .filter(structure=centre.structure, code=code)
+        .select_related("assigned_to")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    log_access(user, centre.role, case, action)
+    return case, centre
+
+
+def cases_for(user, centre: Centre):
+    """The centre's cases the user may see (her own, or all for the centre coordinator)."""
+    return Case.objects.visible_to(user).filter(structure=centre.structure)
+
+
+def get_group_for_user(user, slug: str, pk: int) -> tuple[SpeechGroup, Centre]:
+    """A speech group of the centre, for the centre's staff; 404 otherwise."""
+    centre = get_centre_for_user(user, slug)
+    group = SpeechGroup.objects.visible_to(user).filter(structure=centre.structure, pk=pk).first()
+    if group is None:
+        raise Http404
+    return group, centre

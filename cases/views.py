@@ -1,0 +1,383 @@
+"""The listening centre's pages. Every case is fetched through `cases/access.py` (which logs the read);
+writes go through `cases/actions.py`. Views that touch case data hide their locals and POST
+parameters from error reports (SECURITY.md 14)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+
+from accounts.models import User
+from core.navigation import navigation
+from partnerships.models import Role
+
+from . import actions, forms, stats
+from .access import (
+    cases_for,
+    get_case_for_user,
+    get_centre_coordination_for_user,
+    get_centre_for_user,
+    get_group_for_user,
+    get_stats_centre_for_user,
+)
+from .models import (
+    AgeBand,
+    Case,
+    Complaint,
+    IncidentType,
+    ShelterStay,
+    SpeechGroup,
+)
+from .training import training_hours
+
+
+def protected(view):
+    """Login required; no local variable and no POST value of this view in any error report."""
+    return login_required(sensitive_post_parameters()(sensitive_variables()(view)))
+
+
+def _page(request, centre, template, **context):
+    context.update({"partnership": centre.partnership, "centre": centre, "nav": navigation(centre.access)})
+    return render(request, template, context)
+
+
+def _case_url(case, slug):
+    return reverse("cases:case", kwargs={"slug": slug, "code": case.code})
+
+
+@protected
+def centre(request, slug):
+    """The centre's home: its cases (hers, or all for the centre coordinator), the shelter's capacity
+    and occupancy, and the listeners' continuing-training hours."""
+    centre = get_centre_for_user(request.user, slug)
+    qs = cases_for(request.user, centre).select_related("assigned_to")
+    status = request.GET.get("statut", "")
+    if status in Case.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    listeners = list(
+        User.objects.filter(
+            memberships__structure=centre.structure, memberships__role=Role.LISTENER
+        ).distinct()
+    )
+    if not centre.is_coordinator:
+        listeners = [u for u in listeners if u.pk == request.user.pk]
+    sheltered = ShelterStay.objects.filter(case__structure=centre.structure, end__isnull=True).count()
+    return _page(
+        request,
+        centre,
+        "cases/centre.html",
+        page=page,
+        status=status,
+        statuses=Case.Status.choices,
+        capacity=centre.structure.capacity,
+        sheltered=sheltered,
+        training=training_hours(centre.partnership, listeners),
+        listeners=listeners,
+    )
+
+
+@protected
+def intake(request, slug):
+    """Intake of a new case by a listener (assigned to her) or the centre coordinator."""
+    centre = get_centre_for_user(request.user, slug)
+    form = forms.CaseForm(request.POST or None, initial={"opened_on": forms.today()})
+    if request.method == "POST" and form.is_valid():
+        listener = None if centre.is_coordinator else request.user
+        case = actions.open_case(
+            structure=centre.structure, by=request.user, data=form.cleaned_data, assigned_to=listener
+        )
+        messages.success(request, _("Dossier %(code)s ouvert.") % {"code": case.code})
+        return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=form, title=_("Nouvel accueil"))
+
+
+@protected
+def case_detail(request, slug, code):
+    """The case file and its timeline, for her listener and the centre coordinator."""
+    case, centre = get_case_for_user(request.user, slug, code, "consultation")
+    context = {
+        "case": case,
+        "incidents": case.incidents.all(),
+        "sessions": case.listeningsessions.select_related("by"),
+        "notes": case.notes.select_related("by"),
+        "referrals": case.referrals.select_related("by"),
+        "complaints": case.complaints.prefetch_related("steps"),
+        "stays": case.shelterstays.select_related("by"),
+        "groups": case.groupmemberships.select_related("group", "by"),
+        "events": case.events.select_related("by")[:50],
+        "kinds": ADD_KINDS,
+    }
+    return _page(request, centre, "cases/case.html", **context)
+
+
+@protected
+def case_edit(request, slug, code):
+    """Edits the intake; a save from a stale version is refused with a clear message (SECURITY.md 21)."""
+    case, centre = get_case_for_user(request.user, slug, code, "modification")
+    form = forms.CaseEditForm(request.POST or None, instance=case, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in forms.CASE_FIELDS}
+        case.refresh_from_db()
+        try:
+            actions.update_case(case, by=request.user, version=form.cleaned_data["version"], data=data)
+        except actions.StaleVersion:
+            form.add_error(
+                None,
+                _(
+                    "Ce dossier a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert : "
+                    "vos changements n'ont pas été enregistrés. Rechargez le dossier et refaites-les."
+                ),
+            )
+        else:
+            messages.success(request, _("Dossier enregistré."))
+            return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=form, case=case, title=_("Modifier l'accueil"))
+
+
+def _groups(centre):
+    return SpeechGroup.objects.filter(structure=centre.structure)
+
+
+# kind in the URL → (form, action, title)
+ADD_KINDS = {
+    "incident": (forms.IncidentForm, actions.add_incident, _("Incident")),
+    "ecoute": (forms.SessionForm, actions.give_listening_session, _("Séance d'écoute")),
+    "note": (forms.NoteForm, actions.add_note, _("Note de suivi")),
+    "orientation": (forms.ReferralForm, actions.refer, _("Orientation vers un partenaire")),
+    "plainte": (forms.ComplaintForm, actions.accompany_complaint, _("Accompagnement d'une plainte")),
+    "hebergement": (forms.ShelterForm, actions.shelter, _("Hébergement")),
+    "groupe": (forms.GroupJoinForm, actions.join_group, _("Groupe de parole")),
+}
+
+
+@protected
+def case_add(request, slug, code, kind):
+    """Records something in the case: an incident, a service given, a follow-up note."""
+    if kind not in ADD_KINDS:
+        raise Http404
+    case, centre = get_case_for_user(request.user, slug, code, f"ajout-{kind}")
+    form_class, action, title = ADD_KINDS[kind]
+    extra = {"groups": _groups(centre)} if kind == "groupe" else {}
+    form = form_class(request.POST or None, initial={"date": forms.today()}, **extra)
+    if kind == "orientation" and not case.consent_referral and not centre.is_coordinator:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        data = form.action_kwargs() if hasattr(form, "action_kwargs") else dict(form.cleaned_data)
+        if kind == "orientation":
+            data["role"] = centre.role
+        try:
+            action(case, by=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Enregistré."))
+            return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=form, case=case, title=title, kind=kind)
+
+
+@protected
+def complaint_step(request, slug, code, pk):
+    """Moves an accompanied complaint to its next stage."""
+    case, centre = get_case_for_user(request.user, slug, code, "plainte-etape")
+    complaint = Complaint.objects.filter(case=case, pk=pk).first()
+    if complaint is None:
+        raise Http404
+    form = forms.ComplaintStepForm(request.POST or None, initial={"date": forms.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.advance_complaint(complaint, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=form, case=case, title=_("Étape de la plainte"))
+
+
+@protected
+def shelter_end(request, slug, code, pk):
+    """Ends a shelter stay."""
+    case, centre = get_case_for_user(request.user, slug, code, "hebergement-fin")
+    stay = ShelterStay.objects.filter(case=case, pk=pk, end__isnull=True).first()
+    if stay is None:
+        raise Http404
+    form = forms.ShelterEndForm(request.POST or None, initial={"end": forms.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.end_shelter(stay, by=request.user, end=form.cleaned_data["end"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=form, case=case, title=_("Fin de l'hébergement"))
+
+
+@protected
+def case_close(request, slug, code):
+    """Closes the case with a reason."""
+    case, centre = get_case_for_user(request.user, slug, code, "cloture")
+    form = forms.CloseForm(request.POST or None, initial={"date": forms.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.close_case(case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=form, case=case, title=_("Clôturer le dossier"))
+
+
+@protected
+def case_reopen(request, slug, code):
+    """Reopens a closed case."""
+    case, centre = get_case_for_user(request.user, slug, code, "reouverture")
+    if request.method == "POST":
+        try:
+            actions.reopen_case(case, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=None, confirm=True, case=case, title=_("Rouvrir"))
+
+
+@protected
+def case_assign(request, slug, code):
+    """The centre coordinator assigns the case to a listener of the centre; 404 for anyone else."""
+    get_centre_coordination_for_user(request.user, slug)
+    case, centre = get_case_for_user(request.user, slug, code, "attribution")
+    form = forms.AssignForm(request.POST or None, structure=centre.structure)
+    if request.method == "POST" and form.is_valid():
+        actions.assign(case, by=request.user, listener=form.cleaned_data["listener"])
+        return redirect(_case_url(case, slug))
+    return _page(request, centre, "cases/form.html", form=form, case=case, title=_("Attribuer le dossier"))
+
+
+@protected
+def groups(request, slug):
+    """The centre's speech groups, with their number of members and sessions."""
+    centre = get_centre_for_user(request.user, slug)
+    rows = _groups(centre).annotate(
+        n_members=Count("memberships", distinct=True), n_sessions=Count("sessions", distinct=True)
+    )
+    return _page(request, centre, "cases/groups.html", groups=rows)
+
+
+@protected
+def group_new(request, slug):
+    """The centre coordinator creates a speech group."""
+    centre = get_centre_coordination_for_user(request.user, slug)
+    form = forms.GroupForm(request.POST or None, initial={"started_on": forms.today()})
+    if request.method == "POST" and form.is_valid():
+        if _groups(centre).filter(name=form.cleaned_data["name"]).exists():
+            form.add_error("name", _("Un groupe porte déjà ce nom."))
+        else:
+            group = form.save(commit=False)
+            group.structure = centre.structure
+            group.save()
+            return redirect("cases:group", slug=slug, pk=group.pk)
+    return _page(request, centre, "cases/form.html", form=form, title=_("Nouveau groupe de parole"))
+
+
+@protected
+def group_detail(request, slug, pk):
+    """A speech group: its sessions and who attended. A listener sees the codes of her own cases
+    only; the others are counted."""
+    group, centre = get_group_for_user(request.user, slug, pk)
+    visible = set(cases_for(request.user, centre).values_list("pk", flat=True))
+    sessions = []
+    for session in group.sessions.prefetch_related("attendees").select_related("by"):
+        present = list(session.attendees.all())
+        sessions.append(
+            {
+                "session": session,
+                "codes": [c.code for c in present if c.pk in visible],
+                "others": sum(1 for c in present if c.pk not in visible),
+            }
+        )
+    members = group.memberships.select_related("case")
+    codes = [m.case.code for m in members if m.case_id in visible]
+    return _page(
+        request,
+        centre,
+        "cases/group.html",
+        group=group,
+        sessions=sessions,
+        codes=codes,
+        others=len(members) - len(codes),
+    )
+
+
+@protected
+def group_session_add(request, slug, pk):
+    """Records a session of the group and who attended (among the members she may see)."""
+    group, centre = get_group_for_user(request.user, slug, pk)
+    members = cases_for(request.user, centre).filter(groupmemberships__group=group)
+    form = forms.GroupSessionForm(request.POST or None, members=members, initial={"date": forms.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.hold_group_session(
+                group,
+                by=request.user,
+                date=form.cleaned_data["date"],
+                attendees=form.cleaned_data["attendees"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("cases:group", slug=slug, pk=group.pk)
+    return _page(request, centre, "cases/form.html", form=form, title=_("Séance du groupe"))
+
+
+SERVICE_LABELS = {
+    "ecoute": _("Écoute"),
+    "groupe-de-parole": _("Groupe de parole"),
+    "plainte": _("Accompagnement d'une plainte"),
+    "hebergement": _("Hébergement"),
+    "orientation": _("Orientation"),
+}
+
+
+@login_required
+def statistics(request, slug):
+    """The centre's statistics (consenting cases only): unsuppressed for the centre coordinator,
+    suppressed (SECURITY.md 8) for everyone else who may see the partnership."""
+    partnership, access, structure = get_stats_centre_for_user(request.user, slug)
+    suppressed = structure is None or not access.in_structure(structure, Role.CENTRE_COORDINATOR)
+    year = request.GET.get("annee", "")
+    year = int(year) if year.isdigit() and int(year) in partnership.years else None
+    tables = [
+        (_("Dossiers par année d'accueil"), stats.table(stats.by_year(partnership), {}, suppressed)),
+        (
+            _("Par tranche d'âge"),
+            stats.table(stats.by_age_band(partnership, year), dict(AgeBand.choices), suppressed),
+        ),
+        (
+            _("Par type d'incident (un dossier peut compter sous plusieurs types)"),
+            stats.table(
+                stats.by_incident_type(partnership, year), dict(IncidentType.choices), suppressed, False
+            ),
+        ),
+        (
+            _("Par service reçu (un dossier peut compter sous plusieurs services)"),
+            stats.table(stats.by_service(partnership, year), SERVICE_LABELS, suppressed, False),
+        ),
+    ]
+    followed = stats.women_followed(partnership)["F"]
+    followed_cell = stats.suppress([followed], with_total=False)[0][0] if suppressed else followed
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "tables": tables,
+        "suppressed": suppressed,
+        "year": year,
+        "years": partnership.years,
+        "followed": followed_cell,
+        "target": 150,
+    }
+    return render(request, "cases/statistics.html", context)
