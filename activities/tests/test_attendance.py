@@ -79,7 +79,7 @@ def test_tally_buttons_never_go_below_zero(partnership, client_for):
 def test_activity_list_filters_sorts_and_stays_light(partnership, client_for, django_assert_max_num_queries):
     client = client_for("jette")
     url = reverse("activities:list", kwargs={"slug": partnership.slug})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(
             url, {"date_from": "2024-01-01", "date_to": "2024-12-31", "kind": "reunion-info", "sort": "date"}
         )
