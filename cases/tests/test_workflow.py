@@ -301,6 +301,11 @@ def test_centre_page_lists_her_cases_with_bounded_queries(
     with django_assert_max_num_queries(25):
         response = client.get(url)
     assert response.status_code == 200
-    assert "Pas encore disponible" in response.content.decode()  # training hours: activities not installed
+    # The listeners' continuing training, from the `formation` activities they attended.
+    from activities.trainings import training_hours as hours_of
+
+    expected = hours_of(partnership, [users["ecoute"]], 2024)[users["ecoute"].pk]
+    assert expected > 0
+    assert f"2024 : {expected:g} h" in response.content.decode()
     mine = client_for("ecoute").get(url).context["page"].object_list
     assert all(case.assigned_to == users["ecoute"] for case in mine)
