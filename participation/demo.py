@@ -200,3 +200,19 @@ def _load_2026(partnership, coordination):
     _ballots(forum, rng, USED_2026, lambda rng: rng.sample(proposals, k=rng.randint(1, 3)))
     _codes(forum, demo_codes(), used=USED_2026)
     _log(forum, coordination, Phase.values[:4])
+
+
+def link_activities(partnership) -> None:
+    """Ties the 2024 forum's followed projects to the demo's youth activities (after the activities demo)."""
+    from .models import FollowedProject
+
+    activities = list(
+        partnership.activities.filter(kind__in=["forum", "atelier"], date__year__gte=2024).order_by(
+            "date", "pk"
+        )[:6]
+    )
+    for i, project in enumerate(
+        FollowedProject.objects.filter(proposal__forum__partnership=partnership).order_by("pk")
+    ):
+        if not project.activities.exists():
+            project.activities.set(activities[2 * i : 2 * i + 2])

@@ -96,11 +96,14 @@ class BallotForm(forms.Form):
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = FollowedProject
-        fields = ["status", "progress", "result"]
+        fields = ["status", "progress", "result", "activities"]
 
     def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].queryset = partnership.results.all()
+        # Only this partnership's activities can implement its projects.
+        self.fields["activities"].queryset = partnership.activities.order_by("-date")
+        self.fields["activities"].required = False
         self.fields["progress"].max_value = 100
         self.fields["progress"].widget.attrs["max"] = 100
 

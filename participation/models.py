@@ -310,8 +310,6 @@ class Ballot(models.Model):
 class FollowedProject(models.Model):
     """A selected proposal, followed to completion and tied to the result it serves."""
 
-    # Activities that implement the project: linked at merge time, once the activities app exists.
-
     class Status(models.TextChoices):
         PLANNED = "prevu", _("prévu")
         IN_PROGRESS = "en-cours", _("en cours")
@@ -330,6 +328,12 @@ class FollowedProject(models.Model):
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(
         _("avancement (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    activities = models.ManyToManyField(
+        "activities.Activity",
+        blank=True,
+        related_name="youth_projects",
+        verbose_name=_("activités qui le mettent en œuvre"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,6 +7,7 @@ entered or decided anything. Light pages: text and tables, no images.
 import csv
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -143,6 +144,7 @@ def results(request, slug, pk):
         FollowedProject.objects.filter(proposal__forum=forum)
         .select_related("proposal", "result")
         .prefetch_related("milestones")
+        .annotate(activity_count=Count("activities"))
     )
     context = {"forum": forum, "rows": rows, "turnout": stats.turnout(forum), "projects": projects}
     return render(request, "participation/public/results.html", context)

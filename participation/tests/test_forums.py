@@ -468,3 +468,31 @@ def test_the_forum_list_is_paginated_with_few_queries(partnership, client_for, d
     with django_assert_max_num_queries(15):
         response = client.get(reverse("participation:forums", kwargs={"slug": partnership.slug}))
     assert response.status_code == 200 and "Suivants" in response.content.decode()
+
+
+def test_a_followed_project_is_linked_to_the_activities_that_implement_it(client_for, partnership, world):
+    from django.urls import reverse
+
+    from activities.models import Activity
+    from participation.models import FollowedProject
+
+    project = FollowedProject.objects.filter(proposal__forum__partnership=partnership).first()
+    mine = Activity.objects.filter(partnership=partnership).first()
+    url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
+    data = {"status": "en-cours", "progress": 40, "result": project.result_id or "", "activities": [mine.pk]}
+    assert client_for("coordination").post(url, data).status_code == 302
+    assert list(project.activities.all()) == [mine]
+    # Another partnership's activity cannot be linked.
+    other = Activity.objects.create(partnership=world["other"], kind="atelier", title="x", date="2024-01-01")
+    response = client_for("coordination").post(url, {**data, "activities": [other.pk]})
+    assert response.status_code == 200
+    assert list(project.activities.all()) == [mine]
+    page = client_for("coordination").get(url).content.decode()
+    assert mine.title in page
+    public = (
+        client_for("anonymous")
+        .get(reverse("forums:results", kwargs={"slug": partnership.slug, "pk": project.proposal.forum.pk}))
+        .content.decode()
+    )
+    assert "le met en œuvre" in public or "le mettent en œuvre" in public
+    assert mine.title not in public  # staff free text stays off public pages

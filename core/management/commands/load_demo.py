@@ -40,6 +40,7 @@ def load_all() -> Partnership:
     """Every demo loader, in dependency order; each is idempotent."""
     partnership = load_roadmap()
     activities_demo.load(partnership)
+    participation_demo.link_activities(partnership)
     accounts_demo.load_devices()
     cases_demo.load(partnership)
     # The demo's bulk loaders bypass the actions: compute the derived indicator tables once.
