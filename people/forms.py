@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models import Structure
+
 from .models import Person, Sex, TargetGroup
 
 
@@ -43,6 +45,28 @@ class PersonForm(forms.Form):
         if any(data.get(name) for name in self.IDENTITY) and not data.get("structure"):
             raise forms.ValidationError(
                 _("Les données d'identité ne peuvent être saisies que pour une structure.")
+            )
+        return data
+
+
+class PersonEditForm(PersonForm):
+    """Changes a record; its structure stays. `seen` refuses a save made from a stale page."""
+
+    seen = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, structures=Structure.objects.none(), **kwargs)
+        del self.fields["structure"]
+        self.person = person
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if data.get("seen") != self.person.updated_at.isoformat():
+            raise forms.ValidationError(
+                _(
+                    "Cette fiche a été modifiée par quelqu'un d'autre entre-temps : rechargez la page, "
+                    "vos changements n'ont pas été enregistrés."
+                )
             )
         return data
 

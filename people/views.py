@@ -18,7 +18,7 @@ from .access import (
     search_people,
     shows_identity,
 )
-from .forms import MergeForm, PeopleFilter, PersonForm
+from .forms import MergeForm, PeopleFilter, PersonEditForm, PersonForm
 from .models import Person
 
 
@@ -111,6 +111,32 @@ def person_detail(request, slug, pk):
         "duplicates": duplicates,
     }
     return render(request, "people/detail.html", context)
+
+
+@login_required
+def person_edit(request, slug, pk):
+    """Changes a record: the coordinator (codes, sex, year, groups) or the holding staff (and identity)."""
+    person, access = get_person_for_user(request.user, slug, pk)
+    if not may_change(access, person):
+        raise Http404
+    identity = shows_identity(access, person)
+    initial = {
+        "sex": person.sex,
+        "birth_year": person.birth_year,
+        "target_groups": person.target_groups.all(),
+        "consent": person.consent,
+        "seen": person.updated_at.isoformat(),
+    }
+    if identity:
+        initial.update({name: getattr(person, name) for name in PersonForm.IDENTITY})
+    form = PersonEditForm(request.POST or None, initial=initial, identity=identity, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"seen", "target_groups"}}
+        actions.update_person(person, target_groups=list(form.cleaned_data["target_groups"]), **data)
+        messages.success(request, _("Fiche enregistrée."))
+        return redirect("people:detail", slug=slug, pk=person.pk)
+    context = {"partnership": person.partnership, "nav": navigation(access), "form": form, "person": person}
+    return render(request, "people/form.html", context)
 
 
 def _mergeable(request, access, person):

@@ -34,6 +34,7 @@ ROWS = {
         ok=302,
         data=lambda world: {"other": "BLF-999999"},
     ),
+    "people:edit": Row(kwargs=day_centre_person, allowed=DAY_CENTRE_WRITERS),
     "people:delete": Row(kwargs=day_centre_person, allowed=DAY_CENTRE_WRITERS, method="post", ok=302),
     # API: 201 for those who may register here; 404 for everyone else (the API never answers 403).
     "api:create_person": Row(

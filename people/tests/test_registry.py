@@ -171,3 +171,56 @@ def test_accueil_sees_only_her_office_people(partnership, client_for):
     response = client_for("accueil").get(reverse("people:list", kwargs={"slug": partnership.slug}))
     structures = {r["person"].structure.code for r in response.context["rows"]}
     assert structures == {"bureau-migrants"}
+
+
+def test_editing_a_record_keeps_indicators_right_and_refuses_a_stale_save(client_for, users, partnership):
+    from django.urls import reverse
+
+    from people import actions
+    from people.models import Person, TargetGroup
+    from programme.engine import values_of
+    from programme.models import Indicator
+
+    youth = TargetGroup.objects.get(code="jeunes-handicap")
+    person = (
+        Person.objects.filter(
+            partnership=partnership,
+            target_groups=youth,
+            structure__code="centre-jour",
+            attendances__date__year=2025,
+        )
+        .distinct()
+        .first()
+    )
+    oc2 = Indicator.objects.get(result__partnership=partnership, code="OC.2")
+    before = values_of(partnership)
+    url = reverse("people:edit", kwargs={"slug": partnership.slug, "pk": person.pk})
+    page = client_for("jour").get(url)
+    seen = page.context["form"].initial["seen"]
+    other_sex = "M" if person.sex == "F" else "F"
+    data = {
+        "sex": other_sex,
+        "birth_year": person.birth_year,
+        "target_groups": [],
+        "seen": seen,
+        "first_name": "Sentinelle",
+        "last_name": "Modifiée",
+    }
+    assert client_for("jour").post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert (person.sex, person.first_name) == (other_sex, "Sentinelle")
+    after = values_of(partnership)
+    # She left the target group: OC.2 of 2025 lost her under her old sex.
+    assert (
+        after[(oc2.id, 2025, "F" if other_sex == "M" else "M")]
+        == before[(oc2.id, 2025, "F" if other_sex == "M" else "M")] - 1
+    )
+    # A second save from the same (now stale) page is refused and changes nothing.
+    response = client_for("jour").post(url, {**data, "first_name": "Écrasée"})
+    assert response.status_code == 200 and "modifiée par quelqu" in response.content.decode()
+    person.refresh_from_db()
+    assert person.first_name == "Sentinelle"
+    # The coordinator edits codes-level fields but never sees nor writes identity.
+    page = client_for("coordination").get(url).content.decode()
+    assert "Sentinelle" not in page and 'name="first_name"' not in page
+    assert actions  # the edit went through people.actions.update_person
