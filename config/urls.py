@@ -14,6 +14,8 @@ urlpatterns = [
     path("reseau/", include("programme.urls_network")),
     path("p/<slug:slug>/forums/", include("participation.urls")),
     path("public/<slug:slug>/forums/", include("participation.public_urls")),
+    path("public/<slug:slug>/", include("portal.public_urls")),
+    path("p/<slug:slug>/bonnes-pratiques/", include("portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,8 @@ ENTRIES = [
         frozenset({Role.COORDINATOR, Role.ADMIN, Role.OFFICE_AGENT, Role.EDUCATOR, Role.PARTNER_OFFICER})
         | {"platform_admin"},
     ),
+    Entry("practices:library", _("Bonnes pratiques"), EVERYONE),
+    Entry("portal:home", _("Portail public"), EVERYONE),
 ]
 
 

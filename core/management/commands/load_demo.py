@@ -8,6 +8,7 @@ from participation import demo as participation_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
 from people import demo as people_demo
+from portal import demo as portal_demo
 from programme import demo as programme_demo
 from programme import engine
 
@@ -38,6 +39,7 @@ def load_all() -> Partnership:
     """Every demo loader, in dependency order; each is idempotent."""
     partnership = load_roadmap()
     activities_demo.load(partnership)
+    portal_demo.load(partnership)  # good practices, and the network's second (fictional) partnership
     # The demo's bulk loaders bypass the actions: compute the derived indicator tables once.
     engine.rebuild(partnership)
     return partnership
