@@ -65,6 +65,8 @@ class AttachmentForm(forms.Form):
 
 
 class LinkForm(forms.ModelForm):
+    url = forms.URLField(label=_("Adresse"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = Link
         fields = ["label", "url"]

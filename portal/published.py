@@ -183,7 +183,7 @@ def principles(partnership) -> list[dict]:
         projects[link.principle_id].append(link.project)
     rows = []
     for principle in GovernancePrinciple.objects.filter(partnership=partnership):
-        values = {k: n for k, n in per_kind[principle.pk].items()}
+        values = dict(per_kind[principle.pk])
         values["T"] = sum(values.values())
         hidden = suppress(values, [(*sorted(k for k in values if k != "T"), "T")], REGISTRY_THRESHOLD)
         shown = {k: Count(n, k in hidden) for k, n in values.items()}
