@@ -22,7 +22,10 @@ def small_counts(demo_portal):
     other = demo_portal["fictional"]
     Activity.objects.filter(partnership=other).delete()
     meeting = Activity.objects.create(
-        partnership=other, kind="reunion-info", title="SENTINEL-TITRE", place="SENTINEL-LIEU",
+        partnership=other,
+        kind="reunion-info",
+        title="SENTINEL-TITRE",
+        place="SENTINEL-LIEU",
         date=datetime.date(2024, 5, 17),
     )
     migrants = TargetGroup.objects.get(code="migrants")

@@ -86,7 +86,8 @@ def upload(world):
 ROWS = {
     "practices:library": Row(kwargs=belfaa, allowed=BELFAA),
     "practices:library#other": Row(
-        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination", "autre_ecoute", "admin"]
+        kwargs=lambda world: {"slug": world["other"].slug},
+        allowed=["autre_coordination", "autre_ecoute", "admin"],
     ),
     "practices:new": Row(kwargs=belfaa, allowed=EDITORS),
     "practices:new#post": Row(
@@ -122,7 +123,9 @@ ROWS = {
         method="post",
         data=lambda w: {"label": "Brochure", "url": "https://example.org/b.pdf"},
     ),
-    "practices:link_delete": Row(kwargs=link_kwargs, allowed=EDITORS, ok=302, method="post", data=lambda w: {}),
+    "practices:link_delete": Row(
+        kwargs=link_kwargs, allowed=EDITORS, ok=302, method="post", data=lambda w: {}
+    ),
     "portal:home": Row(kwargs=belfaa, allowed=ALL_PERSONAS),
     "portal:activities": Row(kwargs=belfaa, allowed=ALL_PERSONAS),
     "portal:indicators_csv": Row(kwargs=belfaa, allowed=ALL_PERSONAS),

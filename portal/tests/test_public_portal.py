@@ -74,16 +74,26 @@ def test_unpublished_indicators_and_items_never_reach_the_public(demo_portal, cl
         body = client.get(url).content.decode()
         assert "OC.3" not in body, url
         assert sentinel not in body, url
-    assert client.get(reverse("portal:indicator_csv", kwargs={"slug": slug, "code": "OC.3"})).status_code == 404
-    assert client.get(reverse("portal:indicator_csv", kwargs={"slug": slug, "code": "R2.1"})).status_code == 404
+    assert (
+        client.get(reverse("portal:indicator_csv", kwargs={"slug": slug, "code": "OC.3"})).status_code == 404
+    )
+    assert (
+        client.get(reverse("portal:indicator_csv", kwargs={"slug": slug, "code": "R2.1"})).status_code == 404
+    )
     for draft in drafts:
-        assert client.get(reverse("portal:practice", kwargs={"slug": slug, "pk": draft.pk})).status_code == 404
+        assert (
+            client.get(reverse("portal:practice", kwargs={"slug": slug, "pk": draft.pk})).status_code == 404
+        )
 
 
 def test_a_partnership_portal_never_shows_another_partnership(demo_portal, client):
     belfaa, other = demo_portal["partnership"], demo_portal["other"]
     foreign = GoodPractice.objects.create(
-        partnership=other, title="SENTINEL-AILLEURS", summary="x", status="publie", audience="public",
+        partnership=other,
+        title="SENTINEL-AILLEURS",
+        summary="x",
+        status="publie",
+        audience="public",
         published_at="2025-01-01T00:00:00Z",
     )
     for url in _public_urls(belfaa.slug, GoodPractice.objects.public().filter(partnership=belfaa)):
