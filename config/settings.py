@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "cases",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Good-practice documents: outside static and media, served only by portal views after an access check.
+UPLOAD_ROOT = env.path("UPLOAD_ROOT", default=BASE_DIR / "uploads")
 
 # SECURITY.md 19: CSP without inline script, no framing, nosniff, referrer policy.
 CONTENT_SECURITY_POLICY = {

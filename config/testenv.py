@@ -7,3 +7,9 @@ pytest-django turns DEBUG off while the tests run; the production settings are c
 import os
 
 os.environ.setdefault("DEBUG", "1")
+
+# Good-practice documents written by tests go to a scratch folder, never into the working tree.
+if "UPLOAD_ROOT" not in os.environ:
+    import tempfile
+
+    os.environ["UPLOAD_ROOT"] = tempfile.mkdtemp(prefix="twiza-test-uploads-")

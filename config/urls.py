@@ -15,6 +15,8 @@ urlpatterns = [
     path("p/<slug:slug>/forums/", include("participation.urls")),
     path("public/<slug:slug>/forums/", include("participation.public_urls")),
     path("p/<slug:slug>/centre/", include("cases.urls")),
+    path("public/<slug:slug>/", include("portal.public_urls")),
+    path("p/<slug:slug>/bonnes-pratiques/", include("portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

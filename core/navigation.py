@@ -39,6 +39,8 @@ ENTRIES = [
     ),
     Entry("cases:centre", _("Centre d'écoute"), frozenset({Role.LISTENER, Role.CENTRE_COORDINATOR})),
     Entry("cases:statistics", _("Statistiques du centre d'écoute"), EVERYONE),
+    Entry("practices:library", _("Bonnes pratiques"), EVERYONE),
+    Entry("portal:home", _("Portail public"), EVERYONE),
 ]
 
 

@@ -10,7 +10,8 @@ from accounts.models import User
 from .models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
 
 SLUG = "belfaa-jette-2022-2026"
-DEMO_PARTNERSHIP_SLUGS = {SLUG}
+# The second, fictional partnership of the network is loaded by portal/demo.py.
+DEMO_PARTNERSHIP_SLUGS = {SLUG, "demo-ait-nour-saint-aubin-2023-2026"}
 
 # slug, name, kind, country, role in the partnership (roadmap wording), translations
 ORGANISATIONS = [

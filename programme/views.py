@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from core.navigation import navigation
 from partnerships.access import access_for, get_partnership_for_user
 from partnerships.models import Network, Partnership, Role
+from portal import published
+from portal.access import network_practices
 
 from . import actions, charts, figures
 from .access import (
@@ -110,8 +112,18 @@ def network(request, network_slug):
         tables = [t for block in figures.partnership_tables(partnership, access) for t in block["tables"]]
         for table in tables:
             table.year_row = table.row(year) if (year, "T") in table.cells else table.row(0)
-        columns.append({"partnership": partnership, "year": year, "tables": tables})
-    return render(request, "programme/network.html", {"network": network, "columns": columns})
+        columns.append(
+            {
+                "partnership": partnership,
+                "year": year,
+                "tables": tables,
+                "activities": published.activities_by_kind(partnership, year),
+            }
+        )
+    practices = network_practices(request.user, network)
+    return render(
+        request, "programme/network.html", {"network": network, "columns": columns, "practices": practices}
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ from participation import demo as participation_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
 from people import demo as people_demo
+from portal import demo as portal_demo
 from programme import demo as programme_demo
 from programme import engine
 
@@ -43,8 +44,10 @@ def load_all() -> Partnership:
     participation_demo.link_activities(partnership)
     accounts_demo.load_devices()
     cases_demo.load(partnership)
+    portal_demo.load(partnership)  # good practices, and the network's second (fictional) partnership
     # The demo's bulk loaders bypass the actions: compute the derived indicator tables once.
-    engine.rebuild(partnership)
+    for demo_partnership in Partnership.objects.filter(slug__in=partnerships_demo.DEMO_PARTNERSHIP_SLUGS):
+        engine.rebuild(demo_partnership)
     return partnership
 
 

@@ -1,0 +1,223 @@
+"""Demo good practices of the Belfaa–Jette partnership (roadmap, R3 and R5) and a second, clearly
+fictional partnership of the Brulocalis network, so the network officer compares two partnerships.
+
+Idempotent: finds or creates by code and title; activity is added once.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from activities.models import Activity, Tally
+from participation.models import FollowedProject
+from partnerships.models import Network, Organisation, PartnerRole, Partnership, Structure
+from people.models import TargetGroup
+from programme import engine
+from programme.models import GovernancePrinciple, Indicator, Result, Target
+
+from .models import Audience, GoodPractice, Link, ProjectPrinciple
+
+OTHER_SLUG = "demo-ait-nour-saint-aubin-2023-2026"
+
+# kind, title, summary, lessons, Arabic title and summary, result, target groups, principles, audience, links
+PRACTICES = [
+    (
+        GoodPractice.Kind.PRACTICE,
+        "Brochure « À la rencontre des nouveaux habitants »",
+        "La brochure « À la rencontre des nouveaux habitants » est issue d'un exercice de "
+        "systématisation d'expérience mené avec les jeunes citoyens et citoyennes de Belfaa.",
+        "Il a semblé intéressant de partager cette réflexion collective sur les apprentissages retirés "
+        "de la participation au projet visant à faciliter l'insertion sociale des nouveaux habitants "
+        "de Belfaa.",
+        "كتيب « لقاء مع الساكنة الجدد »",
+        "كتيب « لقاء مع الساكنة الجدد » ثمرة تمرين لتجميع التجربة أُنجز مع الشابات والشباب المواطنين ببلفاع.",
+        "R5",
+        ["jeunes-citoyens", "migrants"],
+        ["participation-citoyenne"],
+        Audience.PUBLIC,
+        [
+            (
+                "Brochure « À la rencontre des nouveaux habitants » (lien de démonstration)",
+                "https://example.org/demo/a-la-rencontre-des-nouveaux-habitants.pdf",
+            )
+        ],
+    ),
+    (
+        GoodPractice.Kind.PRACTICE,
+        "Film « Le vivre ensemble »",
+        "Réalisation du film « Le vivre ensemble » par les jeunes citoyens accompagnés dans leur "
+        "engagement, dans le cadre du soutien du partenariat à la citoyenneté active.",
+        "",
+        "فيلم « العيش المشترك »",
+        "إنجاز فيلم « العيش المشترك » من طرف الشباب المواطنين المواكَبين في التزامهم، في إطار دعم "
+        "الشراكة للمواطنة الفاعلة.",
+        "R3",
+        ["jeunes-citoyens"],
+        ["participation-citoyenne", "egal-acces"],
+        Audience.PUBLIC,
+        [
+            (
+                "Film « Le vivre ensemble » (lien de démonstration)",
+                "https://example.org/demo/le-vivre-ensemble",
+            )
+        ],
+    ),
+    (
+        GoodPractice.Kind.LESSON,
+        "Forums ouverts des jeunes",
+        "Organisation de forums ouverts afin de faire émerger les projets que les jeunes filles et "
+        "garçons souhaitent développer au bénéfice de la collectivité, et soutien à la mise en œuvre "
+        "des projets sélectionnés collectivement.",
+        "",
+        "المنتديات المفتوحة للشباب",
+        "",
+        "R3",
+        ["jeunes-citoyens"],
+        ["participation-citoyenne"],
+        Audience.NETWORK,
+        [],
+    ),
+]
+
+
+def load(partnership: Partnership) -> Partnership:
+    """Belfaa's good practices, its followed projects' principles, then the fictional partnership."""
+    results = {r.code: r for r in Result.objects.filter(partnership=partnership)}
+    principles = {p.code: p for p in GovernancePrinciple.objects.filter(partnership=partnership)}
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    for kind, title, summary, lessons, title_ar, summary_ar, result, tgs, prs, audience, links in PRACTICES:
+        practice = GoodPractice.objects.filter(partnership=partnership, title=title).first()
+        if practice is None:
+            practice = GoodPractice(partnership=partnership, title=title)
+        practice.kind, practice.summary, practice.lessons = kind, summary, lessons
+        practice.title_ar, practice.summary_ar = title_ar, summary_ar
+        practice.result = results.get(result)
+        practice.status, practice.audience = GoodPractice.Status.PUBLISHED, audience
+        practice.published_at = practice.published_at or timezone.now()
+        practice.save()
+        practice.target_groups.set([groups[c] for c in tgs if c in groups])
+        practice.principles.set([principles[c] for c in prs if c in principles])
+        for label, url in links:
+            Link.objects.get_or_create(practice=practice, url=url, defaults={"label": label})
+    if "participation-citoyenne" in principles:
+        for project in FollowedProject.objects.filter(proposal__forum__partnership=partnership):
+            ProjectPrinciple.objects.get_or_create(
+                project=project, principle=principles["participation-citoyenne"]
+            )
+    return load_other_partnership(partnership.network)
+
+
+def load_other_partnership(network: Network) -> Partnership:
+    """A clearly fictional pair of communes in the same network, with a small framework and activity."""
+    ma, _ = Organisation.objects.update_or_create(
+        slug="demo-ait-nour",
+        defaults={
+            "name": "Commune fictive d'Aït Nour (démo)",
+            "kind": "commune",
+            "country": "MA",
+            "translations": {"ar": {"name": "جماعة آيت نور الخيالية (عرض)"}},
+        },
+    )
+    be, _ = Organisation.objects.update_or_create(
+        slug="demo-saint-aubin",
+        defaults={
+            "name": "Commune fictive de Saint-Aubin-sur-Senne (démo)",
+            "kind": "commune-belge",
+            "country": "BE",
+            "translations": {"ar": {"name": "جماعة سان أوبان الخيالية (عرض)"}},
+        },
+    )
+    other, _ = Partnership.objects.update_or_create(
+        slug=OTHER_SLUG,
+        defaults={
+            "network": network,
+            "name": "Partenariat fictif Aït Nour – Saint-Aubin 2023-2026 (démo)",
+            "start_year": 2023,
+            "end_year": 2026,
+            "code_prefix": "ANR",
+        },
+    )
+    other.communes.set([ma, be])
+    for org in (ma, be):
+        PartnerRole.objects.get_or_create(partnership=other, organisation=org)
+    office, _ = Structure.objects.update_or_create(
+        partnership=other,
+        code="bureau-migrants",
+        defaults={
+            "name": "Bureau d'accueil des nouveaux habitants (fictif)",
+            "kind": Structure.Kind.MIGRANT_OFFICE,
+            "status": Structure.Status.NEW,
+            "organisation": ma,
+            "result": "R1",
+            "translations": {"ar": {"name": "مكتب استقبال الساكنة الجدد (خيالي)"}},
+        },
+    )
+    outcome, _ = Result.objects.update_or_create(
+        partnership=other,
+        code="OC",
+        defaults={
+            "level": Result.Level.OUTCOME,
+            "order": 0,
+            "name": "(Fictif) Les migrants participent à la vie de la commune d'Aït Nour",
+        },
+    )
+    r1, _ = Result.objects.update_or_create(
+        partnership=other,
+        code="R1",
+        defaults={
+            "level": Result.Level.RESULT,
+            "order": 1,
+            "name": "(Fictif) Le bureau d'accueil informe les nouveaux habitants",
+        },
+    )
+    oc, _ = Indicator.objects.update_or_create(
+        result=outcome,
+        code="OC.3",
+        defaults={
+            "name": "Migrants participant aux réunions d'information de la commune",
+            "period": Indicator.Period.ANNUAL,
+            "source": Indicator.Source.PARTICIPATIONS,
+            "target_groups": ["migrants"],
+            "activity_kinds": ["reunion-info"],
+            "public": True,
+            "unit": "participations",
+            "translations": {"ar": {"name": "مشاركة المهاجرين في اجتماعات الإعلام بالجماعة"}},
+        },
+    )
+    for year in other.years:
+        for sex, value in (("F", 10), ("M", 20)):
+            Target.objects.update_or_create(indicator=oc, year=year, sex=sex, defaults={"value": value})
+    Indicator.objects.update_or_create(
+        result=r1,
+        code="R1.1",
+        defaults={
+            "name": "Activités tenues par le partenariat",
+            "period": Indicator.Period.ANNUAL,
+            "source": Indicator.Source.ACTIVITIES,
+            "by_sex": False,
+            "public": True,
+            "unit": "activités",
+            "translations": {"ar": {"name": "الأنشطة المنجزة في إطار الشراكة"}},
+        },
+    )
+    if not Activity.objects.filter(partnership=other).exists():
+        migrants = TargetGroup.objects.get(code="migrants")
+        for year in other.years:
+            for month, (women, men) in ((3, (3, 14)), (10, (6, 11))):
+                a = Activity.objects.create(
+                    partnership=other,
+                    structure=office,
+                    kind=Activity.Kind.INFO_MEETING,
+                    title="Réunion d'information fictive",
+                    date=datetime.date(year, month, 15),
+                )
+                for sex, n in (("F", women), ("M", men)):
+                    Tally.objects.create(activity=a, sex=sex, target_group=migrants, count=n, date=a.date)
+            Activity.objects.create(
+                partnership=other,
+                kind=Activity.Kind.FORUM,
+                title="Forum fictif",
+                date=datetime.date(year, 6, 1),
+            )
+        engine.rebuild(other)
+    return other

@@ -1,0 +1,200 @@
+"""What the public portal may show of a partnership: an allow-list (SECURITY.md 9), nothing else.
+
+- indicators: only those the coordinator published (`Indicator.public`), through
+  programme/figures.py with an Access holding no role, so small cells are suppressed with their
+  complements (SECURITY.md 8);
+- activities: counts per month and kind (never a title, a place, a day or a person), suppressed
+  as one table with all its margins;
+- youth forums and followed projects: titles of young people's proposals, phases and progress;
+- governance principles: counts of the activities applying them, per kind; the public good
+  practices and followed projects tagged with them.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count as Count_
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from activities.models import Activity
+from participation.models import FollowedProject, Forum, Phase
+from partnerships.access import Access
+from programme import figures
+from programme.models import GovernancePrinciple
+from programme.suppression import REGISTRY_THRESHOLD, suppress
+
+from .models import GoodPractice, ProjectPrinciple
+
+OPEN_PHASES = (Phase.PROPOSALS, Phase.REVIEW, Phase.DELIBERATION, Phase.VOTING)
+
+
+def public_access(partnership) -> Access:
+    """The public's access: no role at all, so every figure is suppressed as outside the service."""
+    return Access(partnership)
+
+
+def indicator_blocks(partnership, access=None) -> list[dict]:
+    """Per result, the tables of its published indicators (results without any are left out)."""
+    blocks = figures.partnership_tables(partnership, access or public_access(partnership))
+    shown = []
+    for block in blocks:
+        tables = [t for t in block["tables"] if t.indicator.public]
+        if tables:
+            shown.append({"result": block["result"], "tables": tables})
+    return shown
+
+
+def indicator_rows(table) -> list[dict]:
+    """One row per period and sex of a table, as the CSV and the API write them."""
+    rows = []
+    for period, label in table.periods:
+        for sex in figures.SEXES:
+            cell = table.cells[(period, sex)]
+            rows.append(
+                {
+                    "period": label,
+                    "sex": "total" if sex == "T" else sex,
+                    "target": cell.target,
+                    "actual": None if not table.available else cell.actual,
+                    "suppressed": cell.suppressed,
+                    "shown": cell.shown if table.available else "",
+                }
+            )
+    return rows
+
+
+def _public_activities(partnership):
+    return Activity.objects.filter(partnership=partnership)
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> str:
+        return f"< {REGISTRY_THRESHOLD}" if self.suppressed else str(self.value)
+
+
+def activity_counts(partnership) -> dict:
+    """Activities per (year, month, kind) with every margin — (year, month, "T"), (year, 0, kind),
+    (year, 0, "T"), (0, 0, kind), (0, 0, "T") — suppressed together as one table (SECURITY.md 8), so
+    that no page or CSV built from it lets a hidden count be recovered by subtraction."""
+    years = partnership.years
+    raw = (
+        _public_activities(partnership)
+        .filter(date__year__gte=partnership.start_year, date__year__lte=partnership.end_year)
+        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        .values_list("year", "month", "kind")
+        .annotate(n=Count_("id"))
+    )
+    found = {(y, m, k): n for y, m, k, n in raw}
+    kinds = [k for k in Activity.Kind.values if any(key[2] == k for key in found)]
+    months = range(1, 13)
+    values = {(y, m, k): found.get((y, m, k), 0) for y in years for m in months for k in kinds}
+    for y in years:
+        for m in months:
+            values[(y, m, "T")] = sum(values[(y, m, k)] for k in kinds)
+        for k in [*kinds, "T"]:
+            values[(y, 0, k)] = sum(values[(y, m, k)] for m in months)
+    for k in [*kinds, "T"]:
+        values[(0, 0, k)] = sum(values[(y, 0, k)] for y in years)
+    lines = []
+    for y in years:
+        lines += [tuple((y, m, k) for k in kinds) + ((y, m, "T"),) for m in months]
+        lines += [tuple((y, m, k) for m in months) + ((y, 0, k),) for k in [*kinds, "T"]]
+        lines.append(tuple((y, 0, k) for k in kinds) + ((y, 0, "T"),))
+    lines += [tuple((y, 0, k) for y in years) + ((0, 0, k),) for k in [*kinds, "T"]]
+    lines.append(tuple((0, 0, k) for k in kinds) + ((0, 0, "T"),))
+    hidden = suppress(values, lines, REGISTRY_THRESHOLD)
+    labels = dict(Activity.Kind.choices)
+    return {
+        "kinds": [(k, labels[k]) for k in kinds],
+        "cells": {cell: Count(v, cell in hidden) for cell, v in values.items()},
+    }
+
+
+def activities_by_month(partnership, year: int, counts=None) -> dict:
+    """The year's table: {"kinds", "rows": [(month, [Count per kind], Count total)], "totals", "total"}."""
+    counts = counts or activity_counts(partnership)
+    cells, kinds = counts["cells"], counts["kinds"]
+    if year not in partnership.years:
+        return {"year": year, "kinds": kinds, "rows": [], "totals": [], "total": Count(0)}
+    rows = [(m, [cells[(year, m, k)] for k, _l in kinds], cells[(year, m, "T")]) for m in range(1, 13)]
+    return {
+        "year": year,
+        "kinds": kinds,
+        "rows": rows,
+        "totals": [cells[(year, 0, k)] for k, _l in kinds],
+        "total": cells[(year, 0, "T")],
+    }
+
+
+def activities_by_kind(partnership, year: int | None = None, counts=None) -> list[tuple]:
+    """[(code, label, Count)] for a year or the whole programme (year None), from the same table."""
+    counts = counts or activity_counts(partnership)
+    period = year if year in partnership.years else 0
+    return [
+        (k, label, counts["cells"][(period, 0, k)])
+        for k, label in counts["kinds"]
+        if counts["cells"][(period, 0, k)].value
+    ]
+
+
+def forums(partnership) -> dict:
+    """Forums (open ones first) and the followed projects, with what the public pages already show."""
+    all_forums = list(Forum.objects.filter(partnership=partnership).only("title", "date", "phase", "slug"))
+    projects = (
+        FollowedProject.objects.filter(proposal__forum__partnership=partnership)
+        .select_related("proposal__forum", "result")
+        .only("status", "progress", "proposal__title", "proposal__forum__title", "result__code")
+    )
+    return {
+        "open": [f for f in all_forums if f.phase in OPEN_PHASES],
+        "others": [f for f in all_forums if f.phase not in OPEN_PHASES],
+        "projects": list(projects),
+    }
+
+
+def principles(partnership) -> list[dict]:
+    """For each governance principle: activities applying it per kind, public good practices and
+    followed projects tagged with it."""
+    per_kind = defaultdict(Counter)
+    rows = (
+        _public_activities(partnership)
+        .filter(principles__isnull=False)
+        .values_list("principles", "kind")
+        .annotate(n=Count_("id"))
+    )
+    for principle_id, kind, n in rows:
+        per_kind[principle_id][kind] += n
+    labels = dict(Activity.Kind.choices)
+    practices = defaultdict(list)
+    for practice in (
+        GoodPractice.objects.public().filter(partnership=partnership).prefetch_related("principles")
+    ):
+        for p in practice.principles.all():
+            practices[p.pk].append(practice)
+    projects = defaultdict(list)
+    for link in ProjectPrinciple.objects.filter(principle__partnership=partnership).select_related(
+        "project__proposal"
+    ):
+        projects[link.principle_id].append(link.project)
+    rows = []
+    for principle in GovernancePrinciple.objects.filter(partnership=partnership):
+        values = dict(per_kind[principle.pk])
+        values["T"] = sum(values.values())
+        hidden = suppress(values, [(*sorted(k for k in values if k != "T"), "T")], REGISTRY_THRESHOLD)
+        shown = {k: Count(n, k in hidden) for k, n in values.items()}
+        rows.append((principle, shown))
+    return [
+        {
+            "principle": principle,
+            "kinds": [(labels[k], shown[k]) for k in sorted(k for k in shown if k != "T")],
+            "activities": shown["T"],
+            "practices": practices[principle.pk],
+            "projects": projects[principle.pk],
+        }
+        for principle, shown in rows
+    ]

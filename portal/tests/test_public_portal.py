@@ -1,0 +1,147 @@
+"""The public portal: published figures only, suppressed (SECURITY.md 8), allow-listed (item 9)."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+from portal.models import GoodPractice
+from programme.models import Indicator
+
+
+def _csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def _public_urls(slug, practices=()):
+    names = ["home", "activities", "indicators_csv", "activities_csv", "practices"]
+    urls = [reverse(f"portal:{n}", kwargs={"slug": slug}) for n in names]
+    urls += [reverse("portal:activities", kwargs={"slug": slug}) + f"?annee={y}" for y in range(2022, 2027)]
+    urls += [reverse("portal:practice", kwargs={"slug": slug, "pk": p.pk}) for p in practices]
+    return urls
+
+
+def test_small_cells_are_hidden_with_their_complements_in_pages_and_csv(small_counts, client):
+    other = small_counts["fictional"]
+    rows = _csv(client.get(reverse("portal:indicator_csv", kwargs={"slug": other.slug, "code": "OC.3"})))
+    cells = {(r["periode"], r["sexe"]): r for r in rows}
+    women = cells[("2024", "F")]
+    assert women["masque"] == "oui" and women["reel"] == "< 5"
+    # The hidden 2 cannot be recovered: in each line (F + M = total; years = programme) either no
+    # cell or at least two cells are hidden.
+    for period in ["2023", "2024", "2025", "2026", "2023–2026"]:
+        hidden = [cells[(period, s)]["masque"] for s in ("F", "M", "total")]
+        assert hidden.count("oui") != 1, period
+    for sex in ("F", "M", "total"):
+        hidden = [cells[(p, sex)]["masque"] for p in ["2023", "2024", "2025", "2026", "2023–2026"]]
+        assert hidden.count("oui") != 1, sex
+    for row in rows:
+        if row["masque"] == "oui":
+            assert row["reel"] == "< 5"
+    # The pages: the true values never appear in a figures cell, nor the activity's free text.
+    for url in _public_urls(other.slug):
+        body = client.get(url).content.decode()
+        assert ">2<span" not in body and ">6<span" not in body, url  # the hidden F and M
+        assert "SENTINEL" not in body, url
+        assert "17/05" not in body and "2024-05-17" not in body, url
+    activity_rows = _csv(client.get(reverse("portal:activities_csv", kwargs={"slug": other.slug})))
+    assert activity_rows and all(r["activites"] == "< 5" and r["masque"] == "oui" for r in activity_rows)
+
+
+def test_home_context_never_carries_a_suppressed_value(small_counts, client):
+    response = client.get(reverse("portal:home", kwargs={"slug": small_counts["fictional"].slug}))
+    cells = [c for block in response.context["blocks"] for t in block["tables"] for c in t.cells.values()]
+    assert any(c.suppressed for c in cells)
+    assert all(c.actual is None for c in cells if c.suppressed)
+
+
+def test_unpublished_indicators_and_items_never_reach_the_public(demo_portal, client):
+    partnership = demo_portal["partnership"]
+    slug = partnership.slug
+    Indicator.objects.filter(result__partnership=partnership, code="OC.3").update(public=False)
+    sentinel = "SENTINEL-BROUILLON"
+    drafts = [
+        GoodPractice.objects.create(partnership=partnership, title=f"{sentinel} {n}", summary="x", **extra)
+        for n, extra in enumerate(
+            [
+                {},
+                {"status": "publie", "audience": "partenariat", "published_at": "2025-01-01T00:00:00Z"},
+                {"status": "publie", "audience": "reseau", "published_at": "2025-01-01T00:00:00Z"},
+            ]
+        )
+    ]
+    for url in _public_urls(slug) + [reverse("portal:practices", kwargs={"slug": slug}) + "?q=sentinel"]:
+        body = client.get(url).content.decode()
+        assert "OC.3" not in body, url
+        assert sentinel not in body, url
+    assert (
+        client.get(reverse("portal:indicator_csv", kwargs={"slug": slug, "code": "OC.3"})).status_code == 404
+    )
+    assert (
+        client.get(reverse("portal:indicator_csv", kwargs={"slug": slug, "code": "R2.1"})).status_code == 404
+    )
+    for draft in drafts:
+        assert (
+            client.get(reverse("portal:practice", kwargs={"slug": slug, "pk": draft.pk})).status_code == 404
+        )
+
+
+def test_a_partnership_portal_never_shows_another_partnership(demo_portal, client):
+    belfaa, other = demo_portal["partnership"], demo_portal["other"]
+    foreign = GoodPractice.objects.create(
+        partnership=other,
+        title="SENTINEL-AILLEURS",
+        summary="x",
+        status="publie",
+        audience="public",
+        published_at="2025-01-01T00:00:00Z",
+    )
+    for url in _public_urls(belfaa.slug, GoodPractice.objects.public().filter(partnership=belfaa)):
+        assert "SENTINEL-AILLEURS" not in client.get(url).content.decode()
+    crossed = reverse("portal:practice", kwargs={"slug": belfaa.slug, "pk": foreign.pk})
+    assert client.get(crossed).status_code == 404
+    # The fictional partnership's portal shows none of Belfaa's structures or practices.
+    body = client.get(reverse("portal:home", kwargs={"slug": demo_portal["fictional"].slug})).content.decode()
+    assert "Belfaa" not in body and "vivre ensemble" not in body
+
+
+def test_public_portal_shows_the_roadmap_progress_and_good_practices(demo_portal, client):
+    slug = demo_portal["partnership"].slug
+    body = client.get(reverse("portal:home", kwargs={"slug": slug})).content.decode()
+    assert "OC.2" in body and "OC.3" in body
+    assert "Le vivre ensemble" in body and "nouveaux habitants" in body
+    assert "Centre d&#x27;écoute pour les femmes victimes de violence" in body
+    assert "Non disponible" in body  # OC.1 until the listening centre lands
+    assert "/forums/" in body
+    assert len(client.get(reverse("portal:home", kwargs={"slug": slug})).content) < 100_000
+
+
+def test_portal_in_arabic(demo_portal, client):
+    slug = demo_portal["partnership"].slug
+    client.cookies["django_language"] = "ar"
+    body = client.get(reverse("portal:home", kwargs={"slug": slug})).content.decode()
+    assert 'dir="rtl"' in body and 'lang="ar"' in body
+    assert "مركز الاستماع للنساء ضحايا العنف" in body
+    assert "فيلم « العيش المشترك »" in body
+
+
+def test_search_ignores_accents_case_and_arabic_vowel_marks(demo_portal, client):
+    url = reverse("portal:practices", kwargs={"slug": demo_portal["partnership"].slug})
+
+    def titles(q):
+        return client.get(url, {"q": q}).content.decode()
+
+    assert "nouveaux habitants" in titles("A LA RENCONTRE")
+    assert "nouveaux habitants" not in titles("vivre")
+    assert "vivre ensemble" in titles("vivre ENSEMBLE")
+    assert "vivre ensemble" in titles("العيش")
+    assert "nouveaux habitants" in titles("الساكنه")  # ة written as ه
+    assert "nouveaux habitants" in titles("كُتَيِّب")  # with short vowels
+
+
+def test_public_pages_query_count_is_bounded(demo_portal, client, django_assert_max_num_queries):
+    slug = demo_portal["partnership"].slug
+    with django_assert_max_num_queries(40):
+        client.get(reverse("portal:home", kwargs={"slug": slug}))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("portal:practices", kwargs={"slug": slug}))
