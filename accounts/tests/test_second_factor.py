@@ -81,7 +81,7 @@ def test_demo_otp_prints_the_current_code_as_its_last_word(world, settings):
     ).delete()
     from partnerships.models import Partnership
 
-    Partnership.objects.exclude(slug="belfaa-jette-2022-2026").delete()
+    Partnership.objects.filter(slug="ailleurs-2023-2027").delete()
     out = io.StringIO()
     call_command("demo_otp", "ecoute", stdout=out)
     code = out.getvalue().split()[-1]
