@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "programme",
     "activities",
     "participation",
+    "django_tasks",
+    "django_tasks_db",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -222,3 +225,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background work (imports, big exports, PDFs): django-tasks with its database backend; `manage.py
+# db_worker` runs them. The tests run every task immediately (config/testenv.py sets TASKS_BACKEND).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}

@@ -7,3 +7,4 @@ pytest-django turns DEBUG off while the tests run; the production settings are c
 import os
 
 os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
