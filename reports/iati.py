@@ -73,13 +73,14 @@ def activity_file(partnership) -> bytes:
     public = Access(partnership)  # no role: every small cell is hidden, as for the public
     for block in figures.partnership_tables(partnership, public):
         result = block["result"]
+        tables = [t for t in block["tables"] if t.available]
+        if not tables:
+            continue  # the schema wants at least one indicator per result
         element = ET.SubElement(
             activity, "result", {"type": "2" if result.level == "outcome" else "1", "aggregation-status": "0"}
         )
         _narrative(element, "title", f"{result.code} {result.name}")
-        for table in block["tables"]:
-            if not table.available:
-                continue
+        for table in tables:
             _indicator(element, partnership, table)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
