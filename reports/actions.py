@@ -84,3 +84,60 @@ def import_submissions(partnership, kind: str, rows: list, user, progress=None) 
         if progress and index % 50 == 0:
             progress(index, len(rows))
     return created
+
+
+BULK_FROM = 1000  # past this many rows, write in bulk then recount the partnership's indicators
+
+
+@transaction.atomic
+def import_submissions_bulk(partnership, kind: str, rows: list, user, progress=None) -> int:
+    """The same result as `import_submissions` for big files: rows written in bulk (a few statements
+    per thousand rows), then the indicator engine recounts the partnership from the raw rows, in the
+    same transaction, so the indicators are right when it commits."""
+    from activities.models import Attendance, Tally
+    from programme import engine
+
+    known = set()
+    uuids = [r.uuid for r in rows]
+    for start in range(0, len(uuids), 5000):
+        known.update(
+            ImportedSubmission.objects.filter(partnership=partnership, uuid__in=uuids[start : start + 5000]).values_list(
+                "uuid", flat=True
+            )
+        )
+    new = [r for r in rows if r.uuid not in known]
+    if not new:
+        return 0
+    for start in range(0, len(new), 5000):
+        chunk = new[start : start + 5000]
+        activities = Activity.objects.bulk_create(
+            [
+                Activity(
+                    partnership=partnership,
+                    structure=r.structure,
+                    kind=kind,
+                    title=r.title,
+                    date=r.date,
+                    created_by=user,
+                )
+                for r in chunk
+            ]
+        )
+        links, tallies, attendance, submissions = [], [], [], []
+        for activity, r in zip(activities, chunk, strict=True):
+            links += [Activity.results.through(activity_id=activity.pk, result_id=res.pk) for res in r.results]
+            tallies += [
+                Tally(activity=activity, sex=sex, target_group=r.target_group, count=n, date=r.date)
+                for sex, n in r.tallies.items()
+                if n
+            ]
+            attendance += [Attendance(activity=activity, person=p, date=r.date) for p in {p.pk: p for p in r.people}.values()]
+            submissions.append(ImportedSubmission(partnership=partnership, uuid=r.uuid, activity=activity))
+        Activity.results.through.objects.bulk_create(links)
+        Tally.objects.bulk_create(tallies)
+        Attendance.objects.bulk_create(attendance)
+        ImportedSubmission.objects.bulk_create(submissions)
+        if progress:
+            progress(start + len(chunk), len(new))
+    engine.rebuild(partnership)
+    return len(new)

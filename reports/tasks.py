@@ -84,7 +84,8 @@ def _import(job):
         )
         return
     with transaction.atomic():
-        created = actions.import_submissions(
+        write = actions.import_submissions_bulk if len(submissions) >= actions.BULK_FROM else actions.import_submissions
+        created = write(
             job.partnership, job.params["kind"], submissions, job.user, progress=_progress(job)
         )
     Job.objects.filter(pk=job.pk).update(

@@ -167,3 +167,30 @@ def test_xlsform_download_is_a_valid_form(demo_activity, client_for):
     assert {"titre", "date", "structure", "resultats", "femmes", "hommes", "presents"} <= set(names)
     choices = {(r[0], r[1]) for r in book["choices"].iter_rows(min_row=2, values_only=True)}
     assert ("structures", "centre-jour") in choices and ("resultats", "R1") in choices
+
+
+def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, client_for, monkeypatch):
+    """Big files are written in bulk then recounted: the indicator values match the row-by-row path."""
+    from django.db import transaction
+
+    from programme.models import IndicatorValue
+    from reports import actions
+
+    partnership = demo_activity["partnership"]
+    person = Person.objects.filter(partnership=partnership, target_groups__code="migrants").first()
+    headers, raw = kobo.read_table(xlsx(rows(partnership, person.code)), "e.xlsx")
+    user = demo_activity["users"]["coordination"]
+    validator = kobo.Validator(partnership, "reunion-info", partnership.structures.all(), user, kobo.guess_mapping(headers), headers)
+    submissions, problems = validator.validate(raw)
+    assert not problems
+
+    def values():
+        return sorted(IndicatorValue.objects.filter(indicator__result__partnership=partnership).values_list("indicator_id", "period", "sex", "value"))
+
+    sid = transaction.savepoint()
+    actions.import_submissions(partnership, "reunion-info", submissions, user)
+    by_row = values()
+    transaction.savepoint_rollback(sid)
+    assert actions.import_submissions_bulk(partnership, "reunion-info", submissions, user) == 2
+    assert values() == by_row
+    assert actions.import_submissions_bulk(partnership, "reunion-info", submissions, user) == 0
