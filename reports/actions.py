@@ -34,7 +34,9 @@ def save_narrative(partnership, result, year: int, text: str, version: int, fina
         raise Locked(_("La version finale de ce récit est verrouillée."))
     if narrative.version != version:
         raise StaleVersion(
-            _("Ce récit a été modifié entre-temps par quelqu'un d'autre ; rechargez la page pour voir sa version.")
+            _(
+                "Ce récit a été modifié entre-temps par quelqu'un d'autre ; rechargez la page pour voir sa version."
+            )
         )
     narrative.text = text
     narrative.status = Narrative.Status.FINAL if final else Narrative.Status.DRAFT
@@ -53,9 +55,9 @@ def import_submissions(partnership, kind: str, rows: list, user, progress=None) 
     that the user may import for every structure named.
     """
     known = set(
-        ImportedSubmission.objects.filter(partnership=partnership, uuid__in=[r.uuid for r in rows]).values_list(
-            "uuid", flat=True
-        )
+        ImportedSubmission.objects.filter(
+            partnership=partnership, uuid__in=[r.uuid for r in rows]
+        ).values_list("uuid", flat=True)
     )
     created = 0
     for index, row in enumerate(rows):
@@ -101,9 +103,9 @@ def import_submissions_bulk(partnership, kind: str, rows: list, user, progress=N
     uuids = [r.uuid for r in rows]
     for start in range(0, len(uuids), 5000):
         known.update(
-            ImportedSubmission.objects.filter(partnership=partnership, uuid__in=uuids[start : start + 5000]).values_list(
-                "uuid", flat=True
-            )
+            ImportedSubmission.objects.filter(
+                partnership=partnership, uuid__in=uuids[start : start + 5000]
+            ).values_list("uuid", flat=True)
         )
     new = [r for r in rows if r.uuid not in known]
     if not new:
@@ -125,13 +127,18 @@ def import_submissions_bulk(partnership, kind: str, rows: list, user, progress=N
         )
         links, tallies, attendance, submissions = [], [], [], []
         for activity, r in zip(activities, chunk, strict=True):
-            links += [Activity.results.through(activity_id=activity.pk, result_id=res.pk) for res in r.results]
+            links += [
+                Activity.results.through(activity_id=activity.pk, result_id=res.pk) for res in r.results
+            ]
             tallies += [
                 Tally(activity=activity, sex=sex, target_group=r.target_group, count=n, date=r.date)
                 for sex, n in r.tallies.items()
                 if n
             ]
-            attendance += [Attendance(activity=activity, person=p, date=r.date) for p in {p.pk: p for p in r.people}.values()]
+            attendance += [
+                Attendance(activity=activity, person=p, date=r.date)
+                for p in {p.pk: p for p in r.people}.values()
+            ]
             submissions.append(ImportedSubmission(partnership=partnership, uuid=r.uuid, activity=activity))
         Activity.results.through.objects.bulk_create(links)
         Tally.objects.bulk_create(tallies)

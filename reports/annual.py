@@ -42,7 +42,9 @@ def _participants(partnership, year) -> tuple[dict, dict]:
     }
     people = {}
     attendance = Attendance.objects.filter(activity__in=activities)
-    for row in attendance.values("activity__results", "activity__kind", "person__sex").annotate(n=Count("pk")):
+    for row in attendance.values("activity__results", "activity__kind", "person__sex").annotate(
+        n=Count("pk")
+    ):
         key = (row["activity__results"], row["activity__kind"], row["person__sex"])
         people[key] = people.get(key, 0) + row["n"]
     tallies = Tally.objects.filter(activity__in=activities)
@@ -86,9 +88,7 @@ def annual_report(partnership, access, year: int) -> dict:
     """Everything the annual report of `year` shows to this viewer (figures already suppressed)."""
     blocks = figures.partnership_tables(partnership, access)
     held, people = _participants(partnership, year)
-    narratives = {
-        n.result_id: n for n in Narrative.objects.filter(partnership=partnership, year=year)
-    }
+    narratives = {n.result_id: n for n in Narrative.objects.filter(partnership=partnership, year=year)}
     for block in blocks:
         result = block["result"]
         for table in block["tables"]:

@@ -87,13 +87,19 @@ def activity_file(partnership) -> bytes:
 
 def _indicator(parent, partnership, table):
     indicator = table.indicator
-    element = ET.SubElement(parent, "indicator", {"measure": "1", "ascending": "1", "aggregation-status": "0"})
+    element = ET.SubElement(
+        parent, "indicator", {"measure": "1", "ascending": "1", "aggregation-status": "0"}
+    )
     _narrative(element, "title", f"{indicator.code} {indicator.name}")
     baseline_year = indicator.baseline_year or partnership.start_year
     ET.SubElement(
         element,
         "baseline",
-        {"year": str(baseline_year), "iso-date": f"{baseline_year}-01-01", "value": str(indicator.baseline or 0)},
+        {
+            "year": str(baseline_year),
+            "iso-date": f"{baseline_year}-01-01",
+            "value": str(indicator.baseline or 0),
+        },
     )
     sexes = ("F", "M") if indicator.by_sex else ("T",)
     for period, _label in table.periods:

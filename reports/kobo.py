@@ -257,7 +257,9 @@ class Validator:
     def _result_codes(self, row) -> list[str]:
         if not self.choice_columns:
             return self.value(row, "results").split()
-        return [choice for choice, i in self.choice_columns if i < len(row) and cell_text(row[i]).lower() in TRUE]
+        return [
+            choice for choice, i in self.choice_columns if i < len(row) and cell_text(row[i]).lower() in TRUE
+        ]
 
     def _resolve_people(self, submissions, pending_codes, problems):
         wanted = {c for _n, codes in pending_codes for c in codes}
@@ -274,7 +276,8 @@ class Validator:
                     Problem(
                         number,
                         self._column("people"),
-                        _("Personne inconnue ou hors de votre périmètre : %(codes)s.") % {"codes": ", ".join(missing)},
+                        _("Personne inconnue ou hors de votre périmètre : %(codes)s.")
+                        % {"codes": ", ".join(missing)},
                     )
                 )
                 by_row.pop(number, None)
@@ -320,6 +323,8 @@ def xlsform(partnership, kind: str) -> bytes:
         choices.write_row(i, 0, line)
     settings_sheet = book.add_worksheet("settings")
     settings_sheet.write_row(0, 0, ["form_title", "form_id", "version", "default_language"])
-    settings_sheet.write_row(1, 0, [f"{partnership.name} — {kind_label}", f"twiza_{kind.replace('-', '_')}", "1", "fr"])
+    settings_sheet.write_row(
+        1, 0, [f"{partnership.name} — {kind_label}", f"twiza_{kind.replace('-', '_')}", "1", "fr"]
+    )
     book.close()
     return out.getvalue()

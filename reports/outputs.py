@@ -127,7 +127,9 @@ def report_xlsx(report: dict) -> bytes:
         sheet.write_row(line, 0, [_("activité"), _("nombre"), "F", "M", "X", _("total")], bold)
         for row in block["activities"]:
             line += 1
-            cells = [row.values[s] if row.values[s] is not None else row.cells[s] for s in ("F", "M", "X", "T")]
+            cells = [
+                row.values[s] if row.values[s] is not None else row.cells[s] for s in ("F", "M", "X", "T")
+            ]
             sheet.write_row(line, 0, [row.label or _("total"), row.activities, *cells])
         if block["narrative"] and block["narrative"].text:
             sheet.write(line + 2, 0, _("Récit"), bold)

@@ -74,7 +74,12 @@ def _import(job):
     access = access_for(job.user, job.partnership)
     headers, rows = kobo.read_table(bytes(job.upload), job.params["filename"])
     validator = kobo.Validator(
-        job.partnership, job.params["kind"], importable_structures(access), job.user, job.params["mapping"], headers
+        job.partnership,
+        job.params["kind"],
+        importable_structures(access),
+        job.user,
+        job.params["mapping"],
+        headers,
     )
     submissions, problems = validator.validate(rows)
     if problems:
@@ -84,10 +89,12 @@ def _import(job):
         )
         return
     with transaction.atomic():
-        write = actions.import_submissions_bulk if len(submissions) >= actions.BULK_FROM else actions.import_submissions
-        created = write(
-            job.partnership, job.params["kind"], submissions, job.user, progress=_progress(job)
+        write = (
+            actions.import_submissions_bulk
+            if len(submissions) >= actions.BULK_FROM
+            else actions.import_submissions
         )
+        created = write(job.partnership, job.params["kind"], submissions, job.user, progress=_progress(job))
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.DONE,
         done=len(submissions),

@@ -112,7 +112,9 @@ def narrative(request, slug, year, code):
             error = str(problem)
         else:
             messages.success(request, _("Récit enregistré."))
-            return redirect(reverse("reports:annual", kwargs={"slug": slug, "year": year}) + f"#report-{code}")
+            return redirect(
+                reverse("reports:annual", kwargs={"slug": slug, "year": year}) + f"#report-{code}"
+            )
     context = {
         "partnership": partnership,
         "nav": navigation(access),
@@ -192,7 +194,9 @@ def import_upload(request, slug):
         "nav": navigation(access),
         "form": form,
         "kinds": KindForm.base_fields["kind"].choices,
-        "jobs": Job.objects.visible_to(request.user).filter(partnership=partnership).defer("upload", "output")[:10],
+        "jobs": Job.objects.visible_to(request.user)
+        .filter(partnership=partnership)
+        .defer("upload", "output")[:10],
     }
     return render(request, "reports/import_upload.html", context)
 
@@ -243,7 +247,12 @@ def import_dry_run(request, slug, pk):
         return redirect("reports:job", slug=slug, pk=pk)
     headers, rows = kobo.read_table(bytes(job.upload), job.params["filename"])
     validator = kobo.Validator(
-        partnership, job.params["kind"], importable_structures(access), request.user, job.params["mapping"], headers
+        partnership,
+        job.params["kind"],
+        importable_structures(access),
+        request.user,
+        job.params["mapping"],
+        headers,
     )
     submissions, problems = validator.validate(rows)
     known = set(

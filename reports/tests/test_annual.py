@@ -22,13 +22,15 @@ def test_report_page_shows_each_result_and_indicator_values(demo_activity, clien
     assert page.status_code == 200
     html = page.content.decode()
     report = annual.annual_report(
-        demo_activity["partnership"], access_for(demo_activity["users"]["coordination"], demo_activity["partnership"]), YEAR
+        demo_activity["partnership"],
+        access_for(demo_activity["users"]["coordination"], demo_activity["partnership"]),
+        YEAR,
     )
     for block in report["blocks"]:
         assert f'id="report-{block["result"].code}"' in html
     oc2 = next(t for b in report["blocks"] for t in b["tables"] if t.indicator.code == "OC.2")
     assert oc2.cells[(YEAR, "F")].actual > 0
-    assert f"{oc2.cells[(YEAR, 'F')].actual}<span class=\"target\"> / 43" in html
+    assert f'{oc2.cells[(YEAR, "F")].actual}<span class="target"> / 43' in html
     assert "Décisions des comités de pilotage" in html
 
 
@@ -72,7 +74,12 @@ def test_narrative_from_a_stale_version_is_refused(demo_activity, client_for):
 
 def test_only_the_coordinator_writes_narratives(demo_activity, client_for):
     for persona in ["jette", "reseau", "jour"]:
-        assert client_for(persona).post(url(demo_activity, "recits/R1/"), {"text": "x", "version": 0}).status_code == 404
+        assert (
+            client_for(persona)
+            .post(url(demo_activity, "recits/R1/"), {"text": "x", "version": 0})
+            .status_code
+            == 404
+        )
     assert not Narrative.objects.exists()
 
 
@@ -87,7 +94,9 @@ def _pdf_text(data: bytes) -> tuple[int, str]:
 def test_pdf_pages_and_indicator_values(demo_activity, language):
     partnership = demo_activity["partnership"]
     with translation.override(language):
-        report = annual.annual_report(partnership, access_for(demo_activity["users"]["coordination"], partnership), YEAR)
+        report = annual.annual_report(
+            partnership, access_for(demo_activity["users"]["coordination"], partnership), YEAR
+        )
         html = outputs.report_html(report)
         data = outputs.report_pdf(report)
     assert ('dir="rtl"' in html) == (language == "ar")
@@ -117,7 +126,9 @@ def test_xlsx_opens_and_holds_the_values(demo_activity, client_for):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     partnership = demo_activity["partnership"]
-    report = annual.annual_report(partnership, access_for(demo_activity["users"]["coordination"], partnership), YEAR)
+    report = annual.annual_report(
+        partnership, access_for(demo_activity["users"]["coordination"], partnership), YEAR
+    )
     assert book.sheetnames == [b["result"].code for b in report["blocks"]] + ["données"]
     oc2 = next(t for b in report["blocks"] for t in b["tables"] if t.indicator.code == "OC.2")
     rows = list(book["données"].iter_rows(values_only=True))
@@ -141,4 +152,7 @@ def test_csv_holds_the_same_rows_suppressed_for_the_partner(demo_activity, clien
 
 
 def test_a_year_outside_the_programme_is_a_404(demo_activity, client_for):
-    assert client_for("coordination").get(f"/p/{demo_activity['partnership'].slug}/rapports/2031/").status_code == 404
+    assert (
+        client_for("coordination").get(f"/p/{demo_activity['partnership'].slug}/rapports/2031/").status_code
+        == 404
+    )

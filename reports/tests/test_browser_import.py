@@ -20,8 +20,34 @@ def test_coordinator_imports_a_kobo_export(browser_page, tmp_path):
     path.write_bytes(
         xlsx(
             [
-                ["b-1", "2025-06-02T09:00:00", "Réunion au douar", "2025-06-01", "bureau-migrants", 1, 0, 2, 9, 0, "migrants", ""],
-                ["b-2", "2025-06-09T09:00:00", "Réunion à la commune", "2025-06-08", "bureau-migrants", 0, 1, 4, 6, 0, "", ""],
+                [
+                    "b-1",
+                    "2025-06-02T09:00:00",
+                    "Réunion au douar",
+                    "2025-06-01",
+                    "bureau-migrants",
+                    1,
+                    0,
+                    2,
+                    9,
+                    0,
+                    "migrants",
+                    "",
+                ],
+                [
+                    "b-2",
+                    "2025-06-09T09:00:00",
+                    "Réunion à la commune",
+                    "2025-06-08",
+                    "bureau-migrants",
+                    0,
+                    1,
+                    4,
+                    6,
+                    0,
+                    "",
+                    "",
+                ],
             ],
             HEADERS,
         )

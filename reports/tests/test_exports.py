@@ -54,7 +54,10 @@ def test_people_export_applies_the_list_filters(demo_activity, client_for):
 
 def test_activity_export_columns_and_filters(demo_activity, client_for):
     rows = export(
-        client_for("coordination"), demo_activity["partnership"].slug, "activites", "?kind=reunion-info&date_from=2025-01-01"
+        client_for("coordination"),
+        demo_activity["partnership"].slug,
+        "activites",
+        "?kind=reunion-info&date_from=2025-01-01",
     )
     assert rows and set(rows[0].keys()) == set(ACTIVITY_COLUMNS)
     assert all(r["type"] == "reunion-info" and r["date"] >= "2025-01-01" for r in rows)

@@ -23,9 +23,7 @@ def test_results_indicators_periods_and_sex_dimension(demo_activity):
     results = document.findall("iati-activity/result")
     with_indicators = demo_activity["partnership"].results.filter(indicators__isnull=False).distinct()
     assert len(results) == with_indicators.count()
-    oc2 = next(
-        i for i in document.iter("indicator") if i.findtext("title/narrative").startswith("OC.2 ")
-    )
+    oc2 = next(i for i in document.iter("indicator") if i.findtext("title/narrative").startswith("OC.2 "))
     assert oc2.find("baseline") is not None
     periods = oc2.findall("period")
     assert [p.find("period-start").get("iso-date") for p in periods] == [

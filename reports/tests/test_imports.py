@@ -5,9 +5,9 @@ import io
 import xlsxwriter
 
 from activities.models import Activity, Attendance, Tally
+from partnerships.access import access_for
 from people.models import Person
 from programme.figures import partnership_tables
-from partnerships.access import access_for
 from reports import kobo
 from reports.models import ImportedSubmission, ImportMapping
 
@@ -40,8 +40,34 @@ def xlsx(rows, headers=HEADERS) -> bytes:
 
 def rows(partnership, people=""):
     return [
-        ["u-1", "2025-04-02T10:00:00", "Réunion Belfaa", "2025-04-01", "bureau-migrants", 1, 0, 3, 12, 0, "migrants", people],
-        ["u-2", "2025-04-09T10:00:00", "Réunion douar", "2025-04-08", "bureau-migrants", 0, 1, 5, 7, 1, "", ""],
+        [
+            "u-1",
+            "2025-04-02T10:00:00",
+            "Réunion Belfaa",
+            "2025-04-01",
+            "bureau-migrants",
+            1,
+            0,
+            3,
+            12,
+            0,
+            "migrants",
+            people,
+        ],
+        [
+            "u-2",
+            "2025-04-09T10:00:00",
+            "Réunion douar",
+            "2025-04-08",
+            "bureau-migrants",
+            0,
+            1,
+            5,
+            7,
+            1,
+            "",
+            "",
+        ],
     ]
 
 
@@ -86,8 +112,12 @@ def test_dry_run_then_import_creates_activities_through_the_engine(demo_activity
     assert [s.row for s in dry_run.context["new"]] == [2, 3]
     assert Activity.objects.count() == before  # a dry run writes nothing
     oc3 = lambda: next(  # noqa: E731
-        t for b in partnership_tables(partnership, access_for(demo_activity["users"]["coordination"], partnership))
-        for t in b["tables"] if t.indicator.code == "OC.3"
+        t
+        for b in partnership_tables(
+            partnership, access_for(demo_activity["users"]["coordination"], partnership)
+        )
+        for t in b["tables"]
+        if t.indicator.code == "OC.3"
     )
     response = client.post(dry_url)
     assert response.status_code == 302
@@ -159,7 +189,9 @@ def test_staff_import_only_for_their_structure(demo_activity, client_for):
 def test_xlsform_download_is_a_valid_form(demo_activity, client_for):
     import openpyxl
 
-    response = client_for("coordination").get(f"/p/{demo_activity['partnership'].slug}/imports/formulaires/atelier.xlsx")
+    response = client_for("coordination").get(
+        f"/p/{demo_activity['partnership'].slug}/imports/formulaires/atelier.xlsx"
+    )
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["survey", "choices", "settings"]
@@ -180,12 +212,18 @@ def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, client
     person = Person.objects.filter(partnership=partnership, target_groups__code="migrants").first()
     headers, raw = kobo.read_table(xlsx(rows(partnership, person.code)), "e.xlsx")
     user = demo_activity["users"]["coordination"]
-    validator = kobo.Validator(partnership, "reunion-info", partnership.structures.all(), user, kobo.guess_mapping(headers), headers)
+    validator = kobo.Validator(
+        partnership, "reunion-info", partnership.structures.all(), user, kobo.guess_mapping(headers), headers
+    )
     submissions, problems = validator.validate(raw)
     assert not problems
 
     def values():
-        return sorted(IndicatorValue.objects.filter(indicator__result__partnership=partnership).values_list("indicator_id", "period", "sex", "value"))
+        return sorted(
+            IndicatorValue.objects.filter(indicator__result__partnership=partnership).values_list(
+                "indicator_id", "period", "sex", "value"
+            )
+        )
 
     sid = transaction.savepoint()
     actions.import_submissions(partnership, "reunion-info", submissions, user)

@@ -20,7 +20,11 @@ def test_background_pdf_then_download_for_its_author_only(demo_activity, client_
 
 def test_unfinished_job_page_polls(demo_activity, client_for):
     job = Job.objects.create(
-        partnership=demo_activity["partnership"], user=demo_activity["users"]["coordination"], kind="import", total=10, done=4
+        partnership=demo_activity["partnership"],
+        user=demo_activity["users"]["coordination"],
+        kind="import",
+        total=10,
+        done=4,
     )
     page = client_for("coordination").get(f"/p/{demo_activity['partnership'].slug}/rapports/taches/{job.pk}/")
     html = page.content.decode()
