@@ -29,6 +29,8 @@ demo: $(VENV)/.base messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	@echo "Twiza : http://127.0.0.1:$(PORT) — utilisateurs de démo : admin, coordination, ecoute, centre, accueil, jour, jette, reseau"
+	@# The task worker (imports, PDFs) runs beside the server and stops with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev messages

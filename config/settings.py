@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "cases",
     "portal",
+    "django_tasks",
+    "django_tasks_db",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -230,3 +233,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background work (imports, big exports, PDFs): django-tasks with its database backend; `manage.py
+# db_worker` runs them. The tests run every task immediately (config/testenv.py sets TASKS_BACKEND).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}

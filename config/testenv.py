@@ -13,3 +13,4 @@ if "UPLOAD_ROOT" not in os.environ:
     import tempfile
 
     os.environ["UPLOAD_ROOT"] = tempfile.mkdtemp(prefix="twiza-test-uploads-")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<slug:slug>/", include("programme.urls")),
     path("p/<slug:slug>/", include("people.urls")),
     path("p/<slug:slug>/", include("activities.urls")),
+    path("p/<slug:slug>/", include("reports.urls")),
     path("reseau/", include("programme.urls_network")),
     path("p/<slug:slug>/forums/", include("participation.urls")),
     path("public/<slug:slug>/forums/", include("participation.public_urls")),

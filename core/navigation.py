@@ -31,6 +31,7 @@ ENTRIES = [
     ),
     Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
+    Entry("reports:index", _("Rapports"), EVERYONE),
     Entry(
         "participation:forums",
         _("Forums des jeunes"),

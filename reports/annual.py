@@ -1,0 +1,127 @@
+"""The annual report of a partnership, as data: the page, the PDF, the XLSX and the CSV all read this.
+
+Per result: the indicator tables (the year and the programme, suppressed for the viewer by
+programme/figures.py), the activities held that year by kind with participants by sex (suppressed
+outside the holding services the same way), and the coordinator's narrative. Then the structures'
+status and the steering committees' decisions (text, month due and whether done; never who follows
+them up: SECURITY.md 9).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+
+from activities.models import Activity, Attendance, Decision, Tally
+from programme import charts, figures
+from programme.models import PROGRAMME
+from programme.suppression import REGISTRY_THRESHOLD, suppress
+
+from .models import Narrative
+
+SEXES = ("F", "M", "X", "T")
+
+
+@dataclass
+class KindRow:
+    kind: str
+    label: str
+    activities: int
+    cells: dict = field(default_factory=dict)  # sex -> shown value ("< 5" when hidden)
+    values: dict = field(default_factory=dict)  # sex -> int or None when hidden
+
+
+def _participants(partnership, year) -> tuple[dict, dict]:
+    """({(result_id, kind): activities}, {(result_id, kind, sex): participations}) for the year.
+
+    Result id None holds the activities linked to no result. Attendance and tallies both count.
+    """
+    activities = Activity.objects.filter(partnership=partnership, date__year=year)
+    held = {
+        (row["results"], row["kind"]): row["n"]
+        for row in activities.values("results", "kind").annotate(n=Count("pk", distinct=True))
+    }
+    people = {}
+    attendance = Attendance.objects.filter(activity__in=activities)
+    for row in attendance.values("activity__results", "activity__kind", "person__sex").annotate(
+        n=Count("pk")
+    ):
+        key = (row["activity__results"], row["activity__kind"], row["person__sex"])
+        people[key] = people.get(key, 0) + row["n"]
+    tallies = Tally.objects.filter(activity__in=activities)
+    for row in tallies.values("activity__results", "activity__kind", "sex").annotate(n=Sum("count")):
+        key = (row["activity__results"], row["activity__kind"], row["sex"])
+        people[key] = people.get(key, 0) + (row["n"] or 0)
+    return held, people
+
+
+def kind_rows(held, people, result_id, sees_individuals: bool) -> list[KindRow]:
+    """The rows "kind: activities, F, M, X, total" of one result, plus a total row, suppressed."""
+    kinds = sorted({kind for (rid, kind) in held if rid == result_id})
+    values = {}
+    for kind in [*kinds, ""]:
+        for sex in ("F", "M", "X"):
+            values[(kind, sex)] = (
+                sum(people.get((result_id, k, sex), 0) for k in kinds)
+                if kind == ""
+                else people.get((result_id, kind, sex), 0)
+            )
+        values[(kind, "T")] = sum(values[(kind, s)] for s in ("F", "M", "X"))
+    hidden = set()
+    if not sees_individuals:
+        lines = [tuple((k, s) for s in SEXES) for k in [*kinds, ""]]
+        lines += [tuple((k, s) for k in [*kinds, ""]) for s in SEXES]
+        hidden = suppress(values, lines, REGISTRY_THRESHOLD)
+    labels = dict(Activity.Kind.choices)
+    rows = []
+    for kind in [*kinds, ""]:
+        count = sum(held.get((result_id, k), 0) for k in kinds) if kind == "" else held[(result_id, kind)]
+        row = KindRow(kind=kind or "total", label=str(labels.get(kind, "")) if kind else "", activities=count)
+        for sex in SEXES:
+            hide = (kind, sex) in hidden
+            row.values[sex] = None if hide else values[(kind, sex)]
+            row.cells[sex] = f"< {REGISTRY_THRESHOLD}" if hide else str(values[(kind, sex)])
+        rows.append(row)
+    return rows if kinds else []
+
+
+def annual_report(partnership, access, year: int) -> dict:
+    """Everything the annual report of `year` shows to this viewer (figures already suppressed)."""
+    blocks = figures.partnership_tables(partnership, access)
+    held, people = _participants(partnership, year)
+    narratives = {n.result_id: n for n in Narrative.objects.filter(partnership=partnership, year=year)}
+    for block in blocks:
+        result = block["result"]
+        for table in block["tables"]:
+            table.year_row = table.row(year) if (year, "T") in table.cells else None
+            table.programme_row = table.row(PROGRAMME)
+            table.chart = charts.years_chart(table, partnership)
+        block["activities"] = kind_rows(held, people, result.pk, access.sees_individuals)
+        block["narrative"] = narratives.get(result.pk)
+    committees = (
+        Activity.objects.filter(partnership=partnership, date__year=year, kind=Activity.Kind.COMMITTEE)
+        .prefetch_related("decisions")
+        .order_by("date", "pk")
+    )
+    return {
+        "partnership": partnership,
+        "year": year,
+        "blocks": blocks,
+        "unlinked": kind_rows(held, people, None, access.sees_individuals),
+        "structures": list(partnership.structures.select_related("organisation").order_by("code")),
+        "committees": [
+            {
+                "month": c.date.strftime("%m/%Y"),
+                "title": c.title,
+                "decisions": [
+                    {
+                        "text": d.text,
+                        "due": d.due_date.strftime("%m/%Y") if d.due_date else "",
+                        "done": d.done,
+                    }
+                    for d in c.decisions.all()
+                ],
+            }
+            for c in committees
+        ],
+        "decision_count": Decision.objects.filter(activity__in=committees).count(),
+    }

@@ -1,0 +1,132 @@
+"""Streamed CSV exports of the registry and of activities, with the filters of their list pages.
+
+Allow-lists (SECURITY.md 9): only the columns below ever leave, and identity columns are filled only
+for the records held by the exporter's own structure. No listening-centre case data is read here.
+Dates are exported to the month.
+"""
+
+import csv
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from activities.forms import ActivityFilter
+from activities.models import Activity, Attendance, Tally
+from partnerships.models import Role
+from people.access import registering_structures, search_people, shows_identity
+from people.forms import PeopleFilter
+from people.models import Person
+
+PEOPLE_COLUMNS = ["code", "sexe", "annee_naissance", "publics_cibles", "structure", "mois_enregistrement"]
+IDENTITY_COLUMNS = ["prenom", "nom", "telephone", "douar_quartier"]
+ACTIVITY_COLUMNS = [
+    "date",
+    "type",
+    "titre",
+    "structure",
+    "resultats",
+    "presences",
+    "comptage_femmes",
+    "comptage_hommes",
+    "comptage_non_precise",
+]
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def people_rows(user, access, params):
+    """Header then one row per person visible to the user, filtered as on the registry page."""
+    partnership = access.partnership
+    structures = registering_structures(access) if not access.is_coordinator else partnership.structures.all()
+    form = PeopleFilter(params or None, structures=structures)
+    people = Person.objects.visible_to(user).filter(partnership=partnership)
+    if not access.has(Role.COORDINATOR):
+        people = people.filter(structure_id__in=list(access.structure_roles))
+    if form.is_valid():
+        data = form.cleaned_data
+        people = search_people(user, access, data["q"], base=people)
+        if data["structure"]:
+            people = people.filter(structure=data["structure"])
+        if data["target_group"]:
+            people = people.filter(target_groups=data["target_group"])
+        if data["sex"]:
+            people = people.filter(sex=data["sex"])
+    with_identity = bool(access.structure_roles)
+    yield PEOPLE_COLUMNS + (IDENTITY_COLUMNS if with_identity else [])
+    people = people.select_related("structure").prefetch_related("target_groups").order_by("number")
+    for person in people.iterator(chunk_size=2000):
+        row = [
+            person.code,
+            person.sex,
+            person.birth_year,
+            " ".join(g.code for g in person.target_groups.all()),
+            person.structure.code if person.structure else "",
+            person.created_at.strftime("%Y-%m"),
+        ]
+        if with_identity:
+            shown = shows_identity(access, person)
+            row += (
+                [person.first_name, person.last_name, person.phone, person.place]
+                if shown
+                else ["", "", "", ""]
+            )
+        yield row
+
+
+def activity_rows(user, access, params):
+    """Header then one row per activity (counts, never who attended), filtered as on the list page."""
+    partnership = access.partnership
+    form = ActivityFilter(params or None, structures=partnership.structures.all())
+    activities = Activity.objects.visible_to(user).filter(partnership=partnership)
+    if not access.has(Role.COORDINATOR):
+        activities = activities.filter(structure_id__in=list(access.structure_roles))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["date_from"]:
+            activities = activities.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            activities = activities.filter(date__lte=data["date_to"])
+        if data["kind"]:
+            activities = activities.filter(kind=data["kind"])
+        if data["structure"]:
+            activities = activities.filter(structure=data["structure"])
+        if data["target_group"]:
+            group = data["target_group"]
+            activities = activities.filter(
+                Q(pk__in=Attendance.objects.filter(person__target_groups=group).values("activity_id"))
+                | Q(pk__in=Tally.objects.filter(target_group=group).values("activity_id"))
+            )
+
+    def tallied(sex):
+        rows = Tally.objects.filter(activity=OuterRef("pk"), sex=sex).values("activity")
+        return Coalesce(Subquery(rows.annotate(t=Sum("count")).values("t"), output_field=IntegerField()), 0)
+
+    activities = (
+        activities.select_related("structure")
+        .prefetch_related("results")
+        .annotate(n=Count("attendances", distinct=True), f=tallied("F"), m=tallied("M"), x=tallied("X"))
+        .order_by("date", "pk")
+    )
+    yield ACTIVITY_COLUMNS
+    for a in activities.iterator(chunk_size=2000):
+        yield [
+            a.date.isoformat(),
+            a.kind,
+            a.title,
+            a.structure.code if a.structure else "",
+            " ".join(r.code for r in a.results.all()),
+            a.n,
+            a.f,
+            a.m,
+            a.x,
+        ]
+
+
+def stream_csv(rows):
+    writer = csv.writer(Echo())
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)

@@ -1,0 +1,120 @@
+"""The partnership as an IATI 2.03 activity file: results, indicators, baselines, periods, targets and
+actuals with the sex dimension.
+
+The file is a publication: its figures are always suppressed as for someone outside the services
+(SECURITY.md 8), whoever downloads it; a hidden actual is left out, with a comment saying why.
+Element order follows the 2.03 schema (checked against the official XSD in the tests).
+"""
+
+import datetime as dt
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.utils import timezone
+
+from partnerships.access import Access
+from programme import figures
+from programme.models import PROGRAMME, Indicator
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _narrative(parent, tag: str, text: str, **attrs):
+    element = ET.SubElement(parent, tag, {k.replace("_", "-"): str(v) for k, v in attrs.items()})
+    ET.SubElement(element, "narrative").text = text
+    return element
+
+
+def org_ref(partnership) -> str:
+    """The reporting organisation's IATI identifier; a placeholder until the commune registers one."""
+    return getattr(settings, "TWIZA_IATI_ORG_REF", "") or f"XI-TWIZA-{partnership.network.slug}"
+
+
+def _period_bounds(partnership, period):
+    if period == PROGRAMME:
+        return dt.date(partnership.start_year, 1, 1), dt.date(partnership.end_year, 12, 31)
+    return dt.date(period, 1, 1), dt.date(period, 12, 31)
+
+
+def _value_element(parent, tag: str, value, sex: str | None, comment: str = ""):
+    element = ET.SubElement(parent, tag, {} if value is None else {"value": str(value)})
+    if sex in ("F", "M"):
+        ET.SubElement(element, "dimension", {"name": "sex", "value": sex})
+    if comment:
+        _narrative(element, "comment", comment)
+    return element
+
+
+def activity_file(partnership) -> bytes:
+    """The IATI 2.03 XML of the partnership (one iati-activity), UTF-8."""
+    now = timezone.now().replace(microsecond=0).isoformat()
+    root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": now})
+    activity = ET.SubElement(
+        root,
+        "iati-activity",
+        {"last-updated-datetime": now, XML_LANG: "fr", "default-currency": "EUR", "hierarchy": "1"},
+    )
+    ref = org_ref(partnership)
+    ET.SubElement(activity, "iati-identifier").text = f"{ref}-{partnership.slug}"
+    _narrative(activity, "reporting-org", "Commune de Jette", ref=ref, type="10")
+    _narrative(activity, "title", partnership.name)
+    _narrative(
+        activity,
+        "description",
+        f"Partenariat de coopération communale {partnership.start_year}–{partnership.end_year}.",
+        type="1",
+    )
+    for commune in partnership.communes.all():
+        _narrative(activity, "participating-org", commune.name, role="4", type="10")
+    ET.SubElement(activity, "activity-status", {"code": "2"})
+    ET.SubElement(activity, "activity-date", {"iso-date": f"{partnership.start_year}-01-01", "type": "2"})
+    ET.SubElement(activity, "activity-date", {"iso-date": f"{partnership.end_year}-12-31", "type": "3"})
+    ET.SubElement(activity, "recipient-country", {"code": "MA", "percentage": "100"})
+    public = Access(partnership)  # no role: every small cell is hidden, as for the public
+    for block in figures.partnership_tables(partnership, public):
+        result = block["result"]
+        tables = [t for t in block["tables"] if t.available]
+        if not tables:
+            continue  # the schema wants at least one indicator per result
+        element = ET.SubElement(
+            activity, "result", {"type": "2" if result.level == "outcome" else "1", "aggregation-status": "0"}
+        )
+        _narrative(element, "title", f"{result.code} {result.name}")
+        for table in tables:
+            _indicator(element, partnership, table)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _indicator(parent, partnership, table):
+    indicator = table.indicator
+    element = ET.SubElement(
+        parent, "indicator", {"measure": "1", "ascending": "1", "aggregation-status": "0"}
+    )
+    _narrative(element, "title", f"{indicator.code} {indicator.name}")
+    baseline_year = indicator.baseline_year or partnership.start_year
+    ET.SubElement(
+        element,
+        "baseline",
+        {
+            "year": str(baseline_year),
+            "iso-date": f"{baseline_year}-01-01",
+            "value": str(indicator.baseline or 0),
+        },
+    )
+    sexes = ("F", "M") if indicator.by_sex else ("T",)
+    for period, _label in table.periods:
+        if period == PROGRAMME and indicator.period == Indicator.Period.ANNUAL:
+            continue  # annual indicators are reported year by year
+        start, end = _period_bounds(partnership, period)
+        element_period = ET.SubElement(element, "period")
+        ET.SubElement(element_period, "period-start", {"iso-date": start.isoformat()})
+        ET.SubElement(element_period, "period-end", {"iso-date": end.isoformat()})
+        cells = [(sex, table.cells[(period, sex)]) for sex in sexes]
+        for sex, cell in cells:
+            if cell.target is not None:
+                _value_element(element_period, "target", cell.target, sex)
+        for sex, cell in cells:
+            if cell.suppressed:
+                _value_element(element_period, "actual", None, sex, f"petit effectif masqué ({cell.shown})")
+            elif cell.actual is not None:
+                _value_element(element_period, "actual", cell.actual, sex)

@@ -1,0 +1,167 @@
+"""What reports, imports and background jobs need to remember; everything else is read from the other apps.
+
+- Narrative: the coordinator's text per result and year (drafts saved, the final version locked).
+- ImportMapping: which column of a Kobo/ODK export feeds which field, remembered per form.
+- ImportedSubmission: the `_uuid` of every submission imported, so a re-import adds nothing.
+- Job: a piece of long work (import, PDF, export) run as a task, with its progress and its output.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Partnership
+from programme.models import Result
+
+
+class NarrativeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Narratives of the partnerships where the user holds a role (the report is read by all of them)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(partnership__in=Partnership.objects.visible_to(user))
+
+
+class Narrative(models.Model):
+    """The coordinator's account of one result in one year. Once final, it no longer changes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        FINAL = "final", _("version finale")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="narratives")
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="narratives")
+    year = models.PositiveSmallIntegerField(_("année"))
+    text = models.TextField(_("récit"), blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NarrativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "year", "result__order"]
+        verbose_name = _("récit")
+        verbose_name_plural = _("récits")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "result", "year"], name="narrative_once_per_year"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "final"]), name="narrative_status_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.result} {self.year}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class ImportMappingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Mappings of the partnerships where the user holds a role; the import pages decide who uses them."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(partnership__in=Partnership.objects.visible_to(user))
+
+
+class ImportMapping(models.Model):
+    """Field → column of one form's export (the form is known by its kind and its set of headers)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="import_mappings")
+    kind = models.CharField(_("type d'activité"), max_length=20)
+    fingerprint = models.CharField(max_length=64)
+    columns = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportMappingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "kind", "fingerprint"], name="import_mapping_once")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.fingerprint[:8]}"
+
+
+class ImportedSubmission(models.Model):
+    """One Kobo/ODK submission imported, by its `_uuid`: the key of idempotent re-imports."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    uuid = models.CharField(max_length=64)
+    activity = models.ForeignKey("activities.Activity", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partnership", "uuid"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "uuid"], name="submission_once")]
+
+    def __str__(self):
+        return self.uuid
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job is its author's: nobody else sees its progress or downloads its output."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(user=user)
+
+
+class Job(models.Model):
+    """Long work run in the background, with a progress the user can leave and come back to."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("import")
+        PDF = "pdf", _("rapport PDF")
+        XLSX = "xlsx", _("rapport XLSX")
+        EXPORT = "export", _("export")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("en attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminé")
+        FAILED = "failed", _("échec")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="jobs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    params = models.JSONField(default=dict)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    upload = models.BinaryField(null=True, blank=True)
+    output = models.BinaryField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tâche")
+        verbose_name_plural = _("tâches")
+
+    def __str__(self):
+        return f"{self.kind} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,142 @@
+"""The annual report as files: PDF (WeasyPrint, from the page's own template), XLSX and CSV.
+
+Every file is made from `annual.annual_report(...)`, so it holds exactly what the viewer's page shows,
+suppressed cells included ("< 5"), and nothing else.
+"""
+
+import csv
+import io
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from programme.models import PROGRAMME
+
+SEX_LABELS = {"F": "F", "M": "M", "X": "X", "T": "total"}
+
+
+def report_html(report: dict, request=None) -> str:
+    """The print version of the report: the same body as the page, in a page of its own."""
+    return render_to_string("reports/annual_print.html", {"report": report, **report}, request=request)
+
+
+def print_stylesheet() -> str:
+    return finders.find("css/report-print.css")
+
+
+def pdf_from_html(html: str) -> bytes:
+    # WeasyPrint is imported here so the app runs where its system libraries are missing.
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html, base_url=".").write_pdf(stylesheets=[CSS(filename=print_stylesheet())])
+
+
+def report_pdf(report: dict) -> bytes:
+    return pdf_from_html(report_html(report))
+
+
+def data_rows(report: dict):
+    """The report's aggregated data, one value per row: what the CSV holds and the XLSX's data sheet."""
+    year = report["year"]
+    programme = f"{report['partnership'].start_year}-{report['partnership'].end_year}"
+    yield [
+        _("section"),
+        _("résultat"),
+        _("code"),
+        _("intitulé"),
+        _("période"),
+        _("sexe"),
+        _("cible"),
+        _("réel"),
+        _("masqué"),
+    ]
+    for block in report["blocks"]:
+        result = block["result"].code
+        for table in block["tables"]:
+            if not table.available:
+                continue
+            indicator = table.indicator
+            for period in [year, PROGRAMME]:
+                for sex in ("F", "M", "T"):
+                    cell = table.cells.get((period, sex))
+                    if cell is None:
+                        continue
+                    yield [
+                        "indicateur",
+                        result,
+                        indicator.code,
+                        indicator.label,
+                        str(period) if period else programme,
+                        SEX_LABELS[sex],
+                        "" if cell.target is None else cell.target,
+                        cell.shown if cell.suppressed or cell.actual is None else cell.actual,
+                        "oui" if cell.suppressed else "",
+                    ]
+        for row in block["activities"]:
+            for sex in ("F", "M", "X", "T"):
+                yield [
+                    "activites",
+                    result,
+                    row.kind,
+                    row.label or _("total"),
+                    str(year),
+                    SEX_LABELS[sex],
+                    "",
+                    row.cells[sex] if row.values[sex] is None else row.values[sex],
+                    "oui" if row.values[sex] is None else "",
+                ]
+
+
+def report_csv(report: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in data_rows(report):
+        writer.writerow(row)
+    # A BOM so that spreadsheet programs read French and Arabic accents right.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def report_xlsx(report: dict) -> bytes:
+    """A sheet per result (its indicator table and activities) and one of the aggregated data."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    year = report["year"]
+    for block in report["blocks"]:
+        result = block["result"]
+        sheet = book.add_worksheet(result.code.replace(".", "-")[:31])
+        sheet.write(0, 0, f"{result.code} — {report['partnership'].name} — {year}", bold)
+        sheet.write(1, 0, result.label)
+        header = [_("indicateur"), _("période"), _("cible F"), _("réel F"), _("cible M"), _("réel M")]
+        header += [_("cible total"), _("réel total")]
+        sheet.write_row(3, 0, header, bold)
+        line = 4
+        for table in block["tables"]:
+            for label, row in [(str(year), table.year_row), (_("programme"), table.programme_row)]:
+                if row is None:
+                    continue
+                values = [f"{table.indicator.code} {table.indicator.label}", label]
+                for cell in row:
+                    values += [cell.target, cell.actual if not cell.suppressed else cell.shown]
+                sheet.write_row(line, 0, ["" if v is None else v for v in values])
+                line += 1
+        line += 1
+        sheet.write_row(line, 0, [_("activité"), _("nombre"), "F", "M", "X", _("total")], bold)
+        for row in block["activities"]:
+            line += 1
+            cells = [
+                row.values[s] if row.values[s] is not None else row.cells[s] for s in ("F", "M", "X", "T")
+            ]
+            sheet.write_row(line, 0, [row.label or _("total"), row.activities, *cells])
+        if block["narrative"] and block["narrative"].text:
+            sheet.write(line + 2, 0, _("Récit"), bold)
+            sheet.write(line + 3, 0, block["narrative"].text)
+        sheet.set_column(0, 0, 50)
+    data = book.add_worksheet(_("données"))
+    for line, row in enumerate(data_rows(report)):
+        data.write_row(line, 0, row)
+    book.close()
+    return out.getvalue()

@@ -1,0 +1,158 @@
+"""The annual report: page, narratives (draft, final lock, stale versions), PDF, XLSX and CSV."""
+
+import csv
+import io
+
+import pytest
+from django.utils import translation
+
+from partnerships.access import access_for
+from reports import annual, outputs
+from reports.models import Narrative
+
+YEAR = 2025
+
+
+def url(world, suffix=""):
+    return f"/p/{world['partnership'].slug}/rapports/{YEAR}/{suffix}"
+
+
+def test_report_page_shows_each_result_and_indicator_values(demo_activity, client_for):
+    page = client_for("coordination").get(url(demo_activity))
+    assert page.status_code == 200
+    html = page.content.decode()
+    report = annual.annual_report(
+        demo_activity["partnership"],
+        access_for(demo_activity["users"]["coordination"], demo_activity["partnership"]),
+        YEAR,
+    )
+    for block in report["blocks"]:
+        assert f'id="report-{block["result"].code}"' in html
+    oc2 = next(t for b in report["blocks"] for t in b["tables"] if t.indicator.code == "OC.2")
+    assert oc2.cells[(YEAR, "F")].actual > 0
+    assert f'{oc2.cells[(YEAR, "F")].actual}<span class="target"> / 43' in html
+    assert "Décisions des comités de pilotage" in html
+
+
+def test_partner_officer_sees_suppressed_cells_never_small_values(demo_activity):
+    partnership = demo_activity["partnership"]
+    report = annual.annual_report(partnership, access_for(demo_activity["users"]["jette"], partnership), YEAR)
+    for block in report["blocks"]:
+        for table in block["tables"]:
+            for cell in table.cells.values():
+                assert cell.actual is None or not 0 < cell.actual < cell.threshold
+        for row in block["activities"]:
+            for value in row.values.values():
+                assert value is None or not 0 < value < 5
+
+
+def test_narrative_draft_then_final_is_locked(demo_activity, client_for):
+    client = client_for("coordination")
+    narrative_url = url(demo_activity, "recits/R1/")
+    response = client.post(narrative_url, {"text": "Premier jet", "version": 0})
+    assert response.status_code == 302
+    response = client.post(narrative_url, {"text": "Version finale R1", "version": 1, "final": "on"})
+    assert response.status_code == 302
+    narrative = Narrative.objects.get(result__code="R1", year=YEAR)
+    assert narrative.locked and narrative.text == "Version finale R1"
+    assert "Version finale R1" in client.get(url(demo_activity)).content.decode()
+    refused = client.post(narrative_url, {"text": "Changement", "version": 2})
+    assert refused.status_code == 409
+    narrative.refresh_from_db()
+    assert narrative.text == "Version finale R1"
+
+
+def test_narrative_from_a_stale_version_is_refused(demo_activity, client_for):
+    client = client_for("coordination")
+    narrative_url = url(demo_activity, "recits/R2/")
+    client.post(narrative_url, {"text": "A", "version": 0})
+    stale = client.post(narrative_url, {"text": "B écrit sur une vieille version", "version": 0})
+    assert stale.status_code == 409
+    assert "modifié entre-temps" in stale.content.decode()
+    assert Narrative.objects.get(result__code="R2", year=YEAR).text == "A"
+
+
+def test_only_the_coordinator_writes_narratives(demo_activity, client_for):
+    for persona in ["jette", "reseau", "jour"]:
+        assert (
+            client_for(persona)
+            .post(url(demo_activity, "recits/R1/"), {"text": "x", "version": 0})
+            .status_code
+            == 404
+        )
+    assert not Narrative.objects.exists()
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_pdf_pages_and_indicator_values(demo_activity, language):
+    partnership = demo_activity["partnership"]
+    with translation.override(language):
+        report = annual.annual_report(
+            partnership, access_for(demo_activity["users"]["coordination"], partnership), YEAR
+        )
+        html = outputs.report_html(report)
+        data = outputs.report_pdf(report)
+    assert ('dir="rtl"' in html) == (language == "ar")
+    pages, text = _pdf_text(data)
+    # A title page, then each result starts a page of its own, then the structures and committees.
+    assert pages >= len(report["blocks"]) + 2
+    oc2 = next(t for b in report["blocks"] for t in b["tables"] if t.indicator.code == "OC.2")
+    for sex in ("F", "M", "T"):
+        assert str(oc2.cells[(YEAR, sex)].actual) in text
+    assert "OC.2" in text
+
+
+def test_pdf_download_and_arabic_text(demo_activity, client_for):
+    client = client_for("jette")
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    response = client.get(url(demo_activity, "rapport.pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    _pages, text = _pdf_text(response.content)
+    assert "OC.2" in text
+    assert "< 5" in text or "5 >" in text or "5 <" in text or "OC.3" in text
+
+
+def test_xlsx_opens_and_holds_the_values(demo_activity, client_for):
+    import openpyxl
+
+    response = client_for("coordination").get(url(demo_activity, "rapport.xlsx"))
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    partnership = demo_activity["partnership"]
+    report = annual.annual_report(
+        partnership, access_for(demo_activity["users"]["coordination"], partnership), YEAR
+    )
+    assert book.sheetnames == [b["result"].code for b in report["blocks"]] + ["données"]
+    oc2 = next(t for b in report["blocks"] for t in b["tables"] if t.indicator.code == "OC.2")
+    rows = list(book["données"].iter_rows(values_only=True))
+    wanted = ("indicateur", "OC", "OC.2")
+    female = [r for r in rows if r[:3] == wanted and r[4] == str(YEAR) and r[5] == "F"]
+    assert female and female[0][6] == 43 and female[0][7] == oc2.cells[(YEAR, "F")].actual
+    sheet_values = [c for row in book["OC"].iter_rows(values_only=True) for c in row]
+    assert oc2.cells[(YEAR, "T")].actual in sheet_values
+
+
+def test_csv_holds_the_same_rows_suppressed_for_the_partner(demo_activity, client_for):
+    response = client_for("jette").get(url(demo_activity, "rapport.csv"))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["section", "résultat", "code"]
+    for row in rows[1:]:
+        if row[8] == "oui":
+            assert row[7].startswith("<")
+        elif row[7].isdigit():
+            assert not 0 < int(row[7]) < 5
+
+
+def test_a_year_outside_the_programme_is_a_404(demo_activity, client_for):
+    assert (
+        client_for("coordination").get(f"/p/{demo_activity['partnership'].slug}/rapports/2031/").status_code
+        == 404
+    )

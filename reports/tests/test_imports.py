@@ -1,0 +1,234 @@
+"""Imports of Kobo/ODK exports: mapping, dry run with row-numbered errors, all-or-nothing, idempotent by _uuid."""
+
+import io
+
+import xlsxwriter
+
+from activities.models import Activity, Attendance, Tally
+from partnerships.access import access_for
+from people.models import Person
+from programme.figures import partnership_tables
+from reports import kobo
+from reports.models import ImportedSubmission, ImportMapping
+
+HEADERS = [
+    "_uuid",
+    "_submission_time",
+    "activite/titre",
+    "activite/date",
+    "activite/structure",
+    "activite/resultats/R1",
+    "activite/resultats/R3",
+    "comptage/femmes",
+    "comptage/hommes",
+    "comptage/non_precise",
+    "comptage/public",
+    "presences/presents",
+]
+
+
+def xlsx(rows, headers=HEADERS) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("export")
+    sheet.write_row(0, 0, headers)
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, row)
+    book.close()
+    return out.getvalue()
+
+
+def rows(partnership, people=""):
+    return [
+        [
+            "u-1",
+            "2025-04-02T10:00:00",
+            "Réunion Belfaa",
+            "2025-04-01",
+            "bureau-migrants",
+            1,
+            0,
+            3,
+            12,
+            0,
+            "migrants",
+            people,
+        ],
+        [
+            "u-2",
+            "2025-04-09T10:00:00",
+            "Réunion douar",
+            "2025-04-08",
+            "bureau-migrants",
+            0,
+            1,
+            5,
+            7,
+            1,
+            "",
+            "",
+        ],
+    ]
+
+
+def upload(client, slug, data, name="export.xlsx", kind="reunion-info"):
+    return client.post(f"/p/{slug}/imports/", {"kind": kind, "file": _file(data, name)})
+
+
+def _file(data, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def run_import(client, slug, data, name="export.xlsx"):
+    response = upload(client, slug, data, name)
+    assert response.status_code == 302, response.content.decode()[:500]
+    mapping_url = response["Location"]
+    page = client.get(mapping_url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    response = client.post(mapping_url, {k: form.initial.get(k, "") for k in form.fields})
+    assert response.status_code == 302
+    dry_run = client.get(response["Location"])
+    return response["Location"], dry_run
+
+
+def test_mapping_is_guessed_from_group_names_and_labels():
+    mapping = kobo.guess_mapping(HEADERS)
+    assert mapping["uuid"] == "_uuid" and mapping["date"] == "activite/date"
+    assert mapping["results"] == "activite/resultats"  # the prefix of 0/1 columns
+    labelled = kobo.guess_mapping(["_uuid", "Date de l'activité", "Femmes non enregistrées"])
+    assert labelled["date"] == "Date de l'activité" and labelled["tally_F"] == "Femmes non enregistrées"
+
+
+def test_dry_run_then_import_creates_activities_through_the_engine(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    person = Person.objects.filter(partnership=partnership, target_groups__code="migrants").first()
+    client = client_for("coordination")
+    before = Activity.objects.count()
+    dry_url, dry_run = run_import(client, partnership.slug, xlsx(rows(partnership, person.code)))
+    assert dry_run.status_code == 200
+    assert [s.row for s in dry_run.context["new"]] == [2, 3]
+    assert Activity.objects.count() == before  # a dry run writes nothing
+    oc3 = lambda: next(  # noqa: E731
+        t
+        for b in partnership_tables(
+            partnership, access_for(demo_activity["users"]["coordination"], partnership)
+        )
+        for t in b["tables"]
+        if t.indicator.code == "OC.3"
+    )
+    response = client.post(dry_url)
+    assert response.status_code == 302
+    assert Activity.objects.count() == before + 2
+    activity = Activity.objects.get(title="Réunion Belfaa")
+    assert activity.kind == "reunion-info" and activity.structure.code == "bureau-migrants"
+    assert [r.code for r in activity.results.all()] == ["R1"]
+    assert Tally.objects.get(activity=activity, sex="M").count == 12
+    assert Attendance.objects.filter(activity=activity, person=person).exists()
+    assert oc3().cells  # the engine kept the derived tables (its own tests check the values)
+    assert ImportMapping.objects.filter(partnership=partnership, kind="reunion-info").exists()
+    job_page = client.get(response["Location"])
+    assert "2 activité(s) créée(s)" in job_page.content.decode()
+
+
+def test_reimporting_the_same_file_adds_nothing(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    client = client_for("coordination")
+    data = xlsx(rows(partnership))
+    dry_url, _page = run_import(client, partnership.slug, data)
+    client.post(dry_url)
+    count, tallies = Activity.objects.count(), Tally.objects.count()
+    dry_url, page = run_import(client, partnership.slug, data)
+    assert page.context["new_count"] == 0 and page.context["known_count"] == 2
+    client.post(dry_url)
+    assert (Activity.objects.count(), Tally.objects.count()) == (count, tallies)
+    assert ImportedSubmission.objects.count() == 2
+
+
+def test_a_bad_row_writes_nothing_and_is_named(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    client = client_for("coordination")
+    bad = rows(partnership)
+    bad.append(["u-3", "", "Mauvaise", "2025-02-30", "bureau-migrants", 0, 0, -2, 1, 0, "", "XXX-999"])
+    before = Activity.objects.count()
+    dry_url, page = run_import(client, partnership.slug, xlsx(bad))
+    assert page.status_code == 422
+    problems = page.context["problems"]
+    assert {(p.row, p.column) for p in problems} >= {(4, "activite/date"), (4, "comptage/femmes")}
+    html = page.content.decode()
+    assert "Date impossible" in html and "activite/date" in html
+    assert client.post(dry_url).status_code == 422
+    assert Activity.objects.count() == before and not ImportedSubmission.objects.exists()
+
+
+def test_csv_with_labels_and_space_separated_codes(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    client = client_for("coordination")
+    data = (
+        "_uuid;Date de l'activité;Structure;Résultats visés;Femmes non enregistrées\n"
+        "c-1;2025-05-01;centre-jour;R1 R3;4\n"
+    ).encode()
+    dry_url, page = run_import(client, partnership.slug, data, name="export.csv")
+    assert page.status_code == 200, page.context["problems"]
+    client.post(dry_url)
+    activity = ImportedSubmission.objects.get(uuid="c-1").activity
+    assert sorted(r.code for r in activity.results.all()) == ["R1", "R3"]
+    assert activity.tallies.get(sex="F").count == 4
+
+
+def test_staff_import_only_for_their_structure(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    client = client_for("jour")  # educator of the day centre
+    _dry_url, page = run_import(client, partnership.slug, xlsx(rows(partnership)))
+    assert page.status_code == 422
+    assert "Vous ne pouvez pas importer pour la structure" in page.content.decode()
+
+
+def test_xlsform_download_is_a_valid_form(demo_activity, client_for):
+    import openpyxl
+
+    response = client_for("coordination").get(
+        f"/p/{demo_activity['partnership'].slug}/imports/formulaires/atelier.xlsx"
+    )
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["survey", "choices", "settings"]
+    names = [row[1] for row in book["survey"].iter_rows(min_row=2, values_only=True)]
+    assert {"titre", "date", "structure", "resultats", "femmes", "hommes", "presents"} <= set(names)
+    choices = {(r[0], r[1]) for r in book["choices"].iter_rows(min_row=2, values_only=True)}
+    assert ("structures", "centre-jour") in choices and ("resultats", "R1") in choices
+
+
+def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, client_for, monkeypatch):
+    """Big files are written in bulk then recounted: the indicator values match the row-by-row path."""
+    from django.db import transaction
+
+    from programme.models import IndicatorValue
+    from reports import actions
+
+    partnership = demo_activity["partnership"]
+    person = Person.objects.filter(partnership=partnership, target_groups__code="migrants").first()
+    headers, raw = kobo.read_table(xlsx(rows(partnership, person.code)), "e.xlsx")
+    user = demo_activity["users"]["coordination"]
+    validator = kobo.Validator(
+        partnership, "reunion-info", partnership.structures.all(), user, kobo.guess_mapping(headers), headers
+    )
+    submissions, problems = validator.validate(raw)
+    assert not problems
+
+    def values():
+        return sorted(
+            IndicatorValue.objects.filter(indicator__result__partnership=partnership).values_list(
+                "indicator_id", "period", "sex", "value"
+            )
+        )
+
+    sid = transaction.savepoint()
+    actions.import_submissions(partnership, "reunion-info", submissions, user)
+    by_row = values()
+    transaction.savepoint_rollback(sid)
+    assert actions.import_submissions_bulk(partnership, "reunion-info", submissions, user) == 2
+    assert values() == by_row
+    assert actions.import_submissions_bulk(partnership, "reunion-info", submissions, user) == 0

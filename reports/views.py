@@ -1,0 +1,315 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities.models import Activity
+from core.navigation import navigation
+from programme.models import Result
+
+from . import actions, annual, exports, iati, kobo, outputs
+from .access import (
+    get_exporter,
+    get_importer,
+    get_job_for_user,
+    get_report_for_user,
+    importable_structures,
+    may_import,
+    may_write_narratives,
+)
+from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
+from .models import ImportMapping, Job, Narrative
+from .tasks import run_job
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DRY_RUN_ROWS_SHOWN = 500
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def index(request, slug):
+    """The report of the chosen year (default: the last year of the programme); everyone with a role here."""
+    partnership, _access, year = get_report_for_user(request.user, slug, request.GET.get("annee"))
+    return redirect("reports:annual", slug=slug, year=year)
+
+
+@login_required
+def annual_page(request, slug, year):
+    """The annual report as a page: aggregates only, suppressed for whoever does not see individuals."""
+    partnership, access, year = get_report_for_user(request.user, slug, year)
+    report = annual.annual_report(partnership, access, year)
+    context = {
+        **report,
+        "nav": navigation(access),
+        "years": partnership.years,
+        "may_write": may_write_narratives(access),
+        "may_import": may_import(access),
+        "may_export": may_import(access),
+    }
+    return render(request, "reports/annual.html", context)
+
+
+@login_required
+def annual_file(request, slug, year, fmt):
+    """The report as PDF, XLSX or CSV: the same figures as the page the viewer sees."""
+    partnership, access, year = get_report_for_user(request.user, slug, year)
+    if fmt not in ("pdf", "xlsx", "csv"):
+        raise Http404
+    report = annual.annual_report(partnership, access, year)
+    name = f"rapport-{partnership.slug}-{year}.{fmt}"
+    if fmt == "pdf":
+        return _download(outputs.report_pdf(report), name, "application/pdf")
+    if fmt == "xlsx":
+        return _download(outputs.report_xlsx(report), name, XLSX)
+    return _download(outputs.report_csv(report), name, "text/csv; charset=utf-8")
+
+
+@login_required
+@require_POST
+def background(request, slug, year):
+    """Prepares the PDF (or XLSX) in the background; the user follows it on the job page."""
+    partnership, _access, year = get_report_for_user(request.user, slug, year)
+    kind = Job.Kind.XLSX if request.POST.get("fmt") == "xlsx" else Job.Kind.PDF
+    job = Job.objects.create(
+        partnership=partnership,
+        user=request.user,
+        kind=kind,
+        params={"year": year, "lang": translation.get_language()},
+    )
+    run_job.enqueue(job.pk)
+    return redirect("reports:job", slug=slug, pk=job.pk)
+
+
+@login_required
+def narrative(request, slug, year, code):
+    """The coordinator writes a result's narrative: drafts saved, the final version locked."""
+    partnership, access, year = get_report_for_user(request.user, slug, year)
+    if not may_write_narratives(access):
+        raise Http404
+    result = Result.objects.filter(partnership=partnership, code=code).first()
+    if result is None:
+        raise Http404
+    current = Narrative.objects.filter(partnership=partnership, result=result, year=year).first()
+    initial = {"text": current.text if current else "", "version": current.version if current else 0}
+    form = NarrativeForm(request.POST or None, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.save_narrative(
+                partnership, result, year, data["text"], data["version"], data["final"], request.user
+            )
+        except (actions.StaleVersion, actions.Locked) as problem:
+            error = str(problem)
+        else:
+            messages.success(request, _("Récit enregistré."))
+            return redirect(
+                reverse("reports:annual", kwargs={"slug": slug, "year": year}) + f"#report-{code}"
+            )
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "year": year,
+        "result": result,
+        "narrative": current,
+        "form": form,
+        "error": error,
+    }
+    return render(request, "reports/narrative.html", context, status=409 if error else 200)
+
+
+@login_required
+def iati_file(request, slug):
+    """The partnership as an IATI 2.03 activity file; suppressed as for the public, whoever asks."""
+    partnership, _access, _year = get_report_for_user(request.user, slug)
+    response = HttpResponse(iati.activity_file(partnership), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="iati-{partnership.slug}.xml"'
+    return response
+
+
+@login_required
+def job(request, slug, pk):
+    """The progress of a job the user started; the page refreshes itself until the job is done."""
+    job, access = get_job_for_user(request.user, slug, pk)
+    context = {"partnership": access.partnership, "nav": navigation(access), "job": job}
+    if request.htmx:
+        return render(request, "reports/_job.html", context)
+    return render(request, "reports/job.html", context)
+
+
+@login_required
+def job_file(request, slug, pk):
+    """The output of a finished job, for the user who started it."""
+    job, _access = get_job_for_user(request.user, slug, pk)
+    if job.status != Job.Status.DONE or not job.output:
+        raise Http404
+    return _download(bytes(job.output), job.filename, job.content_type)
+
+
+# Imports ---------------------------------------------------------------------------------------
+
+
+@login_required
+def import_upload(request, slug):
+    """Step 1: the coordinator or structure staff upload a Kobo/ODK export and say which activity kind."""
+    partnership, access = get_importer(request.user, slug)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            headers, _rows = kobo.read_table(data, upload.name)
+        except kobo.UnreadableFile as problem:
+            form.add_error("file", str(problem))
+        else:
+            kind = form.cleaned_data["kind"]
+            remembered = ImportMapping.objects.filter(
+                partnership=partnership, kind=kind, fingerprint=kobo.fingerprint(headers)
+            ).first()
+            job = Job.objects.create(
+                partnership=partnership,
+                user=request.user,
+                kind=Job.Kind.IMPORT,
+                upload=data,
+                params={
+                    "kind": kind,
+                    "filename": upload.name,
+                    "mapping": remembered.columns if remembered else kobo.guess_mapping(headers),
+                    "remembered": bool(remembered),
+                    "lang": translation.get_language(),
+                },
+            )
+            return redirect("reports:import_mapping", slug=slug, pk=job.pk)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "form": form,
+        "kinds": KindForm.base_fields["kind"].choices,
+        "jobs": Job.objects.visible_to(request.user)
+        .filter(partnership=partnership)
+        .defer("upload", "output")[:10],
+    }
+    return render(request, "reports/import_upload.html", context)
+
+
+def _import_job(request, slug, pk):
+    partnership, access = get_importer(request.user, slug)
+    job, _access = get_job_for_user(request.user, slug, pk)
+    if job.kind != Job.Kind.IMPORT:
+        raise Http404
+    return partnership, access, job
+
+
+@login_required
+def import_mapping(request, slug, pk):
+    """Step 2: which column feeds which field (guessed, or remembered for this form)."""
+    partnership, access, job = _import_job(request, slug, pk)
+    if job.status != Job.Status.QUEUED or job.params.get("enqueued"):
+        return redirect("reports:job", slug=slug, pk=pk)
+    headers, _rows = kobo.read_table(bytes(job.upload), job.params["filename"])
+    form = MappingForm(request.POST or None, headers=headers, initial=job.params["mapping"])
+    if request.method == "POST" and form.is_valid():
+        mapping = {k: v for k, v in form.cleaned_data.items() if v}
+        job.params = {**job.params, "mapping": mapping}
+        job.save(update_fields=["params", "updated_at"])
+        ImportMapping.objects.update_or_create(
+            partnership=partnership,
+            kind=job.params["kind"],
+            fingerprint=kobo.fingerprint(headers),
+            defaults={"columns": mapping},
+        )
+        return redirect("reports:import_dry_run", slug=slug, pk=pk)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "job": job,
+        "form": form,
+        "headers": headers,
+        "kind_label": dict(Activity.Kind.choices).get(job.params["kind"]),
+    }
+    return render(request, "reports/import_mapping.html", context)
+
+
+@login_required
+def import_dry_run(request, slug, pk):
+    """Step 3: the rows that will be created and every error (row, column); then the import, all or nothing."""
+    partnership, access, job = _import_job(request, slug, pk)
+    if job.status != Job.Status.QUEUED or job.params.get("enqueued"):
+        return redirect("reports:job", slug=slug, pk=pk)
+    headers, rows = kobo.read_table(bytes(job.upload), job.params["filename"])
+    validator = kobo.Validator(
+        partnership,
+        job.params["kind"],
+        importable_structures(access),
+        request.user,
+        job.params["mapping"],
+        headers,
+    )
+    submissions, problems = validator.validate(rows)
+    known = set(
+        actions.ImportedSubmission.objects.filter(
+            partnership=partnership, uuid__in=[s.uuid for s in submissions]
+        ).values_list("uuid", flat=True)
+    )
+    for submission in submissions:
+        submission.known = submission.uuid in known
+    if request.method == "POST" and not problems:
+        job.total, job.params = len(submissions), {**job.params, "enqueued": True}
+        job.save(update_fields=["total", "params", "updated_at"])
+        run_job.enqueue(job.pk)
+        return redirect("reports:job", slug=slug, pk=pk)
+    new = [s for s in submissions if not s.known]
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "job": job,
+        "problems": problems,
+        "new": new[:DRY_RUN_ROWS_SHOWN],
+        "new_count": len(new),
+        "known_count": len(submissions) - len(new),
+        "more": max(0, len(new) - DRY_RUN_ROWS_SHOWN),
+    }
+    return render(request, "reports/import_dry_run.html", context, status=422 if problems else 200)
+
+
+@login_required
+def xlsform(request, slug, kind):
+    """The XLSForm of an activity kind, to collect offline in KoboToolbox or ODK Collect."""
+    partnership, _access = get_importer(request.user, slug)
+    if kind not in dict(KindForm.base_fields["kind"].choices):
+        raise Http404
+    return _download(kobo.xlsform(partnership, kind), f"twiza-{kind}.xlsx", XLSX)
+
+
+# Exports ---------------------------------------------------------------------------------------
+
+
+@login_required
+def exports_page(request, slug):
+    """The exports the user may take: the coordinator and structure staff."""
+    partnership, access = get_exporter(request.user, slug)
+    return render(request, "reports/exports.html", {"partnership": partnership, "nav": navigation(access)})
+
+
+@login_required
+def export(request, slug, what):
+    """A streamed CSV of the registry or of activities, with the list page's filters (?structure=…)."""
+    partnership, access = get_exporter(request.user, slug)
+    if what == "personnes":
+        rows = exports.people_rows(request.user, access, request.GET)
+    elif what == "activites":
+        rows = exports.activity_rows(request.user, access, request.GET)
+    else:
+        raise Http404
+    response = StreamingHttpResponse(exports.stream_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{what}-{partnership.slug}.csv"'
+    return response
