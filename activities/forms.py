@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -92,6 +93,29 @@ class ActivityFilter(forms.Form):
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures
+
+    def apply(self, activities):
+        """The activities matching the filters (all of them when the form is not valid)."""
+        if not self.is_valid():
+            return activities
+        data = self.cleaned_data
+        if data["date_from"]:
+            activities = activities.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            activities = activities.filter(date__lte=data["date_to"])
+        if data["kind"]:
+            activities = activities.filter(kind=data["kind"])
+        if data["structure"]:
+            activities = activities.filter(structure=data["structure"])
+        if data["target_group"]:
+            from .models import Attendance, Tally
+
+            group = data["target_group"]
+            activities = activities.filter(
+                Q(pk__in=Attendance.objects.filter(person__target_groups=group).values("activity_id"))
+                | Q(pk__in=Tally.objects.filter(target_group=group).values("activity_id"))
+            )
+        return activities
 
 
 class QuickPersonForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +26,7 @@ from .forms import (
     TallyStepForm,
     VisitForm,
 )
-from .models import Activity, ActivityPartner, Attendance, StructurePartner, Tally
+from .models import Activity, ActivityPartner, StructurePartner, Tally
 
 # The public a structure serves: the default target group of someone registered there on the fly.
 DEFAULT_GROUP = {
@@ -55,24 +55,8 @@ def activity_list(request, slug):
     partnership, access = get_partnership_for_user(request.user, slug)
     form = ActivityFilter(request.GET or None, structures=partnership.structures.all())
     activities = Activity.objects.visible_to(request.user).filter(partnership=partnership)
-    sort = "-date"
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["date_from"]:
-            activities = activities.filter(date__gte=data["date_from"])
-        if data["date_to"]:
-            activities = activities.filter(date__lte=data["date_to"])
-        if data["kind"]:
-            activities = activities.filter(kind=data["kind"])
-        if data["structure"]:
-            activities = activities.filter(structure=data["structure"])
-        if data["target_group"]:
-            group = data["target_group"]
-            activities = activities.filter(
-                Q(pk__in=Attendance.objects.filter(person__target_groups=group).values("activity_id"))
-                | Q(pk__in=Tally.objects.filter(target_group=group).values("activity_id"))
-            )
-        sort = data["sort"] or sort
+    activities = form.apply(activities)
+    sort = (form.cleaned_data["sort"] if form.is_valid() else "") or "-date"
     activities = _with_counts(activities.select_related("structure")).order_by(sort, "-pk")
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()

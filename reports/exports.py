@@ -7,11 +7,11 @@ Dates are exported to the month.
 
 import csv
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from activities.forms import ActivityFilter
-from activities.models import Activity, Attendance, Tally
+from activities.models import Activity, Tally
 from partnerships.models import Role
 from people.access import registering_structures, search_people, shows_identity
 from people.forms import PeopleFilter
@@ -83,22 +83,7 @@ def activity_rows(user, access, params):
     activities = Activity.objects.visible_to(user).filter(partnership=partnership)
     if not access.has(Role.COORDINATOR):
         activities = activities.filter(structure_id__in=list(access.structure_roles))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["date_from"]:
-            activities = activities.filter(date__gte=data["date_from"])
-        if data["date_to"]:
-            activities = activities.filter(date__lte=data["date_to"])
-        if data["kind"]:
-            activities = activities.filter(kind=data["kind"])
-        if data["structure"]:
-            activities = activities.filter(structure=data["structure"])
-        if data["target_group"]:
-            group = data["target_group"]
-            activities = activities.filter(
-                Q(pk__in=Attendance.objects.filter(person__target_groups=group).values("activity_id"))
-                | Q(pk__in=Tally.objects.filter(target_group=group).values("activity_id"))
-            )
+    activities = form.apply(activities)
 
     def tallied(sex):
         rows = Tally.objects.filter(activity=OuterRef("pk"), sex=sex).values("activity")
