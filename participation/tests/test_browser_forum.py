@@ -30,7 +30,7 @@ def test_a_proposal_is_accepted_voted_on_and_wins(browser_page):
     staff = page.url
 
     # A young person, not signed in, proposes a project (a second one comes from a paper form).
-    anonymous = page.context.browser.new_context(viewport={"width": 360, "height": 740})
+    anonymous = page.context.browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
     young = anonymous.new_page()
     young.goto(f"{page.base_url}/public/{slug}/forums/{forum.pk}/proposer/")
     young.fill("#id_title", "Fresque au lycée")
