@@ -91,6 +91,26 @@ def move_activity(activity: Activity, date, end_date=None) -> Activity:
 
 
 @transaction.atomic
+def update_activity(form, partners) -> Activity:
+    """Saves an edited activity (a valid ActivityForm): its kind, structure or dates may change, so the
+    indicators are recounted around it; the dates copied onto attendance and tallies follow; the
+    partners involved become exactly `partners`. The caller has checked the user may write it."""
+    from .models import ActivityPartner
+
+    activity = form.instance
+    with engine.activity_changing(Activity.objects.get(pk=activity.pk)):
+        activity = form.save()
+        activity.attendances.update(date=activity.date)
+        activity.tallies.update(date=activity.date)
+    activity.partner_roles.exclude(organisation__in=partners).delete()
+    present = set(activity.partner_roles.values_list("organisation_id", flat=True))
+    ActivityPartner.objects.bulk_create(
+        [ActivityPartner(activity=activity, organisation=o) for o in partners if o.pk not in present]
+    )
+    return activity
+
+
+@transaction.atomic
 def delete_activity(activity: Activity) -> None:
     """Deletes an activity with its attendance and tallies."""
     with engine.activity_changing(activity):

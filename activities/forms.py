@@ -61,6 +61,14 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        seen = self.data.get("seen")
+        if self.instance.pk and seen is not None and seen != self.instance.updated_at.isoformat():
+            raise forms.ValidationError(
+                _(
+                    "Cette activité a été modifiée par quelqu'un d'autre entre-temps : rechargez la page, "
+                    "vos changements n'ont pas été enregistrés."
+                )
+            )
         for name in ["date", "end_date"]:
             day = data.get(name)
             if day and not (self.partnership.start_year <= day.year <= self.partnership.end_year):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("activites/", views.activity_list, name="list"),
     path("activites/nouvelle/", views.activity_create, name="create"),
     path("activites/<int:pk>/", views.activity_detail, name="detail"),
+    path("activites/<int:pk>/modifier/", views.activity_edit, name="edit"),
     path("activites/<int:pk>/presences/", views.attendance, name="attendance"),
     path("activites/<int:pk>/presences/recherche/", views.search, name="search"),
     path("activites/<int:pk>/presences/ajouter/", views.attend, name="attend"),

@@ -100,6 +100,40 @@ def activity_create(request, slug):
 
 
 @login_required
+def activity_edit(request, slug, pk):
+    """Edits an activity: the coordinator any of them, staff those of their structure (to their structure)."""
+    activity, access = get_activity_for_user(request.user, slug, pk)
+    if not may_write(access, activity):
+        raise Http404
+    partnership = activity.partnership
+    structures = partnership.structures.all()
+    if not access.has(Role.COORDINATOR):
+        structures = structures.filter(pk__in=list(access.structure_roles))
+    form = ActivityForm(
+        request.POST or None,
+        instance=activity,
+        partnership=partnership,
+        structures=structures,
+        initial={"partners": list(activity.partners.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        if not may_create(access, form.cleaned_data["structure"]):
+            form.add_error("structure", _("Choisissez votre structure."))
+        else:
+            actions.update_activity(form, list(form.cleaned_data["partners"]))
+            messages.success(request, _("Activité enregistrée."))
+            return redirect("activities:detail", slug=slug, pk=activity.pk)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "form": form,
+        "activity": activity,
+        "seen": activity.updated_at.isoformat(),
+    }
+    return render(request, "activities/form.html", context)
+
+
+@login_required
 def activity_detail(request, slug, pk):
     """An activity and its counts; who attended only for its writers (coordinator, structure staff)."""
     activity, access = get_activity_for_user(request.user, slug, pk)

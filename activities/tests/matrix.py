@@ -42,6 +42,7 @@ ROWS = {
     "activities:create": Row(kwargs=belfaa, allowed=STAFF_AND_COORDINATOR),
     "activities:detail": Row(kwargs=day_session, allowed=BELFAA),
     "activities:attendance": day(day_session),
+    "activities:edit": day(day_session),
     "activities:search": day(day_session),
     "activities:attend": Row(kwargs=day_session, allowed=DAY_CENTRE_WRITERS, method="post", data=day_person),
     "activities:unattend": Row(

@@ -177,3 +177,47 @@ def test_load_demo_command_runs_twice(empty_db, settings):
     n = Attendance.objects.count()
     call_command("load_demo")
     assert Attendance.objects.count() == n > 0
+
+
+def test_editing_an_activity_recounts_indicators_and_refuses_a_stale_save(client_for, partnership):
+    from django.urls import reverse
+
+    from activities.models import Activity
+    from programme.engine import values_of
+    from programme.models import Indicator
+
+    r21 = Indicator.objects.get(result__partnership=partnership, code="R2.1")
+    activity = Activity.objects.filter(partnership=partnership, kind="accueil-jour", date__year=2024).first()
+    attendees = activity.attendances.count()
+    before = values_of(partnership)
+    url = reverse("activities:edit", kwargs={"slug": partnership.slug, "pk": activity.pk})
+    form = client_for("jour").get(url).context["form"]
+    seen = activity.updated_at.isoformat()
+    data = {
+        "kind": "accueil-jour",
+        "title": "Séance déplacée",
+        "structure": activity.structure_id,
+        "date": "2025-02-03",
+        "place": "Centre de jour",
+        "seen": seen,
+    }
+    assert form.instance == activity
+    assert client_for("jour").post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.title, str(activity.date)) == ("Séance déplacée", "2025-02-03")
+    assert activity.attendances.count() == attendees
+    assert set(activity.attendances.values_list("date", flat=True)) == {activity.date}
+    after = values_of(partnership)
+    assert after[(r21.id, 2024, "X")] == before[(r21.id, 2024, "X")] - 1
+    assert after[(r21.id, 2025, "X")] == before[(r21.id, 2025, "X")] + 1
+    # The same page saved again is stale: refused, nothing changes.
+    response = client_for("jour").post(url, {**data, "title": "Écrasé"})
+    assert response.status_code == 200 and "modifiée par quelqu" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.title == "Séance déplacée"
+    # Staff cannot move an activity to another structure.
+    office = partnership.structures.get(code="bureau-migrants")
+    fresh = {**data, "seen": activity.updated_at.isoformat(), "structure": office.pk}
+    assert client_for("jour").post(url, fresh).status_code == 200
+    activity.refresh_from_db()
+    assert activity.structure.code == "centre-jour"
