@@ -96,6 +96,20 @@ OUTPUT_INDICATORS = [
         },
     ),
     (
+        "R3",
+        "R3.2",
+        "Participations des jeunes aux forums ouverts (propositions et votes)",
+        "annual",
+        True,
+        "forums",
+        {},
+        {
+            "ar": "مشاركات الشباب في المنتديات المفتوحة (مقترحات وتصويت)",
+            "en": "Youth participations in the open forums (proposals and votes)",
+            "nl": "Deelnames van jongeren aan de open forums (voorstellen en stemmen)",
+        },
+    ),
+    (
         "R4",
         "R4.1",
         "Plants de figuiers de barbarie plantés dans le douar de Toulaasri",

@@ -67,6 +67,19 @@ def _case_counts(partnership, years) -> dict:
     return counts
 
 
+def _forum_counts(partnership) -> dict:
+    """{(period, sex): n} of youth participations in the forums, from participation/stats.py."""
+    from participation import stats
+
+    by_year = stats.participations_by_year(partnership)
+    counts = {}
+    for (year, sex), n in by_year.items():
+        if partnership.start_year <= year <= partnership.end_year:
+            counts[(year, sex)] = counts.get((year, sex), 0) + n
+            counts[(PROGRAMME, sex)] = counts.get((PROGRAMME, sex), 0) + n
+    return counts
+
+
 def sees_unsuppressed(access, indicator: Indicator) -> bool:
     """Inside the holding service, figures are shown as they are; outside, small cells are hidden."""
     if indicator.source == Indicator.Source.CASES:
@@ -87,7 +100,7 @@ def partnership_tables(partnership, access, years=None) -> list[dict]:
             indicator__result__partnership=partnership, status=Measurement.Status.APPROVED
         )
     }
-    cases = None
+    cases = forums = None
     blocks = []
     for result in results:
         tables = []
@@ -95,14 +108,25 @@ def partnership_tables(partnership, access, years=None) -> list[dict]:
             if indicator.source == Indicator.Source.CASES and cases is None and cases_available():
                 annual = indicator.period == Indicator.Period.ANNUAL
                 cases = _case_counts(partnership, partnership.years if annual else None)
-            tables.append(_table(partnership, indicator, years, derived, manual, cases, access))
+            if (
+                indicator.source == Indicator.Source.FORUMS
+                and forums is None
+                and apps.is_installed("participation")
+            ):
+                forums = _forum_counts(partnership)
+            tables.append(_table(partnership, indicator, years, derived, manual, cases, access, forums))
         blocks.append({"result": result, "tables": tables})
     return blocks
 
 
-def _table(partnership, indicator, years, derived, manual, cases, access) -> IndicatorTable:
+def _table(partnership, indicator, years, derived, manual, cases, access, forums=None) -> IndicatorTable:
     source = indicator.source
-    available = source != Indicator.Source.CASES or cases is not None
+    available = (source != Indicator.Source.CASES or cases is not None) and (
+        source != Indicator.Source.FORUMS or forums is not None
+    )
+    if source == Indicator.Source.FORUMS and forums is not None:
+        # Youth participations are read like derived values: F, M and X (not given) by period.
+        derived = {(indicator.id, p, s): n for (p, s), n in forums.items()}
     if indicator.period == Indicator.Period.CUMULATIVE:
         periods = [(PROGRAMME, f"{partnership.start_year}–{partnership.end_year}")]
     else:
@@ -131,7 +155,11 @@ def _table(partnership, indicator, years, derived, manual, cases, access) -> Ind
     hidden = set()
     threshold = LISTENING_CENTRE_THRESHOLD if source == Indicator.Source.CASES else REGISTRY_THRESHOLD
     if available and not sees_unsuppressed(access, indicator):
-        additive = source in (Indicator.Source.PARTICIPATIONS, Indicator.Source.ACTIVITIES)
+        additive = source in (
+            Indicator.Source.PARTICIPATIONS,
+            Indicator.Source.ACTIVITIES,
+            Indicator.Source.FORUMS,
+        )
         numeric = {cell: v for cell, v in values.items() if v is not None}
         known = frozenset(cell for cell in numeric if cell[1] == "X")
         hidden = suppress(numeric, sex_table_lines(all_periods, additive), threshold, known)

@@ -55,6 +55,7 @@ class Indicator(TranslatedMixin):
         PARTICIPATIONS = "participations", _("participations (présences et comptages)")
         ACTIVITIES = "activities", _("nombre d'activités")
         CASES = "cases", _("dossiers du centre d'écoute (statistiques consenties)")
+        FORUMS = "forums", _("participations des jeunes aux forums (propositions et votes)")
         MANUAL = "manual", _("chiffre saisi (avec approbation)")
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")

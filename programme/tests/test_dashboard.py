@@ -215,3 +215,24 @@ def test_coordinator_edits_a_definition_and_bad_input_is_refused(client_for, par
     assert response.status_code == 200 and "porte déjà ce code" in response.content.decode()
     oc3.refresh_from_db()
     assert oc3.name.startswith("Migrants")
+
+
+def test_youth_forum_participations_feed_an_indicator(client, users, partnership):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participation import stats
+
+    expected = stats.participations(partnership, year=2024)
+    assert sum(expected.values()) > 0  # the demo's 2024 forum
+    token = ApiToken.issue(users["coordination"])
+    url = f"/api/v1/partnerships/{partnership.slug}/indicators"
+    client.get(url, headers={"Authorization": f"Bearer {token}"})  # a token's first use is recorded once
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(
+            f"/api/v1/partnerships/{partnership.slug}/indicators?year=2024",
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+    assert len(queries.captured_queries) <= 10
+    r32 = {v["sex"]: v["actual"] for v in next(i for i in body if i["code"] == "R3.2")["values"]}
+    assert r32 == {"F": expected["F"], "M": expected["M"], "total": sum(expected.values())}
