@@ -8,6 +8,7 @@
   structure's activities only). Partner and network officers and the platform admin: 404.
 - Exports of the registry and of activities: the coordinator (no identity field) and structure staff
   (their structure's records, with identity fields). Partner and network officers, admin: 404.
+  A background export is checked again when its task runs, with the access the user holds then.
 - A job (progress and output) is seen only by the user who started it.
 """
 
@@ -57,10 +58,15 @@ def get_importer(user, slug: str) -> tuple[Partnership, Access]:
     return partnership, access
 
 
+def may_export(access: Access) -> bool:
+    """The coordinator (no identity field) or staff of a structure (their structure's records)."""
+    return access.has(Role.COORDINATOR) or bool(access.structure_roles)
+
+
 def get_exporter(user, slug: str) -> tuple[Partnership, Access]:
     """The partnership of a user who may export individuals' records; 404 for anyone else."""
     partnership, access = get_partnership_for_user(user, slug)
-    if not (access.has(Role.COORDINATOR) or access.structure_roles):
+    if not may_export(access):
         raise Http404
     return partnership, access
 

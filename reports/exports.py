@@ -2,13 +2,15 @@
 
 Allow-lists (SECURITY.md 9): only the columns below ever leave, and identity columns are filled only
 for the records held by the exporter's own structure. No listening-centre case data is read here.
-Dates are exported to the month.
+Dates are exported to the month. The same rows are written by the direct (streamed) download and by
+the background job (`tasks._export`), evaluated for the user's access at the time.
 """
 
 import csv
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from activities.forms import ActivityFilter
 from activities.models import Activity, Tally
@@ -32,13 +34,22 @@ ACTIVITY_COLUMNS = [
 ]
 
 
+# The filters a background export keeps (the list pages' filters). The registry's search `q` is left
+# out: it may be a name, and a job's parameters are stored in clear.
+FILTERS = {
+    "personnes": ["structure", "target_group", "sex"],
+    "activites": ["date_from", "date_to", "kind", "structure", "target_group"],
+}
+LABELS = {"personnes": _("Registre des personnes"), "activites": _("Activités")}
+
+
 class Echo:
     def write(self, value):
         return value
 
 
-def people_rows(user, access, params):
-    """Header then one row per person visible to the user, filtered as on the registry page."""
+def people_queryset(user, access, params):
+    """The people visible to the user, filtered as on the registry page."""
     partnership = access.partnership
     structures = registering_structures(access) if not access.is_coordinator else partnership.structures.all()
     form = PeopleFilter(params or None, structures=structures)
@@ -54,6 +65,12 @@ def people_rows(user, access, params):
             people = people.filter(target_groups=data["target_group"])
         if data["sex"]:
             people = people.filter(sex=data["sex"])
+    return people
+
+
+def people_rows(user, access, params):
+    """Header then one row per person visible to the user, filtered as on the registry page."""
+    people = people_queryset(user, access, params)
     with_identity = bool(access.structure_roles)
     yield PEOPLE_COLUMNS + (IDENTITY_COLUMNS if with_identity else [])
     people = people.select_related("structure").prefetch_related("target_groups").order_by("number")
@@ -76,21 +93,26 @@ def people_rows(user, access, params):
         yield row
 
 
-def activity_rows(user, access, params):
-    """Header then one row per activity (counts, never who attended), filtered as on the list page."""
+def activity_queryset(user, access, params):
+    """The activities visible to the user, filtered as on the list page."""
     partnership = access.partnership
     form = ActivityFilter(params or None, structures=partnership.structures.all())
     activities = Activity.objects.visible_to(user).filter(partnership=partnership)
     if not access.has(Role.COORDINATOR):
         activities = activities.filter(structure_id__in=list(access.structure_roles))
-    activities = form.apply(activities)
+    return form.apply(activities)
+
+
+def activity_rows(user, access, params):
+    """Header then one row per activity (counts, never who attended), filtered as on the list page."""
 
     def tallied(sex):
         rows = Tally.objects.filter(activity=OuterRef("pk"), sex=sex).values("activity")
         return Coalesce(Subquery(rows.annotate(t=Sum("count")).values("t"), output_field=IntegerField()), 0)
 
     activities = (
-        activities.select_related("structure")
+        activity_queryset(user, access, params)
+        .select_related("structure")
         .prefetch_related("results")
         .annotate(n=Count("attendances", distinct=True), f=tallied("F"), m=tallied("M"), x=tallied("X"))
         .order_by("date", "pk")
@@ -108,6 +130,10 @@ def activity_rows(user, access, params):
             a.m,
             a.x,
         ]
+
+
+QUERYSETS = {"personnes": people_queryset, "activites": activity_queryset}
+ROWS = {"personnes": people_rows, "activites": activity_rows}
 
 
 def stream_csv(rows):

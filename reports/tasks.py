@@ -1,9 +1,10 @@
-"""Long work run by the task worker (`manage.py db_worker`): report PDFs and XLSX, and imports.
+"""Long work run by the task worker (`manage.py db_worker`): report PDFs and XLSX, imports and exports.
 
 Each task works on a `Job` row: it moves it to running, updates its progress, and stores its output
 or a clear message. The tests run tasks immediately (ImmediateBackend).
 """
 
+import io
 import logging
 
 from django.db import transaction
@@ -17,6 +18,9 @@ from .models import Job
 
 log = logging.getLogger(__name__)
 
+# An export writes its progress every so many rows: often enough for the bar, not a query per row.
+EXPORT_PROGRESS_EVERY = 2000
+
 
 def _progress(job):
     def update(done, total):
@@ -27,7 +31,7 @@ def _progress(job):
 
 @task()
 def run_job(job_id: int) -> str:
-    """Runs one job (report file or import) and records its outcome on the row."""
+    """Runs one job (report file, import or export) and records its outcome on the row."""
     job = Job.objects.select_related("partnership", "user").get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
     try:
@@ -36,6 +40,8 @@ def run_job(job_id: int) -> str:
                 _report_file(job)
             elif job.kind == Job.Kind.IMPORT:
                 _import(job)
+            elif job.kind == Job.Kind.EXPORT:
+                _export(job)
     except Exception:  # the user sees a clear message; the traceback goes to the log only
         log.exception("job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(
@@ -101,4 +107,37 @@ def _import(job):
         total=len(submissions),
         message=_("%(created)s activité(s) créée(s), %(skipped)s déjà importée(s).")
         % {"created": created, "skipped": len(submissions) - created},
+    )
+
+
+def _export(job):
+    """The CSV of the direct export, for the job's author with the access she holds now."""
+    from . import exports
+    from .access import may_export
+
+    access = access_for(job.user, job.partnership)
+    if not may_export(access):
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED,
+            message=_("Vous n'avez plus le droit d'exporter ces données ; aucun fichier n'a été préparé."),
+        )
+        return
+    what, filters = job.params["what"], job.params["filters"]
+    total = exports.QUERYSETS[what](job.user, access, filters).count()
+    progress = _progress(job)
+    progress(0, total)
+    out, done = io.StringIO(), 0
+    # stream_csv yields the BOM, the header, then one chunk per row: the same bytes as the download.
+    for n, chunk in enumerate(exports.stream_csv(exports.ROWS[what](job.user, access, filters))):
+        out.write(chunk)
+        done = max(n - 1, 0)
+        if done and done % EXPORT_PROGRESS_EVERY == 0:
+            progress(done, max(total, done))
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.DONE,
+        done=done,
+        total=done,
+        output=out.getvalue().encode("utf-8"),
+        filename=f"{what}-{job.partnership.slug}.csv",
+        content_type="text/csv; charset=utf-8",
     )

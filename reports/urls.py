@@ -14,6 +14,7 @@ urlpatterns = [
     path("rapports/taches/<int:pk>/fichier", views.job_file, name="job_file"),
     path("rapports/exports/", views.exports_page, name="exports"),
     path("rapports/exports/<str:what>.csv", views.export, name="export"),
+    path("rapports/exports/<str:what>/en-arriere-plan/", views.export_background, name="export_background"),
     path("imports/", views.import_upload, name="import_upload"),
     path("imports/<int:pk>/correspondance/", views.import_mapping, name="import_mapping"),
     path("imports/<int:pk>/essai/", views.import_dry_run, name="import_dry_run"),

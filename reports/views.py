@@ -18,6 +18,7 @@ from .access import (
     get_job_for_user,
     get_report_for_user,
     importable_structures,
+    may_export,
     may_import,
     may_write_narratives,
 )
@@ -27,6 +28,8 @@ from .tasks import run_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DRY_RUN_ROWS_SHOWN = 500
+# Past this many rows the exports page suggests preparing the file in the background.
+BACKGROUND_FROM = 5000
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -53,7 +56,7 @@ def annual_page(request, slug, year):
         "years": partnership.years,
         "may_write": may_write_narratives(access),
         "may_import": may_import(access),
-        "may_export": may_import(access),
+        "may_export": may_export(access),
     }
     return render(request, "reports/annual.html", context)
 
@@ -293,23 +296,67 @@ def xlsform(request, slug, kind):
 # Exports ---------------------------------------------------------------------------------------
 
 
+def _export_filters(query, what) -> dict:
+    """The list pages' filters an export keeps, from a query string or a form."""
+    return {name: query[name] for name in exports.FILTERS[what] if query.get(name)}
+
+
 @login_required
 def exports_page(request, slug):
-    """The exports the user may take: the coordinator and structure staff."""
+    """The exports the user may take (the coordinator and structure staff), with the filters of the
+    page's address, their row counts, and the user's recent background exports."""
     partnership, access = get_exporter(request.user, slug)
-    return render(request, "reports/exports.html", {"partnership": partnership, "nav": navigation(access)})
+    blocks = []
+    for what, label in exports.LABELS.items():
+        filters = _export_filters(request.GET, what)
+        count = exports.QUERYSETS[what](request.user, access, filters).count()
+        blocks.append({"what": what, "label": label, "filters": filters, "count": count})
+    jobs = list(
+        Job.objects.visible_to(request.user)
+        .filter(partnership=partnership, kind=Job.Kind.EXPORT)
+        .defer("upload", "output")[:10]
+    )
+    for j in jobs:
+        j.label = exports.LABELS.get(j.params.get("what"), "")
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "blocks": blocks,
+        "jobs": jobs,
+        "background_from": BACKGROUND_FROM,
+    }
+    return render(request, "reports/exports.html", context)
 
 
 @login_required
 def export(request, slug, what):
     """A streamed CSV of the registry or of activities, with the list page's filters (?structure=…)."""
     partnership, access = get_exporter(request.user, slug)
-    if what == "personnes":
-        rows = exports.people_rows(request.user, access, request.GET)
-    elif what == "activites":
-        rows = exports.activity_rows(request.user, access, request.GET)
-    else:
+    if what not in exports.ROWS:
         raise Http404
+    rows = exports.ROWS[what](request.user, access, request.GET)
     response = StreamingHttpResponse(exports.stream_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{what}-{partnership.slug}.csv"'
     return response
+
+
+@login_required
+@require_POST
+def export_background(request, slug, what):
+    """Prepares the same CSV in the background, with the posted filters; the user follows it on the
+    job page. The task checks the user's access again when it runs."""
+    partnership, _access = get_exporter(request.user, slug)
+    if what not in exports.ROWS:
+        raise Http404
+    job = Job.objects.create(
+        partnership=partnership,
+        user=request.user,
+        kind=Job.Kind.EXPORT,
+        params={
+            "what": what,
+            "filters": _export_filters(request.POST, what),
+            "lang": translation.get_language(),
+        },
+    )
+    run_job.enqueue(job.pk)
+    return redirect("reports:job", slug=slug, pk=job.pk)

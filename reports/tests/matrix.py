@@ -67,6 +67,13 @@ ROWS = {
     "reports:export#activities": Row(
         kwargs=lambda world: {**belfaa(world), "what": "activites"}, allowed=IMPORTERS
     ),
+    "reports:export_background": Row(
+        kwargs=lambda world: {**belfaa(world), "what": "activites"},
+        allowed=IMPORTERS,
+        method="post",
+        ok=302,
+        data=lambda world: {"kind": "reunion-info"},
+    ),
     "reports:import_upload": Row(kwargs=belfaa, allowed=IMPORTERS),
     "reports:xlsform": Row(kwargs=lambda world: {**belfaa(world), "kind": "reunion-info"}, allowed=IMPORTERS),
     "reports:import_mapping": Row(kwargs=coordinator_import, allowed=["coordination"]),
