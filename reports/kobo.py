@@ -8,6 +8,7 @@ one column of space-separated codes or one 0/1 column per choice (`group/field/c
 from names and labels, corrected by the user, and remembered per form (kind + set of headers).
 """
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -22,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from activities.models import Activity
 from people.models import Person, TargetGroup
 from programme.models import Result
+
+from . import xlsx
 
 
 @dataclass(frozen=True)
@@ -72,29 +75,39 @@ def cell_text(value) -> str:
 
 
 def read_table(data: bytes, filename: str):
-    """(headers, iterator of rows as lists) of the first sheet of an XLSX, or of a CSV (`,` `;` or tab)."""
-    if filename.lower().endswith((".xlsx", ".xls", ".ods")):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = book.get_sheet_by_index(0)
-            rows = sheet.iter_rows()
-            headers = [cell_text(h) for h in next(rows, [])]
-        except Exception as error:  # calamine raises its own types for damaged files
-            raise UnreadableFile(_("Ce fichier XLSX est illisible.")) from error
-        return headers, rows
+    """(headers, rows) of the first sheet of an XLSX, or of a CSV (`,` `;` or tab), both streamed: rows
+    are lists of stripped text, read as they are consumed. `rows.estimate` is the number of rows the
+    file announces and `rows.first_row` the spreadsheet number of the first row after the headers."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    headers = [h.strip() for h in next(reader, [])]
-    if not headers or not any(headers):
+        if filename.lower().endswith(".xlsx"):
+            rows = xlsx.read(data)
+        else:
+            encoding = "utf-8-sig" if _is_utf8(data) else "latin-1"
+            first = data[:4096].decode(encoding, errors="ignore").split("\n", 1)[0]
+            delimiter = max([",", ";", "\t"], key=first.count)
+            text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+            reader = csv.reader(text, delimiter=delimiter)
+            rows = xlsx.Rows(([cell.strip() for cell in row] for row in reader), data.count(b"\n"))
+        headers, number = next(rows, None), 1
+        while headers is not None and not any(headers):  # blank lines above the headers
+            headers, number = next(rows, None), number + 1
+    except xlsx.BadWorkbook as error:
+        raise UnreadableFile(_("Ce fichier est illisible : est-ce bien un export XLSX ou CSV ?")) from error
+    if not headers:
         raise UnreadableFile(_("Le fichier est vide ou n'a pas de ligne d'en-têtes."))
-    return headers, reader
+    rows.estimate, rows.first_row = max(0, rows.estimate - number), number + 1
+    return headers, rows
+
+
+def _is_utf8(data: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def fingerprint(headers) -> str:
@@ -148,55 +161,89 @@ class Problem:
 
 
 class Validator:
-    """Turns rows into Submissions, or Problems naming the row and the column. Reads the database once
-    per kind of reference (structures, groups, results), and people by the codes the file names."""
+    """Turns rows into Submissions, or Problems naming the row and the column, a chunk of rows at a time
+    so that a file of a million rows is checked in bounded memory. Reads the database once per kind of
+    reference (structures, groups, results), and people by the codes each chunk names.
+
+    `problems` keeps the first PROBLEMS_KEPT problems in row order; `problem_count` counts them all.
+    """
+
+    PROBLEMS_KEPT = 1000
+    CHUNK = 5000
 
     def __init__(self, partnership, kind, structures, user, mapping, headers):
         self.partnership, self.kind, self.user = partnership, kind, user
         self.mapping, self.headers = mapping, headers
-        self.index = {h: i for i, h in enumerate(headers)}
+        index = {h: i for i, h in enumerate(headers)}
+        self.columns = {f.key: index.get(mapping.get(f.key)) for f in FIELDS}
         self.structures = {s.code: s for s in structures}
         self.all_structures = {s.code for s in partnership.structures.all()}
         self.groups = {g.code: g for g in TargetGroup.objects.all()}
         self.results = {r.code.lower(): r for r in Result.objects.filter(partnership=partnership)}
-        self.people_scope = Person.objects.visible_to(user).filter(partnership=partnership)
+        self.people_scope = (
+            Person.objects.visible_to(user)
+            .filter(partnership=partnership)
+            .defer("first_name", "last_name", "phone", "place")  # never needed here: not decrypted
+        )
         self.kind_label = str(dict(Activity.Kind.choices).get(kind, kind))
-        self.years = partnership.years
-        self.seen = {}
+        self.years = set(partnership.years)
+        self.default_structure = (
+            next(iter(self.structures.values()))  # staff: their own structure
+            if len(self.structures) == 1 and len(self.all_structures) > 1
+            else None
+        )
+        self.seen = {}  # uuid -> first row
+        self.problems, self.problem_count = [], 0
         multi = mapping.get("results", "")
         self.choice_columns = (
             []
-            if not multi or multi in self.index
-            else [(h.split("/")[-1], i) for h, i in self.index.items() if h.startswith(multi + "/")]
+            if not multi or multi in index
+            else [(h.split("/")[-1], i) for h, i in index.items() if h.startswith(multi + "/")]
         )
 
     def value(self, row, key) -> str:
-        column = self.mapping.get(key)
-        i = self.index.get(column) if column else None
-        return cell_text(row[i]) if i is not None and i < len(row) else ""
+        i = self.columns[key]
+        return row[i] if i is not None and i < len(row) else ""
+
+    def chunks(self, rows, first_row: int = 2):
+        """Lists of valid Submissions, about CHUNK rows at a time; row numbers as in the spreadsheet."""
+        batch, pending, problems, count = [], [], [], 0
+        for number, row in enumerate(rows, start=first_row):
+            if not any(row):
+                continue
+            submission = self._one(number, row, problems)
+            if submission is not None:
+                batch.append(submission)
+                pending.append(number)
+            count += 1
+            if count == self.CHUNK:
+                yield self._finish(batch, problems)
+                batch, pending, problems, count = [], [], [], 0
+        if count:
+            yield self._finish(batch, problems)
 
     def validate(self, rows, first_row: int = 2):
-        """(submissions, problems) for an iterable of raw rows; row numbers as in the spreadsheet."""
-        submissions, problems, pending_codes = [], [], []
-        for number, row in enumerate(rows, start=first_row):
-            if not any(cell_text(c) for c in row):
-                continue
-            submission = self._one(number, row, problems, pending_codes)
-            if submission is not None:
-                submissions.append(submission)
-        self._resolve_people(submissions, pending_codes, problems)
+        """(submissions, problems) of a whole file, in memory: for small files."""
+        submissions = [s for chunk in self.chunks(rows, first_row) for s in chunk]
+        return submissions, self.problems
+
+    def _finish(self, batch, problems):
+        batch = self._resolve_people(batch, problems)
         problems.sort(key=lambda p: p.row)
-        return submissions, problems
+        self.problem_count += len(problems)
+        self.problems += problems[: max(0, self.PROBLEMS_KEPT - len(self.problems))]
+        return batch
 
     def _column(self, key) -> str:
         return self.mapping.get(key) or str(BY_KEY[key].label)
 
-    def _one(self, number, row, problems, pending_codes):
+    def _one(self, number, row, problems):
         def fail(key, message):
             problems.append(Problem(number, self._column(key), message))
 
         before = len(problems)
-        uuid = self.value(row, "uuid")
+        value = self.value
+        uuid = value(row, "uuid")
         if not uuid:
             fail("uuid", _("Identifiant _uuid manquant."))
         elif uuid in self.seen:
@@ -204,7 +251,7 @@ class Validator:
         else:
             self.seen[uuid] = number
         date = None
-        raw_date = self.value(row, "date")
+        raw_date = value(row, "date")
         try:
             date = dt.date.fromisoformat(raw_date[:10])
         except ValueError:
@@ -212,8 +259,8 @@ class Validator:
         else:
             if date.year not in self.years:
                 fail("date", _("La date %(date)s est hors des années du partenariat.") % {"date": date})
-        code = self.value(row, "structure")
-        structure = None
+        code = value(row, "structure")
+        structure = self.default_structure
         if code:
             structure = self.structures.get(code)
             if structure is None:
@@ -223,20 +270,21 @@ class Validator:
                     else _("Structure inconnue : « %(code)s ».")
                 )
                 fail("structure", message % {"code": code})
-        elif len(self.structures) == 1 and len(self.all_structures) > 1:
-            structure = next(iter(self.structures.values()))  # staff: their own structure
         tallies = {}
         for sex in ("F", "M", "X"):
-            raw = self.value(row, f"tally_{sex}")
+            raw = value(row, "tally_" + sex)
+            if not raw or raw == "0":
+                continue
             try:
-                count = int(float(raw)) if raw else 0
-                if count < 0 or (raw and float(raw) != count):
+                count = int(raw) if raw.isdigit() else int(float(raw))
+                if count < 0 or float(raw) != count:
                     raise ValueError
-            except ValueError:
-                fail(f"tally_{sex}", _("Nombre invalide : « %(value)s ».") % {"value": raw})
-                count = 0
-            tallies[sex] = count
-        group_code = self.value(row, "target_group")
+            except (ValueError, OverflowError):
+                fail("tally_" + sex, _("Nombre invalide : « %(value)s ».") % {"value": raw})
+                continue
+            if count:
+                tallies[sex] = count
+        group_code = value(row, "target_group")
         group = self.groups.get(group_code) if group_code else None
         if group_code and group is None:
             fail("target_group", _("Public cible inconnu : « %(code)s ».") % {"code": group_code})
@@ -247,43 +295,100 @@ class Validator:
                 fail("results", _("Résultat inconnu : « %(code)s ».") % {"code": code})
             else:
                 results.append(result)
-        codes = self.value(row, "people").split()
         if len(problems) > before:
             return None
-        pending_codes.append((number, codes))
-        title = self.value(row, "title") or f"{self.kind_label} {date:%d/%m/%Y}"
-        return Submission(number, uuid, title[:200], date, structure, tallies, group, [], results)
+        title = value(row, "title") or f"{self.kind_label} {date:%d/%m/%Y}"
+        return Submission(
+            number, uuid, title[:200], date, structure, tallies, group, value(row, "people").split(), results
+        )
 
     def _result_codes(self, row) -> list[str]:
         if not self.choice_columns:
             return self.value(row, "results").split()
-        return [
-            choice for choice, i in self.choice_columns if i < len(row) and cell_text(row[i]).lower() in TRUE
-        ]
+        return [choice for choice, i in self.choice_columns if i < len(row) and row[i].lower() in TRUE]
 
-    def _resolve_people(self, submissions, pending_codes, problems):
-        wanted = {c for _n, codes in pending_codes for c in codes}
+    def _resolve_people(self, batch, problems) -> list:
+        """The batch's submissions whose people codes all name people the user may record; the codes
+        become Person objects (identity fields not loaded)."""
+        wanted = sorted({c for s in batch for c in s.people})
         found = {}
-        wanted_list = sorted(wanted)
-        for start in range(0, len(wanted_list), 500):
-            chunk = wanted_list[start : start + 500]
-            found.update({p.code: p for p in self.people_scope.filter(code__in=chunk)})
-        by_row = {s.row: s for s in submissions}
-        for number, codes in pending_codes:
-            missing = [c for c in codes if c not in found]
+        for start in range(0, len(wanted), 500):
+            found.update({p.code: p for p in self.people_scope.filter(code__in=wanted[start : start + 500])})
+        kept = []
+        for submission in batch:
+            missing = [c for c in submission.people if c not in found]
             if missing:
                 problems.append(
                     Problem(
-                        number,
+                        submission.row,
                         self._column("people"),
                         _("Personne inconnue ou hors de votre périmètre : %(codes)s.")
                         % {"codes": ", ".join(missing)},
                     )
                 )
-                by_row.pop(number, None)
                 continue
-            by_row[number].people = [found[c] for c in codes]
-        submissions[:] = [s for s in submissions if s.row in by_row]
+            submission.people = [found[c] for c in submission.people]
+            kept.append(submission)
+        return kept
+
+
+def sample_export(partnership, user, structures) -> bytes:
+    """A small export of fictional submissions, shaped as KoboToolbox exports the XLSForm below
+    (`group/field` headers, `_uuid`, one 0/1 column per result), to try the import from the demo.
+
+    Structures are those the user may import for, people codes those of people she may record;
+    `_uuid`s are fixed per partnership, so importing the sample twice shows them already imported.
+    """
+    import uuid as uuids
+
+    import xlsxwriter
+
+    structures = list(structures.order_by("code"))
+    results = [r.code for r in Result.objects.filter(partnership=partnership).order_by("order")]
+    groups = list(TargetGroup.objects.order_by("code").values_list("code", flat=True)[:2])
+    people = list(
+        Person.objects.visible_to(user)
+        .filter(partnership=partnership, structure__in=structures)
+        .order_by("number")
+        .values_list("code", flat=True)[:4]
+    )
+    today = dt.date.today()
+    year = today.year if today.year in partnership.years else partnership.years[-1]
+    headers = ["_uuid", "_submission_time", "activite/titre", "activite/date", "activite/structure"]
+    headers += [f"activite/resultats/{code}" for code in results]
+    headers += [
+        "comptage/femmes",
+        "comptage/hommes",
+        "comptage/non_precise",
+        "comptage/public",
+        "presences/presents",
+    ]
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("export")
+    sheet.write_row(0, 0, headers)
+    for i in range(12):
+        date = dt.date(year, 1 + i % 6, 3 + 2 * i)
+        structure = structures[i % len(structures)].code if structures else ""
+        sheet.write_row(
+            i + 1,
+            0,
+            [
+                str(uuids.uuid5(uuids.NAMESPACE_URL, f"twiza:{partnership.slug}:exemple:{i}")),
+                f"{date.isoformat()}T17:30:00",
+                _("Séance d'exemple %(n)s") % {"n": i + 1},
+                date.isoformat(),
+                structure,
+                *[1 if j == i % len(results) else 0 for j in range(len(results))],
+                4 + i % 5,
+                2 + i % 3,
+                i % 2,
+                groups[i % len(groups)] if groups and i % 3 == 0 else "",
+                " ".join(people[: i % (len(people) + 1)]),
+            ],
+        )
+    book.close()
+    return out.getvalue()
 
 
 def xlsform(partnership, kind: str) -> bytes:

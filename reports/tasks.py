@@ -7,7 +7,7 @@ or a clear message. The tests run tasks immediately (ImmediateBackend).
 import io
 import logging
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -23,8 +23,22 @@ EXPORT_PROGRESS_EVERY = 2000
 
 
 def _progress(job):
+    """Writes a job's progress where its page can read it while the work goes on. Inside an open
+    transaction (an import) it takes a connection of its own on PostgreSQL; SQLite allows one writer
+    at a time, so there the bar moves only for work outside a transaction (checks, exports, files)."""
+
     def update(done, total):
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=job.pk).update(done=done, total=total)
+        elif connection.vendor == "postgresql":
+            side = connections.create_connection(DEFAULT_DB_ALIAS)
+            try:
+                with side.cursor() as cursor:
+                    table = side.ops.quote_name(Job._meta.db_table)
+                    sql = f"UPDATE {table} SET done = %s, total = %s WHERE id = %s"  # noqa: S608
+                    cursor.execute(sql, [done, total, job.pk])
+            finally:
+                side.close()
 
     return update
 
@@ -73,41 +87,91 @@ def _report_file(job):
     )
 
 
-def _import(job):
-    from . import actions, kobo
+def _import_file(job, dry_run: bool):
+    from . import actions
     from .access import importable_structures
 
     access = access_for(job.user, job.partnership)
-    headers, rows = kobo.read_table(bytes(job.upload), job.params["filename"])
-    validator = kobo.Validator(
+    return actions.import_file(
         job.partnership,
         job.params["kind"],
-        importable_structures(access),
         job.user,
+        importable_structures(access),
+        bytes(job.upload),
+        job.params["filename"],
         job.params["mapping"],
-        headers,
+        dry_run=dry_run,
+        progress=_progress(job),
     )
-    submissions, problems = validator.validate(rows)
-    if problems:
+
+
+def _import(job):
+    from . import kobo
+
+    try:
+        outcome = _import_file(job, dry_run=False)
+    except kobo.UnreadableFile as problem:
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=str(problem))
+        return
+    if outcome.problem_count:
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.FAILED,
             message=_("Le fichier a changé ou contient des erreurs ; rien n'a été importé."),
         )
         return
-    with transaction.atomic():
-        write = (
-            actions.import_submissions_bulk
-            if len(submissions) >= actions.BULK_FROM
-            else actions.import_submissions
-        )
-        created = write(job.partnership, job.params["kind"], submissions, job.user, progress=_progress(job))
+    total = outcome.new + outcome.known
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.DONE,
-        done=len(submissions),
-        total=len(submissions),
+        done=total,
+        total=total,
         message=_("%(created)s activité(s) créée(s), %(skipped)s déjà importée(s).")
-        % {"created": created, "skipped": len(submissions) - created},
+        % {"created": outcome.created, "skipped": outcome.known},
     )
+
+
+@task()
+def check_import(job_id: int, token: str) -> str:
+    """The dry run of an import: what it would create and every problem, written on the job's
+    `params["check"]`; writes nothing else. A newer check (the mapping changed) wins: `token`."""
+    from . import kobo
+
+    job = Job.objects.select_related("partnership", "user").get(pk=job_id)
+    with translation.override(job.params.get("lang") or "fr"):
+        try:
+            outcome = _import_file(job, dry_run=True)
+        except kobo.UnreadableFile as problem:
+            check = {"unreadable": str(problem)}
+        except Exception:  # the user sees a clear message; the traceback goes to the log only
+            log.exception("check of job %s failed", job.pk)
+            check = {"unreadable": _("La vérification a échoué ; rien n'a été importé.")}
+        else:
+            check = {
+                "new": outcome.new,
+                "known": outcome.known,
+                "problem_count": outcome.problem_count,
+                "problems": [
+                    {"row": p.row, "column": p.column, "message": p.message} for p in outcome.problems
+                ],
+                "sample": [
+                    {
+                        "row": s.row,
+                        "date": s.date.isoformat(),
+                        "title": s.title,
+                        "structure": s.structure.code if s.structure else "",
+                        **{sex: s.tallies.get(sex, 0) for sex in ("F", "M", "X")},
+                        "people": len(s.people),
+                        "results": [r.code for r in s.results],
+                    }
+                    for s in outcome.sample
+                ],
+            }
+    with transaction.atomic():
+        current = Job.objects.select_for_update().get(pk=job.pk)
+        if current.params.get("check_token") != token:
+            return "superseded"
+        current.params = {**current.params, "check": check}
+        current.save(update_fields=["params", "updated_at"])
+    return "done"
 
 
 def _export(job):

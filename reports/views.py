@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -24,10 +26,9 @@ from .access import (
 )
 from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
 from .models import ImportMapping, Job, Narrative
-from .tasks import run_job
+from .tasks import check_import, run_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DRY_RUN_ROWS_SHOWN = 500
 # Past this many rows the exports page suggests preparing the file in the background.
 BACKGROUND_FROM = 5000
 
@@ -230,6 +231,7 @@ def import_mapping(request, slug, pk):
             fingerprint=kobo.fingerprint(headers),
             defaults={"columns": mapping},
         )
+        _start_check(job)
         return redirect("reports:import_dry_run", slug=slug, pk=pk)
     context = {
         "partnership": partnership,
@@ -242,46 +244,59 @@ def import_mapping(request, slug, pk):
     return render(request, "reports/import_mapping.html", context)
 
 
+def _start_check(job):
+    """Queues the dry run of an import with its current mapping; a previous check no longer counts."""
+    token = secrets.token_hex(8)
+    job.params = {**job.params, "check_token": token, "check": None}
+    job.done = job.total = 0
+    job.save(update_fields=["params", "done", "total", "updated_at"])
+    check_import.enqueue(job.pk, token)
+
+
 @login_required
 def import_dry_run(request, slug, pk):
-    """Step 3: the rows that will be created and every error (row, column); then the import, all or nothing."""
+    """Step 3: the dry run, in the background: the rows that will be created and every error (row,
+    column); then the import, all or nothing."""
     partnership, access, job = _import_job(request, slug, pk)
     if job.status != Job.Status.QUEUED or job.params.get("enqueued"):
         return redirect("reports:job", slug=slug, pk=pk)
-    headers, rows = kobo.read_table(bytes(job.upload), job.params["filename"])
-    validator = kobo.Validator(
-        partnership,
-        job.params["kind"],
-        importable_structures(access),
-        request.user,
-        job.params["mapping"],
-        headers,
-    )
-    submissions, problems = validator.validate(rows)
-    known = set(
-        actions.ImportedSubmission.objects.filter(
-            partnership=partnership, uuid__in=[s.uuid for s in submissions]
-        ).values_list("uuid", flat=True)
-    )
-    for submission in submissions:
-        submission.known = submission.uuid in known
-    if request.method == "POST" and not problems:
-        job.total, job.params = len(submissions), {**job.params, "enqueued": True}
+    if "check_token" not in job.params:
+        return redirect("reports:import_mapping", slug=slug, pk=pk)
+    check = job.params.get("check")
+    if check is None:  # still checking: the page follows the check, then reloads itself
+        if request.htmx:
+            return render(request, "reports/_import_check.html", {"partnership": partnership, "job": job})
+        return render(
+            request,
+            "reports/import_dry_run.html",
+            {"partnership": partnership, "nav": navigation(access), "job": job, "checking": True},
+        )
+    if request.htmx:
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    failed = bool(check.get("unreadable") or check.get("problem_count"))
+    if request.method == "POST" and not failed:
+        job.total, job.params = check["new"] + check["known"], {**job.params, "enqueued": True}
         job.save(update_fields=["total", "params", "updated_at"])
         run_job.enqueue(job.pk)
         return redirect("reports:job", slug=slug, pk=pk)
-    new = [s for s in submissions if not s.known]
     context = {
         "partnership": partnership,
         "nav": navigation(access),
         "job": job,
-        "problems": problems,
-        "new": new[:DRY_RUN_ROWS_SHOWN],
-        "new_count": len(new),
-        "known_count": len(submissions) - len(new),
-        "more": max(0, len(new) - DRY_RUN_ROWS_SHOWN),
+        "check": check,
+        "problems": check.get("problems", []),
+        "new": check.get("sample", []),
+        "more": max(0, check.get("new", 0) - len(check.get("sample", []))),
     }
-    return render(request, "reports/import_dry_run.html", context, status=422 if problems else 200)
+    return render(request, "reports/import_dry_run.html", context, status=422 if failed else 200)
+
+
+@login_required
+def import_sample(request, slug):
+    """A small Kobo-like export of fictional submissions, to try the import (mapping, dry run, import)."""
+    partnership, access = get_importer(request.user, slug)
+    data = kobo.sample_export(partnership, request.user, importable_structures(access))
+    return _download(data, f"exemple-export-kobo-{partnership.slug}.xlsx", XLSX)
 
 
 @login_required

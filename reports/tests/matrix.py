@@ -38,6 +38,19 @@ def coordinator_import(world):
     return {"slug": world["partnership"].slug, "pk": job.pk}
 
 
+def coordinator_checked_import(world):
+    """An import whose dry run has run: its page shows what would be created."""
+    from reports.models import Job
+    from reports.tasks import check_import
+
+    kwargs = coordinator_import(world)
+    job = Job.objects.get(pk=kwargs["pk"])
+    job.params = {**job.params, "check_token": "matrix"}
+    job.save()
+    check_import.call(job.pk, "matrix")
+    return kwargs
+
+
 ROWS = {
     # The report and the IATI file: everyone with a role in the partnership (aggregates, suppressed).
     "reports:index": Row(kwargs=belfaa, allowed=BELFAA, ok=302),
@@ -77,5 +90,6 @@ ROWS = {
     "reports:import_upload": Row(kwargs=belfaa, allowed=IMPORTERS),
     "reports:xlsform": Row(kwargs=lambda world: {**belfaa(world), "kind": "reunion-info"}, allowed=IMPORTERS),
     "reports:import_mapping": Row(kwargs=coordinator_import, allowed=["coordination"]),
-    "reports:import_dry_run": Row(kwargs=coordinator_import, allowed=["coordination"]),
+    "reports:import_dry_run": Row(kwargs=coordinator_checked_import, allowed=["coordination"]),
+    "reports:import_sample": Row(kwargs=belfaa, allowed=IMPORTERS),
 }

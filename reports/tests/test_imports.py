@@ -1,7 +1,9 @@
 """Imports of Kobo/ODK exports: mapping, dry run with row-numbered errors, all-or-nothing, idempotent by _uuid."""
 
 import io
+from types import SimpleNamespace
 
+import pytest
 import xlsxwriter
 
 from activities.models import Activity, Attendance, Tally
@@ -9,7 +11,7 @@ from partnerships.access import access_for
 from people.models import Person
 from programme.figures import partnership_tables
 from reports import kobo
-from reports.models import ImportedSubmission, ImportMapping
+from reports.models import ImportedSubmission, ImportMapping, Job
 
 HEADERS = [
     "_uuid",
@@ -109,7 +111,7 @@ def test_dry_run_then_import_creates_activities_through_the_engine(demo_activity
     before = Activity.objects.count()
     dry_url, dry_run = run_import(client, partnership.slug, xlsx(rows(partnership, person.code)))
     assert dry_run.status_code == 200
-    assert [s.row for s in dry_run.context["new"]] == [2, 3]
+    assert [s["row"] for s in dry_run.context["new"]] == [2, 3]
     assert Activity.objects.count() == before  # a dry run writes nothing
     oc3 = lambda: next(  # noqa: E731
         t
@@ -141,7 +143,7 @@ def test_reimporting_the_same_file_adds_nothing(demo_activity, client_for):
     client.post(dry_url)
     count, tallies = Activity.objects.count(), Tally.objects.count()
     dry_url, page = run_import(client, partnership.slug, data)
-    assert page.context["new_count"] == 0 and page.context["known_count"] == 2
+    assert page.context["check"]["new"] == 0 and page.context["check"]["known"] == 2
     client.post(dry_url)
     assert (Activity.objects.count(), Tally.objects.count()) == (count, tallies)
     assert ImportedSubmission.objects.count() == 2
@@ -156,7 +158,7 @@ def test_a_bad_row_writes_nothing_and_is_named(demo_activity, client_for):
     dry_url, page = run_import(client, partnership.slug, xlsx(bad))
     assert page.status_code == 422
     problems = page.context["problems"]
-    assert {(p.row, p.column) for p in problems} >= {(4, "activite/date"), (4, "comptage/femmes")}
+    assert {(p["row"], p["column"]) for p in problems} >= {(4, "activite/date"), (4, "comptage/femmes")}
     html = page.content.decode()
     assert "Date impossible" in html and "activite/date" in html
     assert client.post(dry_url).status_code == 422
@@ -201,7 +203,7 @@ def test_xlsform_download_is_a_valid_form(demo_activity, client_for):
     assert ("structures", "centre-jour") in choices and ("resultats", "R1") in choices
 
 
-def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, client_for, monkeypatch):
+def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, monkeypatch):
     """Big files are written in bulk then recounted: the indicator values match the row-by-row path."""
     from django.db import transaction
 
@@ -210,13 +212,19 @@ def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, client
 
     partnership = demo_activity["partnership"]
     person = Person.objects.filter(partnership=partnership, target_groups__code="migrants").first()
-    headers, raw = kobo.read_table(xlsx(rows(partnership, person.code)), "e.xlsx")
+    data = xlsx(rows(partnership, person.code))
     user = demo_activity["users"]["coordination"]
-    validator = kobo.Validator(
-        partnership, "reunion-info", partnership.structures.all(), user, kobo.guess_mapping(headers), headers
-    )
-    submissions, problems = validator.validate(raw)
-    assert not problems
+
+    def run():
+        return actions.import_file(
+            partnership,
+            "reunion-info",
+            user,
+            partnership.structures.all(),
+            data,
+            "e.xlsx",
+            kobo.guess_mapping(HEADERS),
+        )
 
     def values():
         return sorted(
@@ -226,9 +234,135 @@ def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, client
         )
 
     sid = transaction.savepoint()
-    actions.import_submissions(partnership, "reunion-info", submissions, user)
+    assert run().created == 2  # two rows: row by row
     by_row = values()
     transaction.savepoint_rollback(sid)
-    assert actions.import_submissions_bulk(partnership, "reunion-info", submissions, user) == 2
+    monkeypatch.setattr(actions, "BULK_FROM", 1)
+    outcome = run()
+    assert (outcome.created, outcome.new, outcome.problem_count) == (2, 2, 0)
     assert values() == by_row
-    assert actions.import_submissions_bulk(partnership, "reunion-info", submissions, user) == 0
+    again = run()
+    assert (again.created, again.known) == (0, 2)
+
+
+def test_a_bad_row_in_a_later_chunk_undoes_the_chunks_already_written(demo_activity, monkeypatch):
+    """Rows are written a chunk at a time; a problem found after some chunks were written leaves nothing."""
+    from reports import actions
+
+    partnership = demo_activity["partnership"]
+    user = demo_activity["users"]["coordination"]
+    good = [
+        [f"g-{i}", "", f"Séance {i}", "2025-03-0" + str(i), "centre-jour", 1, 0, 2, 0, 0, "", ""]
+        for i in range(1, 6)
+    ]
+    bad = [*good, ["g-6", "", "Mauvaise", "2025-03-07", "centre-jour", 0, 0, "deux", 0, 0, "", ""]]
+    monkeypatch.setattr(kobo.Validator, "CHUNK", 2)
+    monkeypatch.setattr(actions, "BULK_FROM", 1)
+    before = (Activity.objects.count(), Tally.objects.count(), ImportedSubmission.objects.count())
+    outcome = actions.import_file(
+        partnership,
+        "atelier",
+        user,
+        partnership.structures.all(),
+        xlsx(bad),
+        "e.xlsx",
+        kobo.guess_mapping(HEADERS),
+    )
+    assert (outcome.created, outcome.problem_count) == (0, 1)
+    assert [(p.row, p.column) for p in outcome.problems] == [(7, "comptage/femmes")]
+    assert (Activity.objects.count(), Tally.objects.count(), ImportedSubmission.objects.count()) == before
+    outcome = actions.import_file(
+        partnership,
+        "atelier",
+        user,
+        partnership.structures.all(),
+        xlsx(good),
+        "e.xlsx",
+        kobo.guess_mapping(HEADERS),
+    )
+    assert (outcome.created, outcome.problem_count) == (5, 0)
+
+
+def test_the_dry_run_counts_every_error_and_lists_the_first(demo_activity, client_for, monkeypatch):
+    monkeypatch.setattr(kobo.Validator, "PROBLEMS_KEPT", 2)
+    partnership = demo_activity["partnership"]
+    bad = [[f"b-{i}", "", "x", "2031-01-01", "centre-jour", 0, 0, 0, 0, 0, "", ""] for i in range(4)]
+    _dry_url, page = run_import(client_for("coordination"), partnership.slug, xlsx(bad))
+    assert page.status_code == 422
+    assert page.context["check"]["problem_count"] == 4 and len(page.context["problems"]) == 2
+    html = page.content.decode()
+    assert "4 erreurs" in html and "Les 2 premières sont listées" in html
+
+
+def test_the_dry_run_runs_in_the_background_and_the_page_follows_it(demo_activity, client_for, monkeypatch):
+    """While the check runs the page shows its progress and polls; once it is done, htmx reloads."""
+    from reports import views
+
+    partnership = demo_activity["partnership"]
+    client = client_for("coordination")
+    queued = []
+    monkeypatch.setattr(views, "check_import", SimpleNamespace(enqueue=lambda *args: queued.append(args)))
+    response = upload(client, partnership.slug, xlsx(rows(partnership)))
+    mapping_url = response["Location"]
+    form = client.get(mapping_url).context["form"]
+    dry_url = client.post(mapping_url, {k: form.initial.get(k, "") for k in form.fields})["Location"]
+    page = client.get(dry_url)
+    assert page.status_code == 200 and "Vérification du fichier en cours" in page.content.decode()
+    assert client.post(dry_url).status_code == 200  # nothing to confirm yet: no import queued
+    fragment = client.get(dry_url, headers={"HX-Request": "true"})
+    assert 'id="import-check"' in fragment.content.decode() and "HX-Refresh" not in fragment
+    ((job_id, token),) = queued
+    from reports.tasks import check_import
+
+    assert check_import.call(job_id, "an-older-check") == "superseded"
+    assert check_import.call(job_id, token) == "done"
+    assert client.get(dry_url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    page = client.get(dry_url)
+    assert page.context["check"]["new"] == 2 and "2 activité(s) seront créées" in page.content.decode()
+
+
+def test_a_damaged_file_is_named_not_a_failure(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    data = xlsx(rows(partnership))
+    client = client_for("coordination")
+    response = upload(client, partnership.slug, data[: len(data) // 2])
+    assert response.status_code == 200
+    assert "illisible" in response.content.decode()
+    assert not Job.objects.filter(partnership=partnership, kind=Job.Kind.IMPORT).exists()
+
+
+def test_row_numbers_count_blank_rows_like_the_spreadsheet(demo_activity):
+    partnership = demo_activity["partnership"]
+    data = xlsx([rows(partnership)[0], [], [], ["u-9", "", "x", "2031-01-01", "centre-jour"]])
+    headers, raw = kobo.read_table(data, "e.xlsx")
+    validator = kobo.Validator(
+        partnership,
+        "atelier",
+        partnership.structures.all(),
+        demo_activity["users"]["coordination"],
+        kobo.guess_mapping(headers),
+        headers,
+    )
+    submissions, problems = validator.validate(raw, raw.first_row)
+    assert [s.row for s in submissions] == [2] and [p.row for p in problems] == [5]
+
+
+@pytest.mark.parametrize("persona", ["coordination", "jour"])
+def test_the_sample_export_imports_cleanly_then_is_known(demo_activity, client_for, persona):
+    """The demo's example export goes through mapping, dry run and import, for the coordinator and for
+    staff (their own structure only); the second time every submission is already imported."""
+    partnership = demo_activity["partnership"]
+    client = client_for(persona)
+    page = client.get(f"/p/{partnership.slug}/imports/")
+    assert 'id="import-sample"' in page.content.decode()
+    sample = client.get(f"/p/{partnership.slug}/imports/exemple.xlsx")
+    assert sample.status_code == 200 and sample["Content-Type"].startswith("application/vnd.openxml")
+    dry_url, page = run_import(client, partnership.slug, sample.content)
+    assert page.status_code == 200, page.context["problems"]
+    assert page.context["check"]["new"] == 12
+    assert any(s["people"] for s in page.context["new"]) and any(s["results"] for s in page.context["new"])
+    before = Activity.objects.count()
+    client.post(dry_url)
+    assert Activity.objects.count() == before + 12
+    _dry_url, page = run_import(client, partnership.slug, sample.content)
+    assert (page.context["check"]["new"], page.context["check"]["known"]) == (0, 12)
