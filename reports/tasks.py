@@ -92,12 +92,13 @@ def _import_file(job, dry_run: bool):
     from .access import importable_structures
 
     access = access_for(job.user, job.partnership)
+    data, job.upload = bytes(job.upload), None  # one copy in memory (PostgreSQL gives a memoryview)
     return actions.import_file(
         job.partnership,
         job.params["kind"],
         job.user,
         importable_structures(access),
-        bytes(job.upload),
+        data,
         job.params["filename"],
         job.params["mapping"],
         dry_run=dry_run,

@@ -141,11 +141,7 @@ class Workbook:
             return []
         with self.zip.open("xl/sharedStrings.xml") as stream:
             pieces = _pieces(stream, b"</si>")
-            return [
-                _unescape(_rich_text(piece[piece.find(b"<si>") :])).strip()
-                for piece in pieces
-                if b"<si>" in piece
-            ]
+            return [_rich_text(piece[piece.find(b"<si>") :]) for piece in pieces if b"<si>" in piece]
 
     def _date_styles(self) -> set[int]:
         if "xl/styles.xml" not in self.zip.namelist():

@@ -56,7 +56,7 @@ def every_shape(book, sheet):
     sheet.write_row(2, 0, ["a-2", None, 2.5, False, 'مركز الاستماع <Belfaa> & "Jette"'])
     sheet.write_datetime(2, 1, dt.datetime(2025, 4, 2, 9, 30), moment)
     sheet.write(3, 0, "a-3")  # then a gap: a sparse row
-    sheet.write(3, 4, "loin")
+    sheet.write(3, 4, "loin &amp; déjà échappé")
     sheet.write(5, 2, 0)  # an empty row before it
 
 
