@@ -15,6 +15,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -160,6 +161,39 @@ class Problem:
     message: str
 
 
+class Seen:
+    """The `_uuid`s met so far, in little memory: a million of them would take 150 MB in a dict of
+    strings. A canonical UUID is kept as its 128-bit integer (exact), anything else as the string;
+    the row of each is found back, when a duplicate needs it, through an array of hashes."""
+
+    def __init__(self):
+        self.keys, self.hashes, self.rows = set(), array("q"), array("L")
+
+    @staticmethod
+    def _key(uuid: str):
+        prefixed = uuid.startswith("uuid:")  # as ODK writes its instanceID
+        text = uuid[5:] if prefixed else uuid
+        if len(text) == 36 and text.count("-") == 4:
+            try:
+                return int(text.replace("-", ""), 16) | (prefixed << 128)
+            except ValueError:
+                pass
+        return uuid
+
+    def add(self, uuid: str, row: int) -> bool:
+        """False if this uuid was met before."""
+        key = self._key(uuid)
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        self.hashes.append(hash(key))
+        self.rows.append(row)
+        return True
+
+    def first_row(self, uuid: str) -> int:
+        return self.rows[self.hashes.index(hash(self._key(uuid)))]
+
+
 class Validator:
     """Turns rows into Submissions, or Problems naming the row and the column, a chunk of rows at a time
     so that a file of a million rows is checked in bounded memory. Reads the database once per kind of
@@ -192,7 +226,7 @@ class Validator:
             if len(self.structures) == 1 and len(self.all_structures) > 1
             else None
         )
-        self.seen = {}  # uuid -> first row
+        self.seen = Seen()
         self.problems, self.problem_count = [], 0
         multi = mapping.get("results", "")
         self.choice_columns = (
@@ -246,10 +280,11 @@ class Validator:
         uuid = value(row, "uuid")
         if not uuid:
             fail("uuid", _("Identifiant _uuid manquant."))
-        elif uuid in self.seen:
-            fail("uuid", _("Même _uuid qu'à la ligne %(row)s.") % {"row": self.seen[uuid]})
-        else:
-            self.seen[uuid] = number
+        elif not self.seen.add(uuid, number):
+            first = (
+                self.seen.first_row(uuid) if self.problem_count + len(problems) < self.PROBLEMS_KEPT else "?"
+            )
+            fail("uuid", _("Même _uuid qu'à la ligne %(row)s.") % {"row": first})
         date = None
         raw_date = value(row, "date")
         try:

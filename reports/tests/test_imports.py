@@ -366,3 +366,24 @@ def test_the_sample_export_imports_cleanly_then_is_known(demo_activity, client_f
     assert Activity.objects.count() == before + 12
     _dry_url, page = run_import(client, partnership.slug, sample.content)
     assert (page.context["check"]["new"], page.context["check"]["known"]) == (0, 12)
+
+
+def test_a_uuid_twice_in_the_file_names_both_rows():
+    seen = kobo.Seen()
+    canonical = "0b7e3c9a-1d2f-4c5b-9a8e-7f6d5c4b3a21"
+    assert seen.add(canonical, 2) and seen.add("uuid:" + canonical, 3) and seen.add("c-1", 4)
+    assert not seen.add(canonical, 9) and seen.first_row(canonical) == 2
+    assert not seen.add("uuid:" + canonical, 10) and seen.first_row("uuid:" + canonical) == 3
+    assert not seen.add("c-1", 11) and seen.first_row("c-1") == 4
+    assert seen.add(canonical.upper().replace("0B", "0C"), 12)
+
+
+def test_duplicate_uuids_are_row_errors(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    twice = rows(partnership)
+    twice.append(["u-1", "", "Encore", "2025-04-03", "bureau-migrants", 0, 0, 1, 0, 0, "", ""])
+    _dry_url, page = run_import(client_for("coordination"), partnership.slug, xlsx(twice))
+    assert page.status_code == 422
+    assert [(p["row"], p["column"], p["message"]) for p in page.context["problems"]] == [
+        (4, "_uuid", "Même _uuid qu'à la ligne 2.")
+    ]
