@@ -4,6 +4,8 @@ Two derived tables (programme/models.py) hold what the dashboard and the API rea
 - IndicatorMember (indicator, period, person, sex, hits): for the `people` and `participations`
   sources, a person counted in a period and the number of her matching attendances;
 - IndicatorValue (indicator, period, sex, value): the actual values.
+A third, ActivityTally (activity, F, M, X), holds each activity's tallies summed by sex for the
+annual report (reports/annual.py).
 A period is a year, or PROGRAMME (0) for the whole partnership: distinct people over the programme,
 never a sum of the years.
 
@@ -25,9 +27,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import PROGRAMME, Indicator, IndicatorMember, IndicatorValue
+from .models import PROGRAMME, ActivityTally, Indicator, IndicatorMember, IndicatorValue
 
 COUNTED = (Indicator.Source.PEOPLE, Indicator.Source.PARTICIPATIONS)
+TALLY_COLUMNS = {"F": "f", "M": "m", "X": "x"}  # tally sex -> column of ActivityTally
 DERIVED = (*COUNTED, Indicator.Source.ACTIVITIES)
 
 
@@ -201,6 +204,13 @@ def tally_changed(activity, sex: str, group_code: str | None, delta: int) -> Non
     """Adds `delta` participations of `sex` (and target group) at `activity`."""
     if not delta:
         return
+    table, column = _table(ActivityTally), TALLY_COLUMNS[sex]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (activity_id, f, m, x) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (activity_id) DO UPDATE SET {column} = {table}.{column} + excluded.{column}",
+            [activity.pk, *(delta if s == sex else 0 for s in TALLY_COLUMNS)],
+        )
     deltas = defaultdict(int)
     for d in _matching(activity, [Indicator.Source.PARTICIPATIONS]):
         if d.groups and group_code not in d.groups:
@@ -385,7 +395,16 @@ def rebuild(partnership=None) -> None:
     partnerships = [partnership] if partnership else list(Partnership.objects.all())
     member, value = _table(IndicatorMember), _table(IndicatorValue)
     att, act, person = _table(Attendance), _table(Activity), _table(Person)
+    sums = ", ".join(f"SUM(CASE WHEN t.sex = '{s}' THEN t.count ELSE 0 END)" for s in TALLY_COLUMNS)
     for p in partnerships:
+        ActivityTally.objects.filter(activity__partnership=p).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(ActivityTally)} (activity_id, f, m, x) SELECT t.activity_id, {sums} "  # noqa: S608
+                f"FROM {_table(Tally)} t JOIN {act} a ON a.id = t.activity_id WHERE a.partnership_id = %s "
+                "GROUP BY t.activity_id",
+                [p.pk],
+            )
         indicator_ids = list(Indicator.objects.filter(result__partnership=p).values_list("id", flat=True))
         IndicatorMember.objects.filter(indicator_id__in=indicator_ids).delete()
         IndicatorValue.objects.filter(indicator_id__in=indicator_ids).delete()

@@ -187,6 +187,36 @@ class IndicatorValue(models.Model):
         return f"{self.indicator_id}/{self.period}/{self.sex}: {self.value}"
 
 
+class RowidOneToOneField(models.OneToOneField):
+    """A one-to-one primary key declared INTEGER on SQLite, where that makes it the table's rowid:
+    a lookup by it is one B-tree search instead of two (Django declares it `bigint`)."""
+
+    def db_type(self, connection):
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
+
+
+class ActivityTally(models.Model):
+    """Derived: an activity's tallies summed by sex (F, M, X = not recorded).
+
+    The annual report sums a year's participations per result and kind: one row per activity here
+    instead of up to one per tally (reports/annual.py, bench/reports.py). Kept up to date with each
+    tally written (programme/engine.py `tally_changed`); `rebuild_indicators` recomputes it.
+    """
+
+    activity = RowidOneToOneField(
+        "activities.Activity", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    f = models.IntegerField(default=0)
+    m = models.IntegerField(default=0)
+    x = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["activity"]
+
+    def __str__(self):
+        return f"{self.activity_id}: F {self.f}, M {self.m}, X {self.x}"
+
+
 class MeasurementQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(indicator__result__partnership__in=Partnership.objects.visible_to(user))

@@ -156,3 +156,101 @@ def test_a_year_outside_the_programme_is_a_404(demo_activity, client_for):
         client_for("coordination").get(f"/p/{demo_activity['partnership'].slug}/rapports/2031/").status_code
         == 404
     )
+
+
+def _reference_participants(partnership, year):
+    """The participant figures read straight from the raw rows (the report's former ORM queries)."""
+    from django.db.models import Count, Sum
+
+    from activities.models import Activity, Attendance, Tally
+
+    activities = Activity.objects.filter(partnership=partnership, date__year=year)
+    held = {
+        (row["results"], row["kind"]): row["n"]
+        for row in activities.values("results", "kind").annotate(n=Count("pk", distinct=True))
+    }
+    people = {}
+    rows = Attendance.objects.filter(activity__in=activities).values(
+        "activity__results", "activity__kind", "person__sex"
+    )
+    for row in rows.annotate(n=Count("pk")):
+        key = (row["activity__results"], row["activity__kind"], row["person__sex"])
+        people[key] = people.get(key, 0) + row["n"]
+    rows = Tally.objects.filter(activity__in=activities).values("activity__results", "activity__kind", "sex")
+    for row in rows.annotate(n=Sum("count")):
+        key = (row["activity__results"], row["activity__kind"], row["sex"])
+        people[key] = people.get(key, 0) + (row["n"] or 0)
+    return held, {key: n for key, n in people.items() if n}
+
+
+def _write_participations(partnership):
+    """Tallies and attendance written through the actions, as users write them: an activity of two
+    results, one of none, tallies set, raised and lowered, an activity moved out of the year, one deleted."""
+    import datetime
+
+    from activities import actions
+    from activities.models import Activity
+    from people.models import Person, TargetGroup
+
+    r1, r2 = partnership.results.get(code="R1"), partnership.results.get(code="R2")
+    group = TargetGroup.objects.get(code="migrants")
+
+    def new(kind, *results, day=datetime.date(YEAR, 5, 2)):
+        activity = actions.create_activity(Activity(partnership=partnership, kind=kind, title="T", date=day))
+        activity.results.set(results)
+        return activity
+
+    both, unlinked, moved, deleted = (
+        new("formation", r1, r2),
+        new("forum"),
+        new("formation", r1),
+        new("forum"),
+    )
+    actions.set_tally(both, "F", None, 7)
+    actions.set_tally(both, "F", group, 3)
+    actions.set_tally(both, "M", None, 2)
+    actions.add_to_tally(both, "X", None, 1)
+    actions.set_tally(unlinked, "M", None, 4)
+    actions.set_tally(unlinked, "M", None, 3)  # lowered
+    actions.add_to_tally(unlinked, "F", None, 1)
+    actions.add_to_tally(unlinked, "F", None, -1)  # back to 0
+    actions.add_to_tally(unlinked, "F", None, -1)  # refused: never below 0
+    actions.record_attendance(both, list(Person.objects.filter(partnership=partnership)[:3]))
+    for activity in (moved, deleted):
+        actions.set_tally(activity, "F", None, 50)
+    actions.move_activity(moved, datetime.date(YEAR + 1, 1, 1))
+    actions.delete_activity(deleted)
+    return both, unlinked
+
+
+def test_participants_match_the_raw_rows_by_result_kind_and_sex(demo_activity):
+    partnership = demo_activity["partnership"]
+    both, unlinked = _write_participations(partnership)
+    held, people = annual._participants(partnership, YEAR)
+    assert (held, {k: n for k, n in people.items() if n}) == _reference_participants(partnership, YEAR)
+    r1, r2 = (partnership.results.get(code=c).pk for c in ("R1", "R2"))
+    for result in (r1, r2):  # an activity of two results counts under each
+        assert people[(result, "formation", "F")] >= 10 and people[(result, "formation", "X")] >= 1
+    assert held[(None, "forum")] >= 1 and people[(None, "forum", "M")] >= 3  # linked to no result
+
+
+def test_participant_figures_survive_a_rebuild_and_stay_suppressed_for_a_partner(demo_activity):
+    from programme import engine
+
+    partnership = demo_activity["partnership"]
+    _write_participations(partnership)
+    incremental = annual._participants(partnership, YEAR)
+    engine.rebuild(partnership)
+    assert annual._participants(partnership, YEAR) == incremental
+    held, people = _reference_participants(partnership, YEAR)
+    for username, sees_individuals in (("coordination", True), ("jette", False)):
+        report = annual.annual_report(
+            partnership, access_for(demo_activity["users"][username], partnership), YEAR
+        )
+        for block in [*report["blocks"], {"result": None, "activities": report["unlinked"]}]:
+            result_id = block["result"].pk if block["result"] else None
+            expected = annual.kind_rows(held, people, result_id, sees_individuals)
+            assert block["activities"] == expected
+    unlinked = annual.kind_rows(held, people, None, sees_individuals=False)
+    assert any(v is None for row in unlinked for v in row.values.values())  # small cells hidden
+    assert all(v is None or not 0 < v < 5 for row in unlinked for v in row.values.values())
