@@ -96,6 +96,21 @@ def run_import(client, slug, data, name="export.xlsx"):
     return response["Location"], dry_run
 
 
+def import_rows(partnership, user, lines, kind="reunion-info"):
+    """`actions.import_file` of an XLSX of `lines`, for every structure, as the task runs it."""
+    from reports import actions
+
+    return actions.import_file(
+        partnership,
+        kind,
+        user,
+        partnership.structures.all(),
+        xlsx(lines),
+        "e.xlsx",
+        kobo.guess_mapping(HEADERS),
+    )
+
+
 def test_mapping_is_guessed_from_group_names_and_labels():
     mapping = kobo.guess_mapping(HEADERS)
     assert mapping["uuid"] == "_uuid" and mapping["date"] == "activite/date"
@@ -212,19 +227,10 @@ def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, monkey
 
     partnership = demo_activity["partnership"]
     person = Person.objects.filter(partnership=partnership, target_groups__code="migrants").first()
-    data = xlsx(rows(partnership, person.code))
     user = demo_activity["users"]["coordination"]
 
     def run():
-        return actions.import_file(
-            partnership,
-            "reunion-info",
-            user,
-            partnership.structures.all(),
-            data,
-            "e.xlsx",
-            kobo.guess_mapping(HEADERS),
-        )
+        return import_rows(partnership, user, rows(partnership, person.code))
 
     def values():
         return sorted(
@@ -259,27 +265,11 @@ def test_a_bad_row_in_a_later_chunk_undoes_the_chunks_already_written(demo_activ
     monkeypatch.setattr(kobo.Validator, "CHUNK", 2)
     monkeypatch.setattr(actions, "BULK_FROM", 1)
     before = (Activity.objects.count(), Tally.objects.count(), ImportedSubmission.objects.count())
-    outcome = actions.import_file(
-        partnership,
-        "atelier",
-        user,
-        partnership.structures.all(),
-        xlsx(bad),
-        "e.xlsx",
-        kobo.guess_mapping(HEADERS),
-    )
+    outcome = import_rows(partnership, user, bad, kind="atelier")
     assert (outcome.created, outcome.problem_count) == (0, 1)
     assert [(p.row, p.column) for p in outcome.problems] == [(7, "comptage/femmes")]
     assert (Activity.objects.count(), Tally.objects.count(), ImportedSubmission.objects.count()) == before
-    outcome = actions.import_file(
-        partnership,
-        "atelier",
-        user,
-        partnership.structures.all(),
-        xlsx(good),
-        "e.xlsx",
-        kobo.guess_mapping(HEADERS),
-    )
+    outcome = import_rows(partnership, user, good, kind="atelier")
     assert (outcome.created, outcome.problem_count) == (5, 0)
 
 
