@@ -55,7 +55,7 @@ class Command(BaseCommand):
         cases = list(due(cutoff).select_related("partnership").order_by("partnership__slug", "pk"))
         rule = f"clos avant le {cutoff:%Y-%m-%d} (conservation : {months} mois)"
         if not cases:
-            self.stdout.write(f"Aucun dossier à anonymiser ({rule}) : rien n'a été modifié.")
+            self.stdout.write(f"Aucun dossier à anonymiser, {rule} : rien n'a été modifié.")
             return
         if dry_run:
             self.stdout.write(f"Simulation, rien n'est modifié. Dossiers à anonymiser, {rule} :")
