@@ -80,6 +80,25 @@ def log_access(user, role: str, case: Case | None, action: str) -> AccessLog:
     )
 
 
+# A row written by a management command, not by a person: no user has the id 0.
+COMMAND_USER_ID = 0
+COMMAND_ROLE = "commande"
+
+
+def log_command(command: str, case: Case, action: str) -> AccessLog:
+    """One append-only row for an act of a management command on a case (the retention command's
+    anonymisation): user id 0, the command's name as username, role `commande`, no content."""
+    return AccessLog.objects.create(
+        user_id=COMMAND_USER_ID,
+        username=f"manage.py {command}",
+        role=COMMAND_ROLE,
+        case_id=case.pk,
+        case_code=case.code,
+        action=action,
+        request_id=current_request_id(),
+    )
+
+
 def get_case_for_user(user, slug: str, code: str, action: str = "view") -> tuple[Case, Centre]:
     """Case `code` of the partnership's centre if the user may see it (see the module docstring),
     logging the access once; 404 otherwise — the same answer whether it exists or not."""

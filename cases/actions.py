@@ -9,10 +9,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerships.models import Role
 
+from .access import log_command
 from .models import (
     Case,
     CaseEvent,
@@ -37,8 +39,17 @@ def _event(case: Case, by, action: str, fields=()) -> CaseEvent:
     return CaseEvent.objects.create(case=case, by=by, action=action, fields=sorted(fields))
 
 
+def anonymised_message(case: Case) -> str:
+    return _("Ce dossier a été anonymisé le %(date)s : il ne peut plus être ni modifié ni rouvert.") % {
+        "date": date_format(case.anonymised_on, "DATE_FORMAT")
+    }
+
+
 def _bump(case: Case, expected_version: int | None = None, **changes) -> None:
-    """Bumps the version in one UPDATE … WHERE version = expected: a stale writer changes nothing."""
+    """Bumps the version in one UPDATE … WHERE version = expected: a stale writer changes nothing.
+    Every write to a case passes here, so an anonymised case is refused here (SECURITY.md 25)."""
+    if case.anonymised_on is not None:
+        raise ValidationError(anonymised_message(case))
     expected = case.version if expected_version is None else expected_version
     updated = Case.objects.filter(pk=case.pk, version=expected).update(
         version=expected + 1, updated_at=timezone.now(), **changes
@@ -239,3 +250,33 @@ def reopen_case(case: Case, *, by) -> None:
         raise ValidationError(_("Seul un dossier clos peut être rouvert."))
     _bump(case, status=Case.Status.FOLLOWED, closure_reason="", closed_on=None)
     _event(case, by, "reouverture", ["status"])
+
+
+# SECURITY.md 25: what anonymisation removes, by name (the history and the report list these names,
+# never a value). Field by field, and why, in docs/decisions.md ("Retention").
+ANONYMISED_FIELDS = [
+    "address",
+    "full_name",
+    "phone",
+    "incident.narrative",
+    "note",  # deleted: a note is nothing but free text
+    "referral.override_reason",
+    "referral.partner",
+]
+
+
+@transaction.atomic
+def anonymise_case(case: Case, *, on: datetime.date, command: str) -> None:
+    """Removes for good, from a closed case, what identifies her or tells her story; keeps the coded
+    rows that the published statistics count (cases/stats.py), so no published number changes.
+    Called by the retention command only; writes a history row and an access-log row naming the
+    command. A case changed since it was read raises StaleVersion and is left as it was."""
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError(_("Seul un dossier clos peut être anonymisé."))
+    _bump(case, full_name="", phone="", address="", anonymised_on=on)
+    now = timezone.now()
+    Incident.objects.filter(case=case).update(narrative="", updated_at=now)
+    Note.objects.filter(case=case).delete()
+    Referral.objects.filter(case=case).update(partner="", override_reason="", updated_at=now)
+    _event(case, None, "anonymisation", ANONYMISED_FIELDS)
+    log_command(command, case, "anonymisation")

@@ -101,6 +101,8 @@ class Case(models.Model):
         _("motif de clôture"), max_length=20, choices=ClosureReason.choices, blank=True
     )
     closed_on = models.DateField(_("date de clôture"), null=True, blank=True)
+    # SECURITY.md 25: set by `manage.py anonymise_closed_cases`; an anonymised case is read-only.
+    anonymised_on = models.DateField(_("anonymisé le"), null=True, blank=True, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -129,6 +131,11 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(children_with_her=True) | Q(children_count=0), name="case_children_consistent"
+            ),
+            # An anonymised case stays closed: it can never be reopened (SECURITY.md 25).
+            models.CheckConstraint(
+                condition=Q(anonymised_on__isnull=True) | Q(status="clos"),
+                name="case_anonymised_stays_closed",
             ),
         ]
 
@@ -331,7 +338,8 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when a management command acted (the retention command's anonymisation).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     action = models.CharField(max_length=30)
     fields = models.JSONField(default=list, blank=True)  # names of changed fields only
     created_at = models.DateTimeField(auto_now_add=True)

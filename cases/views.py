@@ -51,6 +51,15 @@ def _case_url(case, slug):
     return reverse("cases:case", kwargs={"slug": slug, "code": case.code})
 
 
+def _refused_if_anonymised(request, case, slug):
+    """An anonymised case is read-only (SECURITY.md 25): every write page sends back to the case
+    with the reason, whatever the method."""
+    if case.anonymised_on is None:
+        return None
+    messages.error(request, actions.anonymised_message(case))
+    return redirect(_case_url(case, slug))
+
+
 @protected
 def centre(request, slug):
     """The centre's home: its cases (hers, or all for the centre coordinator), the shelter's capacity
@@ -121,6 +130,8 @@ def case_detail(request, slug, code):
 def case_edit(request, slug, code):
     """Edits the intake; a save from a stale version is refused with a clear message (SECURITY.md 21)."""
     case, centre = get_case_for_user(request.user, slug, code, "modification")
+    if refused := _refused_if_anonymised(request, case, slug):
+        return refused
     form = forms.CaseEditForm(request.POST or None, instance=case, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in forms.CASE_FIELDS}
@@ -163,6 +174,8 @@ def case_add(request, slug, code, kind):
     if kind not in ADD_KINDS:
         raise Http404
     case, centre = get_case_for_user(request.user, slug, code, f"ajout-{kind}")
+    if refused := _refused_if_anonymised(request, case, slug):
+        return refused
     form_class, action, title = ADD_KINDS[kind]
     extra = {"groups": _groups(centre)} if kind == "groupe" else {}
     form = form_class(request.POST or None, initial={"date": forms.today()}, **extra)
@@ -186,6 +199,8 @@ def case_add(request, slug, code, kind):
 def complaint_step(request, slug, code, pk):
     """Moves an accompanied complaint to its next stage."""
     case, centre = get_case_for_user(request.user, slug, code, "plainte-etape")
+    if refused := _refused_if_anonymised(request, case, slug):
+        return refused
     complaint = Complaint.objects.filter(case=case, pk=pk).first()
     if complaint is None:
         raise Http404
@@ -204,6 +219,8 @@ def complaint_step(request, slug, code, pk):
 def shelter_end(request, slug, code, pk):
     """Ends a shelter stay."""
     case, centre = get_case_for_user(request.user, slug, code, "hebergement-fin")
+    if refused := _refused_if_anonymised(request, case, slug):
+        return refused
     stay = ShelterStay.objects.filter(case=case, pk=pk, end__isnull=True).first()
     if stay is None:
         raise Http404
@@ -222,6 +239,8 @@ def shelter_end(request, slug, code, pk):
 def case_close(request, slug, code):
     """Closes the case with a reason."""
     case, centre = get_case_for_user(request.user, slug, code, "cloture")
+    if refused := _refused_if_anonymised(request, case, slug):
+        return refused
     form = forms.CloseForm(request.POST or None, initial={"date": forms.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,6 +256,8 @@ def case_close(request, slug, code):
 def case_reopen(request, slug, code):
     """Reopens a closed case."""
     case, centre = get_case_for_user(request.user, slug, code, "reouverture")
+    if refused := _refused_if_anonymised(request, case, slug):
+        return refused
     if request.method == "POST":
         try:
             actions.reopen_case(case, by=request.user)
@@ -251,6 +272,8 @@ def case_assign(request, slug, code):
     """The centre coordinator assigns the case to a listener of the centre; 404 for anyone else."""
     get_centre_coordination_for_user(request.user, slug)
     case, centre = get_case_for_user(request.user, slug, code, "attribution")
+    if refused := _refused_if_anonymised(request, case, slug):
+        return refused
     form = forms.AssignForm(request.POST or None, structure=centre.structure)
     if request.method == "POST" and form.is_valid():
         actions.assign(case, by=request.user, listener=form.cleaned_data["listener"])
@@ -317,7 +340,9 @@ def group_detail(request, slug, pk):
 def group_session_add(request, slug, pk):
     """Records a session of the group and who attended (among the members she may see)."""
     group, centre = get_group_for_user(request.user, slug, pk)
-    members = cases_for(request.user, centre).filter(groupmemberships__group=group)
+    members = cases_for(request.user, centre).filter(
+        groupmemberships__group=group, anonymised_on__isnull=True
+    )
     form = forms.GroupSessionForm(request.POST or None, members=members, initial={"date": forms.today()})
     if request.method == "POST" and form.is_valid():
         try:

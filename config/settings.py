@@ -215,6 +215,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# SECURITY.md 25: the listening centre's cases closed more than this many months ago are anonymised by
+# `manage.py anonymise_closed_cases` (run it monthly). Why 60: docs/decisions.md, "Retention".
+CASE_RETENTION_MONTHS = env.int("CASE_RETENTION_MONTHS", default=60)
+
 # Demo: the password of the demo users (CONTRACT.md).
 TWIZA_DEMO_PASSWORD = env("TWIZA_DEMO_PASSWORD", default="twiza-demo-2026")
 
