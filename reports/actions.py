@@ -75,8 +75,9 @@ def import_file(
 
     Rows are read, checked and written a chunk at a time, so memory stays bounded whatever the size;
     an import happens in one transaction, rolled back at the end if any row had a problem, so a bad
-    row anywhere writes nothing (a dry run only reads). A `_uuid` already imported is counted as known and skipped, so
-    importing the same file twice adds nothing. `structures` are those the user may import for.
+    row anywhere writes nothing (a dry run only reads). A `_uuid` already imported is counted as
+    known and skipped, so importing the same file twice adds nothing. `structures` are those the
+    user may import for.
     Small files go through activities/actions.py row by row (the indicators kept up to date as they
     go); bigger ones are written in bulk, then the partnership's indicators are recounted in the
     same transaction. Raises kobo.UnreadableFile for a file that cannot be read.
