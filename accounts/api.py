@@ -1,7 +1,14 @@
 from django.utils import timezone
+from ninja import Schema
 from ninja.security import HttpBearer
 
 from .models import ApiToken
+
+
+class Error(Schema):
+    """Every error answer of the API, 401 included (`{"detail": "Unauthorized"}`)."""
+
+    detail: str
 
 
 class TokenAuth(HttpBearer):

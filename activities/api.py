@@ -10,11 +10,13 @@ attendance or tallies twice changes nothing.
 import datetime
 
 from django.db import transaction
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from accounts.api import Error
 from partnerships.access import access_for
+from partnerships.api import Slug
 from partnerships.models import Partnership
-from people.api import NOT_WRITABLE, body_schema, read_body
+from people.api import NOT_WRITABLE, RowId, body_schema, one_of, read_body
 from people.models import Person, TargetGroup
 
 from . import actions
@@ -23,15 +25,14 @@ from .models import Activity, Tally
 
 router = Router(tags=["activités"])
 
-
-class Error(Schema):
-    detail: str
+# More people than any activity counts, and within the database's 32-bit integer column.
+MAX_COUNT = 1_000_000
 
 
 class ActivityIn(Schema):
-    kind: str
+    kind: str = one_of(Activity.Kind.values)
     title: str
-    date: str
+    date: str = Field(json_schema_extra={"format": "date"})
     structure: str | None = None
 
 
@@ -40,7 +41,7 @@ class Created(Schema):
 
 
 class AttendanceIn(Schema):
-    people: list[int]
+    people: list[RowId]
 
 
 class AttendanceOut(Schema):
@@ -48,9 +49,9 @@ class AttendanceOut(Schema):
 
 
 class TallyIn(Schema):
-    sex: str
+    sex: str = one_of(Tally.Sex.values)
     target_group: str | None = None
-    count: int
+    count: int = Field(le=MAX_COUNT)
 
 
 class TallyOut(Schema):
@@ -61,10 +62,10 @@ class TallyOut(Schema):
 
 @router.post(
     "/partnerships/{slug}/activities",
-    response={201: Created, 404: Error, 422: Error},
+    response={201: Created, 401: Error, 404: Error, 422: Error},
     openapi_extra=body_schema(ActivityIn),
 )
-def create_activity(request, slug: str):
+def create_activity(request, slug: Slug):
     """Creates an activity (coordinator: any; staff: of their structure).
 
     Body: `{"kind", "title", "date": "YYYY-MM-DD", "structure": code|null}`.
@@ -126,7 +127,7 @@ def _writable(request, activity_id):
 
 @router.post(
     "/activities/{activity_id}/attendance",
-    response={200: AttendanceOut, 404: Error, 422: Error},
+    response={200: AttendanceOut, 401: Error, 404: Error, 422: Error},
     openapi_extra=body_schema(AttendanceIn),
 )
 def post_attendance(request, activity_id: int):
@@ -155,7 +156,7 @@ def post_attendance(request, activity_id: int):
 
 @router.post(
     "/activities/{activity_id}/tallies",
-    response={200: list[TallyOut], 404: Error, 422: Error},
+    response={200: list[TallyOut], 401: Error, 404: Error, 422: Error},
     openapi_extra=body_schema(TallyIn, many=True),
 )
 def post_tallies(request, activity_id: int):

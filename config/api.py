@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/, assembled from each app's ninja router."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from accounts.api import TokenAuth
 from activities.api import router as activities_router
@@ -15,6 +16,15 @@ api = NinjaAPI(
     auth=TokenAuth(),
     description="API de Twiza. Aucun point d'accès ne renvoie le contenu des dossiers du centre d'écoute.",
 )
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameter(request, exc):
+    """A path or query parameter of the wrong type: 422 and one French message, like bad bodies."""
+    name = exc.errors[0]["loc"][-1] if exc.errors and exc.errors[0].get("loc") else "paramètre"
+    return api.create_response(request, {"detail": f"Valeur invalide pour « {name} »."}, status=422)
+
+
 api.add_router("/", partnerships_router)
 api.add_router("/", programme_router)
 api.add_router("/", people_router)

@@ -7,12 +7,15 @@ nothing written.
 """
 
 import json
+from typing import Annotated
 
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
+from accounts.api import Error
 from partnerships.access import access_for
+from partnerships.api import Slug
 from partnerships.models import Partnership
 
 from . import actions
@@ -23,9 +26,17 @@ router = Router(tags=["personnes"])
 
 NOT_WRITABLE = "Introuvable, ou hors de ce que vous pouvez modifier."
 
+# A row id as the database can hold it (64-bit): a larger number is refused, not sent to the database.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def one_of(values):
+    """Documents the accepted codes in the schema; the endpoint checks them with its own French message."""
+    return Field(json_schema_extra={"enum": list(values)})
+
 
 class PersonIn(Schema):
-    sex: str
+    sex: str = one_of(Sex.values)
     birth_year: int
     target_groups: list[str] = []
     structure: str | None = None
@@ -36,17 +47,38 @@ class PersonOut(Schema):
     code: str
 
 
-class Error(Schema):
-    detail: str
-
-
 def body_schema(schema, many: bool = False) -> dict:
     """The request body for the OpenAPI document (bodies are parsed by `read_body`)."""
-    json_schema = TypeAdapter(list[schema] if many else schema).json_schema()
+    # Inlined: the input schemas are flat, and a pydantic `$defs` reference would not resolve here.
+    json_schema = TypeAdapter(schema).json_schema()
+    if many:
+        json_schema = {"type": "array", "items": json_schema}
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": json_schema}}}}
 
 
-FIELD_NAMES = {"sex": "sexe", "birth_year": "année de naissance", "target_groups": "publics cibles"}
+FIELD_NAMES = {
+    "sex": "sexe",
+    "birth_year": "année de naissance",
+    "target_groups": "publics cibles",
+    "people": "personnes",
+    "count": "nombre",
+}
+
+
+def unstorable(value) -> bool:
+    """Whether a parsed body holds, anywhere, text no database stores: a NUL character (refused by
+    PostgreSQL) or a lone surrogate (`"\\ud800"` is valid JSON but not UTF-8)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(unstorable(k) or unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(unstorable(v) for v in value)
+    return False
 
 
 def read_body(request, schema, many: bool = False):
@@ -55,7 +87,8 @@ def read_body(request, schema, many: bool = False):
     Bodies are read inside the endpoint, after the access check, so a caller without the right to
     write gets 404 whatever she sends, and a malformed body gets a French message.
     """
-    if request.content_type == "application/json":
+    is_json = request.content_type == "application/json"
+    if is_json:
         try:
             data = json.loads(request.body or b"null")
         except ValueError:
@@ -65,12 +98,15 @@ def read_body(request, schema, many: bool = False):
             k: v if len(v) > 1 or k in ("people", "target_groups") else v[0] for k, v in request.POST.lists()
         }
         data = [data] if many else data
+    if unstorable(data):
+        return None, Status(422, {"detail": "Le corps de la requête contient un caractère nul ou invalide."})
     try:
-        return TypeAdapter(list[schema] if many else schema).validate_python(data), None
+        # Strict for JSON: `true` is not the number 1, nor "2000" a year (a form body has only strings).
+        return TypeAdapter(list[schema] if many else schema).validate_python(data, strict=is_json), None
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "corps"
-        field = FIELD_NAMES.get(str(first["loc"][-1]), where) if first["loc"] else "corps"
+        names = [part for part in first["loc"] if isinstance(part, str)]
+        field = FIELD_NAMES.get(names[-1], names[-1]) if names else "corps"
         if first["type"] == "missing":
             return None, Status(422, {"detail": f"Champ obligatoire manquant : {field}."})
         return None, Status(422, {"detail": f"Valeur invalide pour « {field} »."})
@@ -78,10 +114,10 @@ def read_body(request, schema, many: bool = False):
 
 @router.post(
     "/partnerships/{slug}/people",
-    response={201: PersonOut, 404: Error, 422: Error},
+    response={201: PersonOut, 401: Error, 404: Error, 422: Error},
     openapi_extra=body_schema(PersonIn),
 )
-def create_person(request, slug: str):
+def create_person(request, slug: Slug):
     """Registers a pseudonymous person (no identifying field through the API) and returns her code.
 
     Body: `{"sex": "F"|"M", "birth_year": int, "target_groups": [codes], "structure": code|null}`.

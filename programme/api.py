@@ -4,7 +4,9 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from accounts.api import Error
 from partnerships.access import get_partnership_for_user
+from partnerships.api import Slug
 
 from . import figures
 from .models import PROGRAMME, Indicator
@@ -31,8 +33,10 @@ class YearIn(Schema):
     year: int | None = None
 
 
-@router.get("/partnerships/{slug}/indicators", response=list[IndicatorOut])
-def indicators(request, slug: str, query: Query[YearIn]):
+@router.get(
+    "/partnerships/{slug}/indicators", response={200: list[IndicatorOut], 401: Error, 404: Error, 422: Error}
+)
+def indicators(request, slug: Slug, query: Query[YearIn]):
     """Every indicator of a partnership with its targets and actuals by sex, for a year (annual
     indicators; default: the current year) or the programme (cumulative indicators). Small cells are
     suppressed for callers outside the holding service (`suppressed: true` carries `actual: null`)."""
