@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages Twiza's CI needs and a new machine may lack: Chromium for the
-# browser tests, GNU gettext for the translations. Idempotent: installs only what is missing.
+# browser tests, GNU gettext for the translations,
+# pg_dump/pg_restore for the backup tests on PostgreSQL. Idempotent: installs only what is missing.
 # `make demo` does not need it.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)  # backup, restore, drill
 fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qiE "noto.*arab|kacst|arabeyes" || missing+=(fonts-noto-core)
 
