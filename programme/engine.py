@@ -4,15 +4,18 @@ Two derived tables (programme/models.py) hold what the dashboard and the API rea
 - IndicatorMember (indicator, period, person, sex, hits): for the `people` and `participations`
   sources, a person counted in a period and the number of her matching attendances;
 - IndicatorValue (indicator, period, sex, value): the actual values.
-A third, ActivityTally (activity, F, M, X), holds each activity's tallies summed by sex for the
-annual report (reports/annual.py).
+A third, ActivityTotal (partnership, year, result or none, kind: activities, F, M, X), holds the
+annual report's figures (reports/annual.py): activities and participants (attendance by the
+person's sex + tallies) per result and kind.
 A period is a year, or PROGRAMME (0) for the whole partnership: distinct people over the programme,
 never a sum of the years.
 
 Every writer of attendance, tallies, activities and people calls the engine in its own transaction
 (activities/actions.py, people/actions.py), so a value is right the instant after any write:
 - attendance_added / attendance_removed, tally_changed, activity_created;
-- `with activity_changing(activity):` around a change of date, kind or structure, or a deletion;
+- `with activity_changing(activity):` around a change of date, kind, structure or result links, or a
+  deletion;
+- `with results_changing(activity):` around a change of its result links alone;
 - `with people_changing(person_ids):` around a change of sex or target groups, a merge, a deletion.
 `rebuild()` (manage.py rebuild_indicators) recomputes everything from the raw rows.
 
@@ -26,11 +29,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Count, F, Sum
+from django.db.models.functions import ExtractYear
 
-from .models import PROGRAMME, ActivityTally, Indicator, IndicatorMember, IndicatorValue
+from .models import PROGRAMME, ActivityTotal, Indicator, IndicatorMember, IndicatorValue
 
 COUNTED = (Indicator.Source.PEOPLE, Indicator.Source.PARTICIPATIONS)
-TALLY_COLUMNS = {"F": "f", "M": "m", "X": "x"}  # tally sex -> column of ActivityTally
+TOTAL_COLUMNS = ("activities", "f", "m", "x")  # the sums of ActivityTotal
+SEX_COLUMNS = {"F": "f", "M": "m", "X": "x"}  # sex (of a person or a tally) -> column of ActivityTotal
 DERIVED = (*COUNTED, Indicator.Source.ACTIVITIES)
 
 
@@ -135,6 +141,7 @@ def _attendance_pairs(activity, people, sources=COUNTED):
 
 def attendance_added(activity, people) -> None:
     """Counts new attendances of `people` (only those just created) at `activity`."""
+    _participants_changed(activity, _by_sex(people, +1))
     pairs = _attendance_pairs(activity, people)
     if not pairs:
         return
@@ -165,6 +172,7 @@ def attendance_added(activity, people) -> None:
 
 def attendance_removed(activity, people) -> None:
     """Uncounts attendances of `people` at `activity` (call it for attendances actually deleted)."""
+    _participants_changed(activity, _by_sex(people, -1))
     pairs = _attendance_pairs(activity, people)
     if not pairs:
         return
@@ -204,13 +212,7 @@ def tally_changed(activity, sex: str, group_code: str | None, delta: int) -> Non
     """Adds `delta` participations of `sex` (and target group) at `activity`."""
     if not delta:
         return
-    table, column = _table(ActivityTally), TALLY_COLUMNS[sex]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (activity_id, f, m, x) VALUES (%s, %s, %s, %s) "  # noqa: S608
-            f"ON CONFLICT (activity_id) DO UPDATE SET {column} = {table}.{column} + excluded.{column}",
-            [activity.pk, *(delta if s == sex else 0 for s in TALLY_COLUMNS)],
-        )
+    _participants_changed(activity, {sex: delta})
     deltas = defaultdict(int)
     for d in _matching(activity, [Indicator.Source.PARTICIPATIONS]):
         if d.groups and group_code not in d.groups:
@@ -241,26 +243,47 @@ def _activity_counted(activity, sign: int) -> None:
 
 
 def activity_created(activity) -> None:
-    """Counts a new activity (for the `activities` source)."""
+    """Counts a new activity (for the `activities` source, and in the report's totals, where it is
+    linked to no result yet: `results_changing` moves it)."""
     _activity_counted(activity, +1)
+    _add_totals({(activity.partnership_id, activity.date.year, None, activity.kind): [1, 0, 0, 0]})
 
 
 @contextmanager
 def activity_changing(activity):
-    """Wrap a change of an activity's date, kind or structure, or its deletion.
+    """Wrap a change of an activity's date, kind, structure or result links, or its deletion.
 
     Uncounts the activity, its tallies and its attendees before; counts them again after (an
-    activity deleted inside the block is not counted again).
+    activity deleted inside the block is not counted again). Its attendees' totals are moved by
+    `people_changing`, the activity and its tallies here.
     """
-    person_ids = list(activity.attendances.values_list("person_id", flat=True))
-    _activity_counted(activity, -1)
-    with people_changing(person_ids):
-        yield
     from activities.models import Activity
 
-    fresh = Activity.objects.filter(pk=activity.pk).select_related("structure").first()
+    person_ids = list(activity.attendances.values_list("person_id", flat=True))
+    _activity_counted(activity, -1)
+    this = Activity.objects.filter(pk=activity.pk)
+    _add_totals(_totals(activities=this, sign=-1))
+    with people_changing(person_ids):
+        yield
+    fresh = this.select_related("structure").first()
     if fresh is not None:
         _activity_counted(fresh, +1)
+        _add_totals(_totals(activities=this))
+
+
+@contextmanager
+def results_changing(activity):
+    """Wrap a change of an activity's result links: its totals (the activity, its tallies and its
+    attendance) leave the old results and join the new ones. Indicators do not depend on results."""
+    from activities.models import Activity, Attendance
+
+    rows = {
+        "activities": Activity.objects.filter(pk=activity.pk),
+        "attendance": Attendance.objects.filter(activity=activity),
+    }
+    _add_totals(_totals(**rows, sign=-1))
+    yield
+    _add_totals(_totals(**rows))
 
 
 @contextmanager
@@ -270,15 +293,112 @@ def people_changing(person_ids):
     Before: every derived row of these people is removed and its contribution subtracted. After:
     their rows are computed again from the raw attendance and added.
     """
+    from activities.models import Attendance
+
     person_ids = sorted(set(person_ids))
+    attendance = Attendance.objects.filter(person_id__in=person_ids)
     if person_ids:
         _people_rows(person_ids, -1)
         _participations(person_ids, -1)
+        _add_totals(_totals(attendance=attendance, sign=-1))
     yield
     if person_ids:
         _insert_members(person_ids=person_ids)
         _people_rows(person_ids, +1)
         _participations(person_ids, +1)
+        _add_totals(_totals(attendance=attendance))
+
+
+def _by_sex(people, sign: int) -> dict:
+    counts = defaultdict(int)
+    for p in people:
+        counts[p.sex] += sign
+    return counts
+
+
+def _participants_changed(activity, deltas: dict) -> None:
+    """Adds {sex: delta} participants to the totals of `activity` (its year, kind and each of its
+    results, or none): one UPDATE, the rows being there since the activity was counted."""
+    from activities.models import Activity
+
+    deltas = {sex: n for sex, n in deltas.items() if n}
+    if not deltas:
+        return
+    table, link = _table(ActivityTotal), _table(Activity.results.through)
+    sets = ", ".join(f"{SEX_COLUMNS[sex]} = {SEX_COLUMNS[sex]} + %s" for sex in deltas)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} WHERE partnership_id = %s AND year = %s AND kind = %s "  # noqa: S608
+            f"AND (result_id IN (SELECT result_id FROM {link} WHERE activity_id = %s) OR result_id IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {link} WHERE activity_id = %s))",
+            [
+                *deltas.values(),
+                activity.partnership_id,
+                activity.date.year,
+                activity.kind,
+                activity.pk,
+                activity.pk,
+            ],
+        )
+
+
+def _totals(activities=None, attendance=None, sign: int = 1) -> dict:
+    """{(partnership_id, year, result_id, kind): [activities, F, M, X]} × sign, from the raw rows:
+    the activities of the queryset `activities` with their tallies, and the attendance of the
+    queryset `attendance` by the person's sex."""
+    from activities.models import Tally
+
+    def key(prefix):
+        return {
+            "t_p": F(f"{prefix}partnership_id"),
+            "t_y": ExtractYear(f"{prefix}date"),
+            "t_r": F(f"{prefix}results"),  # LEFT JOIN on the links: None when linked to no result
+            "t_k": F(f"{prefix}kind"),
+        }
+
+    queries = []  # (grouped query, its column, or None when each row's sex `t_s` says it)
+    if activities is not None:
+        queries.append((activities.values(**key("")).annotate(n=Count("id")), "activities"))
+        tallies = Tally.objects.filter(activity__in=activities).values(**key("activity__"), t_s=F("sex"))
+        queries.append((tallies.annotate(n=Sum("count")), None))
+    if attendance is not None:
+        by_sex = attendance.values(**key("activity__"), t_s=F("person__sex"))
+        queries.append((by_sex.annotate(n=Count("id")), None))
+    totals = defaultdict(lambda: [0, 0, 0, 0])
+    for query, column in queries:
+        for row in query.order_by():
+            index = TOTAL_COLUMNS.index(column or SEX_COLUMNS[row["t_s"]])
+            totals[(row["t_p"], row["t_y"], row["t_r"], row["t_k"])][index] += sign * row["n"]
+    return totals
+
+
+def _add_totals(totals: dict) -> None:
+    """Adds {(partnership_id, year, result_id, kind): [activities, F, M, X]} to ActivityTotal: one
+    upsert for rows of a result, one for rows of none (a partial unique index of their own); rows a
+    subtraction left empty are deleted."""
+    rows = [(*k, *v) for k, v in totals.items() if any(v)]
+    table = _table(ActivityTotal)
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in TOTAL_COLUMNS)
+    with connection.cursor() as cursor:
+        for linked, target in (
+            (True, "(partnership_id, year, result_id, kind)"),
+            (False, "(partnership_id, year, kind) WHERE result_id IS NULL"),
+        ):
+            part = [row for row in rows if (row[2] is not None) == linked]
+            if part:
+                cursor.execute(
+                    f"INSERT INTO {table} (partnership_id, year, result_id, kind, {', '.join(TOTAL_COLUMNS)}) "  # noqa: S608
+                    f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s, %s)'] * len(part))} "
+                    f"ON CONFLICT {target} DO UPDATE SET {sets}",
+                    [x for row in part for x in row],
+                )
+        if any(n < 0 for row in rows for n in row[4:]):
+            ids = sorted({row[0] for row in rows})
+            cursor.execute(
+                f"DELETE FROM {table} WHERE partnership_id IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
+                "AND activities = 0 AND f = 0 AND m = 0 AND x = 0",
+                ids,
+            )
 
 
 def _people_rows(person_ids, sign: int) -> None:
@@ -395,16 +515,18 @@ def rebuild(partnership=None) -> None:
     partnerships = [partnership] if partnership else list(Partnership.objects.all())
     member, value = _table(IndicatorMember), _table(IndicatorValue)
     att, act, person = _table(Attendance), _table(Activity), _table(Person)
-    sums = ", ".join(f"SUM(CASE WHEN t.sex = '{s}' THEN t.count ELSE 0 END)" for s in TALLY_COLUMNS)
     for p in partnerships:
-        ActivityTally.objects.filter(activity__partnership=p).delete()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {_table(ActivityTally)} (activity_id, f, m, x) SELECT t.activity_id, {sums} "  # noqa: S608
-                f"FROM {_table(Tally)} t JOIN {act} a ON a.id = t.activity_id WHERE a.partnership_id = %s "
-                "GROUP BY t.activity_id",
-                [p.pk],
+        ActivityTotal.objects.filter(partnership=p).delete()
+        totals = _totals(
+            activities=Activity.objects.filter(partnership=p),
+            attendance=Attendance.objects.filter(activity__partnership=p),
+        )
+        ActivityTotal.objects.bulk_create(
+            ActivityTotal(
+                partnership_id=pid, year=y, result_id=r, kind=k, **dict(zip(TOTAL_COLUMNS, v, strict=True))
             )
+            for (pid, y, r, k), v in totals.items()
+        )
         indicator_ids = list(Indicator.objects.filter(result__partnership=p).values_list("id", flat=True))
         IndicatorMember.objects.filter(indicator_id__in=indicator_ids).delete()
         IndicatorValue.objects.filter(indicator_id__in=indicator_ids).delete()
