@@ -29,8 +29,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Sum
-from django.db.models.functions import ExtractYear
 
 from .models import PROGRAMME, ActivityTotal, Indicator, IndicatorMember, IndicatorValue
 
@@ -261,29 +259,22 @@ def activity_changing(activity):
 
     person_ids = list(activity.attendances.values_list("person_id", flat=True))
     _activity_counted(activity, -1)
-    this = Activity.objects.filter(pk=activity.pk)
-    _add_totals(_totals(activities=this, sign=-1))
+    _add_totals(_totals("a.id = %s", [activity.pk], attendance=False, sign=-1))
     with people_changing(person_ids):
         yield
-    fresh = this.select_related("structure").first()
+    fresh = Activity.objects.filter(pk=activity.pk).select_related("structure").first()
     if fresh is not None:
         _activity_counted(fresh, +1)
-        _add_totals(_totals(activities=this))
+        _add_totals(_totals("a.id = %s", [activity.pk], attendance=False))
 
 
 @contextmanager
 def results_changing(activity):
     """Wrap a change of an activity's result links: its totals (the activity, its tallies and its
     attendance) leave the old results and join the new ones. Indicators do not depend on results."""
-    from activities.models import Activity, Attendance
-
-    rows = {
-        "activities": Activity.objects.filter(pk=activity.pk),
-        "attendance": Attendance.objects.filter(activity=activity),
-    }
-    _add_totals(_totals(**rows, sign=-1))
+    _add_totals(_totals("a.id = %s", [activity.pk], sign=-1))
     yield
-    _add_totals(_totals(**rows))
+    _add_totals(_totals("a.id = %s", [activity.pk]))
 
 
 @contextmanager
@@ -293,20 +284,18 @@ def people_changing(person_ids):
     Before: every derived row of these people is removed and its contribution subtracted. After:
     their rows are computed again from the raw attendance and added.
     """
-    from activities.models import Attendance
-
     person_ids = sorted(set(person_ids))
-    attendance = Attendance.objects.filter(person_id__in=person_ids)
+    attendance = f"att.person_id IN ({', '.join(['%s'] * len(person_ids))})"
     if person_ids:
         _people_rows(person_ids, -1)
         _participations(person_ids, -1)
-        _add_totals(_totals(attendance=attendance, sign=-1))
+        _add_totals(_totals(attendance, person_ids, activities=False, sign=-1))
     yield
     if person_ids:
         _insert_members(person_ids=person_ids)
         _people_rows(person_ids, +1)
         _participations(person_ids, +1)
-        _add_totals(_totals(attendance=attendance))
+        _add_totals(_totals(attendance, person_ids, activities=False))
 
 
 def _by_sex(people, sign: int) -> dict:
@@ -342,33 +331,44 @@ def _participants_changed(activity, deltas: dict) -> None:
         )
 
 
-def _totals(activities=None, attendance=None, sign: int = 1) -> dict:
+def _totals(
+    where: str, params: list, activities: bool = True, attendance: bool = True, sign: int = 1
+) -> dict:
     """{(partnership_id, year, result_id, kind): [activities, F, M, X]} × sign, from the raw rows:
-    the activities of the queryset `activities` with their tallies, and the attendance of the
-    queryset `attendance` by the person's sex."""
-    from activities.models import Tally
+    the activities `a` meeting `where` with their tallies, and their attendance `att` by the
+    person's sex. Grouped by day in SQL, summed per year here (no vendor date function)."""
+    from activities.models import Activity, Attendance, Tally
+    from people.models import Person
 
-    def key(prefix):
-        return {
-            "t_p": F(f"{prefix}partnership_id"),
-            "t_y": ExtractYear(f"{prefix}date"),
-            "t_r": F(f"{prefix}results"),  # LEFT JOIN on the links: None when linked to no result
-            "t_k": F(f"{prefix}kind"),
-        }
-
-    queries = []  # (grouped query, its column, or None when each row's sex `t_s` says it)
-    if activities is not None:
-        queries.append((activities.values(**key("")).annotate(n=Count("id")), "activities"))
-        tallies = Tally.objects.filter(activity__in=activities).values(**key("activity__"), t_s=F("sex"))
-        queries.append((tallies.annotate(n=Sum("count")), None))
-    if attendance is not None:
-        by_sex = attendance.values(**key("activity__"), t_s=F("person__sex"))
-        queries.append((by_sex.annotate(n=Count("id")), None))
+    act, link, tally = _table(Activity), _table(Activity.results.through), _table(Tally)
+    linked = f"{act} a LEFT JOIN {link} r ON r.activity_id = a.id"  # r.result_id None: linked to none
+    sums = ", ".join(
+        f"SUM(CASE WHEN sex = '{s}' THEN count ELSE 0 END) AS {c}" for s, c in SEX_COLUMNS.items()
+    )
     totals = defaultdict(lambda: [0, 0, 0, 0])
-    for query, column in queries:
-        for row in query.order_by():
-            index = TOTAL_COLUMNS.index(column or SEX_COLUMNS[row["t_s"]])
-            totals[(row["t_p"], row["t_y"], row["t_r"], row["t_k"])][index] += sign * row["n"]
+    with connection.cursor() as cursor:
+        if activities:
+            cursor.execute(
+                f"SELECT a.partnership_id, a.date, r.result_id, a.kind, COUNT(*), SUM(s.f), SUM(s.m), SUM(s.x) "  # noqa: S608
+                f"FROM {linked} LEFT JOIN (SELECT activity_id, {sums} FROM {tally} WHERE activity_id IN "
+                f"(SELECT a.id FROM {act} a WHERE {where}) GROUP BY activity_id) s ON s.activity_id = a.id "
+                f"WHERE {where} GROUP BY 1, 2, 3, 4",
+                params + params,
+            )
+            for pid, day, result_id, kind, *values in cursor.fetchall():  # day: a date, or text on SQLite
+                row = totals[(pid, int(str(day)[:4]), result_id, kind)]
+                for i, n in enumerate(values):
+                    row[i] += sign * (n or 0)
+        if attendance:
+            cursor.execute(
+                f"SELECT a.partnership_id, a.date, r.result_id, a.kind, p.sex, COUNT(*) FROM {linked} "  # noqa: S608
+                f"JOIN {_table(Attendance)} att ON att.activity_id = a.id "
+                f"JOIN {_table(Person)} p ON p.id = att.person_id WHERE {where} GROUP BY 1, 2, 3, 4, 5",
+                params,
+            )
+            for pid, day, result_id, kind, sex, n in cursor.fetchall():
+                column = TOTAL_COLUMNS.index(SEX_COLUMNS[sex])
+                totals[(pid, int(str(day)[:4]), result_id, kind)][column] += sign * n
     return totals
 
 
@@ -517,10 +517,7 @@ def rebuild(partnership=None) -> None:
     att, act, person = _table(Attendance), _table(Activity), _table(Person)
     for p in partnerships:
         ActivityTotal.objects.filter(partnership=p).delete()
-        totals = _totals(
-            activities=Activity.objects.filter(partnership=p),
-            attendance=Attendance.objects.filter(activity__partnership=p),
-        )
+        totals = _totals("a.partnership_id = %s", [p.pk])
         ActivityTotal.objects.bulk_create(
             ActivityTotal(
                 partnership_id=pid, year=y, result_id=r, kind=k, **dict(zip(TOTAL_COLUMNS, v, strict=True))
