@@ -1,4 +1,5 @@
-"""Every write to attendance and tallies (and activity dates they copy), in one transaction each.
+"""Every write to attendance, tallies and result links (and activity dates they copy), in one
+transaction each.
 
 Each one keeps the indicator engine's derived tables in step, in the same transaction.
 """
@@ -18,6 +19,16 @@ def create_activity(activity: Activity) -> Activity:
     activity.save()
     engine.activity_created(activity)
     return activity
+
+
+@transaction.atomic
+def set_results(activity: Activity, results) -> None:
+    """Links an activity to exactly `results` (the annual report's totals follow). The caller has
+    checked the user may write the activity; the results are of its partnership."""
+    results = list(results)
+    assert all(r.partnership_id == activity.partnership_id for r in results)
+    with engine.results_changing(activity):
+        activity.results.set(results)
 
 
 @transaction.atomic
@@ -94,7 +105,8 @@ def move_activity(activity: Activity, date, end_date=None) -> Activity:
 def update_activity(form, partners) -> Activity:
     """Saves an edited activity (a valid ActivityForm): its kind, structure or dates may change, so the
     indicators are recounted around it; the dates copied onto attendance and tallies follow; the
-    partners involved become exactly `partners`. The caller has checked the user may write it."""
+    partners involved become exactly `partners`; its result links too, since the form saves them
+    inside `activity_changing`. The caller has checked the user may write it."""
     from .models import ActivityPartner
 
     activity = form.instance

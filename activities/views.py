@@ -89,7 +89,9 @@ def activity_create(request, slug):
             activity = form.save(commit=False)
             activity.partnership, activity.created_by = partnership, request.user
             actions.create_activity(activity)
+            results = form.cleaned_data.pop("results")  # written by the action, which tells the engine
             form.save_m2m()
+            actions.set_results(activity, results)
             for organisation in form.cleaned_data["partners"]:
                 ActivityPartner.objects.create(activity=activity, organisation=organisation)
             messages.success(request, _("Activité enregistrée."))

@@ -4,15 +4,18 @@ Two derived tables (programme/models.py) hold what the dashboard and the API rea
 - IndicatorMember (indicator, period, person, sex, hits): for the `people` and `participations`
   sources, a person counted in a period and the number of her matching attendances;
 - IndicatorValue (indicator, period, sex, value): the actual values.
-A third, ActivityTally (activity, F, M, X), holds each activity's tallies summed by sex for the
-annual report (reports/annual.py).
+A third, ActivityTotal (partnership, year, result or none, kind: activities, F, M, X), holds the
+annual report's figures (reports/annual.py): activities and participants (attendance by the
+person's sex + tallies) per result and kind.
 A period is a year, or PROGRAMME (0) for the whole partnership: distinct people over the programme,
 never a sum of the years.
 
 Every writer of attendance, tallies, activities and people calls the engine in its own transaction
 (activities/actions.py, people/actions.py), so a value is right the instant after any write:
 - attendance_added / attendance_removed, tally_changed, activity_created;
-- `with activity_changing(activity):` around a change of date, kind or structure, or a deletion;
+- `with activity_changing(activity):` around a change of date, kind, structure or result links, or a
+  deletion;
+- `with results_changing(activity):` around a change of its result links alone;
 - `with people_changing(person_ids):` around a change of sex or target groups, a merge, a deletion.
 `rebuild()` (manage.py rebuild_indicators) recomputes everything from the raw rows.
 
@@ -27,10 +30,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import PROGRAMME, ActivityTally, Indicator, IndicatorMember, IndicatorValue
+from .models import PROGRAMME, ActivityTotal, Indicator, IndicatorMember, IndicatorValue
 
 COUNTED = (Indicator.Source.PEOPLE, Indicator.Source.PARTICIPATIONS)
-TALLY_COLUMNS = {"F": "f", "M": "m", "X": "x"}  # tally sex -> column of ActivityTally
+TOTAL_COLUMNS = ("activities", "f", "m", "x")  # the sums of ActivityTotal
+SEX_COLUMNS = {"F": "f", "M": "m", "X": "x"}  # sex (of a person or a tally) -> column of ActivityTotal
 DERIVED = (*COUNTED, Indicator.Source.ACTIVITIES)
 
 
@@ -135,6 +139,7 @@ def _attendance_pairs(activity, people, sources=COUNTED):
 
 def attendance_added(activity, people) -> None:
     """Counts new attendances of `people` (only those just created) at `activity`."""
+    _participants_changed(activity, _by_sex(people, +1))
     pairs = _attendance_pairs(activity, people)
     if not pairs:
         return
@@ -165,6 +170,7 @@ def attendance_added(activity, people) -> None:
 
 def attendance_removed(activity, people) -> None:
     """Uncounts attendances of `people` at `activity` (call it for attendances actually deleted)."""
+    _participants_changed(activity, _by_sex(people, -1))
     pairs = _attendance_pairs(activity, people)
     if not pairs:
         return
@@ -204,13 +210,7 @@ def tally_changed(activity, sex: str, group_code: str | None, delta: int) -> Non
     """Adds `delta` participations of `sex` (and target group) at `activity`."""
     if not delta:
         return
-    table, column = _table(ActivityTally), TALLY_COLUMNS[sex]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (activity_id, f, m, x) VALUES (%s, %s, %s, %s) "  # noqa: S608
-            f"ON CONFLICT (activity_id) DO UPDATE SET {column} = {table}.{column} + excluded.{column}",
-            [activity.pk, *(delta if s == sex else 0 for s in TALLY_COLUMNS)],
-        )
+    _participants_changed(activity, {sex: delta})
     deltas = defaultdict(int)
     for d in _matching(activity, [Indicator.Source.PARTICIPATIONS]):
         if d.groups and group_code not in d.groups:
@@ -241,26 +241,40 @@ def _activity_counted(activity, sign: int) -> None:
 
 
 def activity_created(activity) -> None:
-    """Counts a new activity (for the `activities` source)."""
+    """Counts a new activity (for the `activities` source, and in the report's totals, where it is
+    linked to no result yet: `results_changing` moves it)."""
     _activity_counted(activity, +1)
+    _add_totals({(activity.partnership_id, activity.date.year, None, activity.kind): [1, 0, 0, 0]})
 
 
 @contextmanager
 def activity_changing(activity):
-    """Wrap a change of an activity's date, kind or structure, or its deletion.
+    """Wrap a change of an activity's date, kind, structure or result links, or its deletion.
 
     Uncounts the activity, its tallies and its attendees before; counts them again after (an
-    activity deleted inside the block is not counted again).
+    activity deleted inside the block is not counted again). Its attendees' totals are moved by
+    `people_changing`, the activity and its tallies here.
     """
-    person_ids = list(activity.attendances.values_list("person_id", flat=True))
-    _activity_counted(activity, -1)
-    with people_changing(person_ids):
-        yield
     from activities.models import Activity
 
+    person_ids = list(activity.attendances.values_list("person_id", flat=True))
+    _activity_counted(activity, -1)
+    _add_totals(_totals("a.id = %s", [activity.pk], attendance=False, sign=-1))
+    with people_changing(person_ids):
+        yield
     fresh = Activity.objects.filter(pk=activity.pk).select_related("structure").first()
     if fresh is not None:
         _activity_counted(fresh, +1)
+        _add_totals(_totals("a.id = %s", [activity.pk], attendance=False))
+
+
+@contextmanager
+def results_changing(activity):
+    """Wrap a change of an activity's result links: its totals (the activity, its tallies and its
+    attendance) leave the old results and join the new ones. Indicators do not depend on results."""
+    _add_totals(_totals("a.id = %s", [activity.pk], sign=-1))
+    yield
+    _add_totals(_totals("a.id = %s", [activity.pk]))
 
 
 @contextmanager
@@ -271,14 +285,120 @@ def people_changing(person_ids):
     their rows are computed again from the raw attendance and added.
     """
     person_ids = sorted(set(person_ids))
+    attendance = f"att.person_id IN ({', '.join(['%s'] * len(person_ids))})"
     if person_ids:
         _people_rows(person_ids, -1)
         _participations(person_ids, -1)
+        _add_totals(_totals(attendance, person_ids, activities=False, sign=-1))
     yield
     if person_ids:
         _insert_members(person_ids=person_ids)
         _people_rows(person_ids, +1)
         _participations(person_ids, +1)
+        _add_totals(_totals(attendance, person_ids, activities=False))
+
+
+def _by_sex(people, sign: int) -> dict:
+    counts = defaultdict(int)
+    for p in people:
+        counts[p.sex] += sign
+    return counts
+
+
+def _participants_changed(activity, deltas: dict) -> None:
+    """Adds {sex: delta} participants to the totals of `activity` (its year, kind and each of its
+    results, or none): one UPDATE, the rows being there since the activity was counted."""
+    from activities.models import Activity
+
+    deltas = {sex: n for sex, n in deltas.items() if n}
+    if not deltas:
+        return
+    table, link = _table(ActivityTotal), _table(Activity.results.through)
+    sets = ", ".join(f"{SEX_COLUMNS[sex]} = {SEX_COLUMNS[sex]} + %s" for sex in deltas)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} WHERE partnership_id = %s AND year = %s AND kind = %s "  # noqa: S608
+            f"AND (result_id IN (SELECT result_id FROM {link} WHERE activity_id = %s) OR result_id IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {link} WHERE activity_id = %s))",
+            [
+                *deltas.values(),
+                activity.partnership_id,
+                activity.date.year,
+                activity.kind,
+                activity.pk,
+                activity.pk,
+            ],
+        )
+
+
+def _totals(
+    where: str, params: list, activities: bool = True, attendance: bool = True, sign: int = 1
+) -> dict:
+    """{(partnership_id, year, result_id, kind): [activities, F, M, X]} × sign, from the raw rows:
+    the activities `a` meeting `where` with their tallies, and their attendance `att` by the
+    person's sex. Grouped by day in SQL, summed per year here (no vendor date function)."""
+    from activities.models import Activity, Attendance, Tally
+    from people.models import Person
+
+    act, link, tally = _table(Activity), _table(Activity.results.through), _table(Tally)
+    linked = f"{act} a LEFT JOIN {link} r ON r.activity_id = a.id"  # r.result_id None: linked to none
+    sums = ", ".join(
+        f"SUM(CASE WHEN sex = '{s}' THEN count ELSE 0 END) AS {c}" for s, c in SEX_COLUMNS.items()
+    )
+    totals = defaultdict(lambda: [0, 0, 0, 0])
+    with connection.cursor() as cursor:
+        if activities:
+            cursor.execute(
+                f"SELECT a.partnership_id, a.date, r.result_id, a.kind, COUNT(*), SUM(s.f), SUM(s.m), SUM(s.x) "  # noqa: S608
+                f"FROM {linked} LEFT JOIN (SELECT activity_id, {sums} FROM {tally} WHERE activity_id IN "
+                f"(SELECT a.id FROM {act} a WHERE {where}) GROUP BY activity_id) s ON s.activity_id = a.id "
+                f"WHERE {where} GROUP BY 1, 2, 3, 4",
+                params + params,
+            )
+            for pid, day, result_id, kind, *values in cursor.fetchall():  # day: a date, or text on SQLite
+                row = totals[(pid, int(str(day)[:4]), result_id, kind)]
+                for i, n in enumerate(values):
+                    row[i] += sign * (n or 0)
+        if attendance:
+            cursor.execute(
+                f"SELECT a.partnership_id, a.date, r.result_id, a.kind, p.sex, COUNT(*) FROM {linked} "  # noqa: S608
+                f"JOIN {_table(Attendance)} att ON att.activity_id = a.id "
+                f"JOIN {_table(Person)} p ON p.id = att.person_id WHERE {where} GROUP BY 1, 2, 3, 4, 5",
+                params,
+            )
+            for pid, day, result_id, kind, sex, n in cursor.fetchall():
+                column = TOTAL_COLUMNS.index(SEX_COLUMNS[sex])
+                totals[(pid, int(str(day)[:4]), result_id, kind)][column] += sign * n
+    return totals
+
+
+def _add_totals(totals: dict) -> None:
+    """Adds {(partnership_id, year, result_id, kind): [activities, F, M, X]} to ActivityTotal: one
+    upsert for rows of a result, one for rows of none (a partial unique index of their own); rows a
+    subtraction left empty are deleted."""
+    rows = [(*k, *v) for k, v in totals.items() if any(v)]
+    table = _table(ActivityTotal)
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in TOTAL_COLUMNS)
+    with connection.cursor() as cursor:
+        for linked, target in (
+            (True, "(partnership_id, year, result_id, kind)"),
+            (False, "(partnership_id, year, kind) WHERE result_id IS NULL"),
+        ):
+            part = [row for row in rows if (row[2] is not None) == linked]
+            if part:
+                cursor.execute(
+                    f"INSERT INTO {table} (partnership_id, year, result_id, kind, {', '.join(TOTAL_COLUMNS)}) "  # noqa: S608
+                    f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s, %s, %s)'] * len(part))} "
+                    f"ON CONFLICT {target} DO UPDATE SET {sets}",
+                    [x for row in part for x in row],
+                )
+        if any(n < 0 for row in rows for n in row[4:]):
+            ids = sorted({row[0] for row in rows})
+            cursor.execute(
+                f"DELETE FROM {table} WHERE partnership_id IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
+                "AND activities = 0 AND f = 0 AND m = 0 AND x = 0",
+                ids,
+            )
 
 
 def _people_rows(person_ids, sign: int) -> None:
@@ -395,16 +515,15 @@ def rebuild(partnership=None) -> None:
     partnerships = [partnership] if partnership else list(Partnership.objects.all())
     member, value = _table(IndicatorMember), _table(IndicatorValue)
     att, act, person = _table(Attendance), _table(Activity), _table(Person)
-    sums = ", ".join(f"SUM(CASE WHEN t.sex = '{s}' THEN t.count ELSE 0 END)" for s in TALLY_COLUMNS)
     for p in partnerships:
-        ActivityTally.objects.filter(activity__partnership=p).delete()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {_table(ActivityTally)} (activity_id, f, m, x) SELECT t.activity_id, {sums} "  # noqa: S608
-                f"FROM {_table(Tally)} t JOIN {act} a ON a.id = t.activity_id WHERE a.partnership_id = %s "
-                "GROUP BY t.activity_id",
-                [p.pk],
+        ActivityTotal.objects.filter(partnership=p).delete()
+        totals = _totals("a.partnership_id = %s", [p.pk])
+        ActivityTotal.objects.bulk_create(
+            ActivityTotal(
+                partnership_id=pid, year=y, result_id=r, kind=k, **dict(zip(TOTAL_COLUMNS, v, strict=True))
             )
+            for (pid, y, r, k), v in totals.items()
+        )
         indicator_ids = list(Indicator.objects.filter(result__partnership=p).values_list("id", flat=True))
         IndicatorMember.objects.filter(indicator_id__in=indicator_ids).delete()
         IndicatorValue.objects.filter(indicator_id__in=indicator_ids).delete()

@@ -187,34 +187,42 @@ class IndicatorValue(models.Model):
         return f"{self.indicator_id}/{self.period}/{self.sex}: {self.value}"
 
 
-class RowidOneToOneField(models.OneToOneField):
-    """A one-to-one primary key declared INTEGER on SQLite, where that makes it the table's rowid:
-    a lookup by it is one B-tree search instead of two (Django declares it `bigint`)."""
+class ActivityTotal(models.Model):
+    """Derived: a year's activities of a partnership per result (none = linked to no result) and kind,
+    with their participants by sex (F, M, X = not recorded): attendance by the person's sex plus
+    tallies. An activity of two results counts under each.
 
-    def db_type(self, connection):
-        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
-
-
-class ActivityTally(models.Model):
-    """Derived: an activity's tallies summed by sex (F, M, X = not recorded).
-
-    The annual report sums a year's participations per result and kind: one row per activity here
-    instead of up to one per tally (reports/annual.py, bench/reports.py). Kept up to date with each
-    tally written (programme/engine.py `tally_changed`); `rebuild_indicators` recomputes it.
+    The annual report reads its participant figures here: a few dozen rows instead of a year's
+    activities (reports/annual.py, bench/reports.py). Kept up to date with every write of activities,
+    their result links, attendance, tallies and people (programme/engine.py); `rebuild_indicators`
+    recomputes it.
     """
 
-    activity = RowidOneToOneField(
-        "activities.Activity", on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, null=True, related_name="+")
+    kind = models.CharField(max_length=20)
+    activities = models.IntegerField(default=0)
     f = models.IntegerField(default=0)
     m = models.IntegerField(default=0)
     x = models.IntegerField(default=0)
 
     class Meta:
-        ordering = ["activity"]
+        ordering = ["partnership", "year", "result", "kind"]
+        # NULL results are distinct in a unique index: the unlinked rows get one of their own.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "result", "kind"], name="activity_total_once"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "year", "kind"],
+                condition=Q(result__isnull=True),
+                name="activity_total_unlinked_once",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.activity_id}: F {self.f}, M {self.m}, X {self.x}"
+        return f"{self.partnership_id}/{self.year}/{self.result_id}/{self.kind}: {self.activities}"
 
 
 class MeasurementQuerySet(models.QuerySet):

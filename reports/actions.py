@@ -140,7 +140,7 @@ def _create_each(partnership, kind: str, submissions: list, user) -> int:
             )
         )
         if row.results:
-            activity.results.set(row.results)
+            activity_actions.set_results(activity, row.results)
         for sex, count in row.tallies.items():
             activity_actions.set_tally(activity, sex, row.target_group, count)
         if row.people:

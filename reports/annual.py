@@ -7,15 +7,11 @@ status and the steering committees' decisions (text, month due and whether done;
 them up: SECURITY.md 9).
 """
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection
-
-from activities.models import Activity, Attendance
-from people.models import Person
+from activities.models import Activity
 from programme import charts, figures
-from programme.models import PROGRAMME, ActivityTally
+from programme.models import PROGRAMME, ActivityTotal
 from programme.suppression import REGISTRY_THRESHOLD, suppress
 
 from .models import Narrative
@@ -36,36 +32,17 @@ def _participants(partnership, year) -> tuple[dict, dict]:
     """({(result_id, kind): activities}, {(result_id, kind, sex): participations}) for the year.
 
     Result id None holds the activities linked to no result. Attendance and tallies both count.
-    A year may hold 100k activities (bench/reports.py): two plain statements, the activities read
-    through their (partnership, date, kind) index with their tallies already summed per activity
-    (ActivityTally, kept by the indicator engine), then the attendance by the person's sex.
+    A year may hold 100k activities (bench/reports.py): the figures are kept per result and kind by
+    the indicator engine (ActivityTotal), so this reads a few dozen rows.
     """
-    table = connection.ops.quote_name
-    activity, link = table(Activity._meta.db_table), table(Activity.results.through._meta.db_table)
-    activities = f"{activity} a LEFT JOIN {link} r ON r.activity_id = a.id"
-    of_year = "a.partnership_id = %s AND a.date >= %s AND a.date < %s"
-    params = [partnership.pk, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
     held, people = {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT r.result_id, a.kind, COUNT(*), SUM(s.f), SUM(s.m), SUM(s.x) FROM {activities} "  # noqa: S608
-            f"LEFT JOIN {table(ActivityTally._meta.db_table)} s ON s.activity_id = a.id "
-            f"WHERE {of_year} GROUP BY 1, 2",
-            params,
-        )
-        for result_id, kind, n, *sums in cursor.fetchall():
-            held[(result_id, kind)] = n
-            for sex, total in zip(("F", "M", "X"), sums, strict=True):
-                people[(result_id, kind, sex)] = total or 0
-        cursor.execute(
-            f"SELECT r.result_id, a.kind, p.sex, COUNT(*) FROM {activities} "  # noqa: S608
-            f"JOIN {table(Attendance._meta.db_table)} att ON att.activity_id = a.id "
-            f"JOIN {table(Person._meta.db_table)} p ON p.id = att.person_id "
-            f"WHERE {of_year} GROUP BY 1, 2, 3",
-            params,
-        )
-        for result_id, kind, sex, n in cursor.fetchall():
-            people[(result_id, kind, sex)] = people.get((result_id, kind, sex), 0) + n
+    rows = ActivityTotal.objects.filter(partnership=partnership, year=year).values_list(
+        "result_id", "kind", "activities", "f", "m", "x"
+    )
+    for result_id, kind, n, *sums in rows.order_by():
+        held[(result_id, kind)] = n
+        for sex, total in zip(("F", "M", "X"), sums, strict=True):
+            people[(result_id, kind, sex)] = total
     return held, people
 
 

@@ -11,7 +11,7 @@ from activities.models import Activity
 from people import actions as people_actions
 from people.models import TargetGroup
 from programme import engine
-from programme.models import PROGRAMME, ActivityTally, Indicator, IndicatorMember, IndicatorValue, Result
+from programme.models import PROGRAMME, ActivityTotal, Indicator, IndicatorMember, IndicatorValue, Result
 
 
 @pytest.fixture
@@ -55,6 +55,20 @@ def value(ind, period, sex="T"):
     if sex == "T":
         return sum(values.get((ind.id, period, s), 0) for s in "FMX")
     return values.get((ind.id, period, sex), 0)
+
+
+def edit_activity(act, kind, day, structure, results):
+    """Edits an activity through the form and `update_activity`, as the edit page does."""
+    from activities.forms import ActivityForm
+
+    data = {"kind": kind, "title": act.title, "date": day.isoformat(), "results": [r.pk for r in results]}
+    if structure:
+        data["structure"] = structure.pk
+    form = ActivityForm(
+        data, instance=act, partnership=act.partnership, structures=act.partnership.structures.all()
+    )
+    assert form.is_valid(), form.errors
+    activity_actions.update_activity(form, [])
 
 
 def snapshot(p):
@@ -160,6 +174,9 @@ OPS = st.lists(
                 "move",
                 "delete_person",
                 "delete_activity",
+                "link",
+                "edit",
+                "add_tally",
             ]
         ),
         st.integers(0, 5),
@@ -174,6 +191,9 @@ OPS = st.lists(
 @given(ops=OPS)
 def test_incremental_tables_equal_a_full_rebuild(small, ops):
     p = small["p"]
+    r1 = small["people"].result
+    r2, _ = Result.objects.get_or_create(partnership=p, code="R2", defaults={"level": "result", "name": "R2"})
+    linkings = [[], [r1], [r2], [r1, r2]]
     groups = list(TargetGroup.objects.filter(code__in=["jeunes-handicap", "ouvrieres-agricoles"]))
     centre = p.structures.get(code="centre-ecoute")
     people = [person(p, "FM"[i % 2], *(["jeunes-handicap"] if i % 3 == 0 else [])) for i in range(6)]
@@ -208,14 +228,27 @@ def test_incremental_tables_equal_a_full_rebuild(small, ops):
             who.pk = None
         elif op == "delete_activity":
             activity_actions.delete_activity(act)
+        elif op == "link":
+            activity_actions.set_results(act, linkings[n % 4])
+        elif op == "edit":  # kind, year, structure and result links at once, through the form
+            edit_activity(
+                act,
+                kinds[n % 3],
+                datetime.date(2023 + i % 5, 3, 1),
+                centre if n % 2 else None,
+                linkings[i % 4],
+            )
+        elif op == "add_tally":
+            activity_actions.add_to_tally(act, "FMX"[i % 3], None, n - 3)
     incremental = snapshot(p)
     members = set(IndicatorMember.objects.values_list("indicator_id", "period", "person_id", "sex", "hits"))
-    # Tally sums per activity (the annual report's): rows left at zero are the same as no row.
-    sums = ActivityTally.objects.filter(activity__partnership=p).exclude(f=0, m=0, x=0)
-    tallies = set(sums.values_list("activity_id", "f", "m", "x"))
+    # The annual report's totals per year, result and kind.
+    rows = ActivityTotal.objects.filter(partnership=p)
+    totals = set(rows.values_list("year", "result_id", "kind", "activities", "f", "m", "x"))
     engine.rebuild(p)
     assert snapshot(p) == incremental
-    assert set(sums.values_list("activity_id", "f", "m", "x")) == tallies
+    assert set(rows.values_list("year", "result_id", "kind", "activities", "f", "m", "x")) == totals
+    assert not rows.filter(activities__lte=0).exists()
     assert (
         set(IndicatorMember.objects.values_list("indicator_id", "period", "person_id", "sex", "hits"))
         == members

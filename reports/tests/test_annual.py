@@ -197,7 +197,7 @@ def _write_participations(partnership):
 
     def new(kind, *results, day=datetime.date(YEAR, 5, 2)):
         activity = actions.create_activity(Activity(partnership=partnership, kind=kind, title="T", date=day))
-        activity.results.set(results)
+        actions.set_results(activity, results)
         return activity
 
     both, unlinked, moved, deleted = (
@@ -232,6 +232,42 @@ def test_participants_match_the_raw_rows_by_result_kind_and_sex(demo_activity):
     for result in (r1, r2):  # an activity of two results counts under each
         assert people[(result, "formation", "F")] >= 10 and people[(result, "formation", "X")] >= 1
     assert held[(None, "forum")] >= 1 and people[(None, "forum", "M")] >= 3  # linked to no result
+
+
+def test_activities_created_and_edited_through_the_pages_count_under_their_results(demo_activity, client_for):
+    from django.urls import reverse
+
+    from activities import actions
+    from activities.models import Activity
+    from people.models import Person
+
+    partnership = demo_activity["partnership"]
+    r1, r2 = partnership.results.get(code="R1"), partnership.results.get(code="R2")
+
+    def figures():
+        held, people = annual._participants(partnership, YEAR)
+        return held, {k: n for k, n in people.items() if n}
+
+    client = client_for("coordination")
+    data = {"kind": "forum", "title": "Forum des liens", "date": f"{YEAR}-03-04", "results": [r1.pk]}
+    assert (
+        client.post(reverse("activities:create", kwargs={"slug": partnership.slug}), data).status_code == 302
+    )
+    activity = Activity.objects.get(title="Forum des liens")
+    assert list(activity.results.all()) == [r1]
+    actions.set_tally(activity, "F", None, 6)
+    actions.record_attendance(activity, list(Person.objects.filter(partnership=partnership)[:2]))
+    assert figures() == _reference_participants(partnership, YEAR)
+    url = reverse("activities:edit", kwargs={"slug": partnership.slug, "pk": activity.pk})
+    for change in (
+        {"results": [r1.pk, r2.pk], "kind": "atelier"},
+        {"results": []},
+        {"date": f"{YEAR - 1}-03-04"},
+    ):
+        activity.refresh_from_db()
+        data = {**data, **change, "seen": activity.updated_at.isoformat()}
+        assert client.post(url, data).status_code == 302
+        assert figures() == _reference_participants(partnership, YEAR)
 
 
 def test_participant_figures_survive_a_rebuild_and_stay_suppressed_for_a_partner(demo_activity):
