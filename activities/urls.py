@@ -15,6 +15,7 @@ urlpatterns = [
     path("activites/<int:pk>/presences/nouvelle-personne/", views.quick_person, name="quick_person"),
     path("activites/<int:pk>/comptages/", views.tally, name="tally"),
     path("activites/<int:pk>/decisions/", views.decision_add, name="decision_add"),
+    path("activites/<int:pk>/decisions/<int:decision>/", views.decision_done, name="decision_done"),
     path("visites/", views.visits, name="visits"),
     path("partenaires/", views.partners, name="partners"),
 ]

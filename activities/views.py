@@ -301,6 +301,22 @@ def decision_add(request, slug, pk):
 
 
 @login_required
+@require_POST
+def decision_done(request, slug, pk, decision):
+    """Marks a committee's decision done, or not done after all (`done` = 1 or 0). Writers only."""
+    activity, _access = get_activity_for_writer(request.user, slug, pk)
+    found = activity.decisions.filter(pk=decision).first()
+    if found is None or request.POST.get("done") not in ("0", "1"):
+        raise Http404
+    found.done = request.POST["done"] == "1"
+    found.save(update_fields=["done", "updated_at"])
+    messages.success(
+        request, _("Décision marquée réalisée.") if found.done else _("Décision marquée à faire.")
+    )
+    return redirect("activities:detail", slug=slug, pk=pk)
+
+
+@login_required
 def visits(request, slug):
     """The migrant office's log of visits and orientations: its agents and the coordinator."""
     partnership, access, visit_list, writable = get_visits_for_user(request.user, slug)

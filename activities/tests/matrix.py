@@ -21,6 +21,10 @@ def committee(world):
     return {"slug": world["partnership"].slug, "pk": activity.pk}
 
 
+def first_decision(world):
+    return Activity.objects.get(pk=committee(world)["pk"]).decisions.first().pk
+
+
 def day_person(world):
     return {"person": Person.objects.filter(structure__code="centre-jour").first().pk}
 
@@ -67,6 +71,13 @@ ROWS = {
         method="post",
         ok=302,
         data=lambda world: {"text": "Décision du test", "follow_up_by": "Coordination"},
+    ),
+    "activities:decision_done": Row(
+        kwargs=lambda world: {**committee(world), "decision": first_decision(world)},
+        allowed=["coordination"],
+        method="post",
+        ok=302,
+        data=lambda world: {"done": "1"},
     ),
     "activities:visits": Row(kwargs=belfaa, allowed=["coordination", "accueil"]),
     "activities:partners": Row(kwargs=belfaa, allowed=BELFAA),

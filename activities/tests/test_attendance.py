@@ -118,6 +118,44 @@ def test_committee_decisions(partnership, client_for):
     ).exists()
 
 
+def test_a_decision_is_marked_done_then_not_done_and_the_report_says_so(partnership, users, client_for):
+    from partnerships.access import access_for
+    from reports.annual import annual_report
+
+    committee = Activity.objects.filter(partnership=partnership, kind="comite").first()
+    decision = committee.decisions.first()
+    client = client_for("coordination")
+    url = reverse(
+        "activities:decision_done",
+        kwargs={"slug": partnership.slug, "pk": committee.pk, "decision": decision.pk},
+    )
+    detail = client.get(reverse("activities:detail", kwargs={"slug": partnership.slug, "pk": committee.pk}))
+    assert url in detail.content.decode()
+    assert client.post(url, {"done": "1"}).status_code == 302
+    decision.refresh_from_db()
+    assert decision.done
+    report = annual_report(partnership, access_for(users["coordination"], partnership), committee.date.year)
+    due = decision.due_date.strftime("%m/%Y") if decision.due_date else ""
+    shown = [
+        d["done"]
+        for c in report["committees"]
+        for d in c["decisions"]
+        if (d["text"], d["due"]) == (decision.text, due)
+    ]
+    assert shown == [True]
+    assert client.post(url, {"done": "0"}).status_code == 302
+    decision.refresh_from_db()
+    assert not decision.done
+    assert client.post(url, {"done": "peut-être"}).status_code == 404
+    other = Activity.objects.filter(partnership=partnership, kind="comite").exclude(pk=committee.pk).first()
+    if other is not None:  # a decision of another committee is not reachable through this one
+        foreign = reverse(
+            "activities:decision_done",
+            kwargs={"slug": partnership.slug, "pk": other.pk, "decision": decision.pk},
+        )
+        assert client.post(foreign, {"done": "1"}).status_code == 404
+
+
 def test_visits_log(partnership, client_for):
     client = client_for("accueil")
     url = reverse("activities:visits", kwargs={"slug": partnership.slug})
