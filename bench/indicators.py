@@ -6,7 +6,8 @@
 
 Each size runs in its own process on a fresh database (SQLite files in bench/out/, or PostgreSQL
 databases `twiza_bench_<rows>` created next to the given URL), all in the same run, and prints:
-- the full rebuild vs hand-written SQL GROUP BYs computing the same values (values must be equal);
+- the full rebuild vs hand-written SQL GROUP BYs computing the same values — the indicators and the
+  annual report's totals the engine also keeps (values must be equal);
 - reading all indicators of a partnership through the API (time, query count) at each size;
 - recording one attendance with the incremental upkeep vs without it.
 """
@@ -209,6 +210,7 @@ def measure_rebuild(partnership):
         engine.rebuild()
     rebuild_s = time.perf_counter() - started
     ours = {k: v for p in Partnership.objects.all() for k, v in engine.values_of(p).items() if v}
+    ours.update(report_totals_of_engine())
     started = time.perf_counter()
     theirs = hand_written_sql(connection)
     sql_s = time.perf_counter() - started
@@ -273,7 +275,52 @@ def hand_written_sql(connection) -> dict:
                             for sex, n in cursor.fetchall():
                                 if n:
                                     values[(d.id, period, sex)] = values.get((d.id, period, sex), 0) + n
+        values.update(hand_written_report_totals(cursor))
     return {k: v for k, v in values.items() if v}
+
+
+def report_totals_of_engine() -> dict:
+    """The annual report's totals the engine keeps (issue 7), keyed as `hand_written_report_totals`."""
+    from programme.models import ActivityTotal
+
+    rows = ActivityTotal.objects.values_list(
+        "partnership_id", "year", "result_id", "kind", "activities", "f", "m", "x"
+    )
+    return {("total", pid, y, r, k): (a, f, m, x) for pid, y, r, k, a, f, m, x in rows if a or f or m or x}
+
+
+def hand_written_report_totals(cursor) -> dict:
+    """The report's totals per (partnership, year, result or none, kind) — activities, then people by
+    sex (tallies and attendance) — by plain GROUP BYs over the raw rows, summed per year here."""
+    totals = {}
+
+    def add(rows, column):
+        for pid, day, result_id, kind, *rest in rows:
+            key = ("total", pid, int(str(day)[:4]), result_id, kind)
+            row = totals.setdefault(key, [0, 0, 0, 0])
+            if column is None:
+                row[0] += rest[0]
+            else:
+                sex, n = rest
+                row[1 + "FMX".index(sex)] += n or 0
+
+    linked = "activities_activity a LEFT JOIN activities_activity_results r ON r.activity_id = a.id"
+    cursor.execute(
+        f"SELECT a.partnership_id, a.date, r.result_id, a.kind, COUNT(*) FROM {linked} GROUP BY 1, 2, 3, 4"
+    )
+    add(cursor.fetchall(), None)
+    cursor.execute(
+        f"SELECT a.partnership_id, a.date, r.result_id, a.kind, t.sex, SUM(t.count) FROM {linked} "
+        "JOIN activities_tally t ON t.activity_id = a.id GROUP BY 1, 2, 3, 4, 5"
+    )
+    add(cursor.fetchall(), "tally")
+    cursor.execute(
+        f"SELECT a.partnership_id, a.date, r.result_id, a.kind, p.sex, COUNT(*) FROM {linked} "
+        "JOIN activities_attendance att ON att.activity_id = a.id JOIN people_person p ON p.id = att.person_id "
+        "GROUP BY 1, 2, 3, 4, 5"
+    )
+    add(cursor.fetchall(), "attendance")
+    return {k: tuple(v) for k, v in totals.items() if any(v)}
 
 
 def measure_read(partnership):

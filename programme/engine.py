@@ -359,11 +359,14 @@ def _totals(
                 row = totals[(pid, int(str(day)[:4]), result_id, kind)]
                 for i, n in enumerate(values):
                     row[i] += sign * (n or 0)
-        if attendance:
+        if attendance:  # counted per activity first: the result links join the small side
             cursor.execute(
-                f"SELECT a.partnership_id, a.date, r.result_id, a.kind, p.sex, COUNT(*) FROM {linked} "  # noqa: S608
-                f"JOIN {_table(Attendance)} att ON att.activity_id = a.id "
-                f"JOIN {_table(Person)} p ON p.id = att.person_id WHERE {where} GROUP BY 1, 2, 3, 4, 5",
+                f"SELECT a.partnership_id, a.date, r.result_id, a.kind, s.sex, SUM(s.n) FROM "  # noqa: S608
+                f"(SELECT att.activity_id, p.sex, COUNT(*) AS n FROM {_table(Attendance)} att "
+                f"JOIN {_table(Person)} p ON p.id = att.person_id "
+                f"WHERE att.activity_id IN (SELECT a.id FROM {act} a WHERE {where}) GROUP BY 1, 2) s "
+                f"JOIN {act} a ON a.id = s.activity_id LEFT JOIN {link} r ON r.activity_id = a.id "
+                "GROUP BY 1, 2, 3, 4, 5",
                 params,
             )
             for pid, day, result_id, kind, sex, n in cursor.fetchall():
