@@ -106,7 +106,9 @@ class Activity(models.Model):
         ]
         # With the kind, the annual report's GROUP BY over a year of activities reads only this index.
         indexes = [
-            models.Index(fields=["partnership", "date", "kind"], name="activity_partnership_date_kind")
+            models.Index(fields=["partnership", "date", "kind"], name="activity_partnership_date_kind"),
+            # One kind over a period (a year's steering committees in the report, the list's filter).
+            models.Index(fields=["partnership", "kind", "date"], name="activity_partnership_kind_date"),
         ]
 
     def __str__(self):
