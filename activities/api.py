@@ -21,12 +21,9 @@ from people.models import Person, TargetGroup
 
 from . import actions
 from .access import get_activity_for_api, may_create, may_write
-from .models import Activity, Tally
+from .models import MAX_COUNT, Activity, Tally
 
 router = Router(tags=["activités"])
-
-# More people than any activity counts, and within the database's 32-bit integer column.
-MAX_COUNT = 1_000_000
 
 
 class ActivityIn(Schema):

@@ -25,6 +25,10 @@ def _scope(user):
     return coordinated, staffed, readable
 
 
+# The largest tally: more people than any activity counts, within a 32-bit integer column.
+MAX_COUNT = 1_000_000
+
+
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Activities of the partnerships the user holds a role in (activities are not personal data).

@@ -289,13 +289,13 @@ def people_changing(person_ids):
     if person_ids:
         _people_rows(person_ids, -1)
         _participations(person_ids, -1)
-        _add_totals(_totals(attendance, person_ids, activities=False, sign=-1))
+        _add_totals(_totals(attendance, person_ids, activities=False, sign=-1, on_attendance=True))
     yield
     if person_ids:
         _insert_members(person_ids=person_ids)
         _people_rows(person_ids, +1)
         _participations(person_ids, +1)
-        _add_totals(_totals(attendance, person_ids, activities=False))
+        _add_totals(_totals(attendance, person_ids, activities=False, on_attendance=True))
 
 
 def _by_sex(people, sign: int) -> dict:
@@ -332,11 +332,17 @@ def _participants_changed(activity, deltas: dict) -> None:
 
 
 def _totals(
-    where: str, params: list, activities: bool = True, attendance: bool = True, sign: int = 1
+    where: str,
+    params: list,
+    activities: bool = True,
+    attendance: bool = True,
+    sign: int = 1,
+    on_attendance: bool = False,
 ) -> dict:
     """{(partnership_id, year, result_id, kind): [activities, F, M, X]} × sign, from the raw rows:
     the activities `a` meeting `where` with their tallies, and their attendance `att` by the
-    person's sex. Grouped by day in SQL, summed per year here (no vendor date function)."""
+    person's sex — or, `on_attendance`, only the attendance rows `att` meeting `where`. Grouped by
+    day in SQL, summed per year here (no vendor date function)."""
     from activities.models import Activity, Attendance, Tally
     from people.models import Person
 
@@ -360,11 +366,11 @@ def _totals(
                 for i, n in enumerate(values):
                     row[i] += sign * (n or 0)
         if attendance:  # counted per activity first: the result links join the small side
+            rows = where if on_attendance else f"att.activity_id IN (SELECT a.id FROM {act} a WHERE {where})"  # noqa: S608
             cursor.execute(
                 f"SELECT a.partnership_id, a.date, r.result_id, a.kind, s.sex, SUM(s.n) FROM "  # noqa: S608
                 f"(SELECT att.activity_id, p.sex, COUNT(*) AS n FROM {_table(Attendance)} att "
-                f"JOIN {_table(Person)} p ON p.id = att.person_id "
-                f"WHERE att.activity_id IN (SELECT a.id FROM {act} a WHERE {where}) GROUP BY 1, 2) s "
+                f"JOIN {_table(Person)} p ON p.id = att.person_id WHERE {rows} GROUP BY 1, 2) s "
                 f"JOIN {act} a ON a.id = s.activity_id LEFT JOIN {link} r ON r.activity_id = a.id "
                 "GROUP BY 1, 2, 3, 4, 5",
                 params,

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities.models import Activity
+from activities.models import MAX_COUNT, Activity
 from people.models import Person, TargetGroup
 from programme.models import Result
 
 from . import xlsx
+from .models import ImportedSubmission
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ FIELDS = [
 ]
 BY_KEY = {f.key: f for f in FIELDS}
 TRUE = {"1", "1.0", "true", "vrai", "yes", "oui"}
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+UUID_LENGTH = ImportedSubmission._meta.get_field("uuid").max_length
 
 
 class UnreadableFile(Exception):
@@ -173,11 +176,8 @@ class Seen:
     def _key(uuid: str):
         prefixed = uuid.startswith("uuid:")  # as ODK writes its instanceID
         text = uuid[5:] if prefixed else uuid
-        if len(text) == 36 and text.count("-") == 4:
-            try:
-                return int(text.replace("-", ""), 16) | (prefixed << 128)
-            except ValueError:
-                pass
+        if CANONICAL_UUID.fullmatch(text):
+            return int(text.replace("-", ""), 16) | (prefixed << 128)
         return uuid
 
     def add(self, uuid: str, row: int) -> bool:
@@ -280,6 +280,8 @@ class Validator:
         uuid = value(row, "uuid")
         if not uuid:
             fail("uuid", _("Identifiant _uuid manquant."))
+        elif len(uuid) > UUID_LENGTH or "\x00" in uuid:
+            fail("uuid", _("Identifiant _uuid invalide (%(n)s caractères au plus).") % {"n": UUID_LENGTH})
         elif not self.seen.add(uuid, number):
             first = (
                 self.seen.first_row(uuid) if self.problem_count + len(problems) < self.PROBLEMS_KEPT else "?"
@@ -312,7 +314,7 @@ class Validator:
                 continue
             try:
                 count = int(raw) if raw.isdigit() else int(float(raw))
-                if count < 0 or float(raw) != count:
+                if not 0 <= count <= MAX_COUNT or float(raw) != count:
                     raise ValueError
             except (ValueError, OverflowError):
                 fail("tally_" + sex, _("Nombre invalide : « %(value)s ».") % {"value": raw})
@@ -328,11 +330,11 @@ class Validator:
             result = self.results.get(code.lower())
             if result is None:
                 fail("results", _("Résultat inconnu : « %(code)s ».") % {"code": code})
-            else:
+            elif result not in results:  # "R1 r1" names one result
                 results.append(result)
         if len(problems) > before:
             return None
-        title = value(row, "title") or f"{self.kind_label} {date:%d/%m/%Y}"
+        title = value(row, "title").replace("\x00", "") or f"{self.kind_label} {date:%d/%m/%Y}"
         return Submission(
             number, uuid, title[:200], date, structure, tallies, group, value(row, "people").split(), results
         )

@@ -30,7 +30,11 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CHUNK = 1 << 20
-LONGEST_ROW = 64 << 20  # a "row" longer than this is a damaged or hostile file
+# Bounds past which a file is damaged or hostile (a zip bomb, a row number in the billions).
+LONGEST_ROW = 4 << 20
+MAX_ROWS = 1 << 20  # Excel's own limit: 1,048,576 rows
+SMALL_PART = 16 << 20  # workbook.xml, its relations, styles.xml (uncompressed)
+MAX_SHARED_STRINGS = 256 << 20
 # Built-in number formats that are dates (ECMA-376 18.8.30, and the East Asian ones).
 DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47}
 DATE_FORMATS |= set(range(50, 59))
@@ -39,10 +43,24 @@ TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
 PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 ATTRIBUTE = re.compile(rb'\b([rst])="([^"]*)"')
+ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
 class BadWorkbook(Exception):
     pass
+
+
+READING_ERRORS = (
+    zlib.error,
+    zipfile.BadZipFile,
+    EOFError,
+    csv.Error,
+    UnicodeDecodeError,
+    KeyError,
+    ValueError,
+    ParseError,
+    DefusedXmlException,
+)
 
 
 class Rows:
@@ -58,7 +76,7 @@ class Rows:
     def __next__(self):
         try:
             return next(self._iterator)
-        except (zlib.error, zipfile.BadZipFile, EOFError, csv.Error, UnicodeDecodeError) as error:
+        except READING_ERRORS as error:
             raise BadWorkbook(str(error)) from error
 
 
@@ -73,8 +91,14 @@ def _unescape(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if "_x" in text:
-        text = ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
+        text = ESCAPED.sub(_escaped, text)
     return text
+
+
+def _escaped(match) -> str:
+    """An OOXML `_xHHHH_` escape; a NUL or half a surrogate pair, which no database stores, becomes �."""
+    code = int(match[1], 16)
+    return "\ufffd" if code == 0 or 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 def _rich_text(inner: bytes) -> str:
@@ -107,18 +131,16 @@ class Workbook:
             self.sheet = self._first_sheet()
             self.strings = self._shared_strings()
             self.dates = self._date_styles()
-        except (
-            zipfile.BadZipFile,
-            KeyError,
-            ParseError,
-            DefusedXmlException,
-            ValueError,
-            UnicodeDecodeError,
-        ) as error:
+        except READING_ERRORS as error:
             raise BadWorkbook(str(error)) from error
 
     def _xml(self, name):
-        return ElementTree.fromstring(self.zip.read(name))
+        return ElementTree.fromstring(self._read(name, SMALL_PART))
+
+    def _read(self, name, limit: int) -> bytes:
+        if self.zip.getinfo(name).file_size > limit:
+            raise BadWorkbook(f"{name} too big")
+        return self.zip.read(name)
 
     def _first_sheet(self) -> str:
         book = self._xml("xl/workbook.xml")
@@ -137,11 +159,18 @@ class Workbook:
         raise BadWorkbook("no sheet target")
 
     def _shared_strings(self) -> list[str]:
-        if "xl/sharedStrings.xml" not in self.zip.namelist():
+        name = "xl/sharedStrings.xml"
+        if name not in self.zip.namelist():
             return []
-        with self.zip.open("xl/sharedStrings.xml") as stream:
-            pieces = _pieces(stream, b"</si>")
-            return [_rich_text(piece[piece.find(b"<si>") :]) for piece in pieces if b"<si>" in piece]
+        if self.zip.getinfo(name).file_size > MAX_SHARED_STRINGS:
+            raise BadWorkbook("too many shared strings")
+        with self.zip.open(name) as stream:
+            found = re.search(rb"<(\w+:)?sst\b", stream.read(CHUNK))
+        prefix = (found[1] or b"") if found else b""
+        start = b"<" + prefix + b"si>"
+        with self.zip.open(name) as stream:
+            pieces = _pieces(stream, b"</" + prefix + b"si>")
+            return [_rich_text(piece[piece.find(start) :]) for piece in pieces if start in piece]
 
     def _date_styles(self) -> set[int]:
         if "xl/styles.xml" not in self.zip.namelist():
@@ -157,8 +186,11 @@ class Workbook:
         return dates
 
     def rows(self) -> Rows:
-        with self.zip.open(self.sheet) as stream:
-            head = stream.read(CHUNK)
+        try:
+            with self.zip.open(self.sheet) as stream:
+                head = stream.read(CHUNK)
+        except READING_ERRORS as error:
+            raise BadWorkbook(str(error)) from error
         found = re.search(rb"<(\w+:)?sheetData\b", head)
         if found is None:
             return Rows(iter(()))
@@ -174,21 +206,33 @@ class Workbook:
             rb"" + p + rb"t></" + p + rb"is>)</" + p + rb"c>)"
         )
         general = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
-        opening, opening_bare, row_tag = b"<" + prefix + b"c ", b"<" + prefix + b"c>", b"<" + prefix + b"row"
+        opening, opening_bare = b"<" + prefix + b"c ", b"<" + prefix + b"c>"
+        row_start, row_tag = b"<" + prefix + b"row", re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>")
         columns, dates = {}, {str(i).encode() for i in self.dates}
-        number_of = re.compile(rb"[^>]*?\br=\"(\d+)\"")
         expected = 1  # rows absent from the file are empty rows: yielded, so that row numbers hold
         with self.zip.open(self.sheet) as stream:
             for piece in _pieces(stream, b"</" + prefix + b"row>"):
-                start = piece.find(row_tag)
-                if start < 0:
-                    continue
-                number = number_of.match(piece, start + len(row_tag))
-                if number:
-                    for _gap in range(expected, int(number[1])):
+                if piece.count(row_start) == 1:  # the usual piece: one row
+                    tag = row_tag.search(piece)
+                    tags = [tag] if tag else []
+                else:  # self-closing empty rows, then this row
+                    tags = list(row_tag.finditer(piece))
+                for tag in tags:
+                    number = ROW_NUMBER.search(tag[1])
+                    if number and int(number[1]) > expected:
+                        if int(number[1]) > MAX_ROWS:
+                            raise BadWorkbook("too many rows")
+                        for _gap in range(expected, int(number[1])):
+                            yield []
+                        expected = int(number[1])
+                    expected += 1
+                    if tag[2]:
                         yield []
-                    expected = int(number[1])
-                expected += 1
+                if not tags or tags[-1][2]:
+                    continue
+                if expected > MAX_ROWS + 1:
+                    raise BadWorkbook("too many rows")
+                start = tags[-1].end()
                 cells = usual.findall(piece, start)
                 if len(cells) != piece.count(opening, start) + piece.count(opening_bare, start):
                     cells = [
@@ -235,8 +279,9 @@ class Workbook:
         if not value:
             return ""
         if kind == b"s":
-            index = int(value)
-            return self.strings[index] if index < len(self.strings) else ""
+            if not value.isdigit() or int(value) >= len(self.strings):
+                raise BadWorkbook("no such shared string")
+            return self.strings[int(value)]
         if kind == b"b":
             return "TRUE" if value == b"1" else "FALSE"
         if kind == b"e":

@@ -379,3 +379,44 @@ def test_duplicate_uuids_are_row_errors(demo_activity, client_for):
     assert [(p["row"], p["column"], p["message"]) for p in page.context["problems"]] == [
         (4, "_uuid", "Même _uuid qu'à la ligne 2.")
     ]
+
+
+def test_values_the_database_cannot_hold_are_row_errors(demo_activity):
+    partnership = demo_activity["partnership"]
+    user = demo_activity["users"]["coordination"]
+    lines = [
+        ["u" * 65, "", "Trop long", "2025-03-01", "centre-jour", 0, 0, 1, 0, 0, "", ""],
+        ["big-1", "", "Trop de monde", "2025-03-01", "centre-jour", 0, 0, "1e19", 0, 0, "", ""],
+        ["big-2", "", "Juste", "2025-03-01", "centre-jour", 0, 0, 1_000_001, 0, 0, "", ""],
+    ]
+    outcome = import_rows(partnership, user, lines)
+    assert [(p.row, p.column) for p in outcome.problems] == [
+        (2, "_uuid"),
+        (3, "comptage/femmes"),
+        (4, "comptage/femmes"),
+    ]
+    assert outcome.created == 0
+
+
+def test_a_result_named_twice_is_linked_once_in_bulk(demo_activity, monkeypatch):
+    from reports import actions
+
+    monkeypatch.setattr(actions, "BULK_FROM", 1)
+    partnership = demo_activity["partnership"]
+    user = demo_activity["users"]["coordination"]
+    headers = [*HEADERS[:5], "activite/resultats", *HEADERS[7:]]
+    data = xlsx(
+        [["twice-1", "", "Deux fois R1", "2025-03-01", "centre-jour", "R1 r1", 1, 0, 0, "", ""]], headers
+    )
+    outcome = actions.import_file(
+        partnership,
+        "atelier",
+        user,
+        partnership.structures.all(),
+        data,
+        "e.xlsx",
+        kobo.guess_mapping(headers),
+    )
+    assert (outcome.created, outcome.problem_count) == (1, 0)
+    activity = ImportedSubmission.objects.get(uuid="twice-1").activity
+    assert [r.code for r in activity.results.all()] == ["R1"]

@@ -142,3 +142,82 @@ def test_a_row_that_never_ends_is_refused(monkeypatch):
     rows = xlsx.read(minimal(endless.replace("</x:row></x:sheetData>", "</x:sheetData>")))
     with pytest.raises(xlsx.BadWorkbook):
         list(rows)
+
+
+def sheet_xml(rows: str, prefix: str = "") -> str:
+    ns = f'xmlns{":" + prefix[:-1] if prefix else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    return f"<{prefix}worksheet {ns}><{prefix}sheetData>{rows}</{prefix}sheetData></{prefix}worksheet>"
+
+
+def with_strings(sheet: str, strings: str) -> bytes:
+    data = io.BytesIO(minimal(sheet))
+    with zipfile.ZipFile(data, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", strings)
+    return data.getvalue()
+
+
+def test_shared_strings_with_a_namespace_prefix():
+    strings = (
+        '<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<x:si><x:t>_uuid</x:t></x:si><x:si><x:r><x:t>da</x:t></x:r><x:r><x:t>te</x:t></x:r></x:si></x:sst>"
+    )
+    sheet = sheet_xml(
+        '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c></x:row>', "x:"
+    )
+    assert list(xlsx.read(with_strings(sheet, strings))) == [["_uuid", "date"]]
+
+
+def test_self_closing_rows_keep_row_numbers():
+    sheet = sheet_xml(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row><row r="2" ht="30" customHeight="1"/>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>data3</t></is></c></row><row r="4" spans="1:1"/>'
+    )
+    assert list(xlsx.read(minimal(sheet))) == [["h"], [], ["data3"], []]
+
+
+def test_escapes_that_no_database_stores_become_replacement_characters():
+    sheet = sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>a_x0000_b_xD800_c_x0041_</t></is></c></row>')
+    assert list(xlsx.read(minimal(sheet))) == [["a\ufffdb\ufffdcA"]]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ['<c r="A2" t="s"><v>1.0</v></c>', '<c r="A2" t="s"><v>-1</v></c>', '<c r="A2" t="s"><v>7</v></c>'],
+    ids=["not-an-index", "negative", "past-the-end"],
+)
+def test_a_shared_string_that_does_not_exist_is_a_damaged_file(cell):
+    strings = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>_uuid</t></si></sst>'
+    )
+    sheet = sheet_xml(f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">{cell}</row>')
+    headers, rows = kobo.read_table(with_strings(sheet, strings), "export.xlsx")
+    assert headers == ["_uuid"]
+    with pytest.raises(xlsx.BadWorkbook):
+        list(rows)
+
+
+def test_a_row_number_past_excels_limit_is_refused():
+    sheet = sheet_xml(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="20000000"><c r="A20000000"><v>2</v></c></row>'
+    )
+    rows = xlsx.read(minimal(sheet))
+    assert next(rows) == ["1"]
+    with pytest.raises(xlsx.BadWorkbook):
+        list(rows)
+
+
+def test_a_part_bigger_than_its_bound_is_refused(monkeypatch):
+    monkeypatch.setattr(xlsx, "SMALL_PART", 100)
+    with pytest.raises(kobo.UnreadableFile):
+        kobo.read_table(minimal(PREFIXED_SHEET), "export.xlsx")
+
+
+def test_a_corrupted_sheet_is_found_while_reading():
+    data = bytearray(workbook(every_shape, constant_memory=True))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    member = archive.getinfo("xl/worksheets/sheet1.xml")
+    offset = member.header_offset + 30 + len(member.filename) + len(member.extra) + member.compress_size // 2
+    data[offset] ^= 0xFF
+    with pytest.raises((xlsx.BadWorkbook, kobo.UnreadableFile)):
+        headers, rows = kobo.read_table(bytes(data), "export.xlsx")
+        list(rows)
