@@ -7,12 +7,14 @@ encrypted in the file; the keys (FIELD_ENCRYPTION_KEYS) are never in it, by desi
 """
 
 import os
+import re
 import secrets
 import sqlite3
 import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.core.management.base import CommandError
@@ -25,21 +27,60 @@ from core.crypto import decrypt, encrypted_fields
 SQLITE = "django.db.backends.sqlite3"
 POSTGRES = "django.db.backends.postgresql"
 MAGIC = {SQLITE: b"SQLite format 3\x00", POSTGRES: b"PGDMP"}
+# Where the restore target's URL may be given instead of --database-url: off the command line, so a
+# password in it is not visible to other users (ps, /proc) nor kept in the shell's history.
+RESTORE_URL_VARIABLE = "TWIZA_RESTORE_DATABASE_URL"
+# Files SQLite keeps beside a database while it is open: replacing one loses or corrupts data.
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
 def live_config() -> dict:
     return connections[DEFAULT_DB_ALIAS].settings_dict
 
 
+def mask_url(url: str) -> str:
+    """The URL fit for a message: its password (and any `password=` parameter) replaced by ***.
+
+    Errs on the safe side for malformed URLs: everything between the user name and the last `@`
+    is masked, so a password with an unencoded `/`, `@` or `#` does not show either.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        scheme, rest = "", url
+    userinfo, at, hostpart = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = f"{userinfo.split(':', 1)[0]}:***@{hostpart}"
+    masked = f"{scheme}{separator}{rest}"
+    return re.sub(r"(?i)(password=)[^&#;\s]*", r"\1***", masked)
+
+
 def config_from_url(url: str) -> dict:
     """Settings of a database given by URL, completed from the live ones (time zone, etc.)."""
     try:
         parsed = environ.Env.db_url_config(url)
-    except Exception as exc:  # django-environ raises several kinds for a bad URL
-        raise CommandError(_("Adresse de base de données non reconnue : %(url)s") % {"url": url}) from exc
+    except Exception:  # django-environ raises several kinds for a bad URL; their text may hold the password
+        raise CommandError(
+            _("Adresse de base de données non reconnue : %(url)s") % {"url": mask_url(url)}
+        ) from None
     if parsed.get("ENGINE") not in MAGIC:
-        raise CommandError(_("Seules SQLite et PostgreSQL sont prises en charge : %(url)s") % {"url": url})
+        raise CommandError(
+            _("Seules SQLite et PostgreSQL sont prises en charge : %(url)s") % {"url": mask_url(url)}
+        )
     return {**live_config(), "OPTIONS": {}, **parsed}
+
+
+def restore_url(option: str | None) -> str:
+    """The restore target's URL: --database-url, or else the TWIZA_RESTORE_DATABASE_URL variable."""
+    url = option or os.environ.get(RESTORE_URL_VARIABLE, "")
+    if not url:
+        raise CommandError(
+            _(
+                "Indiquez la base cible : --database-url, ou la variable d'environnement %(variable)s "
+                "(à préférer si l'adresse contient un mot de passe)."
+            )
+            % {"variable": RESTORE_URL_VARIABLE}
+        )
+    return url
 
 
 def is_live(config: dict) -> bool:
@@ -52,6 +93,31 @@ def is_live(config: dict) -> bool:
     return config["NAME"] == live["NAME"]
 
 
+def is_live_file(path: Path) -> bool:
+    """Whether `path` is the live SQLite database or one of its -wal/-shm/-journal files.
+
+    Compares resolved paths (symbolic links, `..`, relative paths), and for existing files the file
+    itself (hard links). Always false for PostgreSQL, whose files are not ours to name.
+    """
+    live = live_config()
+    if live["ENGINE"] != SQLITE:
+        return False
+    name = str(live["NAME"])
+    if not name or name == ":memory:" or "mode=memory" in name:  # in memory (the tests'): no file
+        return False
+    if name.startswith("file:"):  # a URI filename (Django opens SQLite with uri=True)
+        name = unquote(urlsplit(name).path)
+    target = Path(path).resolve()
+    for base in {Path(name).absolute(), Path(name).resolve()}:
+        for suffix in SQLITE_COMPANIONS:
+            companion = Path(f"{base}{suffix}")
+            if target == companion.resolve():
+                return True
+            if target.exists() and companion.exists() and os.path.samefile(target, companion):
+                return True
+    return False
+
+
 def _pg_args(config: dict) -> tuple[list[str], dict]:
     """Connection arguments for pg_dump/pg_restore; the password goes in the environment only."""
     args = ["--no-password"]
@@ -61,7 +127,9 @@ def _pg_args(config: dict) -> tuple[list[str], dict]:
         args.append(f"--port={config['PORT']}")
     if config.get("USER"):
         args.append(f"--username={config['USER']}")
-    env = {**os.environ, "PGPASSWORD": config.get("PASSWORD") or ""}
+    env = dict(os.environ)
+    if config.get("PASSWORD"):  # else keep the admin's PGPASSWORD, if any (or ~/.pgpass)
+        env["PGPASSWORD"] = config["PASSWORD"]
     if config.get("OPTIONS", {}).get("sslmode"):
         env["PGSSLMODE"] = config["OPTIONS"]["sslmode"]
     return args, env
@@ -94,6 +162,14 @@ def row_counts(connection) -> dict[str, int]:
 def backup(path: Path, force: bool = False) -> dict[str, int]:
     """Writes a backup of the live database to `path` (atomically); returns its row count per table."""
     path = Path(path)
+    if is_live_file(path):  # os.replace onto it would lose the open connections' writes
+        raise CommandError(
+            _(
+                "%(path)s est un fichier de la base de données en service : sauvegarde refusée, "
+                "même avec --force. Choisissez un autre fichier."
+            )
+            % {"path": path}
+        )
     if path.exists() and not force:
         raise CommandError(
             _("%(path)s existe déjà : choisissez un autre nom ou ajoutez --force.") % {"path": path}

@@ -5,6 +5,7 @@ lock, so the tests that back up do not run in the usual rolled-back test transac
 committed shared world, write one sentinel into a committed row, and put the original back.
 """
 
+import os
 import subprocess
 from io import StringIO
 from pathlib import Path
@@ -16,7 +17,18 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from core.backup import check_restored, connected, row_counts, scratch_database
+from core.backup import (
+    POSTGRES,
+    SQLITE,
+    _pg_args,
+    check_restored,
+    config_from_url,
+    connected,
+    is_live_file,
+    mask_url,
+    row_counts,
+    scratch_database,
+)
 from core.crypto import decrypt
 
 SENTINEL = "Sentinelle-Sauvegarde-Q7Z"
@@ -147,3 +159,103 @@ def test_restore_of_a_missing_or_foreign_file_is_a_clear_error(tmp_path):
         call_command("restore", str(other), "--database-url", target)
     with pytest.raises(CommandError, match="non reconnue|prises en charge"):
         call_command("restore", str(other), "--database-url", "ftp://example.org/base")
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_backup_never_replaces_the_live_database_even_with_force(tmp_path, monkeypatch, suffix):
+    """os.replace onto the live SQLite file would lose the open connections' writes."""
+    live = tmp_path / "db.sqlite3"
+    # The live database is pretended to be this file (the test database is in memory, or PostgreSQL).
+    monkeypatch.setitem(connection.settings_dict, "ENGINE", SQLITE)
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(live))
+    target = Path(f"{live}{suffix}")
+    target.write_text("en service")
+    (tmp_path / "lien").symlink_to(target)
+    (tmp_path / "sous").mkdir()
+    monkeypatch.chdir(tmp_path / "sous")
+    for given in [target, tmp_path / "lien", f"../{target.name}", tmp_path / "sous" / ".." / target.name]:
+        with pytest.raises(CommandError, match="base de données en service"):
+            call_command("backup", str(given), "--force")
+        assert target.read_text() == "en service"
+    hard = tmp_path / "sous" / "lien-dur"
+    os.link(target, hard)
+    with pytest.raises(CommandError, match="base de données en service"):
+        call_command("backup", str(hard), "--force")
+    # Not there yet: the -wal file SQLite would create beside the database is refused all the same.
+    target.unlink()
+    with pytest.raises(CommandError, match="base de données en service"):
+        call_command("backup", str(target))
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["lien", "lien-dur", "sous"]  # no temporary file
+
+
+def test_backup_beside_the_live_database_is_allowed(tmp_path, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "ENGINE", SQLITE)
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "db.sqlite3"))
+    for name in ["db.sqlite3.backup", "db.sqlite3-wal.old", "autre.sqlite3"]:
+        assert not is_live_file(tmp_path / name)
+    assert is_live_file(tmp_path / "db.sqlite3-wal")
+
+
+def test_restore_takes_its_target_from_the_environment(sentinel_case, tmp_path, monkeypatch):
+    """A password belongs in TWIZA_RESTORE_DATABASE_URL, not on the command line."""
+    path = tmp_path / "twiza.backup"
+    call_command("backup", str(path), stdout=StringIO())
+    monkeypatch.delenv("TWIZA_RESTORE_DATABASE_URL", raising=False)
+    with pytest.raises(CommandError, match="TWIZA_RESTORE_DATABASE_URL"):
+        call_command("restore", str(path))
+    with scratch_database() as target:
+        monkeypatch.setenv("TWIZA_RESTORE_DATABASE_URL", url(target))
+        out = StringIO()
+        call_command("restore", str(path), stdout=out)
+        assert f"Restauré dans {target['NAME']}" in out.getvalue()
+        with connected(target) as restored:
+            assert row_counts(restored)["cases_case"] == row_counts(connection)["cases_case"]
+        # --database-url, when given, wins over the variable.
+        monkeypatch.setenv("TWIZA_RESTORE_DATABASE_URL", "ftp://example.org/base")
+        call_command("restore", str(path), "--database-url", url(target), stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "ftp://admin:S3cret-Pw@example.org/base",
+        "postgres://admin:S3cret-Pw@db.example.org:notaport/base",
+        "postgres://admin:S3cret/Pw@db.example.org/base",  # unencoded /: not a valid URL
+        "mysql://admin:S3cret-Pw@db.example.org/base?password=S3cret-Pw",
+    ],
+)
+def test_an_unusable_url_is_reported_without_its_password(given):
+    with pytest.raises(CommandError) as error:
+        config_from_url(given)
+    message = str(error.value)
+    assert "S3cret" not in message
+    assert "admin:***@" in message
+    # Nor in a traceback (--traceback): django-environ's own error may quote part of the password.
+    assert error.value.__cause__ is None
+    assert error.value.__context__ is None or error.value.__suppress_context__
+
+
+def test_mask_url():
+    assert mask_url("postgres://twiza:p%40ss@db:5432/twiza?sslmode=require") == (
+        "postgres://twiza:***@db:5432/twiza?sslmode=require"
+    )
+    assert mask_url("postgres://twiza@db/twiza") == "postgres://twiza@db/twiza"
+    assert mask_url("sqlite:////srv/a@b.sqlite3") == "sqlite:////srv/a@b.sqlite3"
+    assert mask_url("postgres://u:a@b@db/x") == "postgres://u:***@db/x"
+    assert mask_url("postgres://db/x?password=secret&sslmode=require") == (
+        "postgres://db/x?password=***&sslmode=require"
+    )
+
+
+def test_pg_args_keep_the_admins_pgpassword_unless_a_password_is_known(monkeypatch):
+    monkeypatch.setenv("PGPASSWORD", "exporte-par-l-admin")
+    config = {"ENGINE": POSTGRES, "NAME": "twiza", "USER": "twiza", "PASSWORD": "", "HOST": "db", "PORT": ""}
+    args, env = _pg_args(config)
+    assert env["PGPASSWORD"] == "exporte-par-l-admin"
+    assert not any("exporte" in arg for arg in args)
+    args, env = _pg_args({**config, "PASSWORD": "de-la-configuration"})
+    assert env["PGPASSWORD"] == "de-la-configuration"
+    assert not any("configuration" in arg for arg in args)  # never on the command line
+    monkeypatch.delenv("PGPASSWORD")
+    _, env = _pg_args(config)
+    assert "PGPASSWORD" not in env  # not an empty one: libpq then tries ~/.pgpass
