@@ -88,8 +88,10 @@ def is_live(config: dict) -> bool:
     live = live_config()
     if config["ENGINE"] != live["ENGINE"]:
         return False
-    if config["ENGINE"] == SQLITE:
-        return Path(config["NAME"]).resolve() == Path(live["NAME"]).resolve()
+    if config["ENGINE"] == SQLITE:  # the live file or one of its -wal/-shm/-journal files
+        return Path(config["NAME"]).resolve() == Path(live["NAME"]).resolve() or is_live_file(
+            Path(config["NAME"])
+        )
     return config["NAME"] == live["NAME"]
 
 

@@ -259,3 +259,15 @@ def test_pg_args_keep_the_admins_pgpassword_unless_a_password_is_known(monkeypat
     monkeypatch.delenv("PGPASSWORD")
     _, env = _pg_args(config)
     assert "PGPASSWORD" not in env  # not an empty one: libpq then tries ~/.pgpass
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's companion files")
+def test_restore_refuses_the_live_databases_wal_file(tmp_path, monkeypatch):
+    path = tmp_path / "twiza.backup"
+    path.write_bytes(b"SQLite format 3\x00")
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "live.sqlite3"))
+    with pytest.raises(CommandError, match="base en service"):
+        call_command(
+            "restore", str(path), "--database-url", "sqlite:///" + str(tmp_path / "live.sqlite3-wal")
+        )
+    assert not (tmp_path / "live.sqlite3-wal").exists()
