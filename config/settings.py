@@ -219,6 +219,11 @@ if not DEBUG:
 # `manage.py anonymise_closed_cases` (run it monthly). Why 60: docs/decisions.md, "Retention".
 CASE_RETENTION_MONTHS = env.int("CASE_RETENTION_MONTHS", default=60)
 
+# A background job's files (its uploaded file, its output, encrypted at rest) are served and kept this
+# many hours after it finished; `manage.py purge_job_files` deletes them (run it hourly). Why 24:
+# docs/decisions.md, "Background exports".
+JOB_FILES_HOURS = env.int("JOB_FILES_HOURS", default=24)
+
 # Demo: the password of the demo users (CONTRACT.md).
 TWIZA_DEMO_PASSWORD = env("TWIZA_DEMO_PASSWORD", default="twiza-demo-2026")
 

@@ -4,6 +4,9 @@ Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256: authenticated) unde
 FIELD_ENCRYPTION_KEYS — independent of SECRET_KEY. The first key encrypts; every key decrypts, so
 keys can be rotated: add a new key first, run `manage.py rotate_field_keys`, then drop the old one.
 
+`EncryptedBinaryField` does the same for files kept in the database (a background job's upload and
+output): `encrypt_bytes` / `decrypt_bytes`, the same keys, a bytes prefix.
+
 `blind_index(value)` gives a keyed hash (HMAC-SHA256 under FIELD_INDEX_KEY) of a normalised value,
 for exact-match lookups (duplicate detection) without storing the value in clear.
 """
@@ -45,6 +48,28 @@ def rotate(stored: str) -> str:
     return PREFIX + _fernet().rotate(stored[len(PREFIX) :].encode()).decode()
 
 
+BYTES_PREFIX = PREFIX.encode()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return BYTES_PREFIX + _fernet().encrypt(bytes(data))
+
+
+def decrypt_bytes(stored: bytes) -> bytes:
+    stored = bytes(stored)  # PostgreSQL gives a memoryview
+    if not stored.startswith(BYTES_PREFIX):
+        raise ValueError("a value in an encrypted column is not encrypted")
+    try:
+        return _fernet().decrypt(stored[len(BYTES_PREFIX) :])
+    except InvalidToken as exc:
+        raise ValueError("an encrypted value cannot be read with the configured keys") from exc
+
+
+def rotate_bytes(stored: bytes) -> bytes:
+    stored = bytes(stored)
+    return BYTES_PREFIX + _fernet().rotate(stored[len(BYTES_PREFIX) :])
+
+
 def normalise(value: str) -> str:
     """Case, accents and spaces do not make two names different."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())
@@ -74,6 +99,20 @@ class EncryptedTextField(models.TextField):
         return encrypt(value)
 
 
+class EncryptedBinaryField(models.BinaryField):
+    """A binary column (a file) stored encrypted; Python code sees the clear bytes. None stays None."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return decrypt_bytes(value)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is not None:
+            value = encrypt_bytes(value)
+        return super().get_db_prep_value(value, connection, prepared)
+
+
 def encrypted_fields():
     """Every (model, field) stored encrypted, across apps — for key rotation and the dump test."""
     from django.apps import apps
@@ -81,4 +120,14 @@ def encrypted_fields():
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedTextField):
+                yield model, field
+
+
+def encrypted_binary_fields():
+    """Every (model, field) holding an encrypted file, across apps — for key rotation."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedBinaryField):
                 yield model, field

@@ -9,7 +9,8 @@
 - Exports of the registry and of activities: the coordinator (no identity field) and structure staff
   (their structure's records, with identity fields). Partner and network officers, admin: 404.
   A background export is checked again when its task runs, with the access the user holds then.
-- A job (progress and output) is seen only by the user who started it.
+- A job (progress and output) is seen only by the user who started it; its file until it expires
+  (JOB_FILES_HOURS), and an export's file only while she may still export.
 """
 
 from django.http import Http404
@@ -74,7 +75,9 @@ def get_exporter(user, slug: str) -> tuple[Partnership, Access]:
 def get_job_for_user(user, slug: str, pk: int) -> tuple[Job, Access]:
     """A job the user started in this partnership; 404 otherwise."""
     partnership, access = get_partnership_for_user(user, slug)
-    job = Job.objects.visible_to(user).filter(partnership=partnership, pk=pk).first()
+    # The files are read (and decrypted) only where they are used.
+    jobs = Job.objects.visible_to(user).defer("upload", "output")
+    job = jobs.filter(partnership=partnership, pk=pk).first()
     if job is None:
         raise Http404
     return job, access

@@ -4,13 +4,19 @@
 - ImportMapping: which column of a Kobo/ODK export feeds which field, remembered per form.
 - ImportedSubmission: the `_uuid` of every submission imported, so a re-import adds nothing.
 - Job: a piece of long work (import, PDF, export) run as a task, with its progress and its output.
+  Its uploaded file and its output are encrypted at rest and kept JOB_FILES_HOURS hours after it
+  finished (`manage.py purge_job_files`); an import's upload is dropped as soon as it finishes.
 """
+
+import datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import EncryptedBinaryField
 from partnerships.models import Partnership
 from programme.models import Result
 
@@ -138,11 +144,12 @@ class Job(models.Model):
     params = models.JSONField(default=dict)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    upload = models.BinaryField(null=True, blank=True)
-    output = models.BinaryField(null=True, blank=True)
+    upload = EncryptedBinaryField(null=True, blank=True)
+    output = EncryptedBinaryField(null=True, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -165,3 +172,14 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def files_expire_at(self):
+        """When the job's files stop being served (and `purge_job_files` deletes them)."""
+        if self.finished_at is None:
+            return None
+        return self.finished_at + datetime.timedelta(hours=settings.JOB_FILES_HOURS)
+
+    @property
+    def expired(self) -> bool:
+        return self.finished_at is not None and timezone.now() >= self.files_expire_at

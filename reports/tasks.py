@@ -1,14 +1,15 @@
 """Long work run by the task worker (`manage.py db_worker`): report PDFs and XLSX, imports and exports.
 
-Each task works on a `Job` row: it moves it to running, updates its progress, and stores its output
-or a clear message. The tests run tasks immediately (ImmediateBackend).
+Each task works on a `Job` row: it moves it from queued to running (only once: a task queued twice
+runs once), updates its progress, and stores its output or a clear message; a finished job keeps no
+upload. The tests run tasks immediately (ImmediateBackend).
 """
 
 import io
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -43,11 +44,18 @@ def _progress(job):
     return update
 
 
+def _finish(job, status, **fields):
+    """The job's outcome: finished now (its files expire from now on), without its upload."""
+    Job.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), upload=None, **fields)
+
+
 @task()
 def run_job(job_id: int) -> str:
-    """Runs one job (report file, import or export) and records its outcome on the row."""
+    """Runs one job (report file, import or export) and records its outcome on the row. Only the
+    task that moves the job from queued to running runs it: a duplicate does nothing."""
+    if not Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(status=Job.Status.RUNNING):
+        return "skipped"
     job = Job.objects.select_related("partnership", "user").get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
     try:
         with translation.override(job.params.get("lang") or "fr"):
             if job.kind in (Job.Kind.PDF, Job.Kind.XLSX):
@@ -58,9 +66,7 @@ def run_job(job_id: int) -> str:
                 _export(job)
     except Exception:  # the user sees a clear message; the traceback goes to the log only
         log.exception("job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED, message=_("La tâche a échoué ; rien n'a été enregistré.")
-        )
+        _finish(job, Job.Status.FAILED, message=_("La tâche a échoué ; rien n'a été enregistré."))
         return "failed"
     return "done"
 
@@ -78,8 +84,9 @@ def _report_file(job):
     else:
         data = outputs.report_xlsx(report)
         ext, mime = "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.DONE,
+    _finish(
+        job,
+        Job.Status.DONE,
         done=2,
         output=data,
         filename=f"rapport-{job.partnership.slug}-{year}.{ext}",
@@ -112,17 +119,19 @@ def _import(job):
     try:
         outcome = _import_file(job, dry_run=False)
     except kobo.UnreadableFile as problem:
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=str(problem))
+        _finish(job, Job.Status.FAILED, message=str(problem))
         return
     if outcome.problem_count:
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED,
+        _finish(
+            job,
+            Job.Status.FAILED,
             message=_("Le fichier a changé ou contient des erreurs ; rien n'a été importé."),
         )
         return
     total = outcome.new + outcome.known
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.DONE,
+    _finish(
+        job,
+        Job.Status.DONE,
         done=total,
         total=total,
         message=_("%(created)s activité(s) créée(s), %(skipped)s déjà importée(s).")
@@ -182,8 +191,9 @@ def _export(job):
 
     access = access_for(job.user, job.partnership)
     if not may_export(access):
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED,
+        _finish(
+            job,
+            Job.Status.FAILED,
             message=_("Vous n'avez plus le droit d'exporter ces données ; aucun fichier n'a été préparé."),
         )
         return
@@ -198,8 +208,9 @@ def _export(job):
         done = max(n - 1, 0)
         if done and done % EXPORT_PROGRESS_EVERY == 0:
             progress(done, max(total, done))
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.DONE,
+    _finish(
+        job,
+        Job.Status.DONE,
         done=done,
         total=done,
         output=out.getvalue().encode("utf-8"),

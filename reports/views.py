@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -152,9 +152,14 @@ def job(request, slug, pk):
 
 @login_required
 def job_file(request, slug, pk):
-    """The output of a finished job, for the user who started it."""
-    job, _access = get_job_for_user(request.user, slug, pk)
-    if job.status != Job.Status.DONE or not job.output:
+    """The output of a finished job, for the user who started it, until it expires. An export (it may
+    hold names) only while she may still export, with the roles she holds now."""
+    job, access = get_job_for_user(request.user, slug, pk)
+    if job.status != Job.Status.DONE or job.expired:
+        raise Http404
+    if job.kind == Job.Kind.EXPORT and not may_export(access):
+        raise Http404
+    if not job.output:
         raise Http404
     return _download(bytes(job.output), job.filename, job.content_type)
 
@@ -275,9 +280,18 @@ def import_dry_run(request, slug, pk):
         return HttpResponse(headers={"HX-Refresh": "true"})
     failed = bool(check.get("unreadable") or check.get("problem_count"))
     if request.method == "POST" and not failed:
-        job.total, job.params = check["new"] + check["known"], {**job.params, "enqueued": True}
-        job.save(update_fields=["total", "params", "updated_at"])
-        run_job.enqueue(job.pk)
+        # One UPDATE decides which request queues the import: a double click queues it once.
+        claimed = (
+            Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED)
+            .exclude(params__has_key="enqueued")
+            .update(
+                total=check["new"] + check["known"],
+                params={**job.params, "enqueued": True},
+                updated_at=timezone.now(),
+            )
+        )
+        if claimed:
+            run_job.enqueue(job.pk)
         return redirect("reports:job", slug=slug, pk=pk)
     context = {
         "partnership": partnership,

@@ -37,3 +37,18 @@ def test_tampered_value_is_refused():
 def test_blind_index_ignores_case_accents_and_spaces():
     assert crypto.blind_index("  Aïcha  BENALI ") == crypto.blind_index("aicha benali")
     assert crypto.blind_index("Aicha Benali") != crypto.blind_index("Aicha Benaly")
+
+
+def test_bytes_round_trip_rotation_and_tampering(settings):
+    stored = crypto.encrypt_bytes(b"Fatima Sentinelle")
+    assert b"Sentinelle" not in stored and stored.startswith(crypto.BYTES_PREFIX)
+    assert crypto.decrypt_bytes(memoryview(stored)) == b"Fatima Sentinelle"
+    with pytest.raises(ValueError):
+        crypto.decrypt_bytes(b"Fatima Sentinelle")
+    with pytest.raises(ValueError):
+        crypto.decrypt_bytes(stored[:-4] + (b"AAAA" if not stored.endswith(b"AAAA") else b"BBBB"))
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    rotated = crypto.rotate_bytes(stored)
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert crypto.decrypt_bytes(rotated) == b"Fatima Sentinelle"

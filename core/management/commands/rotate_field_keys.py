@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from core.crypto import encrypted_fields, rotate
+from core.crypto import encrypted_binary_fields, encrypted_fields, rotate, rotate_bytes
 
 
 class Command(BaseCommand):
@@ -9,7 +9,8 @@ class Command(BaseCommand):
 
     For the system administrator, after putting a new key first in FIELD_ENCRYPTION_KEYS (keep the
     old keys after it until this command has run). Works on the stored ciphertexts with SQL, so no
-    clear value is ever held longer than one row. Idempotent; one transaction per column.
+    clear value is ever held longer than one row. Idempotent; one transaction per column. Encrypted
+    files (a job's upload and output) are read and rewritten one row at a time, to bound memory.
     """
 
     help = "Rechiffre tous les champs chiffrés avec la première clé de FIELD_ENCRYPTION_KEYS."
@@ -33,4 +34,25 @@ class Command(BaseCommand):
                     )
             total += len(rows)
             self.stdout.write(f"{model._meta.label}.{field.name} : {len(rows)}")
+        for model, field in encrypted_binary_fields():
+            table, column, pk = (
+                quote(model._meta.db_table),
+                quote(field.column),
+                quote(model._meta.pk.column),
+            )
+            count = 0
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SELECT {pk} FROM {table} WHERE {column} IS NOT NULL")  # noqa: S608
+                for (row_pk,) in cursor.fetchall():
+                    cursor.execute(f"SELECT {column} FROM {table} WHERE {pk} = %s", [row_pk])  # noqa: S608
+                    stored = (cursor.fetchone() or [None])[0]
+                    if stored is None:  # purged meanwhile
+                        continue
+                    cursor.execute(
+                        f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
+                        [rotate_bytes(stored), row_pk],
+                    )
+                    count += 1
+            total += count
+            self.stdout.write(f"{model._meta.label}.{field.name} : {count}")
         self.stdout.write(self.style.SUCCESS(f"{total} valeur(s) rechiffrée(s)."))
