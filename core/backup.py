@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.utils import load_backend
 from django.utils.translation import gettext as _
 
-from core.crypto import decrypt, encrypted_fields
+from core.crypto import decrypt, decrypt_bytes, encrypted_binary_fields, encrypted_fields
 
 SQLITE = "django.db.backends.sqlite3"
 POSTGRES = "django.db.backends.postgresql"
@@ -326,18 +326,20 @@ def check_restored(expected: dict[str, int], config: dict) -> tuple[list[str], l
             % {"tables": len(counts), "rows": sum(counts.values())}
         )
         quote = connection.ops.quote_name
-        for model, field in encrypted_fields():
+        columns = [(m, f, decrypt, "<> ''") for m, f in encrypted_fields()]
+        columns += [(m, f, decrypt_bytes, "IS NOT NULL") for m, f in encrypted_binary_fields()]
+        for model, field, read, present in columns:
             if model._meta.db_table not in counts:  # missing table: already reported by its count
                 continue
             readable = unreadable = 0
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT {quote(field.column)} FROM {quote(model._meta.db_table)} "  # noqa: S608
-                    f"WHERE {quote(field.column)} <> ''"
+                    f"WHERE {quote(field.column)} {present}"
                 )
                 for (stored,) in cursor:
                     try:
-                        decrypt(stored)
+                        read(stored)
                         readable += 1
                     except ValueError:
                         unreadable += 1
