@@ -257,6 +257,7 @@ def activity_changing(activity):
     """
     from activities.models import Activity
 
+    _lock(activity)
     person_ids = list(activity.attendances.values_list("person_id", flat=True))
     _activity_counted(activity, -1)
     _add_totals(_totals("a.id = %s", [activity.pk], attendance=False, sign=-1))
@@ -268,10 +269,19 @@ def activity_changing(activity):
         _add_totals(_totals("a.id = %s", [activity.pk], attendance=False))
 
 
+def _lock(activity) -> None:
+    """Locks the activity's row, as record_attendance does: an attendance written meanwhile waits,
+    instead of being counted once by its own upkeep and again by the recount that follows."""
+    from activities.models import Activity
+
+    Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
+
+
 @contextmanager
 def results_changing(activity):
     """Wrap a change of an activity's result links: its totals (the activity, its tallies and its
     attendance) leave the old results and join the new ones. Indicators do not depend on results."""
+    _lock(activity)
     _add_totals(_totals("a.id = %s", [activity.pk], sign=-1))
     yield
     _add_totals(_totals("a.id = %s", [activity.pk]))
