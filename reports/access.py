@@ -72,6 +72,14 @@ def get_exporter(user, slug: str) -> tuple[Partnership, Access]:
     return partnership, access
 
 
+def may_download(job: Job, access: Access) -> bool:
+    """Whether the user who started `job` may take its file now: done and not expired; an export (it
+    may hold names) only while she may still export, with the roles she holds now."""
+    if job.status != Job.Status.DONE or not job.filename or job.expired:
+        return False
+    return job.kind != Job.Kind.EXPORT or may_export(access)
+
+
 def get_job_for_user(user, slug: str, pk: int) -> tuple[Job, Access]:
     """A job the user started in this partnership; 404 otherwise."""
     partnership, access = get_partnership_for_user(user, slug)

@@ -20,6 +20,7 @@ from .access import (
     get_job_for_user,
     get_report_for_user,
     importable_structures,
+    may_download,
     may_export,
     may_import,
     may_write_narratives,
@@ -144,7 +145,12 @@ def iati_file(request, slug):
 def job(request, slug, pk):
     """The progress of a job the user started; the page refreshes itself until the job is done."""
     job, access = get_job_for_user(request.user, slug, pk)
-    context = {"partnership": access.partnership, "nav": navigation(access), "job": job}
+    context = {
+        "partnership": access.partnership,
+        "nav": navigation(access),
+        "job": job,
+        "may_download": may_download(job, access),
+    }
     if request.htmx:
         return render(request, "reports/_job.html", context)
     return render(request, "reports/job.html", context)
@@ -155,11 +161,7 @@ def job_file(request, slug, pk):
     """The output of a finished job, for the user who started it, until it expires. An export (it may
     hold names) only while she may still export, with the roles she holds now."""
     job, access = get_job_for_user(request.user, slug, pk)
-    if job.status != Job.Status.DONE or job.expired:
-        raise Http404
-    if job.kind == Job.Kind.EXPORT and not may_export(access):
-        raise Http404
-    if not job.output:
+    if not may_download(job, access) or not job.output:
         raise Http404
     return _download(bytes(job.output), job.filename, job.content_type)
 

@@ -136,11 +136,14 @@ def test_an_export_is_served_only_while_its_author_may_export(world, named, clie
     partnership, user = world["partnership"], world["users"]["jour"]
     client = client_for("jour")
     job = export_job(client, partnership.slug)
+    file_url = url(partnership.slug, job, file=True)
+    assert file_url in client.get(url(partnership.slug, job)).content.decode()
     Membership.objects.filter(user=user, partnership=partnership).update(
         role=Role.PARTNER_OFFICER, structure=None
     )
-    assert client.get(url(partnership.slug, job)).status_code == 200
-    assert client.get(url(partnership.slug, job, file=True)).status_code == 404
+    page = client.get(url(partnership.slug, job))
+    assert page.status_code == 200 and file_url not in page.content.decode()  # no dead link
+    assert client.get(file_url).status_code == 404
 
 
 def test_a_report_file_keeps_the_reports_rule(world, client_for):
