@@ -66,18 +66,6 @@ def normalise(text) -> str:
     return re.sub(r"[^a-z0-9_/]+", " ", text).strip()
 
 
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def read_table(data: bytes, filename: str):
     """(headers, rows) of the first sheet of an XLSX, or of a CSV (`,` `;` or tab), both streamed: rows
     are lists of stripped text, read as they are consumed. `rows.estimate` is the number of rows the
@@ -154,7 +142,6 @@ class Submission:
     target_group: object
     people: list = field(default_factory=list)
     results: list = field(default_factory=list)
-    known: bool = False
 
 
 @dataclass

@@ -9,7 +9,7 @@ rich text, attributes in another order), and the row is read with the general on
 usual pattern did not account for every cell. Shared strings, inline strings, numbers, booleans,
 dates (from the cell's number format, 1900 or 1904 system) and namespace prefixes are handled.
 
-Every value comes out as stripped text, as `kobo.cell_text` would print it: numbers as written
+Every value comes out as stripped text: numbers as written
 (`1`, `2.5`), dates as `AAAA-MM-JJ`, date-times as `AAAA-MM-JJTHH:MM:SS`, booleans as TRUE/FALSE.
 """
 
