@@ -7,8 +7,8 @@ Each one keeps the indicator engine's derived tables in step, in the same transa
 from django.db import transaction
 from django.db.models import F
 
+from indicators import engine
 from people.models import Person, TargetGroup
-from programme import engine
 
 from .models import Activity, Attendance, Tally
 

@@ -202,8 +202,8 @@ def generate(rows: int, partnerships: int = 3, seed: int = 2026):
 def measure_rebuild(partnership):
     from django.db import connection, transaction
 
+    from indicators import engine
     from partnerships.models import Partnership
-    from programme import engine
 
     rebuild_s, sql_s = [], []
     for _round in range(2):  # alternating, best of two: the first reader of a cold cache pays for both
@@ -221,8 +221,8 @@ def measure_rebuild(partnership):
 
 def hand_written_sql(connection) -> dict:
     """The same values by plain GROUP BYs over the raw rows, one query per indicator and period."""
+    from indicators import engine
     from partnerships.models import Partnership
-    from programme import engine
 
     values = {}
     with connection.cursor() as cursor:
@@ -283,7 +283,7 @@ def hand_written_sql(connection) -> dict:
 
 def report_totals_of_engine() -> dict:
     """The annual report's totals the engine keeps (issue 7), keyed as `hand_written_report_totals`."""
-    from programme.models import ActivityTotal
+    from indicators.models import ActivityTotal
 
     rows = ActivityTotal.objects.values_list(
         "partnership_id", "year", "result_id", "kind", "activities", "f", "m", "x"
@@ -351,8 +351,8 @@ def measure_read(partnership):
 def measure_write(partnership, n: int = 150):
     from activities import actions
     from activities.models import Activity
+    from indicators import engine
     from people.models import Person
-    from programme import engine
 
     acts = list(Activity.objects.filter(partnership=partnership).order_by("?")[:n])
     people = list(Person.objects.filter(partnership=partnership).order_by("?")[: n * 2])

@@ -5,9 +5,9 @@ from ninja.errors import ValidationError
 
 from accounts.api import TokenAuth
 from activities.api import router as activities_router
+from indicators.api import router as indicators_router
 from partnerships.api import router as partnerships_router
 from people.api import router as people_router
-from programme.api import router as programme_router
 
 api = NinjaAPI(
     title="Twiza API",
@@ -26,6 +26,6 @@ def invalid_parameter(request, exc):
 
 
 api.add_router("/", partnerships_router)
-api.add_router("/", programme_router)
+api.add_router("/", indicators_router)
 api.add_router("/", people_router)
 api.add_router("/", activities_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnerships",
     "people",
     "programme",
+    "indicators",
     "activities",
     "participation",
     "django_otp",

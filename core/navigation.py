@@ -19,7 +19,7 @@ class Entry:
 
 ENTRIES = [
     Entry("partnerships:detail", _("Le partenariat"), EVERYONE),
-    Entry("programme:dashboard", _("Tableau de bord"), EVERYONE),
+    Entry("indicators:dashboard", _("Tableau de bord"), EVERYONE),
     Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
     Entry("activities:list", _("Activités"), EVERYONE),
     Entry(

@@ -7,8 +7,8 @@ that same transaction. Callers check access first (people/access.py).
 from django.db import transaction
 from django.db.models import F
 
+from indicators import engine
 from partnerships.models import Partnership, Structure
-from programme import engine
 
 from .models import Person, PersonSequence, TargetGroup
 

@@ -9,10 +9,10 @@ import datetime
 from django.utils import timezone
 
 from activities.models import Activity, Tally
+from indicators import engine
 from participation.models import FollowedProject
 from partnerships.models import Network, Organisation, PartnerRole, Partnership, Structure
 from people.models import TargetGroup
-from programme import engine
 from programme.models import GovernancePrinciple, Indicator, Result, Target
 
 from .models import Audience, GoodPractice, Link, ProjectPrinciple

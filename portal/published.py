@@ -17,9 +17,9 @@ from django.db.models import Count as Count_
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from activities.models import Activity
+from indicators import figures
 from participation.models import FollowedProject, Forum, Phase
 from partnerships.access import Access
-from programme import figures
 from programme.models import GovernancePrinciple
 from programme.suppression import REGISTRY_THRESHOLD, suppress
 

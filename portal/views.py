@@ -1,4 +1,5 @@
-"""The good-practices library for signed-in users (p/<slug>/bonnes-pratiques/). Who may: access.py."""
+"""The good-practices library for signed-in users (p/<slug>/bonnes-pratiques/) and the network officer's
+comparison of the network's partnerships (reseau/<network>/). Who may: access.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,15 +10,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.navigation import navigation
+from indicators import figures
 from participation.models import FollowedProject
+from partnerships.access import access_for
+from partnerships.models import Network, Partnership, Role
 
-from . import actions, documents
+from . import actions, documents, published
 from .access import (
     can_edit,
     get_attachment_for_user,
     get_library_for_user,
     get_practice_for_user,
     library_of,
+    network_practices,
 )
 from .forms import AttachmentForm, LinkForm, PracticeForm, ProjectPrinciplesForm, PublishForm, SearchForm
 from .models import GoodPractice, Link
@@ -201,3 +206,32 @@ def projects(request, slug):
     )
     context = {"partnership": partnership, "nav": navigation(access), "projects": found}
     return render(request, "portal/projects.html", context)
+
+
+@login_required
+def network(request, network_slug):
+    """The network officer's view: each partnership of her network side by side, for one year."""
+    network = Network.objects.filter(
+        slug=network_slug, memberships__user=request.user, memberships__role=Role.NETWORK_OFFICER
+    ).first()
+    if network is None or not request.user.is_active:
+        raise Http404
+    columns = []
+    for partnership in Partnership.objects.visible_to(request.user).filter(network=network):
+        access = access_for(request.user, partnership)
+        year = figures.chosen_year(request.GET.get("annee"), partnership)
+        tables = [t for block in figures.partnership_tables(partnership, access) for t in block["tables"]]
+        for table in tables:
+            table.year_row = table.row(year) if (year, "T") in table.cells else table.row(0)
+        columns.append(
+            {
+                "partnership": partnership,
+                "year": year,
+                "tables": tables,
+                "activities": published.activities_by_kind(partnership, year),
+            }
+        )
+    practices = network_practices(request.user, network)
+    return render(
+        request, "portal/network.html", {"network": network, "columns": columns, "practices": practices}
+    )

@@ -4,19 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import engine
 from .models import Indicator, Measurement, MeasurementEvent
-
-
-@transaction.atomic
-def save_indicator(indicator: Indicator) -> Indicator:
-    """Saves an indicator's definition and recomputes its partnership's values in the same transaction.
-
-    Coordinator only (checked by programme/access.py).
-    """
-    indicator.save()
-    engine.rebuild(indicator.result.partnership)
-    return indicator
 
 
 @transaction.atomic

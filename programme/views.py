@@ -4,26 +4,21 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.navigation import navigation
-from partnerships.access import access_for, get_partnership_for_user
-from partnerships.models import Network, Partnership, Role
-from portal import published
-from portal.access import network_practices
+from partnerships.access import get_partnership_for_user
 
-from . import actions, charts, figures
+from . import actions
 from .access import (
     can_approve_figures,
     can_define_indicators,
     can_enter_figures,
-    get_indicator_for_user,
     get_measurement_indicator_for_user,
     measurements_of,
 )
-from .forms import IndicatorForm, MeasurementForm, ReasonForm
+from .forms import MeasurementForm, ReasonForm
 from .models import Indicator, Measurement, Result
 
 
@@ -64,88 +59,6 @@ def _with_targets(indicator: Indicator, partnership) -> dict:
         for year, label in periods
     ]
     return {"indicator": indicator, "rows": rows}
-
-
-def _chosen_year(request, partnership) -> int:
-    try:
-        year = int(request.GET.get("annee", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, partnership.start_year), partnership.end_year)
-
-
-@login_required
-def dashboard(request, slug):
-    """Per result, each indicator's target vs actual by sex for a year and the programme, with a chart
-    over the years and its data table. Small cells are hidden outside the holding service."""
-    partnership, access = get_partnership_for_user(request.user, slug)
-    year = _chosen_year(request, partnership)
-    blocks = figures.partnership_tables(partnership, access)
-    for block in blocks:
-        for table in block["tables"]:
-            table.chart = charts.years_chart(table, partnership)
-            table.year_row = table.row(year) if (year, "T") in table.cells else None
-            table.programme_row = table.row(0)
-    context = {
-        "partnership": partnership,
-        "nav": navigation(access),
-        "year": year,
-        "years": partnership.years,
-        "blocks": blocks,
-        "can_define": can_define_indicators(access),
-    }
-    return render(request, "programme/dashboard.html", context)
-
-
-@login_required
-def network(request, network_slug):
-    """The network officer's view: each partnership of her network side by side, for one year."""
-    network = Network.objects.filter(
-        slug=network_slug, memberships__user=request.user, memberships__role=Role.NETWORK_OFFICER
-    ).first()
-    if network is None or not request.user.is_active:
-        raise Http404
-    columns = []
-    for partnership in Partnership.objects.visible_to(request.user).filter(network=network):
-        access = access_for(request.user, partnership)
-        year = _chosen_year(request, partnership)
-        tables = [t for block in figures.partnership_tables(partnership, access) for t in block["tables"]]
-        for table in tables:
-            table.year_row = table.row(year) if (year, "T") in table.cells else table.row(0)
-        columns.append(
-            {
-                "partnership": partnership,
-                "year": year,
-                "tables": tables,
-                "activities": published.activities_by_kind(partnership, year),
-            }
-        )
-    practices = network_practices(request.user, network)
-    return render(
-        request, "programme/network.html", {"network": network, "columns": columns, "practices": practices}
-    )
-
-
-@login_required
-def indicator_edit(request, slug, code=None):
-    """The coordinator defines an indicator (source, filters, publication); values are recomputed at once."""
-    if code is None:
-        partnership, access = get_partnership_for_user(request.user, slug)
-        if not can_define_indicators(access):
-            raise Http404
-        indicator = Indicator(result=Result.objects.filter(partnership=partnership).first())
-    else:
-        partnership, access, indicator = get_indicator_for_user(request.user, slug, code, to_edit=True)
-    form = IndicatorForm(request.POST or None, instance=indicator, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        indicator = actions.save_indicator(form.save(commit=False))
-        messages.success(request, _("Indicateur enregistré ; ses valeurs sont recalculées."))
-        return redirect("programme:dashboard", slug=slug)
-    return render(
-        request,
-        "programme/indicator_form.html",
-        {"partnership": partnership, "nav": navigation(access), "form": form, "indicator": indicator},
-    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from activities import actions as activity_actions
 from activities.models import Activity, Attendance, Tally
-from programme import engine
+from indicators import engine
 
 from . import kobo, xlsx
 from .models import ImportedSubmission, Narrative

@@ -10,8 +10,9 @@ them up: SECURITY.md 9).
 from dataclasses import dataclass, field
 
 from activities.models import Activity
-from programme import charts, figures
-from programme.models import PROGRAMME, ActivityTotal
+from indicators import charts, figures
+from indicators.models import ActivityTotal
+from programme.models import PROGRAMME
 from programme.suppression import REGISTRY_THRESHOLD, suppress
 
 from .models import Narrative

@@ -12,8 +12,8 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.utils import timezone
 
+from indicators import figures
 from partnerships.access import Access
-from programme import figures
 from programme.models import PROGRAMME, Indicator
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

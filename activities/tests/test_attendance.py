@@ -221,7 +221,7 @@ def test_editing_an_activity_recounts_indicators_and_refuses_a_stale_save(client
     from django.urls import reverse
 
     from activities.models import Activity
-    from programme.engine import values_of
+    from indicators.engine import values_of
     from programme.models import Indicator
 
     r21 = Indicator.objects.get(result__partnership=partnership, code="R2.1")

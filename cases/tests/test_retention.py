@@ -19,8 +19,8 @@ from cases.management.commands.anonymise_closed_cases import months_before
 from cases.models import AccessLog, Case, CaseEvent, Incident, Note, Referral, SpeechGroup
 from conftest import ALL_PERSONAS
 from core.crypto import PREFIX, decrypt, encrypted_fields
+from indicators.figures import partnership_tables
 from partnerships.access import get_partnership_for_user
-from programme.figures import partnership_tables
 
 from .conftest import SENTINEL, case_url
 from .test_confidentiality import case_pages

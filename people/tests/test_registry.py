@@ -176,9 +176,9 @@ def test_accueil_sees_only_her_office_people(partnership, client_for):
 def test_editing_a_record_keeps_indicators_right_and_refuses_a_stale_save(client_for, users, partnership):
     from django.urls import reverse
 
+    from indicators.engine import values_of
     from people import actions
     from people.models import Person, TargetGroup
-    from programme.engine import values_of
     from programme.models import Indicator
 
     youth = TargetGroup.objects.get(code="jeunes-handicap")

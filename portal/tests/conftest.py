@@ -16,8 +16,8 @@ def demo_portal(world):
 def small_counts(demo_portal):
     """The fictional partnership with one information meeting in 2024: 2 women, 6 men (small cells)."""
     from activities.models import Activity, Tally
+    from indicators import engine
     from people.models import TargetGroup
-    from programme import engine
 
     other = demo_portal["fictional"]
     Activity.objects.filter(partnership=other).delete()

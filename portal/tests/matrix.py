@@ -134,4 +134,6 @@ ROWS = {
     "portal:practices": Row(kwargs=belfaa, allowed=ALL_PERSONAS),
     "portal:practice": Row(kwargs=item(), allowed=ALL_PERSONAS),
     "portal:attachment": Row(kwargs=doc, allowed=ALL_PERSONAS),
+    # The network officer compares her network's partnerships (the page lives in the portal).
+    "network:detail": Row(kwargs=lambda world: {"network_slug": "brulocalis"}, allowed=["reseau"]),
 }

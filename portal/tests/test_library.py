@@ -167,7 +167,7 @@ def test_network_view_matches_each_partnership_dashboard(demo_portal, client_for
     }
     for column in columns:
         dash = client.get(
-            reverse("programme:dashboard", kwargs={"slug": column["partnership"].slug}), {"annee": 2024}
+            reverse("indicators:dashboard", kwargs={"slug": column["partnership"].slug}), {"annee": 2024}
         )
         mine = {t.indicator.code: [c.shown for c in t.year_row] for t in column["tables"]}
         theirs = {

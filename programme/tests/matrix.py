@@ -25,22 +25,9 @@ def first_measurement(world):
 ROWS = {
     "programme:framework": Row(kwargs=belfaa, allowed=BELFAA),
     "programme:framework#other": Row(kwargs=other, allowed=OTHER),
-    "programme:dashboard": Row(kwargs=belfaa, allowed=BELFAA),
-    "programme:dashboard#other": Row(kwargs=other, allowed=OTHER),
-    # Defining indicators: the coordinator (the platform admin holds no role in the partnership).
-    "programme:indicator_new": Row(kwargs=belfaa, allowed=["coordination"]),
-    "programme:indicator_edit": Row(
-        kwargs=lambda world: {"slug": world["partnership"].slug, "code": "OC.2"}, allowed=["coordination"]
-    ),
     # Manual figures of R4.1 (the plantation's): the coordinator enters and approves them.
     "programme:measurements": Row(kwargs=manual, allowed=["coordination"]),
     "programme:measurement_step": Row(
         kwargs=first_measurement, method="post", ok=302, allowed=["coordination"]
-    ),
-    "network:detail": Row(kwargs=lambda world: {"network_slug": "brulocalis"}, allowed=["reseau"]),
-    "api:indicators": Row(
-        token=True,
-        kwargs=belfaa,
-        allowed=BELFAA,
     ),
 }

@@ -271,7 +271,7 @@ def test_activities_created_and_edited_through_the_pages_count_under_their_resul
 
 
 def test_participant_figures_survive_a_rebuild_and_stay_suppressed_for_a_partner(demo_activity):
-    from programme import engine
+    from indicators import engine
 
     partnership = demo_activity["partnership"]
     _write_participations(partnership)

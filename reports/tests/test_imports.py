@@ -7,9 +7,9 @@ import pytest
 import xlsxwriter
 
 from activities.models import Activity, Attendance, Tally
+from indicators.figures import partnership_tables
 from partnerships.access import access_for
 from people.models import Person
-from programme.figures import partnership_tables
 from reports import kobo
 from reports.models import ImportedSubmission, ImportMapping, Job
 
@@ -223,7 +223,7 @@ def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, monkey
     totals match the row-by-row path."""
     from django.db import transaction
 
-    from programme.models import ActivityTotal, IndicatorValue
+    from indicators.models import ActivityTotal, IndicatorValue
     from reports import actions
 
     partnership = demo_activity["partnership"]

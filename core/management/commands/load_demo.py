@@ -6,13 +6,13 @@ from accounts import demo as accounts_demo
 from accounts.models import User
 from activities import demo as activities_demo
 from cases import demo as cases_demo
+from indicators import engine
 from participation import demo as participation_demo
 from partnerships import demo as partnerships_demo
 from partnerships.models import Partnership
 from people import demo as people_demo
 from portal import demo as portal_demo
 from programme import demo as programme_demo
-from programme import engine
 
 
 def foreign_data() -> list[str]:

@@ -30,7 +30,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import PROGRAMME, ActivityTotal, Indicator, IndicatorMember, IndicatorValue
+from programme.models import PROGRAMME, Indicator
+
+from .models import ActivityTotal, IndicatorMember, IndicatorValue
 
 COUNTED = (Indicator.Source.PEOPLE, Indicator.Source.PARTICIPATIONS)
 TOTAL_COLUMNS = ("activities", "f", "m", "x")  # the sums of ActivityTotal

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from indicators import engine
 from partnerships.models import Partnership
-from programme import engine
 
 
 class Command(BaseCommand):

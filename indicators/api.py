@@ -7,9 +7,9 @@ from ninja.errors import HttpError
 from accounts.api import Error
 from partnerships.access import get_partnership_for_user
 from partnerships.api import Slug
+from programme.models import PROGRAMME, Indicator
 
 from . import figures
-from .models import PROGRAMME, Indicator
 
 router = Router(tags=["indicateurs"])
 

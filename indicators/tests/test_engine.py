@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from activities import actions as activity_actions
 from activities.models import Activity
+from indicators import engine
+from indicators.models import ActivityTotal, IndicatorMember, IndicatorValue
 from people import actions as people_actions
 from people.models import TargetGroup
-from programme import engine
-from programme.models import PROGRAMME, ActivityTotal, Indicator, IndicatorMember, IndicatorValue, Result
+from programme.models import PROGRAMME, Indicator, Result
 
 
 @pytest.fixture
@@ -257,7 +258,7 @@ def test_incremental_tables_equal_a_full_rebuild(small, ops):
 
 
 def test_changing_a_definition_recomputes_at_once(small, coordination):
-    from programme.actions import save_indicator
+    from indicators.actions import save_indicator
 
     p = small["p"]
     a = person(p, "F")

@@ -8,14 +8,24 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from partnerships.models import Role
+from programme.models import PROGRAMME, Indicator, Measurement, Result
+from programme.suppression import LISTENING_CENTRE_THRESHOLD, REGISTRY_THRESHOLD, sex_table_lines, suppress
 
 from . import engine
-from .models import PROGRAMME, Indicator, Measurement, Result
-from .suppression import LISTENING_CENTRE_THRESHOLD, REGISTRY_THRESHOLD, sex_table_lines, suppress
 
 SEXES = ("F", "M", "T")
+
+
+def chosen_year(value, partnership) -> int:
+    """The year a page asks for (`?annee=`), within the programme's years; this year by default."""
+    try:
+        year = int(value or "")
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, partnership.start_year), partnership.end_year)
 
 
 @dataclass

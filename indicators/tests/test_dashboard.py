@@ -12,7 +12,7 @@ from programme.models import Indicator, Measurement
 
 
 def dashboard(client, partnership, year=2025):
-    return client.get(reverse("programme:dashboard", kwargs={"slug": partnership.slug}) + f"?annee={year}")
+    return client.get(reverse("indicators:dashboard", kwargs={"slug": partnership.slug}) + f"?annee={year}")
 
 
 def test_demo_dashboard_shows_outcome_indicators_against_the_roadmap_targets(
@@ -46,7 +46,7 @@ def test_dashboard_query_count_does_not_grow_with_data(
 
 def small_world(partnership, women, year=2025):
     """Replace OC.2's demo data by `women` young women attending one workshop."""
-    from programme import engine
+    from indicators import engine
 
     youth = TargetGroup.objects.get(code="jeunes-handicap")
     Activity.objects.filter(partnership=partnership).delete()
@@ -130,8 +130,8 @@ def test_api_hides_other_partnerships(client, users, world):
 
 
 def test_network_view_matches_each_partnership_dashboard(client_for, users, partnership, demo_activity):
+    from indicators import figures
     from partnerships.access import access_for
-    from programme import figures
 
     html = (
         client_for("reseau")
@@ -199,7 +199,7 @@ def test_jette_cannot_touch_manual_figures(client_for, partnership):
 
 def test_coordinator_edits_a_definition_and_bad_input_is_refused(client_for, partnership):
     client = client_for("coordination")
-    url = reverse("programme:indicator_edit", kwargs={"slug": partnership.slug, "code": "OC.3"})
+    url = reverse("indicators:indicator_edit", kwargs={"slug": partnership.slug, "code": "OC.3"})
     oc3 = Indicator.objects.get(result__partnership=partnership, code="OC.3")
     response = client.post(
         url,

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 def test_dashboard_in_french_then_arabic_at_360px(browser_page):
     from activities import demo as activities_demo
-    from programme import engine
+    from indicators import engine
 
     world = build_world()
     activities_demo.load(world["partnership"])
