@@ -98,15 +98,26 @@ class ActivityFilter(forms.Form):
         label=_("Tri"),
     )
 
-    def __init__(self, *args, structures, **kwargs):
+    def __init__(self, *args, structures, outside=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures
+        if outside:
+            # Outside the services a filter is a question about one activity: a day, a structure or
+            # a public would single it out (SECURITY.md 9). Only the kind is left, newest first.
+            for name in ("date_from", "date_to", "structure", "target_group", "sort"):
+                del self.fields[name]
 
     def apply(self, activities):
         """The activities matching the filters (all of them when the form is not valid)."""
         if not self.is_valid():
             return activities
-        data = self.cleaned_data
+        data = {
+            "date_from": None,
+            "date_to": None,
+            "structure": None,
+            "target_group": None,
+            **self.cleaned_data,
+        }
         if data["date_from"]:
             activities = activities.filter(date__gte=data["date_from"])
         if data["date_to"]:

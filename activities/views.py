@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import disclosure
 from core.navigation import navigation
 from partnerships.access import get_partnership_for_user
 from partnerships.models import Role
@@ -53,12 +54,17 @@ def _with_counts(activities):
 def activity_list(request, slug):
     """Activities of the partnership, filtered and sorted; everyone with a role here sees them (counts only)."""
     partnership, access = get_partnership_for_user(request.user, slug)
-    form = ActivityFilter(request.GET or None, structures=partnership.structures.all())
+    outside = not access.sees_individuals
+    form = ActivityFilter(request.GET or None, structures=partnership.structures.all(), outside=outside)
     activities = Activity.objects.visible_to(request.user).filter(partnership=partnership)
     activities = form.apply(activities)
-    sort = (form.cleaned_data["sort"] if form.is_valid() else "") or "-date"
+    sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "-date"
     activities = _with_counts(activities.select_related("structure")).order_by(sort, "-pk")
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
+    if outside:
+        k = disclosure.THRESHOLDS["registry"]
+        for a in page:
+            a.participants = disclosure.small(a.attendance + a.tallied, k)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -68,6 +74,7 @@ def activity_list(request, slug):
         "page": page,
         "query": query.urlencode(),
         "may_create": access.has(Role.COORDINATOR) or bool(access.structure_roles),
+        "outside": outside,
     }
     return render(request, "activities/list.html", context)
 
@@ -139,6 +146,8 @@ def activity_edit(request, slug, pk):
 def activity_detail(request, slug, pk):
     """An activity and its counts; who attended only for its writers (coordinator, structure staff)."""
     activity, access = get_activity_for_user(request.user, slug, pk)
+    if not access.sees_individuals:
+        return _detail_outside(request, activity, access)
     writer = may_write(access, activity)
     context = {
         "partnership": activity.partnership,
@@ -153,6 +162,30 @@ def activity_detail(request, slug, pk):
         "decision_form": DecisionForm() if writer and activity.kind == Activity.Kind.COMMITTEE else None,
     }
     return render(request, "activities/detail.html", context)
+
+
+def _detail_outside(request, activity, access):
+    """What the partner commune, the network and the platform admin see of an activity: the annual
+    report's allow-list (SECURITY.md 9) — kind, month, communes, results, and participants by sex
+    through the disclosure rule (SECURITY.md 8). No title, place, day, structure, worker or partner;
+    a committee's decisions as the report shows them (text, month due, done)."""
+    by_sex = dict.fromkeys(("F", "M", "X"), 0)
+    for sex, n in activity.attendances.values_list("person__sex").annotate(n=Count("pk")).order_by():
+        by_sex[sex] += n
+    for sex, n in activity.tallies.values_list("sex").annotate(n=Sum("count")).order_by():
+        by_sex[sex] += n or 0
+    cells, total = disclosure.breakdown(by_sex, disclosure.THRESHOLDS["registry"])
+    labels = dict(Tally.Sex.choices)
+    context = {
+        "partnership": activity.partnership,
+        "nav": navigation(access),
+        "activity": activity,
+        "participants": [(labels[sex], cells[sex]) for sex in by_sex],
+        "total": total,
+        "communes": activity.partnership.communes.all(),
+        "decisions": activity.decisions.all() if activity.kind == Activity.Kind.COMMITTEE else [],
+    }
+    return render(request, "activities/detail_outside.html", context)
 
 
 def _attendees(activity, access):
