@@ -4,20 +4,19 @@ always shown beside them; suppressed values are drawn as nothing, never as their
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from .figures import Cell
+
 WIDTH, HEIGHT, PAD = 240, 90, 14
 
 
 def years_chart(table, partnership):
     """Bars of the actual value by year, women and men side by side, with the target as a tick."""
-    years = partnership.years
-    if not table.available or table.indicator.period != "annual":
+    years = table.years
+    if not table.available or not table.annual:
         return ""
-    cells = {
-        y: (table.cells.get((y, "F")), table.cells.get((y, "M")), table.cells.get((y, "T"))) for y in years
-    }
-    if not all(all(c is not None for c in trio) for trio in cells.values()):
-        return ""
-    by_sex = table.indicator.by_sex
+    empty = Cell(target=None, actual=None)
+    cells = {y: tuple(table.cells.get((y, s), empty) for s in ("F", "M", "T")) for y in years}
+    by_sex = "F" in table.columns
     peak = max(
         [1]
         + [c.actual or 0 for trio in cells.values() for c in trio]

@@ -1,22 +1,39 @@
-"""Indicator tables as the dashboard, the API and the reports show them: targets, actuals, suppression.
+"""Indicator tables as every surface shows them: the dashboard, the API, the annual report (page, PDF,
+XLSX, CSV), IATI, the portal and the network view all read `partnership_tables`, so a cell is the same
+figure everywhere.
 
-Reads only small tables (derived values, approved measurements, targets) plus the listening
-centre's consenting counts through `cases/stats.py`: a constant number of queries at any size.
+Periods (one rule): a year's figure counts 1 January–31 December of that year; the cumulative figure
+"for year Y" counts from the programme's start to 31 December of Y (`cumulative(Y)`, labelled
+2022–Y; its target stays the programme's). Nothing dated after today counts (the engine's rule).
+
+Totals are the sum of the categories: F + M + X (X: sex not recorded, tallies and forums only).
+
+Disclosure (SECURITY.md 8): outside the holding service every people-counting indicator goes through
+`core.disclosure` once, over all its periods and sexes at once, whichever year the viewer looks at, so
+that no hidden cell can be recovered from the shown cells, the totals, the other years or the
+cumulative figures, and so that every surface publishes the same value for the same cell. Counts of
+things that are not people (activities, plants) identify nobody and are shown as they are.
+
+Reads only small tables (derived values, approved figures, targets) plus the listening centre's
+consenting counts through `cases/stats.py`: a constant number of queries at any size.
 """
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from cases import stats as case_stats  # the only door from here into the listening centre
+from core import disclosure
+from participation import stats as forum_stats
 from partnerships.models import Role
-from programme.models import PROGRAMME, Indicator, Measurement, Result
-from programme.suppression import LISTENING_CENTRE_THRESHOLD, REGISTRY_THRESHOLD, sex_table_lines, suppress
+from programme.models import Indicator, Measurement, Result, cumulative
 
 from . import engine
 
-SEXES = ("F", "M", "T")
+SEX_LABELS = {"F": "F", "M": "M", "X": "X", "T": "total"}
+Source = Indicator.Source
+ADDITIVE = (Source.PARTICIPATIONS, Source.ACTIVITIES, Source.FORUMS, Source.MANUAL)
 
 
 def chosen_year(value, partnership) -> int:
@@ -31,162 +48,264 @@ def chosen_year(value, partnership) -> int:
 @dataclass
 class Cell:
     target: int | None
-    actual: int | None  # None: not available, or suppressed for this viewer
-    suppressed: bool = False
-    threshold: int = 0
+    actual: int | None  # None: not available, or hidden for this viewer
+    mark: str = ""  # "" shown; "< 5"/"< 10": small count hidden; "×": hidden to protect another cell
+
+    @property
+    def suppressed(self) -> bool:
+        return bool(self.mark)
 
     @property
     def shown(self) -> str:
-        if self.suppressed:
-            return f"< {self.threshold}"
+        if self.mark:
+            return self.mark
         return "—" if self.actual is None else str(self.actual)
 
     @property
     def progress(self) -> int | None:
-        """Per cent of the target reached (capped at 100 for the bar), or None."""
+        """Per cent of the target reached (not capped), or None."""
         if self.suppressed or self.actual is None or not self.target:
             return None
-        return min(100, round(100 * self.actual / self.target))
+        return round(100 * self.actual / self.target)
 
 
 @dataclass
 class IndicatorTable:
     indicator: Indicator
     available: bool
-    periods: list  # [(period, label)]
+    year: int  # the year the viewer looks at
+    start_year: int
+    columns: list  # sexes shown, e.g. ["F", "M", "T"], ["F", "M", "X", "T"] or ["T"]
+    women_only: bool  # targets women only: its percentage is of the women's target
     cells: dict = field(default_factory=dict)  # (period, sex) -> Cell
+    chart: str = ""
+
+    @property
+    def annual(self) -> bool:
+        return self.indicator.period == Indicator.Period.ANNUAL
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.year + 1))
+
+    @property
+    def programme_label(self) -> str:
+        return f"{self.start_year}–{self.year}"
+
+    @property
+    def periods(self) -> list[tuple]:
+        """[(period, label)] published for the viewer's year: each year then the cumulative (annual
+        indicators), or the cumulative alone."""
+        years = [(y, str(y)) for y in self.years] if self.annual else []
+        return [*years, (cumulative(self.year), self.programme_label)]
 
     def row(self, period) -> list[Cell]:
-        return [self.cells[(period, sex)] for sex in SEXES]
+        return [self.cells[(period, sex)] for sex in self.columns]
 
     def rows(self):
         return [(label, period, self.row(period)) for period, label in self.periods]
 
+    @property
+    def year_row(self) -> list[Cell] | None:
+        return self.row(self.year) if self.annual else None
 
-def cases_available() -> bool:
-    return apps.is_installed("cases")
+    @property
+    def programme_row(self) -> list[Cell]:
+        return self.row(cumulative(self.year))
+
+    @property
+    def summary_row(self) -> list[Cell]:
+        """F, M, X and total of the viewer's year (annual) or cumulative, for tables of several
+        indicators side by side; a sex the indicator doesn't break down is left empty."""
+        period = self.year if self.annual else cumulative(self.year)
+        empty = Cell(target=None, actual=None)
+        return [self.cells[(period, s)] if s in self.columns else empty for s in ("F", "M", "X", "T")]
+
+    def progress(self, period) -> int | None:
+        """Per cent of target: of the women's target when the indicator targets women only."""
+        return self.cells[(period, "F" if self.women_only else "T")].progress
+
+    @property
+    def headline(self) -> int | None:
+        """The percentage a page shows: the year's (annual) or the cumulative's."""
+        return self.progress(self.year if self.annual else cumulative(self.year))
 
 
-def _case_counts(partnership, years) -> dict:
-    """{(period, sex): n} of women followed, consenting cases only, from cases/stats.py."""
-    from cases import stats  # the only door from here into the listening centre
-
-    counts = {(PROGRAMME, "F"): stats.women_followed(partnership).get("F", 0)}
-    for year in years or ():
-        counts[(year, "F")] = stats.women_followed(partnership, year=year).get("F", 0)
-    return counts
-
-
-def _forum_counts(partnership) -> dict:
-    """{(period, sex): n} of youth participations in the forums, from participation/stats.py."""
-    from participation import stats
-
-    by_year = stats.participations_by_year(partnership)
-    counts = {}
-    for (year, sex), n in by_year.items():
-        if partnership.start_year <= year <= partnership.end_year:
-            counts[(year, sex)] = counts.get((year, sex), 0) + n
-            counts[(PROGRAMME, sex)] = counts.get((PROGRAMME, sex), 0) + n
-    return counts
+def counts_people(indicator: Indicator) -> bool:
+    """Activities and quantities entered by hand without a sex (plants) count no person."""
+    if indicator.source == Source.ACTIVITIES:
+        return False
+    return indicator.source != Source.MANUAL or indicator.by_sex
 
 
 def sees_unsuppressed(access, indicator: Indicator) -> bool:
     """Inside the holding service, figures are shown as they are; outside, small cells are hidden."""
-    if indicator.source == Indicator.Source.CASES:
+    if indicator.source == Source.CASES:
         return access.has(Role.LISTENER, Role.CENTRE_COORDINATOR)
     return access.sees_individuals
 
 
-def partnership_tables(partnership, access, years=None) -> list[dict]:
-    """Per result, its indicator tables for `years` (default: all) and the programme."""
-    years = years or partnership.years
+def partnership_tables(partnership, access, year: int | None = None) -> list[dict]:
+    """Per result, its indicator tables as seen by `access` for `year` (default: this year)."""
+    year = chosen_year(year, partnership)
     results = Result.objects.filter(partnership=partnership).prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets"))
     )
-    derived = engine.values_of(partnership)
-    manual = {
-        (m.indicator_id, m.period, m.sex): m.value
-        for m in Measurement.objects.filter(
-            indicator__result__partnership=partnership, status=Measurement.Status.APPROVED
-        )
-    }
-    cases = forums = None
-    blocks = []
-    for result in results:
-        tables = []
-        for indicator in result.indicators.all():
-            if indicator.source == Indicator.Source.CASES and cases is None and cases_available():
-                annual = indicator.period == Indicator.Period.ANNUAL
-                cases = _case_counts(partnership, partnership.years if annual else None)
-            if (
-                indicator.source == Indicator.Source.FORUMS
-                and forums is None
-                and apps.is_installed("participation")
-            ):
-                forums = _forum_counts(partnership)
-            tables.append(_table(partnership, indicator, years, derived, manual, cases, access, forums))
-        blocks.append({"result": result, "tables": tables})
-    return blocks
+    sources = Sources(partnership)
+    return [
+        {
+            "result": result,
+            "tables": [_table(partnership, i, year, sources, access) for i in result.indicators.all()],
+        }
+        for result in results
+    ]
 
 
-def _table(partnership, indicator, years, derived, manual, cases, access, forums=None) -> IndicatorTable:
-    source = indicator.source
-    available = (source != Indicator.Source.CASES or cases is not None) and (
-        source != Indicator.Source.FORUMS or forums is not None
-    )
-    if source == Indicator.Source.FORUMS and forums is not None:
-        # Youth participations are read like derived values: F, M and X (not given) by period.
-        derived = {(indicator.id, p, s): n for (p, s), n in forums.items()}
-    if indicator.period == Indicator.Period.CUMULATIVE:
-        periods = [(PROGRAMME, f"{partnership.start_year}–{partnership.end_year}")]
-    else:
-        periods = [(y, str(y)) for y in years] + [
-            (PROGRAMME, f"{partnership.start_year}–{partnership.end_year}")
-        ]
-    all_periods = [*partnership.years, PROGRAMME]
+class Sources:
+    """The raw figures of a partnership's indicators, each read once per page."""
 
-    def actual(period, sex):
-        if not available or (not indicator.by_sex and sex != "T"):
-            return None
-        if source == Indicator.Source.MANUAL:
-            value = manual.get((indicator.id, period, sex))
-            if sex == "T" and value is None:
-                parts = [manual.get((indicator.id, period, s)) for s in ("F", "M")]
-                value = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
-            return value
-        if source == Indicator.Source.CASES:
-            return cases.get((period, sex), 0) if sex != "M" else 0
-        if sex == "T":
-            return sum(derived.get((indicator.id, period, s), 0) for s in ("F", "M", "X"))
-        return derived.get((indicator.id, period, sex), 0)
+    def __init__(self, partnership):
+        self.partnership = partnership
+        self.years = partnership.years
+        self._derived = self._cases = self._forums = self._manual = None
 
-    values = {(p, s): actual(p, s) for p in all_periods for s in ("F", "M", "T")}
-    values.update({(p, "X"): (derived.get((indicator.id, p, "X"), 0)) for p in all_periods})
-    hidden = set()
-    threshold = LISTENING_CENTRE_THRESHOLD if source == Indicator.Source.CASES else REGISTRY_THRESHOLD
-    if available and not sees_unsuppressed(access, indicator):
-        additive = source in (
-            Indicator.Source.PARTICIPATIONS,
-            Indicator.Source.ACTIVITIES,
-            Indicator.Source.FORUMS,
-        )
-        numeric = {cell: v for cell, v in values.items() if v is not None}
-        known = frozenset(cell for cell in numeric if cell[1] == "X")
-        hidden = suppress(numeric, sex_table_lines(all_periods, additive), threshold, known)
-    targets = {(t.year or PROGRAMME, t.sex): t.value for t in indicator.targets.all()}
+    def values(self, indicator: Indicator) -> dict:
+        """{(period, sex): value} for every year and every cumulative(Y), sexes F, M, X."""
+        source = indicator.source
+        if source == Source.CASES:
+            return self.cases()
+        if source == Source.FORUMS:
+            return self._with_cumulative(self.forums())
+        if source == Source.MANUAL:
+            return self._with_cumulative(self.manual().get(indicator.id, {}))
+        if self._derived is None:
+            self._derived = engine.values_of(self.partnership)
+        return {(p, s): v for (i, p, s), v in self._derived.items() if i == indicator.id}
+
+    def _with_cumulative(self, by_year: dict) -> dict:
+        values = dict(by_year)
+        for sex in {s for _y, s in by_year}:
+            running = 0
+            for y in self.years:
+                running += by_year.get((y, sex), 0)
+                values[(cumulative(y), sex)] = running
+        return values
+
+    def cases(self) -> dict:
+        if self._cases is None:
+            self._cases = {
+                (cumulative(y), "F"): case_stats.women_followed(self.partnership, year=y).get("F", 0)
+                for y in self.years
+            }
+        return self._cases
+
+    def forums(self) -> dict:
+        if self._forums is None:
+            self._forums = {
+                (y, s): n
+                for (y, s), n in forum_stats.participations_by_year(self.partnership).items()
+                if y in self.years
+            }
+        return self._forums
+
+    def manual(self) -> dict:
+        """Approved figures entered for a year, per indicator: {indicator_id: {(year, sex): value}}."""
+        if self._manual is None:
+            self._manual = {}
+            approved = Measurement.objects.filter(
+                indicator__result__partnership=self.partnership,
+                status=Measurement.Status.APPROVED,
+                period__in=self.years,
+            ).values_list("indicator_id", "period", "sex", "value")
+            for indicator_id, year, sex, value in approved:
+                self._manual.setdefault(indicator_id, {})[(year, sex)] = value
+        return self._manual
+
+
+def _columns(indicator: Indicator, values: dict) -> list[str]:
+    if not counts_people(indicator) or not indicator.by_sex:
+        return ["T"]
+    if indicator.source == Source.CASES:
+        return ["F", "T"]  # women followed by the listening centre
+    if any(v for (_p, s), v in values.items() if s == "X"):
+        return ["F", "M", "X", "T"]
+    return ["F", "M", "T"]
+
+
+def _table(partnership, indicator, year, sources, access) -> IndicatorTable:
+    values = sources.values(indicator)
+    columns = _columns(indicator, values)
+    years = partnership.years
+    periods = [cumulative(y) for y in years]
+    if indicator.period == Indicator.Period.ANNUAL and indicator.source != Source.CASES:
+        periods = [*years, *periods]
+    full = {}
+    for period in periods:
+        parts = {s: values.get((period, s), 0) for s in ("F", "M", "X")}
+        if columns == ["T"]:
+            # Counted without a sex: the total is what was counted (activities under X, plants as T).
+            full[(period, "T")] = values.get((period, "T"), 0) + sum(parts.values())
+            continue
+        full.update({(period, s): parts[s] for s in columns if s != "T"})
+        full[(period, "T")] = sum(parts.values())
+    hidden = {}
+    if counts_people(indicator) and not sees_unsuppressed(access, indicator):
+        hidden = _disclose(indicator, full, years, columns)
+    targets = {(t.year, t.sex): t.value for t in indicator.targets.all()}
+    target_sexes = {sex for _year, sex in targets}
+    women_only = indicator.source == Source.CASES or ("F" in columns and target_sexes == {"F"})
     cells = {}
-    for period, _label in periods:
-        for sex in SEXES:
-            target = targets.get((period, sex))
-            if sex == "T" and target is None and ((period, "F") in targets or (period, "M") in targets):
-                target = targets.get((period, "F"), 0) + targets.get((period, "M"), 0)
-            if period == PROGRAMME and indicator.period == Indicator.Period.ANNUAL:
-                target = None  # annual targets are not summed into a programme target
-            is_hidden = (period, sex) in hidden
-            cells[(period, sex)] = Cell(
-                target=target,
-                actual=None if is_hidden else values[(period, sex)],
-                suppressed=is_hidden,
-                threshold=threshold,
-            )
-    return IndicatorTable(indicator=indicator, available=available, periods=periods, cells=cells)
+    for period, sex in full:
+        mark = hidden.get((period, sex), "")
+        cells[(period, sex)] = Cell(
+            target=_target(indicator, targets, period, sex, years),
+            actual=None if mark else full[(period, sex)],
+            mark=mark,
+        )
+    # Periods not counted for this source (e.g. years of a cumulative-only source) are not available.
+    for period in [*years, *[cumulative(y) for y in years]]:
+        for sex in columns:
+            cells.setdefault((period, sex), Cell(target=None, actual=None))
+    return IndicatorTable(
+        indicator=indicator,
+        available=True,
+        year=year,
+        start_year=partnership.start_year,
+        columns=columns,
+        women_only=women_only,
+        cells=cells,
+    )
+
+
+def _target(indicator, targets: dict, period: int, sex: str, years) -> int | None:
+    """A year's target (annual indicators) or the programme's (cumulative ones, for every Y); the
+    total's is the sum of the sexes' where none is set. Annual targets are never summed over years."""
+    annual = indicator.period == Indicator.Period.ANNUAL
+    if annual != (period in years):
+        return None
+    key = period if annual else None
+    if sex == "T" and (key, "T") not in targets:
+        parts = [targets.get((key, s)) for s in ("F", "M")]
+        return None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+    return targets.get((key, sex))
+
+
+def _disclose(indicator, full: dict, years: list[int], columns: list[str]) -> dict:
+    """{(period, sex): mark} of the cells to hide, over every period of the indicator at once."""
+    k = disclosure.THRESHOLDS["centre" if indicator.source == Source.CASES else "registry"]
+    relations = []
+    parts = [s for s in columns if s != "T"]
+    periods = sorted({p for p, _s in full})
+    if parts:
+        relations += [disclosure.total([(p, s) for s in parts], (p, "T")) for p in periods]
+    for sex in columns:
+        cums = [(cumulative(y), sex) for y in years if (cumulative(y), sex) in full]
+        yearly = [(y, sex) for y in years if (y, sex) in full]
+        if yearly and indicator.source in ADDITIVE:
+            relations += [disclosure.total(yearly[: i + 1], cum) for i, cum in enumerate(cums)]
+        elif yearly:  # distinct people: the cumulative grows by at most the year's people
+            relations += disclosure.distinct_over_years(list(zip(yearly, cums, strict=True)))
+        else:  # a cumulative count alone never decreases
+            relations += [disclosure.at_most(a, b) for a, b in zip(cums, cums[1:], strict=False)]
+    cells = disclosure.protect(full, relations, k)
+    return {key: cell.mark for key, cell in cells.items() if cell.hidden}

@@ -22,12 +22,10 @@ def dashboard(request, slug):
     over the years and its data table. Small cells are hidden outside the holding service."""
     partnership, access = get_partnership_for_user(request.user, slug)
     year = figures.chosen_year(request.GET.get("annee"), partnership)
-    blocks = figures.partnership_tables(partnership, access)
+    blocks = figures.partnership_tables(partnership, access, year)
     for block in blocks:
         for table in block["tables"]:
             table.chart = charts.years_chart(table, partnership)
-            table.year_row = table.row(year) if (year, "T") in table.cells else None
-            table.programme_row = table.row(0)
     context = {
         "partnership": partnership,
         "nav": navigation(access),

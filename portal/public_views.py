@@ -9,7 +9,8 @@ import csv
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+
+from indicators import figures
 
 from . import documents, published
 from .access import get_public_attachment, get_public_partnership, get_public_practice
@@ -17,25 +18,13 @@ from .models import GoodPractice
 from .views import search
 
 
-def _year(request, partnership) -> int:
-    try:
-        year = int(request.GET.get("annee", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, partnership.start_year), partnership.end_year)
-
-
 def home(request, slug):
     """What the partnership is, its structures, progress of its published indicators, forums and
     followed projects, and the governance principles with what applies them."""
     partnership = get_public_partnership(slug)
-    year = _year(request, partnership)
-    blocks = published.indicator_blocks(partnership)
+    year = figures.chosen_year(request.GET.get("annee"), partnership)
+    blocks = published.indicator_blocks(partnership, year=year)
     counts = published.activity_counts(partnership)
-    for block in blocks:
-        for table in block["tables"]:
-            table.year_row = table.row(year) if (year, "T") in table.cells else None
-            table.programme_row = table.row(0)
     context = {
         "p": partnership,
         "year": year,
@@ -55,7 +44,7 @@ def home(request, slug):
 def activities(request, slug):
     """Activities held per month and kind for a year (counts only: no title, place, day or person)."""
     partnership = get_public_partnership(slug)
-    year = _year(request, partnership)
+    year = figures.chosen_year(request.GET.get("annee"), partnership)
     counts = published.activity_counts(partnership)
     context = {
         "p": partnership,

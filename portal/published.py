@@ -33,9 +33,10 @@ def public_access(partnership) -> Access:
     return Access(partnership)
 
 
-def indicator_blocks(partnership, access=None) -> list[dict]:
-    """Per result, the tables of its published indicators (results without any are left out)."""
-    blocks = figures.partnership_tables(partnership, access or public_access(partnership))
+def indicator_blocks(partnership, access=None, year=None) -> list[dict]:
+    """Per result, the tables of its published indicators for `year` (default: this year; results
+    without any are left out)."""
+    blocks = figures.partnership_tables(partnership, access or public_access(partnership), year)
     shown = []
     for block in blocks:
         tables = [t for t in block["tables"] if t.indicator.public]
@@ -48,12 +49,11 @@ def indicator_rows(table) -> list[dict]:
     """One row per period and sex of a table, as the CSV and the API write them."""
     rows = []
     for period, label in table.periods:
-        for sex in figures.SEXES:
-            cell = table.cells[(period, sex)]
+        for sex, cell in zip(table.columns, table.row(period), strict=True):
             rows.append(
                 {
                     "period": label,
-                    "sex": "total" if sex == "T" else sex,
+                    "sex": figures.SEX_LABELS[sex],
                     "target": cell.target,
                     "actual": None if not table.available else cell.actual,
                     "suppressed": cell.suppressed,

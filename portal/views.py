@@ -220,9 +220,8 @@ def network(request, network_slug):
     for partnership in Partnership.objects.visible_to(request.user).filter(network=network):
         access = access_for(request.user, partnership)
         year = figures.chosen_year(request.GET.get("annee"), partnership)
-        tables = [t for block in figures.partnership_tables(partnership, access) for t in block["tables"]]
-        for table in tables:
-            table.year_row = table.row(year) if (year, "T") in table.cells else table.row(0)
+        blocks = figures.partnership_tables(partnership, access, year)
+        tables = [t for block in blocks for t in block["tables"]]
         columns.append(
             {
                 "partnership": partnership,

@@ -141,8 +141,24 @@ class GovernancePrinciple(TranslatedMixin):
         return self.name
 
 
-# The period of a derived value: a year, or PROGRAMME for the whole partnership (cumulative).
+# The period of a figure: a year, or cumulative(Y), from the programme's start to 31 December of Y.
+# PROGRAMME (0) is the whole programme, i.e. cumulative(end year), for older callers.
 PROGRAMME = 0
+CUMULATIVE = 10000
+
+
+def cumulative(year: int) -> int:
+    """The period from the programme's start to 31 December of `year`."""
+    return CUMULATIVE + year
+
+
+def is_cumulative(period: int) -> bool:
+    return period >= CUMULATIVE
+
+
+def period_year(period: int) -> int:
+    """The year of a period: the year itself, or the last year of a cumulative period."""
+    return period - CUMULATIVE if period >= CUMULATIVE else period
 
 
 class MeasurementQuerySet(models.QuerySet):

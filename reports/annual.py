@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from activities.models import Activity
 from indicators import charts, figures
 from indicators.models import ActivityTotal
-from programme.models import PROGRAMME
 from programme.suppression import REGISTRY_THRESHOLD, suppress
 
 from .models import Narrative
@@ -79,14 +78,12 @@ def kind_rows(held, people, result_id, sees_individuals: bool) -> list[KindRow]:
 
 def annual_report(partnership, access, year: int) -> dict:
     """Everything the annual report of `year` shows to this viewer (figures already suppressed)."""
-    blocks = figures.partnership_tables(partnership, access)
+    blocks = figures.partnership_tables(partnership, access, year)
     held, people = _participants(partnership, year)
     narratives = {n.result_id: n for n in Narrative.objects.filter(partnership=partnership, year=year)}
     for block in blocks:
         result = block["result"]
         for table in block["tables"]:
-            table.year_row = table.row(year) if (year, "T") in table.cells else None
-            table.programme_row = table.row(PROGRAMME)
             table.chart = charts.years_chart(table, partnership)
         block["activities"] = kind_rows(held, people, result.pk, access.sees_individuals)
         block["narrative"] = narratives.get(result.pk)

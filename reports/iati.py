@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from indicators import figures
 from partnerships.access import Access
-from programme.models import PROGRAMME, Indicator
+from programme.models import is_cumulative, period_year
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -31,8 +31,9 @@ def org_ref(partnership) -> str:
 
 
 def _period_bounds(partnership, period):
-    if period == PROGRAMME:
-        return dt.date(partnership.start_year, 1, 1), dt.date(partnership.end_year, 12, 31)
+    """A year, or a cumulative period from the programme's start to 31 December of its year."""
+    if is_cumulative(period):
+        return dt.date(partnership.start_year, 1, 1), dt.date(period_year(period), 12, 31)
     return dt.date(period, 1, 1), dt.date(period, 12, 31)
 
 
@@ -101,9 +102,9 @@ def _indicator(parent, partnership, table):
             "value": str(indicator.baseline or 0),
         },
     )
-    sexes = ("F", "M") if indicator.by_sex else ("T",)
+    sexes = [s for s in table.columns if s in ("F", "M")] or ["T"]
     for period, _label in table.periods:
-        if period == PROGRAMME and indicator.period == Indicator.Period.ANNUAL:
+        if is_cumulative(period) and table.annual:
             continue  # annual indicators are reported year by year
         start, end = _period_bounds(partnership, period)
         element_period = ET.SubElement(element, "period")

@@ -11,7 +11,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from programme.models import PROGRAMME
+from programme.models import cumulative
 
 SEX_LABELS = {"F": "F", "M": "M", "X": "X", "T": "total"}
 
@@ -39,7 +39,6 @@ def report_pdf(report: dict) -> bytes:
 def data_rows(report: dict):
     """The report's aggregated data, one value per row: what the CSV holds and the XLSX's data sheet."""
     year = report["year"]
-    programme = f"{report['partnership'].start_year}-{report['partnership'].end_year}"
     yield [
         _("section"),
         _("résultat"),
@@ -57,17 +56,16 @@ def data_rows(report: dict):
             if not table.available:
                 continue
             indicator = table.indicator
-            for period in [year, PROGRAMME]:
-                for sex in ("F", "M", "T"):
-                    cell = table.cells.get((period, sex))
-                    if cell is None:
-                        continue
+            periods = [(year, str(year))] if table.annual else []
+            periods.append((cumulative(year), table.programme_label.replace("–", "-")))
+            for period, label in periods:
+                for sex, cell in zip(table.columns, table.row(period), strict=True):
                     yield [
                         "indicateur",
                         result,
                         indicator.code,
                         indicator.label,
-                        str(period) if period else programme,
+                        label,
                         SEX_LABELS[sex],
                         "" if cell.target is None else cell.target,
                         cell.shown if cell.suppressed or cell.actual is None else cell.actual,
@@ -111,16 +109,20 @@ def report_xlsx(report: dict) -> bytes:
         sheet.write(0, 0, f"{result.code} — {report['partnership'].name} — {year}", bold)
         sheet.write(1, 0, result.label)
         header = [_("indicateur"), _("période"), _("cible F"), _("réel F"), _("cible M"), _("réel M")]
-        header += [_("cible total"), _("réel total")]
+        header += [_("cible X"), _("réel X"), _("cible total"), _("réel total")]
         sheet.write_row(3, 0, header, bold)
         line = 4
         for table in block["tables"]:
-            for label, row in [(str(year), table.year_row), (_("programme"), table.programme_row)]:
-                if row is None:
-                    continue
+            periods = [(year, str(year))] if table.annual else []
+            periods.append((cumulative(year), table.programme_label))
+            for period, label in periods:
                 values = [f"{table.indicator.code} {table.indicator.label}", label]
-                for cell in row:
-                    values += [cell.target, cell.actual if not cell.suppressed else cell.shown]
+                for sex in ("F", "M", "X", "T"):
+                    cell = table.cells[(period, sex)] if sex in table.columns else None
+                    if cell is None:
+                        values += [None, None]
+                    else:
+                        values += [cell.target, cell.actual if not cell.suppressed else cell.shown]
                 sheet.write_row(line, 0, ["" if v is None else v for v in values])
                 line += 1
         line += 1
