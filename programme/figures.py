@@ -94,12 +94,10 @@ def partnership_tables(partnership, access, years=None) -> list[dict]:
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets"))
     )
     derived = engine.values_of(partnership)
-    manual = {
-        (m.indicator_id, m.period, m.sex): m.value
-        for m in Measurement.objects.filter(
-            indicator__result__partnership=partnership, status=Measurement.Status.APPROVED
-        )
-    }
+    manual = Measurement.objects.approved_values(partnership)
+    for (indicator_id, _year, sex), value in list(manual.items()):  # per year; the programme sums them
+        key = (indicator_id, PROGRAMME, sex)
+        manual[key] = manual.get(key, 0) + value
     cases = forums = None
     blocks = []
     for result in results:
