@@ -245,8 +245,16 @@ def test_an_activity_count_is_never_broken_down_by_sex(client_for, partnership):
     assert r21.by_sex is True  # people are counted: the coordinator's choice stands
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_moves_programme_figures_to_a_year_and_back():
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """The test database in autocommit, not flushed afterwards (the shared world stays): SQLite
+    cannot migrate inside the transaction of a `db` test, and a transactional test would flush the
+    world. What the test writes it deletes itself."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_the_migration_moves_programme_figures_to_a_year_and_back(committed_db):
     """Period 0 → the year of creation clamped to the programme, an F figure of a count of plants →
     T, each with a MOVED event; the reverse restores both and removes the events."""
     from django.db import connection
@@ -254,9 +262,9 @@ def test_the_migration_moves_programme_figures_to_a_year_and_back():
 
     before = [("programme", "0009_measurement_moved_event")]
     executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
-    executor.loader.build_graph()
-    apps = executor.loader.project_state(before).apps
+    apps = MigrationExecutor(connection).loader.project_state(before).apps
     Partnership = apps.get_model("partnerships", "Partnership")
     Network = apps.get_model("partnerships", "Network")
     Result = apps.get_model("programme", "Result")
@@ -264,41 +272,45 @@ def test_the_migration_moves_programme_figures_to_a_year_and_back():
     Measurement = apps.get_model("programme", "Measurement")
     MeasurementEvent = apps.get_model("programme", "MeasurementEvent")
     User = apps.get_model("accounts", "User")
-    user = User.objects.create(username="saisie")
-    network = Network.objects.create(slug="n", name="N")
-    old = Partnership.objects.create(network=network, slug="p", name="P", start_year=2020, end_year=2023)
-    result = Result.objects.create(partnership=old, code="R4", level="result", name="R4")
-    plants = Indicator.objects.create(
-        result=result, code="P", name="Plants", period="cumulative", by_sex=False
+    user = User.objects.create(username="saisie-migration")
+    network = Network.objects.create(slug="reseau-migration", name="N")
+    old = Partnership.objects.create(
+        network=network, slug="migration-2020-2023", name="P", start_year=2020, end_year=2023
     )
-    people = Indicator.objects.create(result=result, code="Q", name="Gens", period="annual", by_sex=True)
-    created = []
-    for indicator, period, sex in ((plants, 0, "F"), (people, 0, "M"), (people, 2023, "M")):
-        m = Measurement.objects.create(
-            indicator=indicator, period=period, sex=sex, value=7, status="approved"
+    try:
+        result = Result.objects.create(partnership=old, code="R4", level="result", name="R4")
+        plants = Indicator.objects.create(
+            result=result, code="P", name="Plants", period="cumulative", by_sex=False
         )
-        MeasurementEvent.objects.create(measurement=m, action="saved", value=7, user=user)
-        created.append(m.pk)
-    # Created today, after the programme: clamped to its last year, 2023 (taken for M: 2022 then).
+        people = Indicator.objects.create(result=result, code="Q", name="Gens", period="annual", by_sex=True)
+        created = []
+        for indicator, period, sex in ((plants, 0, "F"), (people, 0, "M"), (people, 2023, "M")):
+            m = Measurement.objects.create(
+                indicator=indicator, period=period, sex=sex, value=7, status="approved"
+            )
+            MeasurementEvent.objects.create(measurement=m, action="saved", value=7, user=user)
+            created.append(m.pk)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    from programme.models import Measurement as Now
+        # Created today, after the programme: clamped to its last year, 2023 (taken for M: 2022 then).
+        MigrationExecutor(connection).migrate(latest)
+        from programme.models import Measurement as Now
 
-    rows = {m.pk: (m.period, m.sex, m.status) for m in Now.objects.filter(pk__in=created)}
-    assert rows == {
-        created[0]: (2023, "T", "approved"),
-        created[1]: (2022, "M", "approved"),  # the nearest free year before
-        created[2]: (2023, "M", "approved"),
-    }
-    moved = Now.objects.get(pk=created[0]).events.get(action="moved")
-    assert moved.user is None and moved.reason == "Migration 0010 : période 0 → 2023 ; sexe F → T."
+        rows = {m.pk: (m.period, m.sex, m.status) for m in Now.objects.filter(pk__in=created)}
+        assert rows == {
+            created[0]: (2023, "T", "approved"),
+            created[1]: (2022, "M", "approved"),  # the nearest free year before
+            created[2]: (2023, "M", "approved"),
+        }
+        moved = Now.objects.get(pk=created[0]).events.get(action="moved")
+        assert moved.user is None and moved.reason == "Migration 0010 : période 0 → 2023 ; sexe F → T."
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
-    Measurement = apps.get_model("programme", "Measurement")
-    rows = {m.pk: (m.period, m.sex) for m in Measurement.objects.filter(pk__in=created)}
-    assert rows == {created[0]: (0, "F"), created[1]: (0, "M"), created[2]: (2023, "M")}
-    assert not apps.get_model("programme", "MeasurementEvent").objects.filter(action="moved").exists()
-    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+        MigrationExecutor(connection).migrate(before)
+        rows = {m.pk: (m.period, m.sex) for m in Measurement.objects.filter(pk__in=created)}
+        assert rows == {created[0]: (0, "F"), created[1]: (0, "M"), created[2]: (2023, "M")}
+        assert not MeasurementEvent.objects.filter(measurement__in=created, action="moved").exists()
+    finally:
+        MeasurementEvent.objects.filter(user=user).delete()
+        old.delete()
+        network.delete()
+        user.delete()
+        MigrationExecutor(connection).migrate(latest)
