@@ -6,14 +6,13 @@ Dates are exported to the month. The same rows are written by the direct (stream
 the background job (`tasks._export`), evaluated for the user's access at the time.
 """
 
-import csv
-
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import ActivityFilter
 from activities.models import Activity, Tally
+from core.spreadsheets import csv_writer
 from partnerships.models import Role
 from people.access import registering_structures, search_people, shows_identity
 from people.forms import PeopleFilter
@@ -137,7 +136,7 @@ ROWS = {"personnes": people_rows, "activites": activity_rows}
 
 
 def stream_csv(rows):
-    writer = csv.writer(Echo())
+    writer = csv_writer(Echo())
     yield "\ufeff"
     for row in rows:
         yield writer.writerow(row)
