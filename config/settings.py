@@ -225,6 +225,9 @@ CASE_RETENTION_MONTHS = env.int("CASE_RETENTION_MONTHS", default=60)
 # docs/decisions.md, "Background exports".
 JOB_FILES_HOURS = env.int("JOB_FILES_HOURS", default=24)
 
+# SECURITY.md 32: a personal API token expires this many days after it was made (accounts/models.py).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+
 # Demo: the password of the demo users (CONTRACT.md).
 TWIZA_DEMO_PASSWORD = env("TWIZA_DEMO_PASSWORD", default="twiza-demo-2026")
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import MAX_COUNT, Activity
+from core.spreadsheets import workbook
 from people.models import Person, TargetGroup
 from programme.models import Result
 
@@ -365,8 +366,6 @@ def sample_export(partnership, user, structures) -> bytes:
     """
     import uuid as uuids
 
-    import xlsxwriter
-
     structures = list(structures.order_by("code"))
     results = [r.code for r in Result.objects.filter(partnership=partnership).order_by("order")]
     groups = list(TargetGroup.objects.order_by("code").values_list("code", flat=True)[:2])
@@ -388,7 +387,7 @@ def sample_export(partnership, user, structures) -> bytes:
         "presences/presents",
     ]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out)
     sheet = book.add_worksheet("export")
     sheet.write_row(0, 0, headers)
     for i in range(12):
@@ -417,10 +416,8 @@ def sample_export(partnership, user, structures) -> bytes:
 
 def xlsform(partnership, kind: str) -> bytes:
     """An XLSForm (survey, choices, settings) for one activity kind, for KoboToolbox or ODK Collect."""
-    import xlsxwriter
-
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out)
     survey = book.add_worksheet("survey")
     survey.write_row(0, 0, ["type", "name", "label", "required", "constraint", "hint"])
     kind_label = str(dict(Activity.Kind.choices)[kind])
