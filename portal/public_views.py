@@ -8,9 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from indicators import figures
-
 from core.spreadsheets import csv_writer
+from indicators import figures
 
 from . import documents, published
 from .access import get_public_attachment, get_public_partnership, get_public_practice
