@@ -141,8 +141,24 @@ class GovernancePrinciple(TranslatedMixin):
         return self.name
 
 
-# The period of a derived value: a year, or PROGRAMME for the whole partnership (cumulative).
-PROGRAMME = 0
+# The period of a derived value: a year, or cumulative(Y) from the programme's start to 31 Dec Y.
+# Plain integers, so that a period is one small column everywhere (derived values, measurements).
+PROGRAMME = 0  # the whole programme, for old callers: engine.values_of answers it as cumulative(end_year)
+CUMULATIVE = 10000
+
+
+def cumulative(year: int) -> int:
+    """The period from the programme's start to 31 December of `year`."""
+    return CUMULATIVE + year
+
+
+def is_cumulative(period: int) -> bool:
+    return period >= CUMULATIVE
+
+
+def period_year(period: int) -> int:
+    """The year a period ends in (the year itself for a year)."""
+    return period - CUMULATIVE if period >= CUMULATIVE else period
 
 
 class IndicatorMember(models.Model):

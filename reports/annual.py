@@ -10,8 +10,8 @@ them up: SECURITY.md 9).
 from dataclasses import dataclass, field
 
 from activities.models import Activity
-from programme import charts, figures
-from programme.models import PROGRAMME, ActivityTotal
+from programme import charts, engine, figures
+from programme.models import PROGRAMME
 from programme.suppression import REGISTRY_THRESHOLD, suppress
 
 from .models import Narrative
@@ -33,13 +33,11 @@ def _participants(partnership, year) -> tuple[dict, dict]:
 
     Result id None holds the activities linked to no result. Attendance and tallies both count.
     A year may hold 100k activities (bench/reports.py): the figures are kept per result and kind by
-    the indicator engine (ActivityTotal), so this reads a few dozen rows.
+    the indicator engine (ActivityTotal), so this reads a few dozen rows; activities planned after
+    today do not count yet.
     """
     held, people = {}, {}
-    rows = ActivityTotal.objects.filter(partnership=partnership, year=year).values_list(
-        "result_id", "kind", "activities", "f", "m", "x"
-    )
-    for result_id, kind, n, *sums in rows.order_by():
+    for (result_id, kind), (n, *sums) in engine.activity_totals(partnership, year).items():
         held[(result_id, kind)] = n
         for sex, total in zip(("F", "M", "X"), sums, strict=True):
             people[(result_id, kind, sex)] = total
