@@ -201,10 +201,14 @@ def _not_yet_held(request, activity):
     try:
         actions.check_held(activity.date)
     except actions.NotYetHeld as error:
-        messages.error(request, str(error))
-        url = reverse("activities:detail", kwargs={"slug": activity.partnership.slug, "pk": activity.pk})
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        return _back_to_activity(request, activity, error)
     return None
+
+
+def _back_to_activity(request, activity, error):
+    messages.error(request, str(error))
+    url = reverse("activities:detail", kwargs={"slug": activity.partnership.slug, "pk": activity.pk})
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @login_required
@@ -249,7 +253,10 @@ def attend(request, slug, pk):
         raise Http404
     if refused := _not_yet_held(request, activity):
         return refused
-    actions.record_attendance(activity, [person])
+    try:
+        actions.record_attendance(activity, [person])
+    except actions.NotYetHeld as error:  # moved after today meanwhile
+        return _back_to_activity(request, activity, error)
     context = _attendance_context(request, activity, access, person=person)
     return render(request, "activities/_ticked.html", context)
 
@@ -290,7 +297,10 @@ def quick_person(request, slug, pk):
         last_name=data["last_name"] if identity else "",
         created_by=request.user,
     )
-    actions.record_attendance(activity, [person])
+    try:
+        actions.record_attendance(activity, [person])
+    except actions.NotYetHeld as error:  # moved after today meanwhile: she stays registered
+        return _back_to_activity(request, activity, error)
     context = _attendance_context(request, activity, access, created=person)
     return render(request, "activities/_present.html", context)
 
@@ -305,7 +315,10 @@ def tally(request, slug, pk):
     form = TallyStepForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        actions.add_to_tally(activity, data["sex"], data["group"], data["delta"])
+        try:
+            actions.add_to_tally(activity, data["sex"], data["group"], data["delta"])
+        except actions.NotYetHeld as error:  # moved after today meanwhile
+            return _back_to_activity(request, activity, error)
     context = _attendance_context(request, activity, access, tally_errors=form.errors)
     if request.htmx:
         return render(request, "activities/_tallies.html", context)

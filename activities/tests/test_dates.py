@@ -121,6 +121,21 @@ def test_the_attendance_pages_send_back_to_the_activity_and_write_nothing(partne
     assert _written(activity) == (0, 0) and Person.objects.count() == people
 
 
+def test_an_activity_moved_after_today_meanwhile_is_refused_by_the_action_too(
+    partnership, client_for, today, monkeypatch
+):
+    activity = _session(partnership, PLANNED)
+    monkeypatch.setattr("activities.views._not_yet_held", lambda request, activity: None)  # checked before
+    client = client_for("jour")
+    kwargs = {"slug": partnership.slug, "pk": activity.pk}
+    detail = reverse("activities:detail", kwargs=kwargs)
+    person = Person.objects.filter(structure__code="centre-jour").first()
+    for name, data in (("attend", {"person": person.pk}), ("tally", {"sex": "F", "delta": "1"})):
+        response = client.post(reverse(f"activities:{name}", kwargs=kwargs), data, headers=HTMX)
+        assert response.status_code == 200 and response["HX-Redirect"] == detail, name
+    assert _written(activity) == (0, 0)
+
+
 def test_a_planned_activity_created_on_the_page_opens_its_page_not_the_attendance(
     partnership, client_for, today
 ):
