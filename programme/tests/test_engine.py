@@ -370,3 +370,18 @@ def test_activities_created_through_the_api_and_the_form_are_counted_at_once(cli
     assert response.status_code == 201
     assert value(r21, 2025) == before + 1
     assert value(r21, PROGRAMME) == sum(value(r21, y) for y in partnership.years)
+
+
+def test_future_records_lists_attendance_recorded_before_the_rule(small, capsys):
+    from django.core.management import call_command
+
+    p = small["p"]
+    call_command("future_records")  # the rule holds: nothing to list
+    planned = activity(p, "atelier", datetime.date(2027, 2, 1))
+    Attendance.objects.create(
+        activity=planned, person=person(p, "F"), date=planned.date
+    )  # as before the rule
+    with pytest.raises(SystemExit) as exit:
+        call_command("future_records")
+    assert exit.value.code == 1
+    assert f"{planned.pk}\t2027-02-01\tatelier\t1 présence(s), 0 comptage(s)" in capsys.readouterr().out
