@@ -34,6 +34,7 @@ def _held_on(activity: Activity) -> datetime.date:
     day = Activity.objects.select_for_update().filter(pk=activity.pk).values_list("date", flat=True).first()
     day = day or activity.date
     check_held(day)
+    activity.date = day  # the engine counts in the year of the date under the lock
     return day
 
 
@@ -164,7 +165,8 @@ def update_activity(form, partners) -> Activity:
     indicators are recounted around it; the dates copied onto attendance and tallies follow; the
     partners involved become exactly `partners`; its result links too, since the form saves them
     inside `activity_changing`. The caller has checked the user may write it. Raises NotYetHeld
-    (nothing changed) to move one holding attendance or tallies after today (the form says it first)."""
+    (nothing changed) to move one holding attendance or tallies after today (the edit page shows it
+    on the date field)."""
     from .models import ActivityPartner
 
     activity = form.instance

@@ -4,8 +4,7 @@ Errors: 404 for every write the caller may not make — another partnership, no 
 she only reads (partner commune, network, another structure's staff): the API never answers 403;
 422 for invalid input (unknown code, date outside the partnership's years, negative count,
 a person of another partnership, attendance or tallies before the activity's date), with a French
-message and nothing written. Posting the same
-attendance or tallies twice changes nothing.
+message and nothing written. Posting the same attendance or tallies twice changes nothing.
 """
 
 import datetime
