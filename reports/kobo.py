@@ -18,6 +18,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -209,6 +210,7 @@ class Validator:
         )
         self.kind_label = str(dict(Activity.Kind.choices).get(kind, kind))
         self.years = set(partnership.years)
+        self.today = timezone.localdate()  # nothing is recorded as attended before its date
         self.default_structure = (
             next(iter(self.structures.values()))  # staff: their own structure
             if len(self.structures) == 1 and len(self.all_structures) > 1
@@ -320,12 +322,20 @@ class Validator:
                 fail("results", _("Résultat inconnu : « %(code)s ».") % {"code": code})
             elif result not in results:  # "R1 r1" names one result
                 results.append(result)
+        people = value(row, "people").split()
+        if date is not None and date > self.today and (tallies or people):
+            fail(
+                "date",
+                _(
+                    "La date %(date)s n'est pas encore passée : les présences et les comptages "
+                    "s'enregistrent à partir du jour de l'activité."
+                )
+                % {"date": date},
+            )
         if len(problems) > before:
             return None
         title = value(row, "title").replace("\x00", "") or f"{self.kind_label} {date:%d/%m/%Y}"
-        return Submission(
-            number, uuid, title[:200], date, structure, tallies, group, value(row, "people").split(), results
-        )
+        return Submission(number, uuid, title[:200], date, structure, tallies, group, people, results)
 
     def _result_codes(self, row) -> list[str]:
         if not self.choice_columns:
@@ -375,7 +385,7 @@ def sample_export(partnership, user, structures) -> bytes:
         .order_by("number")
         .values_list("code", flat=True)[:4]
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     year = today.year if today.year in partnership.years else partnership.years[-1]
     headers = ["_uuid", "_submission_time", "activite/titre", "activite/date", "activite/structure"]
     headers += [f"activite/resultats/{code}" for code in results]
@@ -391,7 +401,7 @@ def sample_export(partnership, user, structures) -> bytes:
     sheet = book.add_worksheet("export")
     sheet.write_row(0, 0, headers)
     for i in range(12):
-        date = dt.date(year, 1 + i % 6, 3 + 2 * i)
+        date = min(dt.date(year, 1 + i % 6, 3 + 2 * i), today)  # attended: never after today
         structure = structures[i % len(structures)].code if structures else ""
         sheet.write_row(
             i + 1,

@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from activities.models import Activity
 from core.tests.access_matrix import Row
 from people.models import Person
@@ -12,7 +14,8 @@ def belfaa(world):
 
 
 def day_session(world):
-    activity = Activity.objects.filter(partnership=world["partnership"], kind="accueil-jour").first()
+    held = Activity.objects.filter(date__lte=timezone.localdate())  # attendance is taken from the day on
+    activity = held.filter(partnership=world["partnership"], kind="accueil-jour").first()
     return {"slug": world["partnership"].slug, "pk": activity.pk}
 
 

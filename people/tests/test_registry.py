@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from activities import actions as activity_actions
 from activities.models import Activity, Attendance
@@ -62,7 +63,8 @@ def test_identity_never_reaches_anyone_outside_the_holding_structure(world, part
     person = actions.register_person(
         partnership, sex="F", birth_year=2008, structure=centre, first_name=SENTINEL, last_name=SENTINEL
     )
-    activity = Activity.objects.filter(partnership=partnership, kind="accueil-jour").first()
+    held = Activity.objects.filter(date__lte=timezone.localdate())  # attendance is taken from the day on
+    activity = held.filter(partnership=partnership, kind="accueil-jour").first()
     activity_actions.record_attendance(activity, [person])
     slug = partnership.slug
     pages = [
@@ -128,7 +130,8 @@ def test_merge_keeps_every_attendance_and_never_twice(partnership, client_for):
     centre = _day_centre(partnership)
     keep = actions.register_person(partnership, sex="M", birth_year=2007, structure=centre, first_name="Adam")
     drop = actions.register_person(partnership, sex="M", birth_year=2007, structure=centre, phone="0600")
-    sessions = list(Activity.objects.filter(partnership=partnership, kind="accueil-jour")[:3])
+    held = Activity.objects.filter(date__lte=timezone.localdate())  # attendance is taken from the day on
+    sessions = list(held.filter(partnership=partnership, kind="accueil-jour")[:3])
     activity_actions.record_attendance(sessions[0], [keep, drop])  # both at the same session
     activity_actions.record_attendance(sessions[1], [drop])
     activity_actions.record_attendance(sessions[2], [keep])
