@@ -208,6 +208,7 @@ def measure_rebuild(partnership):
     from django.db import connection, transaction
 
     from indicators import engine
+    from programme.models import PROGRAMME
     from partnerships.models import Partnership
 
     rebuild_s, sql_s = [], []
