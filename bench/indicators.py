@@ -208,8 +208,8 @@ def measure_rebuild(partnership):
     from django.db import connection, transaction
 
     from indicators import engine
-    from programme.models import PROGRAMME
     from partnerships.models import Partnership
+    from programme.models import PROGRAMME
 
     rebuild_s, sql_s = [], []
     for _round in range(2):  # alternating, best of two: the first reader of a cold cache pays for both
