@@ -11,7 +11,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partnerships.models import Partnership
@@ -64,6 +64,32 @@ def women_followed(partnership: Partnership, year: int | None = None) -> dict[st
         opened_on__gte=datetime.date(partnership.start_year, 1, 1), opened_on__lte=until
     )
     return {"F": _followed(qs, until).count()}
+
+
+def women_followed_by_year(partnership: Partnership) -> dict[int, int]:
+    """{Y: women_followed(partnership, Y)} for every year of the programme, in one query: a case
+    counts from the later of its opening and its first service, if that day has come."""
+    firsts = {
+        f"first_{i}": Subquery(model.objects.filter(case=OuterRef("pk")).order_by("date").values("date")[:1])
+        for i, model in enumerate(SERVICES.values())
+    }
+    rows = (
+        consenting(partnership)
+        .filter(opened_on__gte=datetime.date(partnership.start_year, 1, 1))
+        .annotate(**firsts)
+        .values_list("opened_on", *firsts)
+    )
+    today = timezone.localdate()
+    counted = Counter()
+    for opened_on, *services in rows:
+        dates = [d for d in services if d is not None]
+        if dates and max(opened_on, min(dates)) <= today:
+            counted[max(opened_on, min(dates)).year] += 1
+    running, result = 0, {}
+    for year in partnership.years:
+        running += counted[year]
+        result[year] = running
+    return result
 
 
 def by_year(partnership: Partnership) -> dict[str, int]:

@@ -194,8 +194,7 @@ class Sources:
     def cases(self) -> dict:
         if self._cases is None:
             self._cases = {
-                (cumulative(y), "F"): case_stats.women_followed(self.partnership, year=y).get("F", 0)
-                for y in self.years
+                (cumulative(y), "F"): n for y, n in case_stats.women_followed_by_year(self.partnership).items()
             }
         return self._cases
 

@@ -9,6 +9,8 @@ from cases.access import listening_centre
 
 def test_a_woman_counts_from_her_first_service_never_before(partnership, users, today):  # noqa: F811
     def counts():
+        by_year = stats.women_followed_by_year(partnership)  # one query, what the figures read
+        assert by_year == {y: stats.women_followed(partnership, y)["F"] for y in partnership.years}
         return [stats.women_followed(partnership, y)["F"] for y in (2025, 2026)] + [
             stats.women_followed(partnership)["F"]
         ]

@@ -101,10 +101,18 @@ def test_api_answers_exactly_as_the_contract_says(client, users, partnership):
         assert set(item) == {"code", "name", "period", "values"}
         for v in item["values"]:
             assert set(v) == {"period", "sex", "target", "actual", "suppressed"}
-            assert v["sex"] in {"F", "M", "total"}
+            assert v["sex"] in {"F", "M", "X", "total"}
             assert not (v["suppressed"] and v["actual"] is not None)
+        # The total is the sum of the sexes shown (issue 12: OC.1's total was 0 beside 72 women).
+        for period in {v["period"] for v in item["values"]}:
+            cells = {v["sex"]: v["actual"] for v in item["values"] if v["period"] == period}
+            if len(cells) > 1:
+                assert cells["total"] == sum(n for sex, n in cells.items() if sex != "total")
     oc1 = body[0]
-    assert oc1["period"] == "cumulative" and oc1["values"][0]["period"] == "2022-2026"
+    # A cumulative indicator asked for 2024 counts from the programme's start to 31 December 2024.
+    assert oc1["period"] == "cumulative" and oc1["values"][0]["period"] == "2022-2024"
+    assert {v["sex"] for v in oc1["values"]} == {"F", "total"}
+    assert {v["sex"]: v["target"] for v in oc1["values"]} == {"F": 150, "total": 150}
     oc3 = body[2]
     assert oc3["period"] == "annual" and {v["period"] for v in oc3["values"]} == {"2024"}
     assert {v["sex"]: v["target"] for v in oc3["values"]} == {"F": 6, "M": 46, "total": 52}
