@@ -11,8 +11,11 @@ more than the year). `protect()` decides what is published:
 "Recovered" means exactly one value of the cell is consistent with the shown cells, the relations
 and what the marks tell ("< k": 1 to k−1; "×": k or more). A cell is declared safe only when a second
 complete assignment of every hidden cell, with another value for it, has actually been found; if the
-search gives up, the cell counts as recoverable and more is hidden. If hiding every non-zero count is
-still not enough (four cells of 1 and their total of 4), the whole table is hidden, every cell "×".
+search gives up, the cell counts as recoverable and more is hidden.
+
+When no shown count can protect a cell (four cells of 1 and their total of 4, all "< k"), the zeros
+of its lines are hidden as "< k" too: a "< k" of that table then means 0 to k−1 for a reader. If that
+is still not enough, the whole table is hidden, every cell "×".
 """
 
 from contextlib import suppress
@@ -118,15 +121,27 @@ def protect(values: dict, relations: list[Relation], k: int, known=()) -> dict:
         (key for key, v in values.items() if v >= k and key not in known),
         key=lambda key: (margins[key], values[key]),
     )
-    reader = _Reader(values, relations, k, primary)
+    reader = _Reader(values, relations, k, marked_small := set(primary))
     hidden = set(primary)
     while (exposed := reader.exposed(hidden)) is not None:
         candidates = [key for key in preferred if key not in hidden]
-        if not candidates:
+        if candidates and (cover := reader.cover(exposed, hidden, candidates)):
+            hidden |= cover
+            continue
+        # Nothing shown can cover it: the lines of small counts are all 1s (four cells of 1 and a
+        # total of 4). Their zeros are hidden as "< k" too; from then on a "< k" of this table may
+        # hold 0 for a reader, who can no longer tell which one does.
+        zeros = {key for r in relations if exposed in r.coeffs for key in r.coeffs if values[key] == 0}
+        if zeros := zeros - hidden - known:
+            hidden |= zeros
+            marked_small |= zeros
+            reader.floor = 0
+        elif candidates:
+            hidden.add(candidates[0])
+        else:
             return {key: Cell(None, COMPLEMENTARY) for key in values}
-        hidden |= reader.cover(exposed, hidden, candidates) or {candidates[0]}
     return {
-        key: Cell(None, f"< {k}" if key in primary else COMPLEMENTARY) if key in hidden else Cell(v)
+        key: Cell(None, f"< {k}" if key in marked_small else COMPLEMENTARY) if key in hidden else Cell(v)
         for key, v in values.items()
     }
 
@@ -141,8 +156,9 @@ class _Reader:
     within 1 of every true value (on random tables of every shape the callers build, a wider search
     found no further safe cell, at ten times the cost; a cell not shown safe is hidden more)."""
 
-    def __init__(self, values, relations, k, primary):
-        self.values, self.relations, self.k, self.primary = values, relations, k, primary
+    def __init__(self, values, relations, k, small):
+        self.values, self.relations, self.k, self.small = values, relations, k, small
+        self.floor = 1  # the least value of a "< k": 1 while every zero is shown
         self.safe = set()  # hiding more only widens what a reader must consider: safe stays safe
 
     def exposed(self, hidden):
@@ -180,10 +196,11 @@ class _Reader:
                 self.of_var[var].append(len(self.rows))
             self.rows.append((terms, relation.rhs - shown, relation.op == "="))
         self.lo = [
-            max(t - 1, 1 if key in self.primary else self.k) for key, t in zip(keys, self.truth, strict=True)
+            max(t - 1, self.floor if key in self.small else self.k)
+            for key, t in zip(keys, self.truth, strict=True)
         ]
         self.hi = [
-            min(t + 1, self.k - 1) if key in self.primary else t + 1
+            min(t + 1, self.k - 1) if key in self.small else t + 1
             for key, t in zip(keys, self.truth, strict=True)
         ]
         with suppress(_OutOfBudget):  # bounds narrowed part of the way are still true bounds

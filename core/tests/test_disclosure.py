@@ -1,7 +1,7 @@
 """SECURITY.md 8: the one disclosure rule, checked against an independent exact attacker.
 
-The attacker knows the rule: a "< k" holds 1 to k−1, a "×" at least k (anything from 0 when the
-whole table is hidden), and every relation. With integer programming (scipy's milp, nothing shared
+The attacker knows the rule: a "< k" holds 1 to k−1 (0 to k−1 in a table where a zero is hidden),
+a "×" at least k (anything from 0 when the whole table is hidden), and every relation. With integer programming (scipy's milp, nothing shared
 with core/disclosure.py) it computes the smallest and the largest value of each hidden cell
 consistent with what is published; a cell is recovered when both are equal.
 """
@@ -31,8 +31,10 @@ def attack(cells, relations, k, values, known=()):
     if not hidden:
         return {}
     everything = all(cell.mark == "×" for cell in cells.values())
+    # Once a zero is hidden, a reader can no longer tell which "< k" holds 0.
+    floor = 0 if any(values[key] == 0 for key in hidden) else 1
     index = {key: i for i, key in enumerate(hidden)}
-    low = [0 if everything else 1 if cells[key].mark == f"< {k}" else k for key in hidden]
+    low = [0 if everything else floor if cells[key].mark == f"< {k}" else k for key in hidden]
     ceiling = 10 * max(values.values()) + k  # knowing a bound, the attacker only knows more
     high = [k - 1 if cells[key].mark == f"< {k}" else ceiling for key in hidden]
     rows, lbs, ubs = [], [], []
@@ -82,7 +84,7 @@ def check(values, relations, k, known=()):
         elif cell.mark == "×" and not everything:
             assert value >= k  # a reader may rely on it
         if value == 0 and not everything:
-            assert cell == Cell(0)
+            assert cell in (Cell(0), Cell(None, f"< {k}"))
     for key, (lowest, highest) in attack(cells, relations, k, values, known).items():
         assert lowest <= values[key] <= highest
         if everything and values[key] == 0:
@@ -135,10 +137,17 @@ def test_zeros_are_shown():
     assert [str(c) for c in cells.values()] == ["0", "0", "25"] and str(whole) == "25"
 
 
-def test_when_hiding_every_count_is_not_enough_the_whole_table_is_hidden():
-    """Four cells of 1 and a total of 4: "< 5" everywhere still says every cell is 1."""
+def test_when_hiding_every_count_is_not_enough_the_zeros_beside_them_are_hidden():
+    """Four cells of 1 and a total of 4: "< 5" everywhere still says every cell is 1, unless the
+    zero beside them is hidden too (then any of them may be 0)."""
     values = {"a": 1, "b": 1, "c": 1, "d": 1, "e": 0, "T": 4}
     cells = check(values, [total("abcde", "T")], 5)
+    assert all(str(cell) == "< 5" for cell in cells.values())
+
+
+def test_with_no_zero_to_hide_the_whole_table_is_hidden():
+    values = {"a": 1, "b": 1, "c": 1, "d": 1, "T": 4}
+    cells = check(values, [total("abcd", "T")], 5)
     assert all(cell == Cell(None, "×") for cell in cells.values())
 
 
