@@ -95,6 +95,12 @@ def breakdown(counts: dict, k: int, with_total: bool = True) -> tuple[dict, Cell
     return {key: cells[key] for key in counts}, cells[margin]
 
 
+def holds(relation: Relation, values: dict) -> bool:
+    """Whether `values` satisfy `relation`."""
+    left = sum(a * values[key] for key, a in relation.coeffs.items())
+    return left == relation.rhs if relation.op == "=" else left <= relation.rhs
+
+
 class _Total:
     """The key of a breakdown's total: never equal to a caller's key."""
 
@@ -107,6 +113,8 @@ def protect(values: dict, relations: list[Relation], k: int, known=()) -> dict:
     for relation in relations:
         if unknown := [key for key in relation.coeffs if key not in values]:
             raise ValueError(f"relation on cells not in the table: {unknown}")
+        if not holds(relation, values):
+            raise ValueError(f"the values contradict a relation: {relation}")
     known = set(known)
     primary = {key for key, v in values.items() if 0 < v < k and key not in known}
     if not primary:

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db.models import Prefetch
 
+from core.disclosure import THRESHOLDS, Relation, at_most, holds, protect, total
 from partnerships.models import Role
 
 from . import engine
 from .models import PROGRAMME, Indicator, Measurement, Result
-from .suppression import LISTENING_CENTRE_THRESHOLD, REGISTRY_THRESHOLD, sex_table_lines, suppress
 
 SEXES = ("F", "M", "T")
 
@@ -153,7 +153,7 @@ def _table(partnership, indicator, years, derived, manual, cases, access, forums
     values = {(p, s): actual(p, s) for p in all_periods for s in ("F", "M", "T")}
     values.update({(p, "X"): (derived.get((indicator.id, p, "X"), 0)) for p in all_periods})
     hidden = set()
-    threshold = LISTENING_CENTRE_THRESHOLD if source == Indicator.Source.CASES else REGISTRY_THRESHOLD
+    threshold = THRESHOLDS["centre"] if source == Indicator.Source.CASES else THRESHOLDS["registry"]
     if available and not sees_unsuppressed(access, indicator):
         additive = source in (
             Indicator.Source.PARTICIPATIONS,
@@ -162,7 +162,11 @@ def _table(partnership, indicator, years, derived, manual, cases, access, forums
         )
         numeric = {cell: v for cell, v in values.items() if v is not None}
         known = frozenset(cell for cell in numeric if cell[1] == "X")
-        hidden = suppress(numeric, sex_table_lines(all_periods, additive), threshold, known)
+        hidden = {
+            cell
+            for cell, c in protect(numeric, _relations(numeric, additive), threshold, known).items()
+            if c.hidden
+        }
     targets = {(t.year or PROGRAMME, t.sex): t.value for t in indicator.targets.all()}
     cells = {}
     for period, _label in periods:
@@ -180,3 +184,24 @@ def _table(partnership, indicator, years, derived, manual, cases, access, forums
                 threshold=threshold,
             )
     return IndicatorTable(indicator=indicator, available=available, periods=periods, cells=cells)
+
+
+def _relations(values, additive: bool) -> list:
+    """What a reader knows of an indicator table (core/disclosure.py), on the cells it holds: per
+    period F + M + X = T; over the years, the programme is their sum (acts) or, for distinct people,
+    at least each year and at most their sum. Only those the values satisfy are kept: the
+    listening centre's table has no T yet (kept until figures.py is rewritten)."""
+    periods = sorted({p for p, _s in values})
+    years = [p for p in periods if p != PROGRAMME]
+    relations = [
+        total([(p, s) for s in "FMX"], (p, "T")) for p in periods if all((p, s) in values for s in "FMXT")
+    ]
+    for sex in "FMXT":
+        if not all((p, sex) in values for p in periods):
+            continue
+        if additive:
+            relations.append(total([(y, sex) for y in years], (PROGRAMME, sex)))
+        else:
+            relations += [at_most((y, sex), (PROGRAMME, sex)) for y in years]
+            relations.append(Relation({(PROGRAMME, sex): 1} | {(y, sex): -1 for y in years}, "<="))
+    return [r for r in relations if holds(r, values)]
