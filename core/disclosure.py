@@ -254,18 +254,20 @@ class _Reader:
                 continue
         return None
 
-    def _dfs(self, lo, hi, order, rows, budget):
+    def _dfs(self, lo, hi, order, rows, budget, start=0):
         """An assignment of the variables in `order` within [lo, hi] satisfying `rows` (all the
-        relations they appear in), or None. Variables are fixed in `order`, true value first."""
-        var = next((v for v in order if lo[v] < hi[v]), None)
-        if var is None:
+        relations they appear in), or None. Variables are fixed in `order`, true value first (those
+        before `start` are fixed already)."""
+        i = next((i for i in range(start, len(order)) if lo[order[i]] < hi[order[i]]), None)
+        if i is None:
             return lo if all(self._holds(self.rows[r], lo) for r in rows) else None
+        var = order[i]
         near = min(max(self.truth[var], lo[var]), hi[var])
         for value in sorted(range(lo[var], hi[var] + 1), key=lambda value: abs(value - near)):
             lo2, hi2 = list(lo), list(hi)
             lo2[var] = hi2[var] = value
             if self._propagate(lo2, hi2, self.of_var[var], budget):
-                found = self._dfs(lo2, hi2, order, rows, budget)
+                found = self._dfs(lo2, hi2, order, rows, budget, i + 1)
                 if found is not None:
                     return found
         return None

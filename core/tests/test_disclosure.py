@@ -244,3 +244,24 @@ def test_no_hidden_cell_of_a_distinct_people_table_is_recovered(table, k):
     values, relations = table
     _truthful(values, relations)
     check(values, relations, k)
+
+
+@st.composite
+def shared_totals(draw):
+    """Two breakdowns of one total (a forum's voters by sex and by age band)."""
+    sexes = {("sex", i): draw(counts) for i in range(3)}
+    whole = sum(sexes.values())
+    ages, left = {}, whole
+    for i in range(draw(st.integers(1, 4))):
+        ages[("age", i)] = draw(st.integers(0, left))
+        left -= ages[("age", i)]
+    ages[("age", "rest")] = left
+    values = {**sexes, **ages, "T": whole}
+    return values, [total(sexes, "T"), total(ages, "T")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(shared_totals(), st.sampled_from([5, 10]))
+def test_no_hidden_cell_of_two_breakdowns_of_one_total_is_recovered(table, k):
+    values, relations = table
+    check(values, relations, k)
