@@ -4,16 +4,16 @@
 Everything here counts cases whose holder consented to non-identifiable statistics (SECURITY.md 7),
 by year, incident type, service and age band — never finer than a year here (a month at most) and
 never below the commune (the whole centre). No code, name, text, date or worker leaves this module.
-`suppress()` applies SECURITY.md 8 to anything shown outside the centre.
+`published()` applies SECURITY.md 8 (core/disclosure.py) to what is shown outside the centre.
 """
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.disclosure import THRESHOLDS, Cell, at_most, protect, total
 from partnerships.models import Partnership
 
 from .models import (
@@ -28,7 +28,7 @@ from .models import (
     ShelterStay,
 )
 
-THRESHOLD = 10  # listening-centre counts 1–9 are shown as "< 10"
+THRESHOLD = THRESHOLDS["centre"]  # listening-centre counts 1–9 are shown as "< 10"
 
 SERVICES = {
     "ecoute": ListeningSession,
@@ -126,71 +126,41 @@ def by_service(partnership: Partnership, year: int | None = None) -> dict[str, i
     return result
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A published cell: `value` is None when hidden; `mark` says how it is shown."""
+def published(partnership, year: int | None, suppressed: bool) -> dict:
+    """The statistics page's tables, protected together (SECURITY.md 8) since a reader can relate
+    them: {"by_year", "by_age", "by_incident", "by_service": {"rows": {key: Cell}, "total": Cell or
+    None}, "followed": Cell}.
 
-    value: int | None
-    mark: str  # "" (shown), "< 10" (small cell), "×" (hidden to protect another cell)
-
-    @property
-    def hidden(self) -> bool:
-        return self.value is None
-
-    def __str__(self):
-        return self.mark or str(self.value)
-
-
-def _bounds(values, hidden, primary, total):
-    """For each hidden cell, the smallest and largest value consistent with what is published."""
-    lo = {i: (1 if i in primary else THRESHOLD) for i in hidden}
-    hi = {i: (THRESHOLD - 1 if i in primary else total) for i in hidden}
-    rest = total - sum(v for i, v in enumerate(values) if i not in hidden)
-    ranges = {}
-    for i in hidden:
-        others_lo = sum(lo[j] for j in hidden if j != i)
-        others_hi = sum(hi[j] for j in hidden if j != i)
-        ranges[i] = (max(lo[i], rest - others_hi), min(hi[i], rest - others_lo))
-    return ranges
-
-
-def suppress(values: list[int], with_total: bool = True) -> tuple[list[Cell], Cell | None]:
-    """SECURITY.md 8 on one row of counts and its total.
-
-    Cells of 1–9 are shown as "< 10" (primary suppression). When a total is published, more cells
-    are hidden ("×", the smallest first) until no hidden cell can be worked out from the total and
-    the shown cells; if that is impossible, the total is hidden too. A total of 1–9 is itself small.
-    Zeros are shown: they identify nobody.
+    The age bands add up to the cases of the year (of every year: at least the cases of the
+    programme's years); a case counted under an incident type, or a service when no year is chosen,
+    is one of those cases; the women followed (OC.1) are among the cases of the programme's years.
     """
-    primary = {i for i, v in enumerate(values) if 0 < v < THRESHOLD}
-    total = sum(values)
-    hidden = set(primary)
-    total_hidden = not with_total or 0 < total < THRESHOLD
-    if not total_hidden and hidden:
-        while True:
-            ranges = _bounds(values, hidden, primary, total)
-            if all(low < high for low, high in ranges.values()):
-                break
-            candidates = sorted((v, i) for i, v in enumerate(values) if i not in hidden and v > 0)
-            if not candidates:
-                total_hidden = True
-                break
-            hidden.add(candidates[0][1])
-    cells = [
-        Cell(None, "< 10") if i in primary else Cell(None, "×") if i in hidden else Cell(v, "")
-        for i, v in enumerate(values)
-    ]
-    if not with_total:
-        return cells, None
-    return cells, (Cell(None, "< 10" if 0 < total < THRESHOLD else "×") if total_hidden else Cell(total, ""))
-
-
-def table(counts: dict[str, int], labels: dict, suppressed: bool, with_total: bool = True) -> dict:
-    """A table for a page: rows of (label, cell) and the total, suppressed or not."""
-    keys = list(counts)
-    if suppressed:
-        cells, total = suppress([counts[k] for k in keys], with_total)
-    else:
-        cells = [Cell(counts[k], "") for k in keys]
-        total = Cell(sum(counts.values()), "") if with_total else None
-    return {"rows": [(labels.get(k, k), c) for k, c in zip(keys, cells, strict=True)], "total": total}
+    tables = {
+        "by_year": (by_year(partnership), True),
+        "by_age": (by_age_band(partnership, year), True),
+        "by_incident": (by_incident_type(partnership, year), False),
+        "by_service": (by_service(partnership, year), False),
+    }
+    values = {(name, key): n for name, (counts, _t) in tables.items() for key, n in counts.items()}
+    relations = []
+    for name, (counts, with_total) in tables.items():
+        if with_total:
+            values[(name, None)] = sum(counts.values())
+            relations.append(total([(name, key) for key in counts], (name, None)))
+    values[("followed", None)] = women_followed(partnership)["F"]
+    cases = ("by_age", None)
+    relations.append(total([cases], ("by_year", str(year))) if year else at_most(("by_year", None), cases))
+    relations += [at_most(("by_incident", key), cases) for key in tables["by_incident"][0]]
+    if not year:
+        relations += [at_most(("by_service", key), cases) for key in tables["by_service"][0]]
+    relations.append(at_most(("followed", None), ("by_year", None)))
+    cells = protect(values, relations, THRESHOLD) if suppressed else {k: Cell(v) for k, v in values.items()}
+    result = {
+        name: {
+            "rows": {key: cells[(name, key)] for key in counts},
+            "total": cells[(name, None)] if with_total else None,
+        }
+        for name, (counts, with_total) in tables.items()
+    }
+    result["followed"] = cells[("followed", None)]
+    return result

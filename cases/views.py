@@ -376,25 +376,29 @@ def statistics(request, slug):
     suppressed = structure is None or not access.in_structure(structure, Role.CENTRE_COORDINATOR)
     year = request.GET.get("annee", "")
     year = int(year) if year.isdigit() and int(year) in partnership.years else None
-    tables = [
-        (_("Dossiers par année d'accueil"), stats.table(stats.by_year(partnership), {}, suppressed)),
-        (
-            _("Par tranche d'âge"),
-            stats.table(stats.by_age_band(partnership, year), dict(AgeBand.choices), suppressed),
-        ),
-        (
+    published = stats.published(partnership, year, suppressed)
+    titles = {
+        "by_year": (_("Dossiers par année d'accueil"), {}),
+        "by_age": (_("Par tranche d'âge"), dict(AgeBand.choices)),
+        "by_incident": (
             _("Par type d'incident (un dossier peut compter sous plusieurs types)"),
-            stats.table(
-                stats.by_incident_type(partnership, year), dict(IncidentType.choices), suppressed, False
-            ),
+            dict(IncidentType.choices),
         ),
-        (
+        "by_service": (
             _("Par service reçu (un dossier peut compter sous plusieurs services)"),
-            stats.table(stats.by_service(partnership, year), SERVICE_LABELS, suppressed, False),
+            SERVICE_LABELS,
         ),
+    }
+    tables = [
+        (
+            title,
+            {
+                "rows": [(labels.get(k, k), c) for k, c in published[name]["rows"].items()],
+                "total": published[name]["total"],
+            },
+        )
+        for name, (title, labels) in titles.items()
     ]
-    followed = stats.women_followed(partnership)["F"]
-    followed_cell = stats.suppress([followed], with_total=False)[0][0] if suppressed else followed
     context = {
         "partnership": partnership,
         "nav": navigation(access),
@@ -402,7 +406,7 @@ def statistics(request, slug):
         "suppressed": suppressed,
         "year": year,
         "years": partnership.years,
-        "followed": followed_cell,
+        "followed": published["followed"],
         "target": 150,
     }
     return render(request, "cases/statistics.html", context)

@@ -194,7 +194,8 @@ class Sources:
     def cases(self) -> dict:
         if self._cases is None:
             self._cases = {
-                (cumulative(y), "F"): n for y, n in case_stats.women_followed_by_year(self.partnership).items()
+                (cumulative(y), "F"): n
+                for y, n in case_stats.women_followed_by_year(self.partnership).items()
             }
         return self._cases
 

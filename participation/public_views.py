@@ -171,8 +171,7 @@ def results_csv(request, slug, pk):
         ("participation_sexe", turnout["by_sex"]),
         ("participation_age", turnout["by_age"]),
     ):
-        for label, cell in cells:
-            writer.writerow([section, cell.key, label, "", cell.shown, ""])
-    total = turnout["total"]
-    writer.writerow(["participation_total", "", "", "", "x" if total is None else total, ""])
+        for key, label, cell in cells:
+            writer.writerow([section, key, label, "", str(cell), ""])
+    writer.writerow(["participation_total", "", "", "", str(turnout["total"]), ""])
     return response

@@ -11,8 +11,9 @@ from collections import Counter
 from django.db.models import Count
 from django.utils import timezone
 
+from core.disclosure import THRESHOLDS, protect, total
+
 from .models import AgeBand, Ballot, Forum, Proposal, Sex
-from .suppression import suppress
 
 
 def _scope(model, partnership, year):
@@ -43,24 +44,24 @@ def participations_by_age_band(partnership, year=None) -> dict[str, int]:
 
 
 def turnout(forum: Forum) -> dict:
-    """Counted ballots of a forum by sex and by age band, suppressed for publication (SECURITY.md 8).
+    """Counted ballots of a forum by sex and by age band, suppressed for publication (SECURITY.md 8):
+    {"by_sex": [(key, label, Cell)], "by_age": [...], "total": Cell}.
 
-    Both breakdowns share the same total; if either must hide it, both do.
+    Both breakdowns add up to the same total, so they are protected together as one table.
     """
     ballots = Ballot.objects.filter(forum=forum).counted()
-    by_sex = Counter(dict.fromkeys(Sex.values, 0))
-    by_age = Counter(dict.fromkeys(AgeBand.values, 0))
+    values = dict.fromkeys([("sex", s) for s in Sex.values] + [("age", a) for a in AgeBand.values], 0)
     for row in ballots.values("sex", "age_band").annotate(n=Count("pk")).order_by():
-        by_sex[row["sex"]] += row["n"]
-        by_age[row["age_band"]] += row["n"]
-    sex_cells, sex_total = suppress(dict(by_sex))
-    age_cells, age_total = suppress(dict(by_age))
-    total = sex_total if sex_total is not None and age_total is not None else None
-    labels = {**dict(Sex.choices), **dict(AgeBand.choices)}
+        values[("sex", row["sex"])] += row["n"]
+        values[("age", row["age_band"])] += row["n"]
+    values["total"] = sum(n for (line, _k), n in values.items() if line == "sex")
+    relations = [total([key for key in values if key[0] == line], "total") for line in ("sex", "age")]
+    cells = protect(values, relations, THRESHOLDS["registry"])
+    labels = {("sex", k): v for k, v in Sex.choices} | {("age", k): v for k, v in AgeBand.choices}
     return {
-        "by_sex": [(labels[c.key], c) for c in sex_cells],
-        "by_age": [(labels[c.key], c) for c in age_cells],
-        "total": total,
+        "by_sex": [(s, labels[("sex", s)], cells[("sex", s)]) for s in Sex.values],
+        "by_age": [(a, labels[("age", a)], cells[("age", a)]) for a in AgeBand.values],
+        "total": cells["total"],
     }
 
 

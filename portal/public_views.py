@@ -109,18 +109,19 @@ def indicator_csv(request, slug, code):
 
 
 def activities_csv(request, slug):
-    """Activities per month and kind, with the totals per year, kind and programme (masked: « < 5 »)."""
+    """Activities per month and per year and kind, with the programme's totals (masked: « < 5 »,
+    « × »)."""
     partnership = get_public_partnership(slug)
     counts = published.activity_counts(partnership)
     response = _csv_response(f"activites-{partnership.slug}")
     writer = csv_writer(response)
     writer.writerow(["periode", "type", "activites", "masque"])
     for (year, month, kind), cell in counts["cells"].items():
-        if not (cell.value or cell.suppressed):
-            continue  # a shown zero; a hidden zero is written as hidden, like any other hidden cell
+        if cell.value == 0:
+            continue  # a shown zero; a hidden cell is written as hidden, whatever it holds
         period = f"{year}-{month:02d}" if month else (str(year) if year else "programme")
         writer.writerow(
-            [period, "total" if kind == "T" else kind, cell.shown, "oui" if cell.suppressed else "non"]
+            [period, "total" if kind == "T" else kind, str(cell), "oui" if cell.hidden else "non"]
         )
     return response
 

@@ -10,8 +10,8 @@ them up: SECURITY.md 9).
 from dataclasses import dataclass, field
 
 from activities.models import Activity
+from core import disclosure
 from indicators import charts, engine, figures
-from programme.suppression import REGISTRY_THRESHOLD, suppress
 
 from .models import Narrative
 
@@ -23,7 +23,7 @@ class KindRow:
     kind: str
     label: str
     activities: int
-    cells: dict = field(default_factory=dict)  # sex -> shown value ("< 5" when hidden)
+    cells: dict = field(default_factory=dict)  # sex -> shown value ("< 5" or "×" when hidden)
     values: dict = field(default_factory=dict)  # sex -> int or None when hidden
 
 
@@ -55,20 +55,19 @@ def kind_rows(held, people, result_id, sees_individuals: bool) -> list[KindRow]:
                 else people.get((result_id, kind, sex), 0)
             )
         values[(kind, "T")] = sum(values[(kind, s)] for s in ("F", "M", "X"))
-    hidden = set()
+    cells = {key: disclosure.Cell(v) for key, v in values.items()}
     if not sees_individuals:
-        lines = [tuple((k, s) for s in SEXES) for k in [*kinds, ""]]
-        lines += [tuple((k, s) for k in [*kinds, ""]) for s in SEXES]
-        hidden = suppress(values, lines, REGISTRY_THRESHOLD)
+        relations = [disclosure.total([(k, s) for s in ("F", "M", "X")], (k, "T")) for k in [*kinds, ""]]
+        relations += [disclosure.total([(k, s) for k in kinds], ("", s)) for s in SEXES]
+        cells = disclosure.protect(values, relations, disclosure.THRESHOLDS["registry"])
     labels = dict(Activity.Kind.choices)
     rows = []
     for kind in [*kinds, ""]:
         count = sum(held.get((result_id, k), 0) for k in kinds) if kind == "" else held[(result_id, kind)]
         row = KindRow(kind=kind or "total", label=str(labels.get(kind, "")) if kind else "", activities=count)
         for sex in SEXES:
-            hide = (kind, sex) in hidden
-            row.values[sex] = None if hide else values[(kind, sex)]
-            row.cells[sex] = f"< {REGISTRY_THRESHOLD}" if hide else str(values[(kind, sex)])
+            row.values[sex] = cells[(kind, sex)].value
+            row.cells[sex] = str(cells[(kind, sex)])
         rows.append(row)
     return rows if kinds else []
 

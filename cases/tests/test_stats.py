@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from cases import actions, stats
 from cases.access import listening_centre
 from cases.models import Case
+from core.disclosure import breakdown
 
 THRESHOLD = stats.THRESHOLD
 
@@ -120,7 +121,8 @@ def possible_values(cells, total):
 @settings(max_examples=400, deadline=None, database=None)
 @given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=7))
 def test_no_suppressed_cell_is_solvable_from_the_published_margins(values):
-    cells, total = stats.suppress(values)
+    cells, total = breakdown(dict(enumerate(values)), THRESHOLD)
+    cells = list(cells.values())
     for value, cell in zip(values, cells, strict=True):
         if 0 < value < THRESHOLD:
             assert cell.mark == "< 10"  # every small cell is hidden
@@ -134,9 +136,25 @@ def test_no_suppressed_cell_is_solvable_from_the_published_margins(values):
 
 
 def test_suppression_examples():
-    cells, total = stats.suppress([12, 3, 40])
-    assert [str(c) for c in cells] == ["×", "< 10", "40"] and str(total) == "55"
-    cells, total = stats.suppress([9, 9])
+    cells, total = breakdown(dict(enumerate([12, 3, 40])), THRESHOLD)
+    assert [str(c) for c in cells.values()] == ["×", "< 10", "40"] and str(total) == "55"
+    cells, total = breakdown(dict(enumerate([9, 9])), THRESHOLD)
     assert str(total) == "×"
-    cells, total = stats.suppress([0, 0, 25])
-    assert [str(c) for c in cells] == ["0", "0", "25"] and str(total) == "25"
+    cells, total = breakdown(dict(enumerate([0, 0, 25])), THRESHOLD)
+    assert [str(c) for c in cells.values()] == ["0", "0", "25"] and str(total) == "25"
+
+
+def test_the_tables_of_a_year_are_protected_together(partnership):
+    """The age bands of a year add up to that year's cases in the first table: the page never shows
+    one of the two and hides the other, and shows the same number in both."""
+    for year in partnership.years:
+        page = stats.published(partnership, year, suppressed=True)
+        cases_of_year, age_total = page["by_year"]["rows"][str(year)], page["by_age"]["total"]
+        assert cases_of_year.hidden == age_total.hidden, year
+        assert (
+            cases_of_year.value == age_total.value == stats.by_year(partnership)[str(year)]
+            or age_total.hidden
+        )
+    whole = stats.published(partnership, None, suppressed=False)
+    assert whole["followed"].value == stats.women_followed(partnership)["F"]
+    assert whole["by_age"]["total"].value >= whole["by_year"]["total"].value

@@ -290,3 +290,23 @@ def test_participant_figures_survive_a_rebuild_and_stay_suppressed_for_a_partner
     unlinked = annual.kind_rows(held, people, None, sees_individuals=False)
     assert any(v is None for row in unlinked for v in row.values.values())  # small cells hidden
     assert all(v is None or not 0 < v < 5 for row in unlinked for v in row.values.values())
+
+
+def test_kind_rows_mark_a_complement_as_such_never_as_a_small_count():
+    """3 women and 40 men at workshops (total 43): the men are hidden as "×", not shown as "< 5"
+    beside a total that gives the women away; the coordination sees everything."""
+    held = {(7, "atelier"): 4, (7, "formation"): 2}
+    people = {
+        (7, "atelier", "F"): 3,
+        (7, "atelier", "M"): 40,
+        (7, "formation", "F"): 20,
+        (7, "formation", "M"): 22,
+    }
+    rows = {row.kind: row for row in annual.kind_rows(held, people, 7, sees_individuals=False)}
+    assert rows["atelier"].cells == {"F": "< 5", "M": "×", "X": "0", "T": "43"}
+    assert rows["atelier"].values == {"F": None, "M": None, "X": 0, "T": 43}
+    # The complement's column is protected too: formation's men or the men's total is hidden.
+    assert rows["formation"].values["M"] is None or rows["total"].values["M"] is None
+    assert rows["formation"].values["F"] is None or rows["total"].values["F"] is None
+    inside = {row.kind: row for row in annual.kind_rows(held, people, 7, sees_individuals=True)}
+    assert inside["atelier"].cells == {"F": "3", "M": "40", "X": "0", "T": "43"}
