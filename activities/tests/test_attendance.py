@@ -77,7 +77,9 @@ def test_tally_buttons_never_go_below_zero(partnership, client_for):
 
 
 def test_activity_list_filters_sorts_and_stays_light(partnership, client_for, django_assert_max_num_queries):
-    client = client_for("jette")
+    # Staff filter by day, structure and public; outside the services only the kind is offered
+    # (activities/tests/test_outside_view.py).
+    client = client_for("coordination")
     url = reverse("activities:list", kwargs={"slug": partnership.slug})
     with django_assert_max_num_queries(13):
         response = client.get(
@@ -91,7 +93,7 @@ def test_activity_list_filters_sorts_and_stays_light(partnership, client_for, dj
     grouped = client.get(url, {"target_group": "ouvrieres-agricoles"}).context["page"]
     assert {a.kind for a in grouped} == {"campagne"}
     # The partner commune reads counts, never who attended.
-    detail = client.get(
+    detail = client_for("jette").get(
         reverse("activities:detail", kwargs={"slug": partnership.slug, "pk": activities[0].pk})
     )
     assert "BLF-" not in detail.content.decode()

@@ -169,12 +169,18 @@ def test_network_view_matches_each_partnership_dashboard(demo_portal, client_for
         dash = client.get(
             reverse("indicators:dashboard", kwargs={"slug": column["partnership"].slug}), {"annee": 2024}
         )
-        mine = {t.indicator.code: [c.shown for c in t.year_row] for t in column["tables"]}
+        mine = {
+            t.indicator.code: {
+                s: c.shown for s, c in zip("FMXT", t.summary_row, strict=True) if s in t.columns
+            }
+            for t in column["tables"]
+        }
         theirs = {
-            t.indicator.code: [c.shown for c in (t.year_row or t.programme_row)]
+            t.indicator.code: dict(zip(t.columns, t.year_row or t.programme_row, strict=True))
             for block in dash.context["blocks"]
             for t in block["tables"]
         }
+        theirs = {code: {s: c.shown for s, c in row.items()} for code, row in theirs.items()}
         assert mine == theirs
     body = network.content.decode()
     assert "Le vivre ensemble" in body and "Forums ouverts des jeunes" in body

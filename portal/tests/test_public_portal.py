@@ -27,17 +27,15 @@ def test_small_cells_are_hidden_with_their_complements_in_pages_and_csv(small_co
     cells = {(r["periode"], r["sexe"]): r for r in rows}
     women = cells[("2024", "F")]
     assert women["masque"] == "oui" and women["reel"] == "< 5"
-    # The hidden 2 cannot be recovered: in each line (F + M = total; years = programme) either no
-    # cell or at least two cells are hidden.
+    # The hidden 2 cannot be recovered from its period's line (F + M = total): a line never has
+    # exactly one hidden cell. (Across periods OC.3 counts distinct people, not a sum of the years:
+    # the exact attacker of core/tests/test_disclosure.py and the oracle's cover those relations.)
     for period in ["2023", "2024", "2025", "2026", "2023–2026"]:
         hidden = [cells[(period, s)]["masque"] for s in ("F", "M", "total")]
         assert hidden.count("oui") != 1, period
-    for sex in ("F", "M", "total"):
-        hidden = [cells[(p, sex)]["masque"] for p in ["2023", "2024", "2025", "2026", "2023–2026"]]
-        assert hidden.count("oui") != 1, sex
     for row in rows:
         if row["masque"] == "oui":
-            assert row["reel"] == "< 5"
+            assert row["reel"] in ("< 5", "×") and not row["reel"].isdigit()
     # The pages: the true values never appear in a figures cell, nor the activity's free text.
     for url in _public_urls(other.slug):
         body = client.get(url).content.decode()

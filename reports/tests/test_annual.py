@@ -6,6 +6,7 @@ import io
 import pytest
 from django.utils import translation
 
+from indicators import figures
 from partnerships.access import access_for
 from reports import annual, outputs
 from reports.models import Narrative
@@ -39,8 +40,11 @@ def test_partner_officer_sees_suppressed_cells_never_small_values(demo_activity)
     report = annual.annual_report(partnership, access_for(demo_activity["users"]["jette"], partnership), YEAR)
     for block in report["blocks"]:
         for table in block["tables"]:
+            if not figures.counts_people(table.indicator):
+                continue  # activities and plants identify nobody: shown as they are
+            k = 10 if table.indicator.source == "cases" else 5
             for cell in table.cells.values():
-                assert cell.actual is None or not 0 < cell.actual < cell.threshold
+                assert cell.actual is None or not 0 < cell.actual < k
         for row in block["activities"]:
             for value in row.values.values():
                 assert value is None or not 0 < value < 5
