@@ -122,7 +122,11 @@ class ReferralForm(NotInFuture, forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["date", "kind", "partner", "override_reason"]
-        widgets = {"date": DATE, "override_reason": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "date": DATE,
+            "partner": forms.TextInput,
+            "override_reason": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class ComplaintForm(NotInFuture, forms.ModelForm):
