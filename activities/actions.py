@@ -7,6 +7,7 @@ Each one keeps the indicator engine's derived tables in step, in the same transa
 from django.db import transaction
 from django.db.models import F
 
+from core.locking import claim
 from indicators import engine
 from people.models import Person, TargetGroup
 
@@ -106,10 +107,12 @@ def update_activity(form, partners) -> Activity:
     """Saves an edited activity (a valid ActivityForm): its kind, structure or dates may change, so the
     indicators are recounted around it; the dates copied onto attendance and tallies follow; the
     partners involved become exactly `partners`; its result links too, since the form saves them
-    inside `activity_changing`. The caller has checked the user may write it."""
+    inside `activity_changing`. The caller has checked the user may write it. Raises Stale, writing
+    nothing, when someone saved the activity since the form's version (SECURITY.md 21)."""
     from .models import ActivityPartner
 
     activity = form.instance
+    claim(activity, form.cleaned_data["version"])
     with engine.activity_changing(Activity.objects.get(pk=activity.pk)):
         activity = form.save()
         activity.attendances.update(date=activity.date)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import disclosure
+from core.locking import Stale, refuse
 from core.navigation import navigation
 from partnerships.access import get_partnership_for_user
 from partnerships.models import Role
@@ -129,17 +130,16 @@ def activity_edit(request, slug, pk):
         if not may_create(access, form.cleaned_data["structure"]):
             form.add_error("structure", _("Choisissez votre structure."))
         else:
-            actions.update_activity(form, list(form.cleaned_data["partners"]))
-            messages.success(request, _("Activité enregistrée."))
-            return redirect("activities:detail", slug=slug, pk=activity.pk)
-    context = {
-        "partnership": partnership,
-        "nav": navigation(access),
-        "form": form,
-        "activity": activity,
-        "seen": activity.updated_at.isoformat(),
-    }
-    return render(request, "activities/form.html", context)
+            try:
+                actions.update_activity(form, list(form.cleaned_data["partners"]))
+            except Stale:
+                current = Activity.objects.get(pk=activity.pk)
+                refuse(form, current, partners=list(current.partners.all()))
+            else:
+                messages.success(request, _("Activité enregistrée."))
+                return redirect("activities:detail", slug=slug, pk=activity.pk)
+    context = {"partnership": partnership, "nav": navigation(access), "form": form, "activity": activity}
+    return render(request, "activities/form.html", context, status=409 if form.stale else 200)
 
 
 @login_required

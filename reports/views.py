@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
+from core.locking import Stale, refuse
 from core.navigation import navigation
 from programme.models import Result
 
@@ -113,7 +114,11 @@ def narrative(request, slug, year, code):
             actions.save_narrative(
                 partnership, result, year, data["text"], data["version"], data["final"], request.user
             )
-        except (actions.StaleVersion, actions.Locked) as problem:
+        except Stale:
+            saved = Narrative.objects.filter(partnership=partnership, result=result, year=year).first()
+            saved = saved or Narrative(partnership=partnership, result=result, year=year, version=0)
+            refuse(form, saved, final=saved.locked)
+        except actions.Locked as problem:
             error = str(problem)
         else:
             messages.success(request, _("Récit enregistré."))
@@ -129,7 +134,7 @@ def narrative(request, slug, year, code):
         "form": form,
         "error": error,
     }
-    return render(request, "reports/narrative.html", context, status=409 if error else 200)
+    return render(request, "reports/narrative.html", context, status=409 if error or form.stale else 200)
 
 
 @login_required
