@@ -28,7 +28,7 @@ from .access import (
 )
 from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
 from .models import ImportMapping, Job, Narrative
-from .tasks import check_import, run_job
+from .tasks import check_import, recover_stale_jobs, run_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Past this many rows the exports page suggests preparing the file in the background.
@@ -150,6 +150,9 @@ def iati_file(request, slug):
 def job(request, slug, pk):
     """The progress of a job the user started; the page refreshes itself until the job is done."""
     job, access = get_job_for_user(request.user, slug, pk)
+    # SECURITY.md 29: a job whose worker died is retried or failed as soon as its page looks at it.
+    if job.status == Job.Status.RUNNING and any(recover_stale_jobs(Job.objects.filter(pk=job.pk))):
+        job.refresh_from_db()
     context = {
         "partnership": access.partnership,
         "nav": navigation(access),
