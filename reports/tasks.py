@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import socket
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
@@ -71,14 +72,26 @@ def _finish(job, status, **fields):
     _this_run(job).update(status=status, finished_at=timezone.now(), upload=None, **fields)
 
 
+def _started(pid: int) -> str:
+    """When a process started (Linux: /proc), so that a dead worker's reused process id is not
+    taken for it; empty where unknown."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
 def _worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+    """host:pid:start of this process."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_started(pid)}"
 
 
 def _alive_here(worker: str) -> bool:
-    """Whether the process that runs a job is known alive: on this machine, still running. A worker
-    on another machine is known only by its heartbeat."""
-    host, _sep, pid = worker.rpartition(":")
+    """Whether the process that runs a job is known alive: on this machine, still running (the
+    same process, not another that got its id since). A worker on another machine is known only by
+    its heartbeat."""
+    host, pid, start = (worker.rsplit(":", 2) + ["", ""])[:3]
     if host != socket.gethostname() or not pid.isdigit():
         return False
     try:
@@ -86,8 +99,8 @@ def _alive_here(worker: str) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # it exists, run by another user
-        return True
-    return True
+        pass
+    return not start or _started(int(pid)) in (start, "")
 
 
 def recover_stale_jobs(jobs=None, *, now=None) -> tuple[int, int]:

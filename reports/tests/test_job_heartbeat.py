@@ -53,7 +53,7 @@ def test_a_running_import_beats_and_names_its_worker(demo_activity, client_for):
     job = Job.objects.get()
     assert job.status == Job.Status.DONE
     assert job.heartbeat_at >= before and job.attempts == 1
-    assert job.worker.endswith(f":{os.getpid()}")  # the immediate backend runs it in this process
+    assert job.worker == tasks._worker_id()  # the immediate backend runs it in this process
 
 
 def test_a_silent_job_is_retried_when_its_page_is_opened_and_then_done(
@@ -83,6 +83,14 @@ def test_a_job_still_beating_or_whose_worker_lives_here_is_left_alone(world):
     for job in (beating, alive):
         job.refresh_from_db()
         assert job.status == Job.Status.RUNNING and job.upload is not None
+
+
+def test_a_process_id_reused_since_is_not_taken_for_the_dead_worker(world):
+    host, pid, _start = tasks._worker_id().split(":")
+    job = silent_job(world, attempts=2, worker=f"{host}:{pid}:1")  # this pid, another start time
+    assert tasks.recover_stale_jobs() == (0, 1)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
 
 
 def test_purge_job_files_recovers_silent_jobs(world, django_capture_on_commit_callbacks):
