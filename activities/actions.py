@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import claim
 from indicators import engine
 from people.models import Person, TargetGroup
 
@@ -166,10 +167,12 @@ def update_activity(form, partners) -> Activity:
     partners involved become exactly `partners`; its result links too, since the form saves them
     inside `activity_changing`. The caller has checked the user may write it. Raises NotYetHeld
     (nothing changed) to move one holding attendance or tallies after today (the edit page shows it
-    on the date field)."""
+    on the date field), and Stale, writing nothing, when someone saved the activity since the form's
+    version (SECURITY.md 21)."""
     from .models import ActivityPartner
 
     activity = form.instance
+    claim(activity, form.cleaned_data["version"])
     with engine.activity_changing(Activity.objects.get(pk=activity.pk)):
         _still_held(form.instance)
         activity = form.save()

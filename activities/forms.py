@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.locking import Versioned
 from partnerships.models import Organisation
 from people.models import Sex, TargetGroup
 
@@ -13,7 +14,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(Versioned, forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
@@ -61,14 +62,6 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        seen = self.data.get("seen")
-        if self.instance.pk and seen is not None and seen != self.instance.updated_at.isoformat():
-            raise forms.ValidationError(
-                _(
-                    "Cette activité a été modifiée par quelqu'un d'autre entre-temps : rechargez la page, "
-                    "vos changements n'ont pas été enregistrés."
-                )
-            )
         for name in ["date", "end_date"]:
             day = data.get(name)
             if day and not (self.partnership.start_year <= day.year <= self.partnership.end_year):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import disclosure
+from core.locking import Stale, refuse
 from core.navigation import navigation
 from partnerships.access import get_partnership_for_user
 from partnerships.models import Role
@@ -138,17 +139,14 @@ def activity_edit(request, slug, pk):
                 actions.update_activity(form, list(form.cleaned_data["partners"]))
             except actions.NotYetHeld as error:
                 form.add_error("date", str(error))
+            except Stale:
+                current = Activity.objects.get(pk=activity.pk)
+                refuse(form, current, partners=list(current.partners.all()))
             else:
                 messages.success(request, _("Activité enregistrée."))
                 return redirect("activities:detail", slug=slug, pk=activity.pk)
-    context = {
-        "partnership": partnership,
-        "nav": navigation(access),
-        "form": form,
-        "activity": activity,
-        "seen": activity.updated_at.isoformat(),
-    }
-    return render(request, "activities/form.html", context)
+    context = {"partnership": partnership, "nav": navigation(access), "form": form, "activity": activity}
+    return render(request, "activities/form.html", context, status=409 if form.stale else 200)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.locking import Stale, claim
 from partnerships.models import Role
 
 from .access import log_command
@@ -30,9 +31,8 @@ from .models import (
     SpeechGroup,
 )
 
-
-class StaleVersion(Exception):
-    """The case changed since the form was opened (SECURITY.md 21)."""
+# The case changed since the form was opened (SECURITY.md 21): the one lock of every edit form.
+StaleVersion = Stale
 
 
 def _event(case: Case, by, action: str, fields=()) -> CaseEvent:
@@ -51,14 +51,7 @@ def _bump(case: Case, expected_version: int | None = None, **changes) -> None:
     if case.anonymised_on is not None:
         raise ValidationError(anonymised_message(case))
     expected = case.version if expected_version is None else expected_version
-    updated = Case.objects.filter(pk=case.pk, version=expected).update(
-        version=expected + 1, updated_at=timezone.now(), **changes
-    )
-    if not updated:
-        raise StaleVersion
-    case.version = expected + 1
-    for name, value in changes.items():
-        setattr(case, name, value)
+    claim(case, expected, updated_at=timezone.now(), **changes)
 
 
 def next_code(structure, year: int) -> str:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.locking import Versioned
 from partnerships.models import Role
 
 from .models import (
@@ -75,8 +76,8 @@ class CaseForm(forms.ModelForm):
         return data
 
 
-class CaseEditForm(CaseForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class CaseEditForm(Versioned, CaseForm):
+    """The intake, edited: the version it was read at refuses a stale save (core/locking.py)."""
 
 
 class IncidentForm(forms.ModelForm):
@@ -122,7 +123,11 @@ class ReferralForm(NotInFuture, forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["date", "kind", "partner", "override_reason"]
-        widgets = {"date": DATE, "override_reason": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "date": DATE,
+            "partner": forms.TextInput,
+            "override_reason": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class ComplaintForm(NotInFuture, forms.ModelForm):

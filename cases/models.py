@@ -205,7 +205,8 @@ class Referral(CaseChild):
         PSYCHOLOGICAL = "psychologique", _("psychologique")
 
     kind = models.CharField(_("type d'orientation"), max_length=20, choices=Kind.choices)
-    partner = models.CharField(_("partenaire"), max_length=200)
+    # Which partner she was sent to tells where she is treated: encrypted like her name (SECURITY.md 13).
+    partner = EncryptedTextField(_("partenaire"), max_length=200)
     # Set only when the coordinator referred without recorded consent; the reason is logged, encrypted.
     override_reason = EncryptedTextField(_("motif de la dérogation au consentement"), blank=True)
 

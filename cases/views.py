@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from accounts.models import User
+from core.locking import Stale, refuse
 from core.navigation import navigation
 from partnerships.models import Role
 
@@ -132,24 +133,20 @@ def case_edit(request, slug, code):
     case, centre = get_case_for_user(request.user, slug, code, "modification")
     if refused := _refused_if_anonymised(request, case, slug):
         return refused
-    form = forms.CaseEditForm(request.POST or None, instance=case, initial={"version": case.version})
+    form = forms.CaseEditForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in forms.CASE_FIELDS}
         case.refresh_from_db()
         try:
             actions.update_case(case, by=request.user, version=form.cleaned_data["version"], data=data)
-        except actions.StaleVersion:
-            form.add_error(
-                None,
-                _(
-                    "Ce dossier a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert : "
-                    "vos changements n'ont pas été enregistrés. Rechargez le dossier et refaites-les."
-                ),
-            )
+        except Stale:
+            refuse(form, Case.objects.get(pk=case.pk))
         else:
             messages.success(request, _("Dossier enregistré."))
             return redirect(_case_url(case, slug))
-    return _page(request, centre, "cases/form.html", form=form, case=case, title=_("Modifier l'accueil"))
+    response = _page(request, centre, "cases/form.html", form=form, case=case, title=_("Modifier l'accueil"))
+    response.status_code = 409 if form.stale else 200
+    return response
 
 
 def _groups(centre):

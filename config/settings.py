@@ -224,6 +224,9 @@ CASE_RETENTION_MONTHS = env.int("CASE_RETENTION_MONTHS", default=60)
 # many hours after it finished; `manage.py purge_job_files` deletes them (run it hourly). Why 24:
 # docs/decisions.md, "Background exports".
 JOB_FILES_HOURS = env.int("JOB_FILES_HOURS", default=24)
+# SECURITY.md 29: a running job whose worker has not beaten for this many minutes is taken as dead:
+# retried once, then failed (reports/tasks.py `recover_stale_jobs`). Workers beat every few seconds.
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)
 
 # SECURITY.md 32: a personal API token expires this many days after it was made (accounts/models.py).
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.locking import Stale, refuse
 from core.navigation import navigation
 from partnerships.access import get_partnership_for_user
 from programme.access import can_define_indicators, get_indicator_for_user
@@ -49,11 +50,12 @@ def indicator_edit(request, slug, code=None):
         partnership, access, indicator = get_indicator_for_user(request.user, slug, code, to_edit=True)
     form = IndicatorForm(request.POST or None, instance=indicator, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        indicator = actions.save_indicator(form.save(commit=False))
-        messages.success(request, _("Indicateur enregistré ; ses valeurs sont recalculées."))
-        return redirect("indicators:dashboard", slug=slug)
-    return render(
-        request,
-        "indicators/indicator_form.html",
-        {"partnership": partnership, "nav": navigation(access), "form": form, "indicator": indicator},
-    )
+        try:
+            indicator = actions.save_indicator(form.save(commit=False), form.cleaned_data["version"])
+        except Stale:
+            refuse(form, Indicator.objects.get(pk=indicator.pk))
+        else:
+            messages.success(request, _("Indicateur enregistré ; ses valeurs sont recalculées."))
+            return redirect("indicators:dashboard", slug=slug)
+    context = {"partnership": partnership, "nav": navigation(access), "form": form, "indicator": indicator}
+    return render(request, "indicators/indicator_form.html", context, status=409 if form.stale else 200)

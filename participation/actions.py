@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.crypto import blind_index
+from core.locking import claim
 
 from .counting import BallotRefused, Candidate, check_ballot, winners
 from .models import (
@@ -85,13 +86,19 @@ def submit_proposal(forum: Forum, *, entered_by=None, **fields) -> Proposal:
         )
 
 
-def decide_admissibility(proposal: Proposal, user, *, admissible: bool, reason: str) -> Proposal:
-    """The coordinator's decision on a proposal, with its public reason (review phase only)."""
+@transaction.atomic
+def decide_admissibility(
+    proposal: Proposal, user, *, admissible: bool, reason: str, version: int | None = None
+) -> Proposal:
+    """The coordinator's decision on a proposal, with its public reason (review phase only). With the
+    `version` her page was read at, raises Stale, writing nothing, when another decision was saved
+    since (SECURITY.md 21)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Le motif de la décision est obligatoire : il est publié."))
     if proposal.forum.phase != Phase.REVIEW:
         raise ValidationError(_("La recevabilité se décide pendant la phase d'examen."))
+    claim(proposal, proposal.version if version is None else version)
     proposal.status = Proposal.Status.ADMISSIBLE if admissible else Proposal.Status.INADMISSIBLE
     proposal.decision_reason = reason
     proposal.decided_by = user

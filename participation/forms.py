@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.locking import Versioned
+
 from .models import AgeBand, FollowedProject, Forum, Milestone, Phase, Proposal, Sex
 
 
@@ -53,7 +55,7 @@ class PaperProposalForm(ProposalForm):
         del self.fields["site_web"]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Versioned):
     admissible = forms.TypedChoiceField(
         label=_("Décision"),
         choices=[("1", _("recevable")), ("0", _("irrecevable"))],
@@ -93,7 +95,7 @@ class BallotForm(forms.Form):
         return [int(v) for v in self.cleaned_data["choices"]]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(Versioned, forms.ModelForm):
     class Meta:
         model = FollowedProject
         fields = ["status", "progress", "result", "activities"]

@@ -201,6 +201,8 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # SECURITY.md 21: optimistic locking (core/locking.py); every decision claims it.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -335,6 +337,8 @@ class FollowedProject(models.Model):
         related_name="youth_projects",
         verbose_name=_("activités qui le mettent en œuvre"),
     )
+    # SECURITY.md 21: optimistic locking (core/locking.py); every edit claims it.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

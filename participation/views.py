@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.locking import Stale, refuse, save_edit
 from core.navigation import navigation
 
 from . import actions
@@ -32,7 +33,7 @@ from .forms import (
     ProjectForm,
     ReopenForm,
 )
-from .models import Forum, PaperBatch, Phase, Proposal
+from .models import FollowedProject, Forum, PaperBatch, Phase, Proposal
 
 
 def _context(access, **extra):
@@ -145,7 +146,11 @@ def _proposal_fields(form) -> dict:
 def proposal_decide(request, slug, pk, number):
     """The coordinator reads a proposal (with its contact) and decides its admissibility."""
     proposal, access = get_proposal_for_user(request.user, slug, pk, number)
-    form = DecisionForm(request.POST or None)
+    decided = proposal.status in (Proposal.Status.ADMISSIBLE, Proposal.Status.INADMISSIBLE)
+    initial = {"version": proposal.version, "reason": proposal.decision_reason}
+    if decided:
+        initial["admissible"] = "1" if proposal.status == Proposal.Status.ADMISSIBLE else "0"
+    form = DecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.decide_admissibility(
@@ -153,14 +158,19 @@ def proposal_decide(request, slug, pk, number):
                 request.user,
                 admissible=form.cleaned_data["admissible"],
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
+        except Stale:
+            current = Proposal.objects.get(pk=proposal.pk)
+            admissible = {Proposal.Status.ADMISSIBLE: True, Proposal.Status.INADMISSIBLE: False}
+            refuse(form, current, admissible=admissible.get(current.status), reason=current.decision_reason)
         else:
             messages.success(request, _("Décision enregistrée."))
             return redirect("participation:forum", slug=slug, pk=pk)
     context = _context(access, forum=proposal.forum, proposal=proposal, form=form)
-    return render(request, "participation/proposal_decide.html", context)
+    return render(request, "participation/proposal_decide.html", context, status=409 if form.stale else 200)
 
 
 @login_required
@@ -259,9 +269,13 @@ def project_detail(request, slug, project):
         else:
             form = ProjectForm(request.POST, instance=project, partnership=access.partnership)
             if form.is_valid():
-                form.save()
-                messages.success(request, _("Projet mis à jour."))
-                return redirect("participation:project", slug=slug, project=project.pk)
+                try:
+                    save_edit(form)
+                except Stale:
+                    refuse(form, FollowedProject.objects.get(pk=project.pk))
+                else:
+                    messages.success(request, _("Projet mis à jour."))
+                    return redirect("participation:project", slug=slug, project=project.pk)
     context = _context(
         access,
         project=project,
@@ -270,4 +284,4 @@ def project_detail(request, slug, project):
         milestone_form=milestone_form,
         milestones=project.milestones.all(),
     )
-    return render(request, "participation/project.html", context)
+    return render(request, "participation/project.html", context, status=409 if form.stale else 200)

@@ -7,6 +7,7 @@ that same transaction. Callers check access first (people/access.py).
 from django.db import transaction
 from django.db.models import F
 
+from core.locking import claim
 from indicators import engine
 from partnerships.models import Partnership, Structure
 
@@ -73,8 +74,11 @@ def register_person(
 
 
 @transaction.atomic
-def update_person(person: Person, *, target_groups=None, **fields) -> Person:
-    """Changes a person's fields (and target groups); keeps the duplicate index in step."""
+def update_person(person: Person, *, target_groups=None, version: int | None = None, **fields) -> Person:
+    """Changes a person's fields (and target groups); keeps the duplicate index in step. With the
+    `version` an edit form was read at, raises Stale, writing nothing, if someone saved the record
+    since (SECURITY.md 21); without it, still moves the version on, so open forms see the change."""
+    claim(person, person.version if version is None else version)
     with engine.people_changing([person.pk]):
         for name, value in fields.items():
             setattr(person, name, value)
@@ -95,6 +99,7 @@ def merge_people(keep: Person, drop: Person) -> Person:
     """
     if keep.pk == drop.pk or keep.partnership_id != drop.partnership_id:
         raise ValueError("merge_people needs two different people of one partnership")
+    claim(keep, keep.version)  # an edit form opened on `keep` before the merge is now stale
     with engine.people_changing([keep.pk, drop.pk]):
         return _merge(keep, drop)
 

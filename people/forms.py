@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.locking import Versioned
 from partnerships.models import Structure
 
 from .models import Person, Sex, TargetGroup
@@ -49,10 +50,9 @@ class PersonForm(forms.Form):
         return data
 
 
-class PersonEditForm(PersonForm):
-    """Changes a record; its structure stays. `seen` refuses a save made from a stale page."""
-
-    seen = forms.CharField(widget=forms.HiddenInput)
+class PersonEditForm(Versioned, PersonForm):
+    """Changes a record; its structure stays. Its version refuses a save made from a stale page
+    (core/locking.py)."""
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, structures=Structure.objects.none(), **kwargs)
@@ -60,15 +60,7 @@ class PersonEditForm(PersonForm):
         self.person = person
 
     def clean(self):
-        data = forms.Form.clean(self)
-        if data.get("seen") != self.person.updated_at.isoformat():
-            raise forms.ValidationError(
-                _(
-                    "Cette fiche a été modifiée par quelqu'un d'autre entre-temps : rechargez la page, "
-                    "vos changements n'ont pas été enregistrés."
-                )
-            )
-        return data
+        return forms.Form.clean(self)
 
 
 class PeopleFilter(forms.Form):

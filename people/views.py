@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.locking import Stale, refuse
 from core.navigation import navigation
 
 from . import actions
@@ -137,18 +138,22 @@ def person_edit(request, slug, pk):
         "birth_year": person.birth_year,
         "target_groups": person.target_groups.all(),
         "consent": person.consent,
-        "seen": person.updated_at.isoformat(),
+        "version": person.version,
     }
     if identity:
         initial.update({name: getattr(person, name) for name in PersonForm.IDENTITY})
     form = PersonEditForm(request.POST or None, initial=initial, identity=identity, person=person)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"seen", "target_groups"}}
-        actions.update_person(person, target_groups=list(form.cleaned_data["target_groups"]), **data)
-        messages.success(request, _("Fiche enregistrée."))
-        return redirect("people:detail", slug=slug, pk=person.pk)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "target_groups"}
+        try:
+            actions.update_person(person, target_groups=list(form.cleaned_data["target_groups"]), **data)
+        except Stale:
+            refuse(form, Person.objects.get(pk=person.pk))
+        else:
+            messages.success(request, _("Fiche enregistrée."))
+            return redirect("people:detail", slug=slug, pk=person.pk)
     context = {"partnership": person.partnership, "nav": navigation(access), "form": form, "person": person}
-    return render(request, "people/form.html", context)
+    return render(request, "people/form.html", context, status=409 if form.stale else 200)
 
 
 def _mergeable(request, access, person):

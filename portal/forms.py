@@ -3,13 +3,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from core.locking import Versioned
 from programme.models import GovernancePrinciple, Result
 
 from . import documents
 from .models import Audience, GoodPractice, Link
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(Versioned, forms.ModelForm):
     class Meta:
         model = GoodPractice
         fields = [

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.locking import Stale, refuse, save_edit
 from core.navigation import navigation
 from indicators import figures
 from participation.models import FollowedProject
@@ -66,11 +67,15 @@ def practice_edit(request, slug, pk=None):
         partnership, access, practice = get_practice_for_user(request.user, slug, pk, to_edit=True)
     form = PracticeForm(request.POST or None, instance=practice, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        practice = form.save()
-        messages.success(request, _("Bonne pratique enregistrée."))
-        return redirect("practices:detail", slug=slug, pk=practice.pk)
+        try:
+            practice = save_edit(form)
+        except Stale:
+            refuse(form, GoodPractice.objects.get(pk=practice.pk))
+        else:
+            messages.success(request, _("Bonne pratique enregistrée."))
+            return redirect("practices:detail", slug=slug, pk=practice.pk)
     context = {"partnership": partnership, "nav": navigation(access), "form": form, "practice": practice}
-    return render(request, "portal/practice_form.html", context)
+    return render(request, "portal/practice_form.html", context, status=409 if form.stale else 200)
 
 
 @login_required

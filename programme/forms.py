@@ -3,12 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from core.locking import Versioned
 from people.models import TargetGroup
 
 from .models import Indicator, Result, Target
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(Versioned, forms.ModelForm):
     """An indicator's definition: what it counts and how it is filtered."""
 
     target_groups = forms.MultipleChoiceField(

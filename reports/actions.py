@@ -14,14 +14,11 @@ from django.utils.translation import gettext as _
 
 from activities import actions as activity_actions
 from activities.models import Activity, Attendance, Tally
+from core.locking import claim
 from indicators import engine
 
 from . import kobo, xlsx
 from .models import ImportedSubmission, Narrative
-
-
-class StaleVersion(Exception):
-    """Someone saved the narrative since this form was opened."""
 
 
 class Locked(Exception):
@@ -32,22 +29,17 @@ class Locked(Exception):
 def save_narrative(partnership, result, year: int, text: str, version: int, final: bool, user) -> Narrative:
     """The coordinator saves a draft (or the final, locked version) of a result's narrative.
 
-    Refuses a save from a stale version (SECURITY.md 21) and any change to a final version.
+    Refuses any change to a final version, and raises Stale, writing nothing, when someone saved the
+    narrative since `version` (SECURITY.md 21); a narrative not yet written is at version 0.
     """
-    narrative, _created = Narrative.objects.select_for_update().get_or_create(
+    narrative, _created = Narrative.objects.get_or_create(
         partnership=partnership, result=result, year=year, defaults={"version": 0}
     )
     if narrative.locked:
         raise Locked(_("La version finale de ce récit est verrouillée."))
-    if narrative.version != version:
-        raise StaleVersion(
-            _(
-                "Ce récit a été modifié entre-temps par quelqu'un d'autre ; rechargez la page pour voir sa version."
-            )
-        )
+    claim(narrative, version)
     narrative.text = text
     narrative.status = Narrative.Status.FINAL if final else Narrative.Status.DRAFT
-    narrative.version += 1
     narrative.updated_by = user
     narrative.save()
     return narrative

@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from core.locking import Versioned
 
 from . import kobo
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(Versioned):
     text = forms.CharField(label=_("Récit"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     final = forms.BooleanField(label=_("Version finale (le récit sera verrouillé)"), required=False)
 
 

@@ -150,6 +150,11 @@ class Job(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # SECURITY.md 29: the worker running the job beats (at start and with each progress report);
+    # `attempts` counts the runs begun, so a job whose worker died is retried once, then failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)  # "host:pid:start" of the process running it
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

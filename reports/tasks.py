@@ -3,12 +3,24 @@
 Each task works on a `Job` row: it moves it from queued to running (only once: a task queued twice
 runs once), updates its progress, and stores its output or a clear message; a finished job keeps no
 upload. The tests run tasks immediately (ImmediateBackend).
+
+A worker can die mid-job (killed, out of memory, machine restarted): the job would stay "en cours"
+for ever. So the running task beats — `heartbeat_at`, written with every progress report — and
+`recover_stale_jobs` (run by `purge_job_files` and whenever the job's page is opened) retries once,
+then fails with a clear message, a job whose worker stopped beating (SECURITY.md 29). An import is
+one transaction, so a dead worker's import left nothing behind and can simply run again.
 """
 
+import datetime
 import io
 import logging
+import os
+import socket
+from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -23,37 +35,122 @@ log = logging.getLogger(__name__)
 EXPORT_PROGRESS_EVERY = 2000
 
 
+# A job retried this many times after its worker died is failed, not retried again.
+MAX_ATTEMPTS = 2
+
+
 def _progress(job):
-    """Writes a job's progress where its page can read it while the work goes on. Inside an open
-    transaction (an import) it takes a connection of its own on PostgreSQL; SQLite allows one writer
-    at a time, so there the bar moves only for work outside a transaction (checks, exports, files)."""
+    """Writes a job's progress and heartbeat where its page can read them while the work goes on.
+    Inside an open transaction (an import) it takes a connection of its own on PostgreSQL. SQLite
+    allows one writer at a time: there the import's own connection writes them, seen when it
+    commits — meanwhile the worker is known alive by its process (`_alive_here`)."""
 
     def update(done, total):
-        if not connection.in_atomic_block:
-            Job.objects.filter(pk=job.pk).update(done=done, total=total)
-        elif connection.vendor == "postgresql":
-            side = connections.create_connection(DEFAULT_DB_ALIAS)
-            try:
-                with side.cursor() as cursor:
-                    table = side.ops.quote_name(Job._meta.db_table)
-                    sql = f"UPDATE {table} SET done = %s, total = %s WHERE id = %s"  # noqa: S608
-                    cursor.execute(sql, [done, total, job.pk])
-            finally:
-                side.close()
+        now = timezone.now()
+        if not connection.in_atomic_block or connection.vendor != "postgresql":
+            _this_run(job).update(done=done, total=total, heartbeat_at=now)
+            return
+        side = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with side.cursor() as cursor:
+                table = side.ops.quote_name(Job._meta.db_table)
+                sql = f"UPDATE {table} SET done = %s, total = %s, heartbeat_at = %s WHERE id = %s AND attempts = %s"  # noqa: S608, E501
+                cursor.execute(sql, [done, total, now, job.pk, job.attempts])
+        finally:
+            side.close()
 
     return update
 
 
+def _this_run(job):
+    """The job's row while this run owns it: a run taken for dead and retried writes nothing more."""
+    return Job.objects.filter(pk=job.pk, attempts=job.attempts)
+
+
 def _finish(job, status, **fields):
     """The job's outcome: finished now (its files expire from now on), without its upload."""
-    Job.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), upload=None, **fields)
+    _this_run(job).update(status=status, finished_at=timezone.now(), upload=None, **fields)
+
+
+def _started(pid: int) -> str:
+    """When a process started (Linux: /proc), so that a dead worker's reused process id is not
+    taken for it; empty where unknown."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def _worker_id() -> str:
+    """host:pid:start of this process."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_started(pid)}"
+
+
+def _alive_here(worker: str) -> bool:
+    """Whether the process that runs a job is known alive: on this machine, still running (the
+    same process, not another that got its id since). A worker on another machine is known only by
+    its heartbeat."""
+    host, pid, start = (worker.rsplit(":", 2) + ["", ""])[:3]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, run by another user
+        pass
+    return not start or _started(int(pid)) in (start, "")
+
+
+def recover_stale_jobs(jobs=None, *, now=None) -> tuple[int, int]:
+    """Retries once, then fails, each running job (of `jobs`, default all) whose worker stopped
+    beating JOB_STALE_MINUTES ago and is not known alive. Returns (retried, failed). A failed job
+    loses its upload at once; its row is purged like any other by `purge_job_files`. Safe to run
+    from several processes: each change is one conditional UPDATE on the attempt it saw."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
+    stale = (Job.objects.all() if jobs is None else jobs).filter(silent, status=Job.Status.RUNNING)
+    retried = failed = 0
+    for job in stale.only("pk", "attempts", "worker", "params"):
+        if _alive_here(job.worker):
+            continue
+        this_run = _this_run(job).filter(status=Job.Status.RUNNING)
+        with translation.override(job.params.get("lang") or "fr"):
+            retry = _("Reprise : le service des tâches s'est arrêté pendant le traitement.")
+            gave_up = _(
+                "La tâche s'est interrompue deux fois (le service des tâches s'est arrêté) ; "
+                "rien n'a été enregistré. Relancez-la."
+            )
+        try:
+            with transaction.atomic():
+                if job.attempts < MAX_ATTEMPTS:
+                    changed = this_run.update(status=Job.Status.QUEUED, done=0, worker="", message=retry)
+                    if changed:
+                        transaction.on_commit(lambda pk=job.pk: run_job.enqueue(pk))
+                    retried += changed
+                else:
+                    failed += this_run.update(
+                        status=Job.Status.FAILED, finished_at=now, upload=None, message=gave_up
+                    )
+        except OperationalError:  # SQLite: a writer holds the database, so the worker lives on
+            continue
+    return retried, failed
 
 
 @task()
 def run_job(job_id: int) -> str:
     """Runs one job (report file, import or export) and records its outcome on the row. Only the
     task that moves the job from queued to running runs it: a duplicate does nothing."""
-    if not Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(status=Job.Status.RUNNING):
+    started = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING,
+        heartbeat_at=timezone.now(),
+        worker=_worker_id(),
+        attempts=F("attempts") + 1,
+        message="",  # a retry's note gives way to the progress bar
+    )
+    if not started:
         return "skipped"
     job = Job.objects.select_related("partnership", "user").get(pk=job_id)
     try:
@@ -74,11 +171,10 @@ def run_job(job_id: int) -> str:
 def _report_file(job):
     from . import annual, outputs
 
-    year = job.params["year"]
-    job.total = 2
-    job.save(update_fields=["total", "updated_at"])
+    year, progress = job.params["year"], _progress(job)
+    progress(0, 2)
     report = annual.annual_report(job.partnership, access_for(job.user, job.partnership), year)
-    Job.objects.filter(pk=job.pk).update(done=1)
+    progress(1, 2)
     if job.kind == Job.Kind.PDF:
         data, ext, mime = outputs.report_pdf(report), "pdf", "application/pdf"
     else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
+from core.locking import Stale, refuse
 from core.navigation import navigation
 from programme.models import Result
 
@@ -27,7 +28,7 @@ from .access import (
 )
 from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
 from .models import ImportMapping, Job, Narrative
-from .tasks import check_import, run_job
+from .tasks import check_import, recover_stale_jobs, run_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Past this many rows the exports page suggests preparing the file in the background.
@@ -113,7 +114,11 @@ def narrative(request, slug, year, code):
             actions.save_narrative(
                 partnership, result, year, data["text"], data["version"], data["final"], request.user
             )
-        except (actions.StaleVersion, actions.Locked) as problem:
+        except Stale:
+            saved = Narrative.objects.filter(partnership=partnership, result=result, year=year).first()
+            saved = saved or Narrative(partnership=partnership, result=result, year=year, version=0)
+            refuse(form, saved, final=saved.locked)
+        except actions.Locked as problem:
             error = str(problem)
         else:
             messages.success(request, _("Récit enregistré."))
@@ -129,7 +134,7 @@ def narrative(request, slug, year, code):
         "form": form,
         "error": error,
     }
-    return render(request, "reports/narrative.html", context, status=409 if error else 200)
+    return render(request, "reports/narrative.html", context, status=409 if error or form.stale else 200)
 
 
 @login_required
@@ -145,6 +150,9 @@ def iati_file(request, slug):
 def job(request, slug, pk):
     """The progress of a job the user started; the page refreshes itself until the job is done."""
     job, access = get_job_for_user(request.user, slug, pk)
+    # SECURITY.md 29: a job whose worker died is retried or failed as soon as its page looks at it.
+    if job.status == Job.Status.RUNNING and any(recover_stale_jobs(Job.objects.filter(pk=job.pk))):
+        job.refresh_from_db()
     context = {
         "partnership": access.partnership,
         "nav": navigation(access),

@@ -232,14 +232,14 @@ def test_editing_an_activity_recounts_indicators_and_refuses_a_stale_save(client
     before = values_of(partnership)
     url = reverse("activities:edit", kwargs={"slug": partnership.slug, "pk": activity.pk})
     form = client_for("jour").get(url).context["form"]
-    seen = activity.updated_at.isoformat()
+    seen = form["version"].value()
     data = {
         "kind": "accueil-jour",
         "title": "Séance déplacée",
         "structure": activity.structure_id,
         "date": "2025-02-03",
         "place": "Centre de jour",
-        "seen": seen,
+        "version": seen,
     }
     assert form.instance == activity
     assert client_for("jour").post(url, data).status_code == 302
@@ -252,12 +252,12 @@ def test_editing_an_activity_recounts_indicators_and_refuses_a_stale_save(client
     assert after[(r21.id, 2025, "X")] == before[(r21.id, 2025, "X")] + 1
     # The same page saved again is stale: refused, nothing changes.
     response = client_for("jour").post(url, {**data, "title": "Écrasé"})
-    assert response.status_code == 200 and "modifiée par quelqu" in response.content.decode()
+    assert response.status_code == 409 and "depuis que vous" in response.content.decode()
     activity.refresh_from_db()
     assert activity.title == "Séance déplacée"
     # Staff cannot move an activity to another structure.
     office = partnership.structures.get(code="bureau-migrants")
-    fresh = {**data, "seen": activity.updated_at.isoformat(), "structure": office.pk}
+    fresh = {**data, "version": activity.version, "structure": office.pk}
     assert client_for("jour").post(url, fresh).status_code == 200
     activity.refresh_from_db()
     assert activity.structure.code == "centre-jour"

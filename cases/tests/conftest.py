@@ -54,7 +54,7 @@ def sentinel_case(partnership, users):
         role="centre_coordinator",
         date=datetime.date(2025, 3, 6),
         kind="medicale",
-        partner="Centre de santé",
+        partner=f"Partenaire {SENTINEL}",
         override_reason=f"Motif {SENTINEL}",
     )
     return Case.objects.get(pk=case.pk)

@@ -82,7 +82,8 @@ def test_key_rotation_keeps_every_case_row_readable(sentinel_case, settings):
     assert case.phone == f"Tel {SENTINEL}" and case.address == f"Adresse {SENTINEL}"
     assert Incident.objects.get(case=case).narrative == f"Récit {SENTINEL}"
     assert Note.objects.get(case=case).text == f"Note {SENTINEL}"
-    assert Referral.objects.get(case=case).override_reason == f"Motif {SENTINEL}"
+    referral = Referral.objects.get(case=case)
+    assert (referral.partner, referral.override_reason) == (f"Partenaire {SENTINEL}", f"Motif {SENTINEL}")
     # Every demo case too.
     assert all(c.full_name.startswith("Bénéficiaire") for c in Case.objects.exclude(pk=case.pk))
     with connection.cursor() as cursor:

@@ -44,12 +44,16 @@ def committed_db(django_db_setup, django_db_blocker):
 @pytest.fixture
 def sentinel_case(committed_db):
     case_model = apps.get_model("cases", "Case")  # only the model's name: no import of cases.models
+    referral_model = apps.get_model("cases", "Referral")
     case = case_model._base_manager.order_by("pk").first()
+    referral = referral_model._base_manager.order_by("pk").first()  # the partner: SECURITY.md 13
     case_model._base_manager.filter(pk=case.pk).update(full_name=SENTINEL)
+    referral_model._base_manager.filter(pk=referral.pk).update(partner=f"Partenaire {SENTINEL}")
     try:
         yield case
     finally:
         case_model._base_manager.filter(pk=case.pk).update(full_name=case.full_name)
+        referral_model._base_manager.filter(pk=referral.pk).update(partner=referral.partner)
 
 
 def url(config):
@@ -104,6 +108,7 @@ def test_the_drill_reads_every_row_and_every_encrypted_field(sentinel_case):
     call_command("backup_drill", stdout=out)
     report = out.getvalue()
     assert "cases.Case.full_name" in report
+    assert "cases.Referral.partner" in report
     assert "people.Person.last_name" in report
     assert "Exercice de restauration réussi" in report
 

@@ -84,6 +84,7 @@ def edit_activity(act, kind, day, structure, results):
     from activities.forms import ActivityForm
 
     data = {"kind": kind, "title": act.title, "date": day.isoformat(), "results": [r.pk for r in results]}
+    data["version"] = act.version
     if structure:
         data["structure"] = structure.pk
     form = ActivityForm(

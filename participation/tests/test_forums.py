@@ -198,8 +198,10 @@ def test_a_decision_needs_a_public_reason_and_the_review_phase(partnership, user
     proposal.refresh_from_db()
     client = client_for("coordination")
     url = staff_url("proposal_decide", forum, number=1)
-    assert client.post(url, {"admissible": "0", "reason": ""}).status_code == 200
-    client.post(url, {"admissible": "0", "reason": "Hors du territoire de la commune."})
+    assert client.post(url, {"admissible": "0", "reason": "", "version": proposal.version}).status_code == 200
+    client.post(
+        url, {"admissible": "0", "reason": "Hors du territoire de la commune.", "version": proposal.version}
+    )
     proposal.refresh_from_db()
     assert proposal.status == "irrecevable"
     forum.phase = Phase.DELIBERATION
@@ -410,7 +412,8 @@ def test_follow_up_creates_a_project_per_winner_tied_to_r3(partnership, users, c
     client = client_for("coordination")
     url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
     r3 = partnership.results.get(code="R3")
-    assert client.post(url, {"status": "en-cours", "progress": "60", "result": r3.pk}).status_code == 302
+    data = {"status": "en-cours", "progress": "60", "result": r3.pk, "version": project.version}
+    assert client.post(url, data).status_code == 302
     assert (
         client.post(url, {"milestone": "1", "title": "Achat du matériel", "due": "2026-06-01"}).status_code
         == 302
@@ -479,7 +482,13 @@ def test_a_followed_project_is_linked_to_the_activities_that_implement_it(client
     project = FollowedProject.objects.filter(proposal__forum__partnership=partnership).first()
     mine = Activity.objects.filter(partnership=partnership).first()
     url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
-    data = {"status": "en-cours", "progress": 40, "result": project.result_id or "", "activities": [mine.pk]}
+    data = {
+        "status": "en-cours",
+        "progress": 40,
+        "result": project.result_id or "",
+        "activities": [mine.pk],
+        "version": project.version,
+    }
     assert client_for("coordination").post(url, data).status_code == 302
     assert list(project.activities.all()) == [mine]
     # Another partnership's activity cannot be linked.

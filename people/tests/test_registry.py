@@ -207,13 +207,13 @@ def test_editing_a_record_keeps_indicators_right_and_refuses_a_stale_save(client
     before = values_of(partnership)
     url = reverse("people:edit", kwargs={"slug": partnership.slug, "pk": person.pk})
     page = client_for("jour").get(url)
-    seen = page.context["form"].initial["seen"]
+    seen = page.context["form"].initial["version"]
     other_sex = "M" if person.sex == "F" else "F"
     data = {
         "sex": other_sex,
         "birth_year": person.birth_year,
         "target_groups": [],
-        "seen": seen,
+        "version": seen,
         "first_name": "Sentinelle",
         "last_name": "Modifiée",
     }
@@ -228,7 +228,7 @@ def test_editing_a_record_keeps_indicators_right_and_refuses_a_stale_save(client
     )
     # A second save from the same (now stale) page is refused and changes nothing.
     response = client_for("jour").post(url, {**data, "first_name": "Écrasée"})
-    assert response.status_code == 200 and "modifiée par quelqu" in response.content.decode()
+    assert response.status_code == 409 and "depuis que vous" in response.content.decode()
     person.refresh_from_db()
     assert person.first_name == "Sentinelle"
     # The coordinator edits codes-level fields but never sees nor writes identity.

@@ -7,12 +7,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.models import Job
+from reports.tasks import recover_stale_jobs
 
 
 class Command(BaseCommand):
     """Deletes the files of background jobs finished more than JOB_FILES_HOURS hours ago (their output
     and any upload; the row stays, and its page says the file has expired), and ends the imports left
-    at the mapping or dry-run step for as long (their uploaded file is deleted).
+    at the mapping or dry-run step for as long (their uploaded file is deleted). First, a running job
+    whose worker stopped beating JOB_STALE_MINUTES ago is retried once, then failed (SECURITY.md 29).
 
     For the system administrator, hourly from cron. Idempotent: a second run finds nothing to do.
     """
@@ -23,6 +25,7 @@ class Command(BaseCommand):
         hours = settings.JOB_FILES_HOURS
         if hours < 1:
             raise CommandError("JOB_FILES_HOURS doit valoir au moins 1.")
+        retried, failed = recover_stale_jobs()
         now = timezone.now()
         cutoff = now - datetime.timedelta(hours=hours)
         purged = (
@@ -47,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{purged} tâche(s) terminée(s) depuis plus de {hours} h : fichiers effacés ; "
-                f"{ended} import(s) abandonné(s) clos."
+                f"{ended} import(s) abandonné(s) clos ; {retried} tâche(s) interrompue(s) relancée(s), "
+                f"{failed} en échec."
             )
         )
