@@ -15,6 +15,7 @@ from .access import (
     may_change,
     may_register,
     registering_structures,
+    registry_structure_ids,
     search_people,
     shows_identity,
 )
@@ -26,7 +27,7 @@ from .models import Person
 def person_list(request, slug):
     """The registry: the coordinator sees codes of the whole partnership, staff their structure's people."""
     partnership, access = get_registry_for_user(request.user, slug)
-    structures = registering_structures(access) if not access.is_coordinator else partnership.structures.all()
+    structures = registering_structures(access)  # never the listening centre: it holds no record
     form = PeopleFilter(request.GET or None, structures=structures)
     people = Person.objects.visible_to(request.user).filter(partnership=partnership)
     sort = "code"
@@ -52,7 +53,7 @@ def person_list(request, slug):
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
-        "may_register": access.is_coordinator or bool(access.structure_roles),
+        "may_register": access.is_coordinator or bool(registry_structure_ids(access)),
     }
     return render(request, "people/list.html", context)
 
@@ -62,13 +63,13 @@ def person_create(request, slug):
     """Registers a person. Coordinator for any structure (codes only); staff for their own structure."""
     partnership, access = get_registry_for_user(request.user, slug)
     structures = registering_structures(access)
-    identity = bool(access.structure_roles)
+    identity = bool(registry_structure_ids(access))
     form = PersonForm(request.POST or None, structures=structures, identity=identity)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not may_register(access, data["structure"]):
             form.add_error("structure", _("Choisissez votre structure."))
-        elif data["structure"] is not None and not access.in_structure(data["structure"].pk):
+        elif data["structure"] is not None and data["structure"].pk not in registry_structure_ids(access):
             # Only the holding staff may write identity; the coordinator registers codes only.
             for name in PersonForm.IDENTITY:
                 data.pop(name, None)
@@ -143,7 +144,7 @@ def _mergeable(request, access, person):
     """The records that may be merged into `person`: same partnership, and changeable by the user."""
     candidates = Person.objects.visible_to(request.user).filter(partnership=person.partnership)
     if not access.is_coordinator:
-        candidates = candidates.filter(structure_id__in=list(access.structure_roles))
+        candidates = candidates.filter(structure_id__in=list(registry_structure_ids(access)))
     return candidates
 
 
