@@ -53,7 +53,11 @@ def centre_of(user) -> Structure | None:
 
 
 def has_centre_coordinator(structure: Structure) -> bool:
-    return Membership.objects.filter(structure=structure, role=Role.CENTRE_COORDINATOR).exists()
+    """Whether an active account coordinates the centre. When the last one leaves (her account
+    deactivated), two administrators appoint the next one as they did the first."""
+    return Membership.objects.filter(
+        structure=structure, role=Role.CENTRE_COORDINATOR, user__is_active=True
+    ).exists()
 
 
 class OneUserPasswordResetForm(PasswordResetForm):

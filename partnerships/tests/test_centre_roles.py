@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -318,3 +319,15 @@ def test_the_centre_coordinator_removes_resets_and_sends_links_never_for_herself
     for persona in ["ecoute", "coordination", "admin"]:
         url = reverse("cases:role_act", kwargs={"slug": slug, "pk": own.pk, "act": "retirer"})
         assert signed_in(users[persona]).post(url).status_code == 404
+
+
+def test_when_the_coordinator_leaves_two_admins_appoint_the_next(users, partnership, rf):
+    centre = listening_centre(partnership)
+    nadia = account("nadia")
+    with pytest.raises(ValidationError):
+        actions.propose_centre_coordinator(users["admin"], centre, nadia)
+    users["centre"].is_active = False  # she left: her account is deactivated
+    users["centre"].save()
+    appointment = actions.propose_centre_coordinator(users["admin"], centre, nadia)
+    actions.confirm_appointment(superuser("admin2"), appointment, rf.get("/"))
+    assert Membership.objects.filter(user=nadia, structure=centre, role=Role.CENTRE_COORDINATOR).exists()
