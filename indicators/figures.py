@@ -212,12 +212,9 @@ class Sources:
         """Approved figures entered for a year, per indicator: {indicator_id: {(year, sex): value}}."""
         if self._manual is None:
             self._manual = {}
-            approved = Measurement.objects.filter(
-                indicator__result__partnership=self.partnership,
-                status=Measurement.Status.APPROVED,
-                period__in=self.years,
-            ).values_list("indicator_id", "period", "sex", "value")
-            for indicator_id, year, sex, value in approved:
+            for (indicator_id, year, sex), value in Measurement.objects.approved_values(
+                self.partnership
+            ).items():
                 self._manual.setdefault(indicator_id, {})[(year, sex)] = value
         return self._manual
 

@@ -27,6 +27,17 @@ def can_approve_figures(access, indicator: Indicator) -> bool:
     return access.has(Role.COORDINATOR)
 
 
+def can_approve_measurement(access, measurement: Measurement, user) -> bool:
+    """Whether `user` may approve this submitted figure now: she approves the indicator's figures and
+    neither saved its value last nor submitted it (four eyes; actions.approve_measurement refuses
+    the same)."""
+    return (
+        measurement.status == Measurement.Status.SUBMITTED
+        and can_approve_figures(access, measurement.indicator)
+        and user.pk not in measurement.authors()
+    )
+
+
 def _is_centre_figure(indicator: Indicator) -> bool:
     return indicator.structures == ["centre-ecoute"]
 
@@ -55,4 +66,10 @@ def get_measurement_indicator_for_user(user, slug: str, code: str):
 
 
 def measurements_of(indicator: Indicator):
-    return Measurement.objects.filter(indicator=indicator).prefetch_related("events__user")
+    """An indicator's manual figures, latest year first, with their whole history (who, when, what)."""
+    return (
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("indicator")
+        .prefetch_related("events__user")
+        .order_by("-period", "sex")
+    )

@@ -2,19 +2,32 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Indicator, Measurement, MeasurementEvent
 
 
 @transaction.atomic
-def save_measurement(indicator: Indicator, period: int, sex: str, value: int, user) -> Measurement:
-    """Enters or changes a draft figure. An approved figure is locked: reopen it first."""
+def save_measurement(indicator: Indicator, year: int, sex: str, value: int, user) -> Measurement:
+    """Enters or changes a draft figure: what was achieved in `year` (1 Jan–31 Dec).
+
+    The year is one of the programme's, not after today's. `sex` is F or M for an indicator
+    disaggregated by sex, T for one that is not. An approved figure is locked: reopen it first.
+    """
+    partnership = indicator.result.partnership
+    if year not in partnership.years or year > timezone.localdate().year:
+        raise ValidationError(
+            _("Choisissez une année du programme (%(start)s–%(end)s), au plus tard l'année en cours.")
+            % {"start": partnership.start_year, "end": partnership.end_year}
+        )
+    if sex not in (("F", "M") if indicator.by_sex else ("T",)):
+        raise ValidationError(_("Ce sexe ne convient pas à cet indicateur."))
     measurement = (
-        Measurement.objects.select_for_update().filter(indicator=indicator, period=period, sex=sex).first()
+        Measurement.objects.select_for_update().filter(indicator=indicator, period=year, sex=sex).first()
     )
     if measurement is None:
-        measurement = Measurement.objects.create(indicator=indicator, period=period, sex=sex, value=value)
+        measurement = Measurement.objects.create(indicator=indicator, period=year, sex=sex, value=value)
     elif measurement.status != Measurement.Status.DRAFT:
         raise ValidationError(
             _("Ce chiffre est soumis ou approuvé : il est verrouillé. Rouvrez-le pour le corriger.")
@@ -50,10 +63,17 @@ def submit_measurement(measurement: Measurement, user) -> Measurement:
 
 @transaction.atomic
 def approve_measurement(measurement: Measurement, user) -> Measurement:
-    """Submitted → approved (locked), by the coordinator or, for the centre's figures, the centre coordinator."""
-    return _transition(
-        measurement, Measurement.Status.SUBMITTED, Measurement.Status.APPROVED, "approved", user
-    )
+    """Submitted → approved (locked), by the coordinator or, for the centre's figures, the centre
+    coordinator; never by whoever saved the value last or submitted it (four eyes)."""
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if user.pk in locked.authors():
+        raise ValidationError(
+            _(
+                "Vous avez saisi ou soumis ce chiffre : une autre personne doit l'approuver "
+                "(principe des quatre yeux)."
+            )
+        )
+    return _transition(locked, Measurement.Status.SUBMITTED, Measurement.Status.APPROVED, "approved", user)
 
 
 @transaction.atomic

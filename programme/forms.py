@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -45,6 +46,11 @@ class IndicatorForm(forms.ModelForm):
         self.fields["result"].queryset = Result.objects.filter(partnership=partnership)
         self.fields["target_groups"].choices = [(g.code, g.label) for g in TargetGroup.objects.all()]
         self.fields["structures"].choices = [(s.code, s.label) for s in partnership.structures.all()]
+        self.fields["by_sex"].help_text = _(
+            "Pour les indicateurs qui comptent des personnes. Un nombre d'activités n'a pas de sexe : "
+            "il n'est jamais désagrégé (décoché à l'enregistrement). Un chiffre saisi non désagrégé "
+            "(des plants, des hectares) est saisi sans sexe."
+        )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -55,17 +61,50 @@ class IndicatorForm(forms.ModelForm):
             raise forms.ValidationError(_("Un autre indicateur de ce partenariat porte déjà ce code."))
         return code
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == Indicator.Source.ACTIVITIES:
+            cleaned["by_sex"] = False  # activities have no sex; the help text says so
+        return cleaned
+
 
 class MeasurementForm(forms.Form):
-    period = forms.TypedChoiceField(label=_("Période"), coerce=int)
-    sex = forms.ChoiceField(label=_("Sexe"), choices=Target.Sex.choices)
+    """A year's figure. The sex is asked only of an indicator disaggregated by sex, with no default
+    (a wrong default is a wrong figure); the others are stored as T (total)."""
+
+    year = forms.TypedChoiceField(
+        label=_("Année"),
+        coerce=int,
+        error_messages={
+            "invalid_choice": _("Choisissez une année du programme, au plus tard l'année en cours.")
+        },
+    )
+    sex = forms.ChoiceField(
+        label=_("Sexe"),
+        choices=[("", "—"), (Target.Sex.F, Target.Sex.F.label), (Target.Sex.M, Target.Sex.M.label)],
+    )
     value = forms.IntegerField(label=_("Valeur"), min_value=0, max_value=10_000_000)
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(y, str(y)) for y in partnership.years] + [
-            (0, f"{partnership.start_year}–{partnership.end_year}")
-        ]
+        partnership = indicator.result.partnership
+        today = timezone.localdate().year
+        self.fields["year"].choices = [(y, str(y)) for y in reversed(partnership.years) if y <= today]
+        self.fields["year"].initial = min(max(today, partnership.start_year), partnership.end_year)
+        if indicator.period == Indicator.Period.CUMULATIVE:
+            self.fields["value"].label = _("Réalisé dans l'année")
+            self.fields["value"].help_text = _(
+                "Ce qui a été réalisé du 1er janvier au 31 décembre de l'année ; le cumul du programme "
+                "est la somme des années approuvées."
+            )
+        if not indicator.by_sex:
+            del self.fields["sex"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "sex" not in self.fields:
+            cleaned["sex"] = Target.Sex.TOTAL
+        return cleaned
 
 
 class ReasonForm(forms.Form):

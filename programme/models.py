@@ -165,12 +165,29 @@ class MeasurementQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(indicator__result__partnership__in=Partnership.objects.visible_to(user))
 
+    def approved_values(self, partnership) -> dict[tuple[int, int, str], int]:
+        """The approved figures of a partnership: {(indicator_id, year, sex): value}, one query.
+
+        Each is what was achieved in that year (1 Jan–31 Dec), also for a cumulative indicator:
+        its figure "through Y" is the sum of its approved years ≤ Y. `sex` is F or M for an
+        indicator disaggregated by sex, T otherwise.
+        """
+        rows = self.filter(
+            indicator__result__partnership=partnership, status=Measurement.Status.APPROVED
+        ).values_list("indicator_id", "period", "sex", "value")
+        return {(indicator, year, sex): value for indicator, year, sex, value in rows}
+
 
 class Measurement(models.Model):
-    """A figure that cannot come from records (hectares planted…), per period and sex.
+    """A figure that cannot come from records (plants planted…), per year and sex.
+
+    `period` is a year of the programme: what was achieved from 1 Jan to 31 Dec of that year, for
+    annual and cumulative indicators alike (the cumulative is summed from the years). `sex` is F or
+    M for an indicator disaggregated by sex, T (total) for one that does not count people by sex.
 
     Draft → submitted → approved (locked). A correction after approval reopens it with a reason;
-    every step is kept in MeasurementEvent. Only approved figures count.
+    every step is kept in MeasurementEvent. Only approved figures count. Four eyes: whoever saved
+    the value last or submitted it may not approve it (`authors`).
     """
 
     class Status(models.TextChoices):
@@ -179,7 +196,7 @@ class Measurement(models.Model):
         APPROVED = "approved", _("approuvé")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
-    period = models.PositiveSmallIntegerField(_("période"))
+    period = models.PositiveSmallIntegerField(_("année"))
     sex = models.CharField(_("sexe"), max_length=1, choices=Target.Sex.choices)
     value = models.PositiveIntegerField(_("valeur"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -194,15 +211,39 @@ class Measurement(models.Model):
         verbose_name = _("chiffre saisi")
         verbose_name_plural = _("chiffres saisis")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "period", "sex"], name="measurement_once")
+            models.UniqueConstraint(fields=["indicator", "period", "sex"], name="measurement_once"),
+            # A year, never the old "whole programme" period 0 (see docs/decisions.md).
+            models.CheckConstraint(condition=Q(period__gte=1900), name="measurement_period_is_a_year"),
         ]
 
     def __str__(self):
         return f"{self.indicator.code} {self.period} {self.sex}: {self.value} ({self.status})"
 
+    def authors(self) -> set[int]:
+        """Ids of who saved the current value last and who submitted it: they may not approve it.
+
+        Reads `events.all()`, so a prefetched history costs no query.
+        """
+        authors = set()
+        for action in (MeasurementEvent.Action.SAVED, MeasurementEvent.Action.SUBMITTED):
+            last = [e for e in self.events.all() if e.action == action]
+            if last and last[-1].user_id is not None:
+                authors.add(last[-1].user_id)
+        return authors
+
+    def approval(self):
+        """The event that approved the figure as it stands, or None if it is not approved."""
+        if self.status != self.Status.APPROVED:
+            return None
+        approvals = [e for e in self.events.all() if e.action == MeasurementEvent.Action.APPROVED]
+        return approvals[-1] if approvals else None
+
 
 class MeasurementEvent(models.Model):
-    """One step in the life of a manual figure: who did what, the value then, and why."""
+    """One step in the life of a manual figure: who did what, the value then, and why.
+
+    `user` is empty only for a move made by a data migration (`MOVED`), which no person did.
+    """
 
     class Action(models.TextChoices):
         SAVED = "saved", _("enregistré")
@@ -210,12 +251,15 @@ class MeasurementEvent(models.Model):
         APPROVED = "approved", _("approuvé")
         REJECTED = "rejected", _("renvoyé")
         REOPENED = "reopened", _("rouvert pour correction")
+        MOVED = "moved", _("déplacé par une migration")
 
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)
     value = models.PositiveIntegerField()
     reason = models.CharField(_("motif"), max_length=300, blank=True)
-    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from partnerships.access import get_partnership_for_user
 from . import actions
 from .access import (
     can_approve_figures,
+    can_approve_measurement,
     can_define_indicators,
     can_enter_figures,
     get_measurement_indicator_for_user,
@@ -66,7 +67,7 @@ def measurements(request, slug, code):
     """Manual figures of an indicator: entry, submission, approval and locks, with their history."""
     partnership, access, indicator = get_measurement_indicator_for_user(request.user, slug, code)
     may_enter, may_approve = can_enter_figures(access, indicator), can_approve_figures(access, indicator)
-    form = MeasurementForm(request.POST or None, partnership=partnership)
+    form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST":
         if not may_enter:
             raise Http404
@@ -74,7 +75,7 @@ def measurements(request, slug, code):
             try:
                 actions.save_measurement(
                     indicator,
-                    form.cleaned_data["period"],
+                    form.cleaned_data["year"],
                     form.cleaned_data["sex"],
                     form.cleaned_data["value"],
                     request.user,
@@ -84,12 +85,15 @@ def measurements(request, slug, code):
             else:
                 messages.success(request, _("Chiffre enregistré en brouillon."))
                 return redirect("programme:measurements", slug=slug, code=code)
+    rows = list(measurements_of(indicator))
+    for m in rows:  # four eyes: the approve button only for someone else than its authors
+        m.may_approve = can_approve_measurement(access, m, request.user)
     context = {
         "partnership": partnership,
         "nav": navigation(access),
         "indicator": indicator,
         "form": form,
-        "measurements": measurements_of(indicator),
+        "measurements": rows,
         "may_enter": may_enter,
         "may_approve": may_approve,
         "reason_form": ReasonForm(),

@@ -8,7 +8,7 @@ from activities import actions as activity_actions
 from activities.models import Activity
 from people import actions as people_actions
 from people.models import TargetGroup
-from programme.models import Indicator, Measurement
+from programme.models import Indicator
 
 
 def dashboard(client, partnership, year=2025):
@@ -148,53 +148,6 @@ def test_network_view_matches_each_partnership_dashboard(client_for, users, part
     section = html[html.index("OC.2") :][:600]
     for cell in row:
         assert f">{cell.shown}<" in section.replace('<span class="target">', "<")
-
-
-def test_manual_figures_submit_approve_lock_and_reopen_with_history(client_for, users, partnership):
-    client = client_for("coordination")
-    url = reverse("programme:measurements", kwargs={"slug": partnership.slug, "code": "R4.1"})
-    assert client.post(url, {"period": 0, "sex": "T", "value": 1200}).status_code == 302
-    measurement = Measurement.objects.get(indicator__code="R4.1", period=0)
-    html = dashboard(client, partnership).content.decode()
-    r41 = html[html.index('id="dash-indicator-R4.1"') :]
-    assert "1200" not in r41[:1500]  # a draft does not count
-
-    def step(name, **data):
-        return client.post(
-            reverse(
-                "programme:measurement_step",
-                kwargs={"slug": partnership.slug, "code": "R4.1", "pk": measurement.pk, "step": name},
-            ),
-            data,
-        )
-
-    step("submit")
-    step("approve")
-    measurement.refresh_from_db()
-    assert measurement.status == "approved"
-    response = client.post(url, {"period": 0, "sex": "T", "value": 1500})
-    assert "verrouillé" in response.content.decode()
-    measurement.refresh_from_db()
-    assert measurement.value == 1200
-    html = dashboard(client, partnership).content.decode()
-    assert "1200" in html[html.index('id="dash-indicator-R4.1"') :][:1500]
-    step("reopen")  # no reason: refused
-    measurement.refresh_from_db()
-    assert measurement.status == "approved"
-    step("reopen", reason="Erreur de comptage sur la parcelle nord")
-    client.post(url, {"period": 0, "sex": "T", "value": 1150})
-    measurement.refresh_from_db()
-    assert (measurement.status, measurement.value) == ("draft", 1150)
-    actions = list(measurement.events.values_list("action", flat=True))
-    assert actions == ["saved", "submitted", "approved", "reopened", "saved"]
-    history = client.get(url).content.decode()
-    assert "Erreur de comptage sur la parcelle nord" in history
-
-
-def test_jette_cannot_touch_manual_figures(client_for, partnership):
-    url = reverse("programme:measurements", kwargs={"slug": partnership.slug, "code": "R4.1"})
-    assert client_for("jette").post(url, {"period": 0, "sex": "T", "value": 5}).status_code == 404
-    assert not Measurement.objects.exists()
 
 
 def test_coordinator_edits_a_definition_and_bad_input_is_refused(client_for, partnership):

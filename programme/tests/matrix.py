@@ -17,7 +17,7 @@ def first_measurement(world):
 
     indicator = Indicator.objects.get(result__partnership=world["partnership"], code="R4.1")
     measurement, _ = Measurement.objects.get_or_create(
-        indicator=indicator, period=0, sex="T", defaults={"value": 10}
+        indicator=indicator, period=2024, sex="T", defaults={"value": 10}
     )
     return {**manual(world), "pk": measurement.pk, "step": "submit"}
 
