@@ -4,7 +4,9 @@ She creates accounts and (de)activates them; she never sets or sees a password: 
 link by e-mail to choose its own, and the "change password" page of Django's admin is closed. She
 never sees a second factor: django-otp's admin (which shows each TOTP key and QR code) is removed.
 The accounts of the listening centre's staff are the centre coordinator's to manage: here their
-address is read-only and no reset link or second-factor reset is sent to them.
+address is read-only and no reset link or second-factor reset is sent to them. The same holds for
+another administrator's account (managed at the command line), or one administrator could take it
+over (new address, reset link, new second factor) and be the second one every appointment needs.
 """
 
 from django import forms
@@ -57,9 +59,15 @@ def holds_centre_role(user) -> bool:
     return Membership.objects.filter(user=user, role__in=CENTRE_ROLES).exists()
 
 
-CENTRE_ACCOUNT = _(
-    "%(user)s travaille au centre d'écoute : c'est la coordinatrice du centre qui s'en charge."
-)
+def out_of_reach(user) -> str:
+    """Why the platform admin may not touch this account's address, password link or second factor."""
+    if holds_centre_role(user):
+        return _("%(user)s travaille au centre d'écoute : c'est la coordinatrice du centre qui s'en charge.")
+    if user.is_superuser:
+        return _(
+            "%(user)s administre la plateforme : son compte se gère en ligne de commande sur le serveur."
+        )
+    return ""
 
 
 @admin.register(User)
@@ -85,8 +93,8 @@ class TwizaUserAdmin(UserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["is_staff", "is_superuser", "last_login", "date_joined"]
-        if obj is not None and holds_centre_role(obj):
-            # The reset link goes to this address: nobody outside the centre may redirect it.
+        if obj is not None and out_of_reach(obj):
+            # The reset link goes to this address: nobody may redirect it to herself.
             fields.append("email")
         return fields
 
@@ -106,10 +114,11 @@ class TwizaUserAdmin(UserAdmin):
         )
         return super().response_add(request, obj, post_url_continue)
 
-    def _each_outside_centre(self, request, queryset, act):
+    def _each_within_reach(self, request, queryset, act):
         for user in queryset:
-            if holds_centre_role(user):
-                messages.error(request, CENTRE_ACCOUNT % {"user": user.get_username()})
+            reason = out_of_reach(user)
+            if reason:
+                messages.error(request, reason % {"user": user.get_username()})
                 continue
             try:
                 act(user)
@@ -120,12 +129,12 @@ class TwizaUserAdmin(UserAdmin):
 
     @admin.action(description=_("Envoyer un lien pour choisir un nouveau mot de passe"))
     def send_reset_link(self, request, queryset):
-        self._each_outside_centre(
+        self._each_within_reach(
             request, queryset, lambda user: role_actions.send_password_reset(request.user, user, request)
         )
 
     @admin.action(description=_("Réinitialiser le second facteur"))
     def reset_second_factor(self, request, queryset):
-        self._each_outside_centre(
+        self._each_within_reach(
             request, queryset, lambda user: role_actions.reset_second_factor(request.user, user)
         )

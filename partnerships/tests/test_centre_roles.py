@@ -331,3 +331,33 @@ def test_when_the_coordinator_leaves_two_admins_appoint_the_next(users, partners
     appointment = actions.propose_centre_coordinator(users["admin"], centre, nadia)
     actions.confirm_appointment(superuser("admin2"), appointment, rf.get("/"))
     assert Membership.objects.filter(user=nadia, structure=centre, role=Role.CENTRE_COORDINATOR).exists()
+
+
+def test_one_admin_cannot_take_over_another_admins_account(users):
+    """Otherwise she would be both administrators an appointment needs: new address, reset link,
+    new second factor. Another account's link, she may send, and it is logged."""
+    client = signed_in(users["admin"])
+    second = superuser("admin2")
+    device = TOTPDevice.objects.create(user=second, name="t", confirmed=True)
+    client.post(
+        admin_url("accounts_user_change", second.pk),
+        {"username": "admin2", "email": "moi@example.org", "is_active": "on"},
+    )
+    for action in ["send_reset_link", "reset_second_factor"]:
+        client.post(
+            admin_url("accounts_user_changelist"), {"action": action, "_selected_action": [second.pk]}
+        )
+    second.refresh_from_db()
+    assert second.email == "admin2@example.org" and TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert mail.outbox == []
+    coordination = users["coordination"]
+    coordination.email = "coordination@example.org"
+    coordination.save()
+    client.post(
+        admin_url("accounts_user_changelist"),
+        {"action": "send_reset_link", "_selected_action": [coordination.pk]},
+    )
+    assert [m.to for m in mail.outbox] == [["coordination@example.org"]]
+    assert RoleLog.objects.filter(
+        subject_id=coordination.pk, action="lien-mot-de-passe", structure_id=None
+    ).exists()
