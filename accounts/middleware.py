@@ -34,7 +34,17 @@ class SecondFactorMiddleware:
     Runs after django-otp's OTPMiddleware (which sets `request.user.is_verified()`).
     """
 
-    OPEN_PREFIXES = ("/comptes/", "/static/", "/healthz", "/i18n/", "/api/")
+    # Only the sign-in steps are open: the tokens page (/comptes/jetons/) makes credentials, so it
+    # waits for the second factor like any page.
+    OPEN_PREFIXES = (
+        "/comptes/connexion/",
+        "/comptes/deconnexion/",
+        "/comptes/second-facteur/",
+        "/static/",
+        "/healthz",
+        "/i18n/",
+        "/api/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,39 +1,115 @@
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def end_access(user_ids) -> None:
+    """Ends every session and revokes every API token of these users, for good (SECURITY.md 18, 32).
+
+    Called wherever a user is deactivated (`User.save`, `User.objects…update(is_active=False)`).
+    Revoked tokens stay revoked and deleted sessions are gone: reactivating the user brings neither
+    back, she signs in again and makes new tokens. Sessions are in the database without an index by
+    user, so the live ones are decoded to find hers: a deactivation is rare, live sessions few.
+    """
+    from django.contrib.sessions.models import Session
+
+    ids = set(user_ids)
+    if not ids:
+        return
+    now = timezone.now()
+    ApiToken.objects.filter(user_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    wanted = {str(pk) for pk in ids}
+    doomed = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=now).iterator()
+        if session.get_decoded().get("_auth_user_id") in wanted
+    ]
+    Session.objects.filter(session_key__in=doomed).delete()
+
+
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """A bulk deactivation ends the sessions and tokens of those it deactivates, like `save`."""
+        if "is_active" not in kwargs or kwargs["is_active"]:
+            return super().update(**kwargs)
+        with transaction.atomic():
+            ids = list(self.filter(is_active=True).values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            end_access(ids)
+        return count
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
     """A person who signs in. What she may see comes from her memberships, never from here."""
+
+    objects = UserManager()
 
     class Meta:
         ordering = ["username"]
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
 
+    def save(self, *args, **kwargs):
+        # Deactivation ends sessions and tokens wherever it is done: the admin, a form, an action.
+        fields = kwargs.get("update_fields")
+        deactivating = (
+            not self.is_active
+            and self.pk is not None
+            and (fields is None or "is_active" in fields)
+            and type(self)._base_manager.filter(pk=self.pk, is_active=True).exists()
+        )
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if deactivating:
+                end_access([self.pk])
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_expiry() -> dt.datetime:
+    """When a token made now expires: `API_TOKEN_DAYS` days (default 90) from now."""
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        """Tokens that open the API: not revoked, not expired, of an active user."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
     def for_raw(self, raw: str):
         """The active token matching a raw bearer value (only its hash is stored)."""
-        return self.filter(key_hash=hash_token(raw), user__is_active=True).select_related("user")
+        return self.active().filter(key_hash=hash_token(raw)).select_related("user")
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 of the token is stored; the raw value is shown once."""
+    """A personal API token. Only a SHA-256 of the token is stored; the raw value is shown once.
+
+    It expires (`expires_at`, SECURITY.md 32) and its owner may revoke it; a revoked token is kept,
+    revoked, so that her list shows what was revoked and when.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=80, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Existing tokens got `API_TOKEN_DAYS` from the migration that added the field.
+    expires_at = models.DateTimeField(_("expire le"), default=token_expiry)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -45,8 +121,18 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.user} — {self.created_at:%Y-%m-%d}"
 
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self) -> None:
+        """Revokes the token for good (its owner, on her tokens page)."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at", "updated_at"])
+
     @classmethod
-    def issue(cls, user) -> str:
+    def issue(cls, user, name: str = "") -> str:
         raw = "twz_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=hash_token(raw))
+        cls.objects.create(user=user, name=name, key_hash=hash_token(raw))
         return raw

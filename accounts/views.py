@@ -2,6 +2,7 @@ import base64
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
@@ -9,11 +10,15 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .access import get_token_for_user, tokens_of
+from .forms import TokenForm
 from .middleware import SESSION_STARTED
+from .models import ApiToken
 from .otp import confirmed_device, requires_otp
 
 
@@ -88,3 +93,32 @@ def otp_setup(request):
     key = base64.b32encode(device.bin_key).decode()
     context = {"error": error, "next": _next(request), "key": key, "setup": True, "url": device.config_url}
     return render(request, "accounts/otp.html", context)
+
+
+@sensitive_variables("created")
+@login_required
+def tokens(request):
+    """Her own API tokens (created, last used, expires), for every signed-in user: she makes one, shown
+    once on this answer only, or revokes one (SECURITY.md 32)."""
+    form = TokenForm(request.POST or None)
+    created = ""
+    if request.method == "POST" and form.is_valid():
+        created = ApiToken.issue(request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    context = {
+        "form": form,
+        "created": created,
+        "tokens": tokens_of(request.user),
+        "days": settings.API_TOKEN_DAYS,
+    }
+    return render(request, "accounts/tokens.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    """Revokes one of her own tokens for good; anyone else's is a 404."""
+    token = get_token_for_user(request.user, pk)
+    token.revoke()
+    messages.success(request, _("Jeton révoqué : il n'ouvre plus l'API."))
+    return redirect("accounts:tokens")

@@ -2,15 +2,66 @@
 transaction each.
 
 Each one keeps the indicator engine's derived tables in step, in the same transaction.
+
+Nothing counts before its date: an activity may be planned in the future, but its attendance and
+tallies are recorded once its day has come (today in the project's time zone), and an activity that
+holds some cannot be moved after today. The indicators then never count a future participation.
 """
+
+import datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators import engine
 from people.models import Person, TargetGroup
 
 from .models import Activity, Attendance, Tally
+
+
+class NotYetHeld(ValueError):
+    """Attendance or tallies before the activity's date; the message says so in the user's language."""
+
+
+def _held_on(activity: Activity) -> datetime.date:
+    """Locks the activity's row and answers its date, refusing attendance and tallies before it.
+
+    The lock orders this write after a concurrent move of the activity (which holds the same lock),
+    so the date checked is the date the attendance gets.
+    """
+    day = Activity.objects.select_for_update().filter(pk=activity.pk).values_list("date", flat=True).first()
+    day = day or activity.date
+    check_held(day)
+    activity.date = day  # the engine counts in the year of the date under the lock
+    return day
+
+
+def check_held(day: datetime.date) -> None:
+    """Raises NotYetHeld if an activity of `day` has not taken place yet (the pages ask first, before
+    writing anything else; the actions ask again under the activity's lock)."""
+    if day > timezone.localdate():
+        raise NotYetHeld(
+            _(
+                "Cette activité est prévue le %(date)s : les présences et les comptages "
+                "s'enregistrent à partir de ce jour-là."
+            )
+            % {"date": f"{day:%d/%m/%Y}"}
+        )
+
+
+def _still_held(activity: Activity) -> None:
+    """Refuses to move an activity holding attendance or tallies after today (inside the move's
+    transaction: the whole change is rolled back)."""
+    if activity.date > timezone.localdate() and (activity.attendances.exists() or activity.tallies.exists()):
+        raise NotYetHeld(
+            _(
+                "Cette activité a des présences ou des comptages : sa date ne peut pas passer après "
+                "aujourd'hui (%(today)s)."
+            )
+            % {"today": f"{timezone.localdate():%d/%m/%Y}"}
+        )
 
 
 @transaction.atomic
@@ -35,14 +86,15 @@ def set_results(activity: Activity, results) -> None:
 def record_attendance(activity: Activity, people: list[Person]) -> int:
     """Marks people present at an activity; idempotent. Returns the activity's attendance count.
 
-    The caller has checked that every person belongs to the activity's partnership.
+    The caller has checked that every person belongs to the activity's partnership. Raises NotYetHeld
+    before the activity's date.
     """
     assert all(p.partnership_id == activity.partnership_id for p in people)
-    # Lock the activity: two concurrent entries of the same person count once in the indicators too.
-    Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
+    # The lock also makes two concurrent entries of the same person count once in the indicators.
+    day = _held_on(activity)
     present = set(activity.attendances.values_list("person_id", flat=True))
     new = list({p.pk: p for p in people if p.pk not in present}.values())
-    Attendance.objects.bulk_create([Attendance(activity=activity, person=p, date=activity.date) for p in new])
+    Attendance.objects.bulk_create([Attendance(activity=activity, person=p, date=day) for p in new])
     engine.attendance_added(activity, new)
     return len(present) + len(new)
 
@@ -58,14 +110,16 @@ def remove_attendance(activity: Activity, person: Person) -> int:
 
 @transaction.atomic
 def set_tally(activity: Activity, sex: str, target_group: TargetGroup | None, count: int) -> Tally:
-    """Sets the number of unregistered people of a sex (and group) at an activity. `count` ≥ 0."""
+    """Sets the number of unregistered people of a sex (and group) at an activity. `count` ≥ 0.
+    Raises NotYetHeld before the activity's date."""
     if count < 0:
         raise ValueError("a tally cannot be negative")
+    day = _held_on(activity)
     tally, created = Tally.objects.select_for_update().get_or_create(
         activity=activity,
         sex=sex,
         target_group=target_group,
-        defaults={"count": count, "date": activity.date},
+        defaults={"count": count, "date": day},
     )
     delta = count - (0 if created else tally.count)
     if not created and tally.count != count:
@@ -77,9 +131,11 @@ def set_tally(activity: Activity, sex: str, target_group: TargetGroup | None, co
 
 @transaction.atomic
 def add_to_tally(activity: Activity, sex: str, target_group: TargetGroup | None, delta: int) -> Tally:
-    """Adds `delta` (±1 from the big buttons) to a tally, never below zero."""
-    tally, _ = Tally.objects.get_or_create(
-        activity=activity, sex=sex, target_group=target_group, defaults={"count": 0, "date": activity.date}
+    """Adds `delta` (±1 from the big buttons) to a tally, never below zero. Raises NotYetHeld before
+    the activity's date."""
+    day = _held_on(activity)
+    tally, _created = Tally.objects.get_or_create(
+        activity=activity, sex=sex, target_group=target_group, defaults={"count": 0, "date": day}
     )
     rows = Tally.objects.filter(pk=tally.pk)
     if delta < 0:  # the database refuses a negative count: only decrement what is there
@@ -92,9 +148,11 @@ def add_to_tally(activity: Activity, sex: str, target_group: TargetGroup | None,
 
 @transaction.atomic
 def move_activity(activity: Activity, date, end_date=None) -> Activity:
-    """Changes an activity's dates, and the dates copied onto its attendance and tallies."""
+    """Changes an activity's dates, and the dates copied onto its attendance and tallies. Raises
+    NotYetHeld (nothing changed) to move one holding attendance or tallies after today."""
     with engine.activity_changing(activity):
         activity.date, activity.end_date = date, end_date
+        _still_held(activity)
         activity.save()
         activity.attendances.update(date=date)
         activity.tallies.update(date=date)
@@ -106,11 +164,14 @@ def update_activity(form, partners) -> Activity:
     """Saves an edited activity (a valid ActivityForm): its kind, structure or dates may change, so the
     indicators are recounted around it; the dates copied onto attendance and tallies follow; the
     partners involved become exactly `partners`; its result links too, since the form saves them
-    inside `activity_changing`. The caller has checked the user may write it."""
+    inside `activity_changing`. The caller has checked the user may write it. Raises NotYetHeld
+    (nothing changed) to move one holding attendance or tallies after today (the edit page shows it
+    on the date field)."""
     from .models import ActivityPartner
 
     activity = form.instance
     with engine.activity_changing(Activity.objects.get(pk=activity.pk)):
+        _still_held(form.instance)
         activity = form.save()
         activity.attendances.update(date=activity.date)
         activity.tallies.update(date=activity.date)

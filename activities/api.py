@@ -3,8 +3,8 @@
 Errors: 404 for every write the caller may not make — another partnership, no role, or an object
 she only reads (partner commune, network, another structure's staff): the API never answers 403;
 422 for invalid input (unknown code, date outside the partnership's years, negative count,
-a person of another partnership), with a French message and nothing written. Posting the same
-attendance or tallies twice changes nothing.
+a person of another partnership, attendance or tallies before the activity's date), with a French
+message and nothing written. Posting the same attendance or tallies twice changes nothing.
 """
 
 import datetime
@@ -148,7 +148,10 @@ def post_attendance(request, activity_id: int):
             422,
             {"detail": "Personnes inconnues ou hors de votre portée : " + ", ".join(map(str, unknown)) + "."},
         )
-    return Status(200, {"attendance": actions.record_attendance(activity, people)})
+    try:
+        return Status(200, {"attendance": actions.record_attendance(activity, people)})
+    except actions.NotYetHeld as error:
+        return Status(422, {"detail": str(error)})
 
 
 @router.post(
@@ -181,9 +184,12 @@ def post_tallies(request, activity_id: int):
                 422, {"detail": f"Comptage en double : {row.sex} {row.target_group or ''}".strip() + "."}
             )
         seen.add((row.sex, row.target_group))
-    with transaction.atomic():
-        for row in payload:
-            actions.set_tally(activity, row.sex, groups.get(row.target_group), row.count)
+    try:
+        with transaction.atomic():
+            for row in payload:
+                actions.set_tally(activity, row.sex, groups.get(row.target_group), row.count)
+    except actions.NotYetHeld as error:
+        return Status(422, {"detail": str(error)})
     return Status(
         200,
         [

@@ -1,6 +1,8 @@
 """Deterministic, clearly fictional activity 2022–2026 shaped by the roadmap (seeded random).
 
 Idempotent: if the partnership already has activities, nothing is added. Fast: bulk_create.
+The activities after the day it is loaded are planned: they hold no attendance nor tallies (nothing
+is recorded before an activity's date), whatever that day; the rest does not depend on it.
 """
 
 import datetime
@@ -8,6 +10,7 @@ import random
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from core.crypto import blind_index
@@ -38,6 +41,14 @@ def load(partnership: Partnership) -> None:
     migrants = _people(partnership, s["bureau-migrants"], groups["migrants"], 9, 62, (1980, 2004), rng)
 
     activities, attendance, tallies = [], [], []
+    today = timezone.localdate()
+
+    def attends(i, dates):
+        """The sessions (indexes) the i-th of a roster attends: one in turn, and each other with a
+        chance of 0.3, among those held by today (the same draws whatever the day)."""
+        draws = [rng.random() < 0.3 for _ in dates]
+        held = [j for j, day in enumerate(dates) if day <= today]
+        return sorted(({held[i % len(held)]} if held else set()) | {j for j in held if draws[j]})
 
     def activity(kind, title, date, structure=None, place="", result="R2", **extra):
         a = Activity(
@@ -71,8 +82,7 @@ def load(partnership: Partnership) -> None:
             for month in (1, 2, 3, 4, 5, 6, 9, 10, 11, 12)
         ]
         for i, person in enumerate(roster):
-            chosen = {i % len(sessions)} | {j for j in range(len(sessions)) if rng.random() < 0.3}
-            attendance.extend((sessions[j], person) for j in sorted(chosen))
+            attendance.extend((sessions[j], person) for j in attends(i, [a.date for a in sessions]))
         if year >= 2024:  # the parents' support group was planned, then opened in 2024
             for month in (3, 6, 10):
                 g = activity(
@@ -97,8 +107,7 @@ def load(partnership: Partnership) -> None:
             for month, label in ((2, "droits et séjour"), (6, "santé"), (11, "emploi"))
         ]
         for i, person in enumerate(roster):
-            chosen = {i % 3} | {j for j in range(3) if rng.random() < 0.3}
-            attendance.extend((meetings[j], person) for j in sorted(chosen))
+            attendance.extend((meetings[j], person) for j in attends(i, [a.date for a in meetings]))
         # Awareness campaigns in farms and associations, tallied.
         for month, place in (
             (4, "Ferme du douar Toulaasri (fictive)"),
@@ -216,7 +225,11 @@ def load(partnership: Partnership) -> None:
     del result_links
     Attendance.objects.bulk_create([Attendance(activity=a, person=p, date=a.date) for a, p in attendance])
     Tally.objects.bulk_create(
-        [Tally(activity=a, sex=sex, target_group=g, count=n, date=a.date) for a, sex, g, n in tallies]
+        [
+            Tally(activity=a, sex=sex, target_group=g, count=n, date=a.date)
+            for a, sex, g, n in tallies
+            if a.date <= today
+        ]
     )
     trainings = [a for a in activities if a.kind == "formation"]
     Activity.trained_staff.through.objects.bulk_create(

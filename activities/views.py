@@ -5,8 +5,11 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from core import disclosure
 from core.navigation import navigation
@@ -101,6 +104,8 @@ def activity_create(request, slug):
             for organisation in form.cleaned_data["partners"]:
                 ActivityPartner.objects.create(activity=activity, organisation=organisation)
             messages.success(request, _("Activité enregistrée."))
+            if activity.date > timezone.localdate():  # planned: attendance is taken on the day
+                return redirect("activities:detail", slug=slug, pk=activity.pk)
             return redirect("activities:attendance", slug=slug, pk=activity.pk)
     return render(
         request, "activities/form.html", {"partnership": partnership, "nav": navigation(access), "form": form}
@@ -128,9 +133,13 @@ def activity_edit(request, slug, pk):
         if not may_create(access, form.cleaned_data["structure"]):
             form.add_error("structure", _("Choisissez votre structure."))
         else:
-            actions.update_activity(form, list(form.cleaned_data["partners"]))
-            messages.success(request, _("Activité enregistrée."))
-            return redirect("activities:detail", slug=slug, pk=activity.pk)
+            try:
+                actions.update_activity(form, list(form.cleaned_data["partners"]))
+            except actions.NotYetHeld as error:
+                form.add_error("date", str(error))
+            else:
+                messages.success(request, _("Activité enregistrée."))
+                return redirect("activities:detail", slug=slug, pk=activity.pk)
     context = {
         "partnership": partnership,
         "nav": navigation(access),
@@ -220,18 +229,40 @@ def _attendance_context(request, activity, access, **extra):
     }
 
 
+def _not_yet_held(request, activity):
+    """Before its date an activity takes no attendance nor tallies: back to its page, saying why
+    (None once its day has come)."""
+    try:
+        actions.check_held(activity.date)
+    except actions.NotYetHeld as error:
+        return _back_to_activity(request, activity, error)
+    return None
+
+
+def _back_to_activity(request, activity, error):
+    messages.error(request, str(error))
+    url = reverse("activities:detail", kwargs={"slug": activity.partnership.slug, "pk": activity.pk})
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 @login_required
 def attendance(request, slug, pk):
-    """Fast entry on a phone: search as you type, tick, create on the fly, tally with +/−. Writers only."""
+    """Fast entry on a phone: search as you type, tick, create on the fly, tally with +/−. Writers only,
+    once the activity's day has come."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
+    if refused := _not_yet_held(request, activity):
+        return refused
     return render(request, "activities/attendance.html", _attendance_context(request, activity, access))
 
 
 @login_required
+@require_POST
 def search(request, slug, pk):
-    """Search-as-you-type among the people the user may see: codes in SQL, names only within her structure."""
+    """Search-as-you-type among the people the user may see: codes in SQL, names only within her structure.
+
+    Posted (with the CSRF token), so that no name reaches an access log (SECURITY.md 32)."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
-    query = request.GET.get("q", "").strip()
+    query = request.POST.get("q", "").strip()
     results = []
     if query:
         people = search_people(request.user, access, query).order_by("number")[:20]
@@ -257,7 +288,12 @@ def attend(request, slug, pk):
     person = _person_for(request, activity)
     if person is None:
         raise Http404
-    actions.record_attendance(activity, [person])
+    if refused := _not_yet_held(request, activity):
+        return refused
+    try:
+        actions.record_attendance(activity, [person])
+    except actions.NotYetHeld as error:  # moved after today meanwhile
+        return _back_to_activity(request, activity, error)
     context = _attendance_context(request, activity, access, person=person)
     return render(request, "activities/_ticked.html", context)
 
@@ -281,6 +317,8 @@ def quick_person(request, slug, pk):
     activity, access = get_activity_for_writer(request.user, slug, pk)
     if not may_register(access, activity.structure):
         raise Http404
+    if refused := _not_yet_held(request, activity):  # before she is registered: nothing written
+        return refused
     form = QuickPersonForm(request.POST)
     if not form.is_valid():
         context = _attendance_context(request, activity, access, quick_errors=form.errors)
@@ -298,7 +336,10 @@ def quick_person(request, slug, pk):
         last_name=data["last_name"] if identity else "",
         created_by=request.user,
     )
-    actions.record_attendance(activity, [person])
+    try:
+        actions.record_attendance(activity, [person])
+    except actions.NotYetHeld as error:  # moved after today meanwhile: she stays registered
+        return _back_to_activity(request, activity, error)
     context = _attendance_context(request, activity, access, created=person)
     return render(request, "activities/_present.html", context)
 
@@ -308,10 +349,15 @@ def quick_person(request, slug, pk):
 def tally(request, slug, pk):
     """One press of a big +/− button: adds ±1 to a tally (never below zero)."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
+    if refused := _not_yet_held(request, activity):
+        return refused
     form = TallyStepForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        actions.add_to_tally(activity, data["sex"], data["group"], data["delta"])
+        try:
+            actions.add_to_tally(activity, data["sex"], data["group"], data["delta"])
+        except actions.NotYetHeld as error:  # moved after today meanwhile
+            return _back_to_activity(request, activity, error)
     context = _attendance_context(request, activity, access, tally_errors=form.errors)
     if request.htmx:
         return render(request, "activities/_tallies.html", context)

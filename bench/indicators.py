@@ -6,8 +6,9 @@
 
 Each size runs in its own process on a fresh database (SQLite files in bench/out/, or PostgreSQL
 databases `twiza_bench_<rows>` created next to the given URL), all in the same run, and prints:
-- the full rebuild vs hand-written SQL GROUP BYs computing the same values — the indicators and the
-  annual report's totals the engine also keeps (values must be equal), alternating, best of two;
+- the full rebuild vs hand-written SQL GROUP BYs computing the same values — the indicators for each
+  year and each cumulative period through a year, and the annual report's totals the engine also
+  keeps, all as of today (values must be equal), alternating, best of two;
 - reading all indicators of a partnership through the API (time, query count) at each size;
 - recording one attendance with the incremental upkeep vs without it.
 """
@@ -103,6 +104,7 @@ def generate(rows: int, partnerships: int = 3, seed: int = 2026):
     import datetime
 
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from activities.models import Activity, Attendance, Tally
     from core.management.commands.load_demo import load_roadmap
@@ -111,6 +113,7 @@ def generate(rows: int, partnerships: int = 3, seed: int = 2026):
     from programme import demo as programme_demo
 
     rng = random.Random(seed)
+    today = timezone.localdate()
     first = load_roadmap()
     network = Network.objects.get(slug="brulocalis")
     commune = Organisation.objects.get(slug="belfaa")
@@ -175,7 +178,9 @@ def generate(rows: int, partnerships: int = 3, seed: int = 2026):
                 ],
                 batch_size=5000,
             )
-            acts = list(Activity.objects.filter(partnership=p).values_list("id", "date"))
+            # Activities run to the end of 2026: those after today are planned, with no attendance
+            # nor tallies (refused before an activity's date), and must not count yet.
+            acts = list(Activity.objects.filter(partnership=p, date__lte=today).values_list("id", "date"))
             per_act = max(1, per_p // len(acts))
             batch = []
             for act_id, day in acts:
@@ -204,6 +209,7 @@ def measure_rebuild(partnership):
 
     from indicators import engine
     from partnerships.models import Partnership
+    from programme.models import PROGRAMME
 
     rebuild_s, sql_s = [], []
     for _round in range(2):  # alternating, best of two: the first reader of a cold cache pays for both
@@ -214,21 +220,48 @@ def measure_rebuild(partnership):
         started = time.perf_counter()
         theirs = hand_written_sql(connection)
         sql_s.append(time.perf_counter() - started)
-    ours = {k: v for p in Partnership.objects.all() for k, v in engine.values_of(p).items() if v}
+    # PROGRAMME is an alias of the last cumulative period in values_of: compared through the latter.
+    ours = {
+        (i, period, sex): v
+        for p in Partnership.objects.all()
+        for (i, period, sex), v in engine.values_of(p).items()
+        if v and period != PROGRAMME
+    }
     ours.update(report_totals_of_engine())
     return {"rebuild_s": min(rebuild_s), "sql_s": min(sql_s), "identical": ours == theirs}
 
 
+def periods(d, today):
+    """(period, first day, day after the last) of each year and each cumulative period through a year
+    of an indicator, cut at today: nothing dated after today counts."""
+    import datetime
+
+    from programme.models import cumulative
+
+    tomorrow = today + datetime.timedelta(days=1)
+    for year in range(d.start_year, d.end_year + 1):
+        end = min(datetime.date(year + 1, 1, 1), tomorrow)
+        for period, start in (
+            (year, datetime.date(year, 1, 1)),
+            (cumulative(year), datetime.date(d.start_year, 1, 1)),
+        ):
+            if start < end:
+                yield period, start, end
+
+
 def hand_written_sql(connection) -> dict:
     """The same values by plain GROUP BYs over the raw rows, one query per indicator and period."""
+    from django.utils import timezone
+
     from indicators import engine
     from partnerships.models import Partnership
 
     values = {}
+    today = timezone.localdate()
     with connection.cursor() as cursor:
         for p in Partnership.objects.all():
             for d in engine.definitions(p.pk):
-                for period, start, end in engine._period_bounds(d):
+                for period, start, end in periods(d, today):
                     params = [p.pk, start, end]
                     where = engine._where(d, params)
                     if d.source == "people":
@@ -277,23 +310,28 @@ def hand_written_sql(connection) -> dict:
                             for sex, n in cursor.fetchall():
                                 if n:
                                     values[(d.id, period, sex)] = values.get((d.id, period, sex), 0) + n
-        values.update(hand_written_report_totals(cursor))
+        values.update(hand_written_report_totals(cursor, today))
     return {k: v for k, v in values.items() if v}
 
 
 def report_totals_of_engine() -> dict:
-    """The annual report's totals the engine keeps (issue 7), keyed as `hand_written_report_totals`."""
-    from indicators.models import ActivityTotal
+    """The annual report's totals the engine keeps (issue 7), as of today (`engine.activity_totals`,
+    what the report reads), keyed as `hand_written_report_totals`."""
+    from indicators import engine
+    from partnerships.models import Partnership
 
-    rows = ActivityTotal.objects.values_list(
-        "partnership_id", "year", "result_id", "kind", "activities", "f", "m", "x"
-    )
-    return {("total", pid, y, r, k): (a, f, m, x) for pid, y, r, k, a, f, m, x in rows if a or f or m or x}
+    return {
+        ("total", p.pk, year, r, k): tuple(sums)
+        for p in Partnership.objects.all()
+        for year in p.years
+        for (r, k), sums in engine.activity_totals(p, year).items()
+    }
 
 
-def hand_written_report_totals(cursor) -> dict:
+def hand_written_report_totals(cursor, today) -> dict:
     """The report's totals per (partnership, year, result or none, kind) — activities, then people by
-    sex (tallies and attendance) — by plain GROUP BYs over the raw rows, summed per year here."""
+    sex (tallies and attendance) — by plain GROUP BYs over the raw rows dated by today, summed per
+    year here."""
     totals = {}
 
     def add(rows, column):
@@ -308,18 +346,22 @@ def hand_written_report_totals(cursor) -> dict:
 
     linked = "activities_activity a LEFT JOIN activities_activity_results r ON r.activity_id = a.id"
     cursor.execute(
-        f"SELECT a.partnership_id, a.date, r.result_id, a.kind, COUNT(*) FROM {linked} GROUP BY 1, 2, 3, 4"
+        f"SELECT a.partnership_id, a.date, r.result_id, a.kind, COUNT(*) FROM {linked} WHERE a.date <= %s "
+        "GROUP BY 1, 2, 3, 4",
+        [today],
     )
     add(cursor.fetchall(), None)
     cursor.execute(
         f"SELECT a.partnership_id, a.date, r.result_id, a.kind, t.sex, SUM(t.count) FROM {linked} "
-        "JOIN activities_tally t ON t.activity_id = a.id GROUP BY 1, 2, 3, 4, 5"
+        "JOIN activities_tally t ON t.activity_id = a.id WHERE a.date <= %s GROUP BY 1, 2, 3, 4, 5",
+        [today],
     )
     add(cursor.fetchall(), "tally")
     cursor.execute(
         f"SELECT a.partnership_id, a.date, r.result_id, a.kind, p.sex, COUNT(*) FROM {linked} "
         "JOIN activities_attendance att ON att.activity_id = a.id JOIN people_person p ON p.id = att.person_id "
-        "GROUP BY 1, 2, 3, 4, 5"
+        "WHERE a.date <= %s GROUP BY 1, 2, 3, 4, 5",
+        [today],
     )
     add(cursor.fetchall(), "attendance")
     return {k: tuple(v) for k, v in totals.items() if any(v)}
@@ -349,12 +391,15 @@ def measure_read(partnership):
 
 
 def measure_write(partnership, n: int = 150):
+    from django.utils import timezone
+
     from activities import actions
     from activities.models import Activity
     from indicators import engine
     from people.models import Person
 
-    acts = list(Activity.objects.filter(partnership=partnership).order_by("?")[:n])
+    held = Activity.objects.filter(partnership=partnership, date__lte=timezone.localdate())
+    acts = list(held.order_by("?")[:n])
     people = list(Person.objects.filter(partnership=partnership).order_by("?")[: n * 2])
     real = engine.attendance_added
 

@@ -7,10 +7,12 @@ never below the commune (the whole centre). No code, name, text, date or worker 
 `suppress()` applies SECURITY.md 8 to anything shown outside the centre.
 """
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from partnerships.models import Partnership
 
@@ -42,22 +44,26 @@ def consenting(partnership: Partnership):
     return Case.objects.filter(partnership=partnership, consent_statistics=True)
 
 
-def _followed(qs):
-    """Cases that received at least one service."""
+def _followed(qs, until: datetime.date):
+    """Cases that received at least one service dated `until` at the latest."""
     condition = Q()
     for model in SERVICES.values():
-        condition |= Q(Exists(model.objects.filter(case=OuterRef("pk"))))
+        condition |= Q(Exists(model.objects.filter(case=OuterRef("pk"), date__lte=until)))
     return qs.filter(condition)
 
 
 def women_followed(partnership: Partnership, year: int | None = None) -> dict[str, int]:
     """OC.1: distinct consenting women with a case followed (at least one service) by the centre,
-    cumulative from the programme's start to the end of `year` (the whole programme when None)."""
+    cumulative from the programme's start to 31 December of `year` (the whole programme when None).
+
+    A woman counts from the date of her case's first service, never before, and never for a date
+    after today: a case opened and a service given by the end of that year and by today."""
     last = partnership.end_year if year is None else min(year, partnership.end_year)
+    until = min(datetime.date(last, 12, 31), timezone.localdate())
     qs = consenting(partnership).filter(
-        opened_on__year__gte=partnership.start_year, opened_on__year__lte=last
+        opened_on__gte=datetime.date(partnership.start_year, 1, 1), opened_on__lte=until
     )
-    return {"F": _followed(qs).count()}
+    return {"F": _followed(qs, until).count()}
 
 
 def by_year(partnership: Partnership) -> dict[str, int]:

@@ -237,6 +237,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="twiza@localhost")
 
+# SECURITY.md 32: a personal API token expires this many days after it was made (accounts/models.py).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+
 # Demo: the password of the demo users (CONTRACT.md).
 TWIZA_DEMO_PASSWORD = env("TWIZA_DEMO_PASSWORD", default="twiza-demo-2026")
 

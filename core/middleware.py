@@ -8,31 +8,42 @@ _local = threading.local()
 
 
 def current_request_id() -> str:
-    """The id of the request being served in this thread, or "-" outside a request."""
+    """The id of the request being served in this thread, made by the server, or "-" outside a request."""
     return getattr(_local, "request_id", "-")
 
 
+def current_client_request_id() -> str:
+    """The X-Request-ID the client (or a proxy) sent, when well formed; "" otherwise."""
+    return getattr(_local, "client_request_id", "")
+
+
 class RequestIdMiddleware:
-    """Gives every request an id (kept from a trusted proxy's X-Request-ID when well formed)."""
+    """Gives every request an id made here (SECURITY.md 32): the append-only access log and the logs
+    must not hold an id a client chose, or a client could make its reads look like another's. A
+    well-formed X-Request-ID (from a proxy, say) is kept beside it in the log lines, never instead."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if given.isalnum() and len(given) <= 64 else uuid.uuid4().hex
-        _local.request_id = request.request_id
+        request.request_id = uuid.uuid4().hex
+        request.client_request_id = given if given.isalnum() and len(given) <= 64 else ""
+        _local.request_id, _local.client_request_id = request.request_id, request.client_request_id
         try:
             response = self.get_response(request)
         finally:
-            _local.request_id = "-"
+            _local.request_id, _local.client_request_id = "-", ""
         response["X-Request-ID"] = request.request_id
         return response
 
 
 class RequestIdFilter(logging.Filter):
+    """Puts the request's id in `%(request_id)s`, followed by the client's own id when it sent one."""
+
     def filter(self, record):
-        record.request_id = current_request_id()
+        client = current_client_request_id()
+        record.request_id = current_request_id() + (f" client={client}" if client else "")
         return True
 
 

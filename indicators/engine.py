@@ -7,8 +7,14 @@ Two derived tables (programme/models.py) hold what the dashboard and the API rea
 A third, ActivityTotal (partnership, year, result or none, kind: activities, F, M, X), holds the
 annual report's figures (reports/annual.py): activities and participants (attendance by the
 person's sex + tallies) per result and kind.
-A period is a year, or PROGRAMME (0) for the whole partnership: distinct people over the programme,
-never a sum of the years.
+A period is a year, or cumulative(Y) (programme/models.py) from the programme's start to 31 December
+of Y, for every year Y of the programme: an event of year y counts in y and in every cumulative(Y ≥ y).
+For `people` a cumulative period counts distinct people, never a sum of the years. The whole
+programme is cumulative(end_year); PROGRAMME (0) is not stored, `values_of` answers it.
+
+Nothing counts before its date: attendance and tallies are refused before an activity's date
+(activities/actions.py), and `values_of` / `activity_totals` leave out the activities planned after
+today, which the upkeep counted when they were created (no daily job: today is read at read time).
 
 Every writer of attendance, tallies, activities and people calls the engine in its own transaction
 (activities/actions.py, people/actions.py), so a value is right the instant after any write:
@@ -29,8 +35,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Count, Sum
+from django.utils import timezone
 
-from programme.models import PROGRAMME, Indicator
+from activities.models import Activity, Attendance, Tally
+from partnerships.models import Partnership, Structure
+from people.models import Person, TargetGroup
+from programme.models import PROGRAMME, Indicator, Result, cumulative
 
 from .models import ActivityTotal, IndicatorMember, IndicatorValue
 
@@ -51,8 +62,11 @@ class Definition:
     end_year: int
 
     def periods(self, year: int) -> list[int]:
-        """The periods an event of `year` counts in (none outside the partnership's years)."""
-        return [year, PROGRAMME] if self.start_year <= year <= self.end_year else []
+        """The periods an event of `year` counts in: the year and each cumulative period through it or a
+        later year of the programme (none outside the partnership's years)."""
+        if not self.start_year <= year <= self.end_year:
+            return []
+        return [year, *(cumulative(y) for y in range(year, self.end_year + 1))]
 
     def matches_activity(self, kind: str, structure_code: str | None) -> bool:
         return (not self.kinds or kind in self.kinds) and (
@@ -65,10 +79,6 @@ class Definition:
 
 def definitions(partnership_id: int, sources=DERIVED) -> list[Definition]:
     """The derived indicators of a partnership (plain SQL: this runs on every attendance written)."""
-    from partnerships.models import Partnership
-
-    from .models import Result
-
     indicator, result, partnership = _table(Indicator), _table(Result), _table(Partnership)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -96,8 +106,6 @@ def _matching(activity, sources) -> list[Definition]:
 
 
 def _groups_of(person_ids) -> dict[int, set[str]]:
-    from people.models import Person, TargetGroup
-
     through, group = _table(Person.target_groups.through), _table(TargetGroup)
     groups = defaultdict(set)
     with connection.cursor() as cursor:
@@ -257,8 +265,6 @@ def activity_changing(activity):
     activity deleted inside the block is not counted again). Its attendees' totals are moved by
     `people_changing`, the activity and its tallies here.
     """
-    from activities.models import Activity
-
     _lock(activity)
     person_ids = list(activity.attendances.values_list("person_id", flat=True))
     _activity_counted(activity, -1)
@@ -274,8 +280,6 @@ def activity_changing(activity):
 def _lock(activity) -> None:
     """Locks the activity's row, as record_attendance does: an attendance written meanwhile waits,
     instead of being counted once by its own upkeep and again by the recount that follows."""
-    from activities.models import Activity
-
     Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk", flat=True).first()
 
 
@@ -320,8 +324,6 @@ def _by_sex(people, sign: int) -> dict:
 def _participants_changed(activity, deltas: dict) -> None:
     """Adds {sex: delta} participants to the totals of `activity` (its year, kind and each of its
     results, or none): one UPDATE, the rows being there since the activity was counted."""
-    from activities.models import Activity
-
     deltas = {sex: n for sex, n in deltas.items() if n}
     if not deltas:
         return
@@ -355,9 +357,6 @@ def _totals(
     the activities `a` meeting `where` with their tallies, and their attendance `att` by the
     person's sex — or, `on_attendance`, only the attendance rows `att` meeting `where`. Grouped by
     day in SQL, summed per year here (no vendor date function)."""
-    from activities.models import Activity, Attendance, Tally
-    from people.models import Person
-
     act, link, tally = _table(Activity), _table(Activity.results.through), _table(Tally)
     linked = f"{act} a LEFT JOIN {link} r ON r.activity_id = a.id"  # r.result_id None: linked to none
     sums = ", ".join(
@@ -439,16 +438,13 @@ def _people_rows(person_ids, sign: int) -> None:
 
 def _participations(person_ids, sign: int) -> None:
     """Adds or subtracts the attendances of these people to participations indicators, from raw rows."""
-    from activities.models import Activity, Attendance
-    from people.models import Person
-
     att, act, person = (_table(m) for m in (Attendance, Activity, Person))
     partnership_ids = set(Person.objects.filter(pk__in=person_ids).values_list("partnership_id", flat=True))
     deltas = defaultdict(int)
     with connection.cursor() as cursor:
         for pid in partnership_ids:
             for d in definitions(pid, [Indicator.Source.PARTICIPATIONS]):
-                for period, start, end in _period_bounds(d):
+                for year, start, end in _years(d):
                     params = [pid, start, end]
                     where = _where(d, params, person_ids)
                     cursor.execute(
@@ -458,15 +454,13 @@ def _participations(person_ids, sign: int) -> None:
                         params,
                     )
                     for sex, n in cursor.fetchall():
-                        deltas[(d.id, period, sex)] += sign * n
+                        for period in d.periods(year):
+                            deltas[(d.id, period, sex)] += sign * n
     _add_values(deltas)
 
 
 def _where(d: Definition, params: list, person_ids=None) -> str:
     """SQL conditions on attendance `att`, activity `a` and person `p` for a definition."""
-    from partnerships.models import Structure
-    from people.models import Person, TargetGroup
-
     clauses = []
     if d.kinds:
         clauses.append(f"a.kind IN ({', '.join(['%s'] * len(d.kinds))})")
@@ -491,19 +485,17 @@ def _where(d: Definition, params: list, person_ids=None) -> str:
     return "".join(" AND " + c for c in clauses)
 
 
-def _period_bounds(d: Definition):
+def _years(d: Definition):
+    """(year, 1 January, 1 January next) of each year of the programme. The cumulative periods are
+    computed from the years: sums spread by `Definition.periods`, people from their yearly rows."""
     import datetime
 
     for year in range(d.start_year, d.end_year + 1):
         yield year, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
-    yield PROGRAMME, datetime.date(d.start_year, 1, 1), datetime.date(d.end_year + 1, 1, 1)
 
 
 def _insert_members(partnership_id=None, person_ids=None) -> None:
     """Computes IndicatorMember rows from the raw attendance, set-based in SQL."""
-    from activities.models import Activity, Attendance
-    from people.models import Person
-
     if person_ids is not None:
         partnership_ids = set(
             Person.objects.filter(pk__in=person_ids).values_list("partnership_id", flat=True)
@@ -514,8 +506,8 @@ def _insert_members(partnership_id=None, person_ids=None) -> None:
     with connection.cursor() as cursor:
         for pid in partnership_ids:
             for d in definitions(pid, [Indicator.Source.PEOPLE]):
-                for period, start, end in _period_bounds(d):
-                    params = [d.id, period, pid, start, end]
+                for year, start, end in _years(d):
+                    params = [d.id, year, pid, start, end]
                     where = _where(d, params, person_ids)
                     cursor.execute(
                         f"INSERT INTO {member} (indicator_id, period, person_id, sex, hits) "  # noqa: S608
@@ -525,14 +517,22 @@ def _insert_members(partnership_id=None, person_ids=None) -> None:
                         "GROUP BY att.person_id, p.sex",
                         params,
                     )
+                # Through each year: her yearly rows summed (fewer rows than the attendance they count).
+                people = ""
+                if person_ids is not None:
+                    people = f" AND person_id IN ({', '.join(['%s'] * len(person_ids))})"
+                for year in range(d.start_year, d.end_year + 1):
+                    cursor.execute(
+                        f"INSERT INTO {member} (indicator_id, period, person_id, sex, hits) "  # noqa: S608
+                        f"SELECT indicator_id, %s, person_id, sex, SUM(hits) FROM {member} "
+                        f"WHERE indicator_id = %s AND period >= %s AND period <= %s{people} "
+                        "GROUP BY indicator_id, person_id, sex",
+                        [cumulative(year), d.id, d.start_year, year, *(person_ids or ())],
+                    )
 
 
 def rebuild(partnership=None) -> None:
     """Recomputes every derived row from the raw rows (all partnerships, or one)."""
-    from activities.models import Activity, Attendance, Tally
-    from partnerships.models import Partnership
-    from people.models import Person, TargetGroup
-
     partnerships = [partnership] if partnership else list(Partnership.objects.all())
     member, value = _table(IndicatorMember), _table(IndicatorValue)
     att, act, person = _table(Attendance), _table(Activity), _table(Person)
@@ -560,14 +560,17 @@ def rebuild(partnership=None) -> None:
                     )
                     continue
                 deltas = defaultdict(int)
-                for period, start, end in _period_bounds(d):
+                for year, start, end in _years(d):
+                    periods = d.periods(year)
                     activities = Activity.objects.filter(partnership=p, date__gte=start, date__lt=end)
                     if d.kinds:
                         activities = activities.filter(kind__in=d.kinds)
                     if d.structures:
                         activities = activities.filter(structure__code__in=d.structures)
                     if d.source == Indicator.Source.ACTIVITIES:
-                        deltas[(d.id, period, "X")] += activities.count()
+                        n = activities.count()
+                        for period in periods:
+                            deltas[(d.id, period, "X")] += n
                         continue
                     params = [p.pk, start, end]
                     where = _where(d, params)
@@ -578,26 +581,98 @@ def rebuild(partnership=None) -> None:
                         params,
                     )
                     for sex, n in cursor.fetchall():
-                        deltas[(d.id, period, sex)] += n
+                        for period in periods:
+                            deltas[(d.id, period, sex)] += n
                     tallies = Tally.objects.filter(activity__in=activities)
                     if d.groups:
                         tallies = tallies.filter(
                             target_group__in=TargetGroup.objects.filter(code__in=d.groups)
                         )
-                    for sex, total in tallies.values_list("sex").annotate(total=_sum("count")).order_by():
-                        deltas[(d.id, period, sex)] += total or 0
+                    for sex, total in tallies.values_list("sex").annotate(total=Sum("count")).order_by():
+                        for period in periods:
+                            deltas[(d.id, period, sex)] += total or 0
                 _add_values(deltas)
 
 
-def _sum(field):
-    from django.db.models import Sum
-
-    return Sum(field)
-
-
 def values_of(partnership) -> dict:
-    """{(indicator_id, period, sex): value} of every derived indicator of a partnership: one query."""
+    """{(indicator_id, period, sex): value} of every derived indicator of a partnership, as of today.
+
+    Periods: each year of the programme and cumulative(Y) for each year Y; PROGRAMME (not stored)
+    answers cumulative(end_year). Sex F, M, X (an `activities` indicator counts under X). Nothing
+    dated after today counts: the activities planned after today are taken out here. Two queries
+    (the second on the partnership's activities after today, index activity_partnership_date_kind).
+    """
     rows = IndicatorValue.objects.filter(indicator__result__partnership=partnership).values_list(
-        "indicator_id", "period", "sex", "value"
+        "indicator_id",
+        "period",
+        "sex",
+        "value",
+        "indicator__source",
+        "indicator__activity_kinds",
+        "indicator__structures",
     )
-    return {(i, p, s): v for i, p, s, v in rows}
+    values, counters = {}, {}
+    for i, p, s, v, source, kinds, structures in rows:
+        values[(i, p, s)] = v
+        if source == Indicator.Source.ACTIVITIES and i not in counters:
+            counters[i] = Definition(
+                i,
+                source,
+                _codes(kinds),
+                _codes(structures),
+                frozenset(),
+                partnership.start_year,
+                partnership.end_year,
+            )
+    for key, n in _planned(partnership, list(counters.values())).items():
+        values[key] = values.get(key, 0) - n
+    whole = cumulative(partnership.end_year)
+    values.update({(i, PROGRAMME, s): v for (i, p, s), v in list(values.items()) if p == whole})
+    return values
+
+
+def _planned(partnership, counters: list[Definition]) -> dict:
+    """{(indicator_id, period, "X"): n}: what the activities dated after today add to the `activities`
+    indicators `counters`. The upkeep counts an activity when it is created, whatever its date, so
+    that nothing has to happen on the day it comes (no daily job); it is left out here until then.
+    Planned activities hold no attendance nor tallies (refused before the date), so the other
+    sources need no such correction."""
+    if not counters:
+        return {}
+    rows = (
+        Activity.objects.filter(partnership=partnership, date__gt=timezone.localdate())
+        .values_list("date", "kind", "structure__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    planned = defaultdict(int)
+    for day, kind, structure_code, n in rows:
+        for d in counters:
+            if d.matches_activity(kind, structure_code):
+                for period in d.periods(day.year):
+                    planned[(d.id, period, "X")] += n
+    return planned
+
+
+def activity_totals(partnership, year: int) -> dict:
+    """{(result_id, kind): [activities, F, M, X]} of a year as of today, for the annual report:
+    ActivityTotal's rows less the activities dated after today (with anything they hold). Result id
+    None holds the activities linked to no result; an activity of two results counts under each."""
+    import datetime
+
+    totals = {}
+    rows = ActivityTotal.objects.filter(partnership=partnership, year=year).values_list(
+        "result_id", "kind", *TOTAL_COLUMNS
+    )
+    for result_id, kind, *sums in rows.order_by():
+        totals[(result_id, kind)] = sums
+    today = timezone.localdate()
+    if today.year <= year:
+        planned = _totals(
+            "a.partnership_id = %s AND a.date > %s AND a.date < %s",
+            [partnership.pk, max(today, datetime.date(year - 1, 12, 31)), datetime.date(year + 1, 1, 1)],
+        )
+        for (_pid, _year, result_id, kind), sums in planned.items():
+            row = totals.get((result_id, kind), [0, 0, 0, 0])
+            totals[(result_id, kind)] = [a - b for a, b in zip(row, sums, strict=True)]
+    return {key: sums for key, sums in totals.items() if any(sums)}

@@ -11,7 +11,7 @@ from programme.models import Indicator, Result
 class IndicatorMember(models.Model):
     """Derived: a person counted by an indicator in a period, with how many matching attendances.
 
-    Kept up to date in the same transaction as each write (programme/engine.py); `rebuild_indicators`
+    Kept up to date in the same transaction as each write (indicators/engine.py); `rebuild_indicators`
     recomputes it from the raw rows. `sex` is the person's sex when she was counted.
     """
 
@@ -57,7 +57,7 @@ class ActivityTotal(models.Model):
 
     The annual report reads its participant figures here: a few dozen rows instead of a year's
     activities (reports/annual.py, bench/reports.py). Kept up to date with every write of activities,
-    their result links, attendance, tallies and people (programme/engine.py); `rebuild_indicators`
+    their result links, attendance, tallies and people (indicators/engine.py); `rebuild_indicators`
     recomputes it.
     """
 

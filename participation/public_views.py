@@ -4,14 +4,14 @@ What they show depends on the forum's phase; never a proposer's contact, sex or 
 entered or decided anything. Light pages: text and tables, no images.
 """
 
-import csv
-
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+
+from core.spreadsheets import csv_writer
 
 from . import actions, stats, throttle
 from .access import get_public_forum, get_public_partnership
@@ -115,12 +115,6 @@ def vote(request, slug, pk):
     return render(request, "participation/public/vote.html", context, status=status)
 
 
-def _cell(value):
-    """Text from the public form, made harmless for spreadsheets (no formula injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _result_rows(forum):
     outcome = actions.results(forum)
     winners = set(outcome["winner_ids"])
@@ -158,7 +152,7 @@ def results_csv(request, slug, pk):
     rows, _outcome = _result_rows(forum)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="resultats-{forum.slug}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["section", "numero", "titre", "cout_dh", "voix", "retenu"])
     for row in rows:
         p = row["proposal"]
@@ -166,7 +160,7 @@ def results_csv(request, slug, pk):
             [
                 "vote",
                 p.number,
-                _cell(p.title),
+                p.title,
                 p.estimated_cost,
                 row["votes"],
                 "oui" if row["selected"] else "non",

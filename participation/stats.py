@@ -2,19 +2,21 @@
 
 A participation is one act of taking part (a proposal submitted, a counted ballot), never a distinct
 person: forums collect no identity, so the same young woman proposing and voting counts twice, as
-tallies do (PRODUCT.md 2).
+tallies do (PRODUCT.md 2). A participation is dated by its forum: those of a forum dated after today
+(proposals may come in before the day) count once that day has come, like everything else.
 """
 
 from collections import Counter
 
 from django.db.models import Count
+from django.utils import timezone
 
 from .models import AgeBand, Ballot, Forum, Proposal, Sex
 from .suppression import suppress
 
 
 def _scope(model, partnership, year):
-    rows = model.objects.filter(forum__partnership=partnership)
+    rows = model.objects.filter(forum__partnership=partnership, forum__date__lte=timezone.localdate())
     if year is not None:
         rows = rows.filter(forum__date__year=year)
     return rows

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.navigation import navigation
 
@@ -24,11 +24,18 @@ from .models import Person
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request, slug):
-    """The registry: the coordinator sees codes of the whole partnership, staff their structure's people."""
+    """The registry: the coordinator sees codes of the whole partnership, staff their structure's people.
+
+    The filters are posted, the search (a name, perhaps) with them, so that no name reaches an access
+    log or a browser's history (SECURITY.md 32). An address keeps the other filters (?sex=F) and
+    ignores `q`.
+    """
     partnership, access = get_registry_for_user(request.user, slug)
     structures = registering_structures(access)  # never the listening centre: it holds no record
-    form = PeopleFilter(request.GET or None, structures=structures)
+    params = request.POST if request.method == "POST" else _without_search(request.GET)
+    form = PeopleFilter(params or None, structures=structures)
     people = Person.objects.visible_to(request.user).filter(partnership=partnership)
     sort = "code"
     if form.is_valid():
@@ -42,20 +49,25 @@ def person_list(request, slug):
             people = people.filter(sex=data["sex"])
         sort = data["sort"] or sort
     people = people.select_related("structure").prefetch_related("target_groups").order_by(sort, "pk")
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    page = Paginator(people, 50).get_page(params.get("page"))
     rows = [{"person": p, "identity": shows_identity(access, p)} for p in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "partnership": partnership,
         "nav": navigation(access),
         "form": form,
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
+        # The pages are buttons of the filters' form: the next page is posted with the same filters.
+        "pager_form": "people-filters",
         "may_register": access.is_coordinator or bool(registry_structure_ids(access)),
     }
     return render(request, "people/list.html", context)
+
+
+def _without_search(query):
+    query = query.copy()
+    query.pop("q", None)
+    return query
 
 
 @login_required

@@ -211,6 +211,8 @@ def load_other_partnership(network: Network) -> Partnership:
                     title="Réunion d'information fictive",
                     date=datetime.date(year, month, 15),
                 )
+                if a.date > timezone.localdate():
+                    continue  # planned: tallies are recorded on the day, not before
                 for sex, n in (("F", women), ("M", men)):
                     Tally.objects.create(activity=a, sex=sex, target_group=migrants, count=n, date=a.date)
             Activity.objects.create(

@@ -4,12 +4,11 @@ Shows only what portal/published.py allows (SECURITY.md 8 and 9) and good practi
 the public. Light pages: text, tables and small inline SVG; every table has its CSV (open data).
 """
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from core.spreadsheets import csv_writer
 from indicators import figures
 
 from . import documents, published
@@ -61,12 +60,6 @@ def _csv_response(name):
     return response
 
 
-def _text(value):
-    """Text made harmless for spreadsheets (no formula injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _write_tables(writer, tables):
     writer.writerow(["indicateur", "intitule", "periode", "sexe", "cible", "reel", "masque"])
     for table in tables:
@@ -80,7 +73,7 @@ def _write_tables(writer, tables):
             writer.writerow(
                 [
                     table.indicator.code,
-                    _text(table.indicator.label),
+                    table.indicator.label,
                     row["period"],
                     row["sex"],
                     "" if row["target"] is None else row["target"],
@@ -95,7 +88,7 @@ def indicators_csv(request, slug):
     partnership = get_public_partnership(slug)
     tables = [t for block in published.indicator_blocks(partnership) for t in block["tables"]]
     response = _csv_response(f"indicateurs-{partnership.slug}")
-    _write_tables(csv.writer(response), tables)
+    _write_tables(csv_writer(response), tables)
     return response
 
 
@@ -111,7 +104,7 @@ def indicator_csv(request, slug, code):
     if not tables:
         raise Http404
     response = _csv_response(f"indicateur-{partnership.slug}-{code}")
-    _write_tables(csv.writer(response), tables)
+    _write_tables(csv_writer(response), tables)
     return response
 
 
@@ -120,7 +113,7 @@ def activities_csv(request, slug):
     partnership = get_public_partnership(slug)
     counts = published.activity_counts(partnership)
     response = _csv_response(f"activites-{partnership.slug}")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["periode", "type", "activites", "masque"])
     for (year, month, kind), cell in counts["cells"].items():
         if not (cell.value or cell.suppressed):

@@ -1,7 +1,7 @@
 """What the public portal may show of a partnership: an allow-list (SECURITY.md 9), nothing else.
 
 - indicators: only those the coordinator published (`Indicator.public`), through
-  programme/figures.py with an Access holding no role, so small cells are suppressed with their
+  indicators/figures.py with an Access holding no role, so small cells are suppressed with their
   complements (SECURITY.md 8);
 - activities: counts per month and kind (never a title, a place, a day or a person), suppressed
   as one table with all its margins;

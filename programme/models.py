@@ -43,7 +43,7 @@ class Indicator(TranslatedMixin):
 
     `source` says what is counted; the filters narrow it (an empty list means no filter):
     `target_groups` (codes) apply to people and tallies, `activity_kinds` and `structures` (codes)
-    to activities. The engine (programme/engine.py) keeps the actual values up to date.
+    to activities. The engine (indicators/engine.py) keeps the actual values up to date.
     """
 
     class Period(models.TextChoices):
@@ -141,9 +141,9 @@ class GovernancePrinciple(TranslatedMixin):
         return self.name
 
 
-# The period of a figure: a year, or cumulative(Y), from the programme's start to 31 December of Y.
-# PROGRAMME (0) is the whole programme, i.e. cumulative(end year), for older callers.
-PROGRAMME = 0
+# The period of a derived value: a year, or cumulative(Y) from the programme's start to 31 Dec Y.
+# Plain integers, so that a period is one small column everywhere (derived values, measurements).
+PROGRAMME = 0  # the whole programme, for old callers: engine.values_of answers it as cumulative(end_year)
 CUMULATIVE = 10000
 
 
@@ -157,7 +157,7 @@ def is_cumulative(period: int) -> bool:
 
 
 def period_year(period: int) -> int:
-    """The year of a period: the year itself, or the last year of a cumulative period."""
+    """The year a period ends in (the year itself for a year)."""
     return period - CUMULATIVE if period >= CUMULATIVE else period
 
 

@@ -1,7 +1,7 @@
 """The annual report of a partnership, as data: the page, the PDF, the XLSX and the CSV all read this.
 
 Per result: the indicator tables (the year and the programme, suppressed for the viewer by
-programme/figures.py), the activities held that year by kind with participants by sex (suppressed
+indicators/figures.py), the activities held that year by kind with participants by sex (suppressed
 outside the holding services the same way), and the coordinator's narrative. Then the structures'
 status and the steering committees' decisions (text, month due and whether done; never who follows
 them up: SECURITY.md 9).
@@ -10,8 +10,7 @@ them up: SECURITY.md 9).
 from dataclasses import dataclass, field
 
 from activities.models import Activity
-from indicators import charts, figures
-from indicators.models import ActivityTotal
+from indicators import charts, engine, figures
 from programme.suppression import REGISTRY_THRESHOLD, suppress
 
 from .models import Narrative
@@ -33,13 +32,11 @@ def _participants(partnership, year) -> tuple[dict, dict]:
 
     Result id None holds the activities linked to no result. Attendance and tallies both count.
     A year may hold 100k activities (bench/reports.py): the figures are kept per result and kind by
-    the indicator engine (ActivityTotal), so this reads a few dozen rows.
+    the indicator engine (ActivityTotal), so this reads a few dozen rows; activities planned after
+    today do not count yet.
     """
     held, people = {}, {}
-    rows = ActivityTotal.objects.filter(partnership=partnership, year=year).values_list(
-        "result_id", "kind", "activities", "f", "m", "x"
-    )
-    for result_id, kind, n, *sums in rows.order_by():
+    for (result_id, kind), (n, *sums) in engine.activity_totals(partnership, year).items():
         held[(result_id, kind)] = n
         for sex, total in zip(("F", "M", "X"), sums, strict=True):
             people[(result_id, kind, sex)] = total

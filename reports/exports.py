@@ -6,16 +6,15 @@ Dates are exported to the month. The same rows are written by the direct (stream
 the background job (`tasks._export`), evaluated for the user's access at the time.
 """
 
-import csv
-
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import ActivityFilter
 from activities.models import Activity, Tally
+from core.spreadsheets import csv_writer
 from partnerships.models import Role
-from people.access import registering_structures, search_people, shows_identity
+from people.access import registering_structures, shows_identity
 from people.forms import PeopleFilter
 from people.models import Person
 
@@ -34,8 +33,8 @@ ACTIVITY_COLUMNS = [
 ]
 
 
-# The filters a background export keeps (the list pages' filters). The registry's search `q` is left
-# out: it may be a name, and a job's parameters are stored in clear.
+# The filters an export keeps (the list pages' filters). The registry's search `q` is left out: it
+# may be a name, and a job's parameters are stored in clear (people_queryset ignores it too).
 FILTERS = {
     "personnes": ["structure", "target_group", "sex"],
     "activites": ["date_from", "date_to", "kind", "structure", "target_group"],
@@ -49,7 +48,8 @@ class Echo:
 
 
 def people_queryset(user, access, params):
-    """The people visible to the user, filtered as on the registry page."""
+    """The people visible to the user, filtered as on the registry page, without its search: a search
+    may be a name, and an export's filters travel in its address or are stored with its job."""
     partnership = access.partnership
     structures = registering_structures(access) if not access.is_coordinator else partnership.structures.all()
     form = PeopleFilter(params or None, structures=structures)
@@ -58,7 +58,6 @@ def people_queryset(user, access, params):
         people = people.filter(structure_id__in=list(access.structure_roles))
     if form.is_valid():
         data = form.cleaned_data
-        people = search_people(user, access, data["q"], base=people)
         if data["structure"]:
             people = people.filter(structure=data["structure"])
         if data["target_group"]:
@@ -137,7 +136,7 @@ ROWS = {"personnes": people_rows, "activites": activity_rows}
 
 
 def stream_csv(rows):
-    writer = csv.writer(Echo())
+    writer = csv_writer(Echo())
     yield "\ufeff"
     for row in rows:
         yield writer.writerow(row)

@@ -18,10 +18,12 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import MAX_COUNT, Activity
+from core.spreadsheets import workbook
 from people.models import Person, TargetGroup
 from programme.models import Result
 
@@ -208,6 +210,7 @@ class Validator:
         )
         self.kind_label = str(dict(Activity.Kind.choices).get(kind, kind))
         self.years = set(partnership.years)
+        self.today = timezone.localdate()  # nothing is recorded as attended before its date
         self.default_structure = (
             next(iter(self.structures.values()))  # staff: their own structure
             if len(self.structures) == 1 and len(self.all_structures) > 1
@@ -319,12 +322,20 @@ class Validator:
                 fail("results", _("Résultat inconnu : « %(code)s ».") % {"code": code})
             elif result not in results:  # "R1 r1" names one result
                 results.append(result)
+        people = value(row, "people").split()
+        if date is not None and date > self.today and (tallies or people):
+            fail(
+                "date",
+                _(
+                    "La date %(date)s n'est pas encore passée : les présences et les comptages "
+                    "s'enregistrent à partir du jour de l'activité."
+                )
+                % {"date": date},
+            )
         if len(problems) > before:
             return None
         title = value(row, "title").replace("\x00", "") or f"{self.kind_label} {date:%d/%m/%Y}"
-        return Submission(
-            number, uuid, title[:200], date, structure, tallies, group, value(row, "people").split(), results
-        )
+        return Submission(number, uuid, title[:200], date, structure, tallies, group, people, results)
 
     def _result_codes(self, row) -> list[str]:
         if not self.choice_columns:
@@ -365,8 +376,6 @@ def sample_export(partnership, user, structures) -> bytes:
     """
     import uuid as uuids
 
-    import xlsxwriter
-
     structures = list(structures.order_by("code"))
     results = [r.code for r in Result.objects.filter(partnership=partnership).order_by("order")]
     groups = list(TargetGroup.objects.order_by("code").values_list("code", flat=True)[:2])
@@ -376,7 +385,7 @@ def sample_export(partnership, user, structures) -> bytes:
         .order_by("number")
         .values_list("code", flat=True)[:4]
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     year = today.year if today.year in partnership.years else partnership.years[-1]
     headers = ["_uuid", "_submission_time", "activite/titre", "activite/date", "activite/structure"]
     headers += [f"activite/resultats/{code}" for code in results]
@@ -388,11 +397,11 @@ def sample_export(partnership, user, structures) -> bytes:
         "presences/presents",
     ]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out)
     sheet = book.add_worksheet("export")
     sheet.write_row(0, 0, headers)
     for i in range(12):
-        date = dt.date(year, 1 + i % 6, 3 + 2 * i)
+        date = min(dt.date(year, 1 + i % 6, 3 + 2 * i), today)  # attended: never after today
         structure = structures[i % len(structures)].code if structures else ""
         sheet.write_row(
             i + 1,
@@ -417,10 +426,8 @@ def sample_export(partnership, user, structures) -> bytes:
 
 def xlsform(partnership, kind: str) -> bytes:
     """An XLSForm (survey, choices, settings) for one activity kind, for KoboToolbox or ODK Collect."""
-    import xlsxwriter
-
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out)
     survey = book.add_worksheet("survey")
     survey.write_row(0, 0, ["type", "name", "label", "required", "constraint", "hint"])
     kind_label = str(dict(Activity.Kind.choices)[kind])

@@ -4,13 +4,13 @@ Every file is made from `annual.annual_report(...)`, so it holds exactly what th
 suppressed cells included ("< 5"), and nothing else.
 """
 
-import csv
 import io
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_writer, workbook
 from programme.models import cumulative
 
 SEX_LABELS = {"F": "F", "M": "M", "X": "X", "T": "total"}
@@ -88,7 +88,7 @@ def data_rows(report: dict):
 
 def report_csv(report: dict) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     for row in data_rows(report):
         writer.writerow(row)
     # A BOM so that spreadsheet programs read French and Arabic accents right.
@@ -97,10 +97,8 @@ def report_csv(report: dict) -> bytes:
 
 def report_xlsx(report: dict) -> bytes:
     """A sheet per result (its indicator table and activities) and one of the aggregated data."""
-    import xlsxwriter
-
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out)
     bold = book.add_format({"bold": True})
     year = report["year"]
     for block in report["blocks"]:

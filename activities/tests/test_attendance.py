@@ -26,7 +26,7 @@ def test_search_tick_untick_and_create_on_the_fly(partnership, client_for):
     client = client_for("jour")
     kwargs = {"slug": partnership.slug, "pk": activity.pk}
     person = Person.objects.filter(structure__code="centre-jour").first()
-    found = client.get(
+    found = client.post(
         reverse("activities:search", kwargs=kwargs), {"q": person.first_name[:4].lower()}, headers=HTMX
     )
     assert person.code in found.content.decode()
@@ -54,7 +54,7 @@ def test_search_cannot_reach_another_structure_people(partnership, client_for):
     migrant = Person.objects.filter(structure__code="bureau-migrants").first()
     client = client_for("jour")
     kwargs = {"slug": partnership.slug, "pk": activity.pk}
-    found = client.get(reverse("activities:search", kwargs=kwargs), {"q": migrant.code})
+    found = client.post(reverse("activities:search", kwargs=kwargs), {"q": migrant.code})
     assert migrant.code not in found.content.decode()
     assert client.post(reverse("activities:attend", kwargs=kwargs), {"person": migrant.pk}).status_code == 404
 

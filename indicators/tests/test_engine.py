@@ -3,22 +3,43 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activities import actions as activity_actions
-from activities.models import Activity
+from activities.models import Activity, Attendance, Tally
 from indicators import engine
 from indicators.models import ActivityTotal, IndicatorMember, IndicatorValue
 from people import actions as people_actions
 from people.models import TargetGroup
-from programme.models import PROGRAMME, Indicator, Result
+from programme.models import (
+    PROGRAMME,
+    Indicator,
+    Result,
+    cumulative,
+    is_cumulative,
+    period_year,
+)
+
+TODAY = datetime.date(2026, 11, 28)
+
+
+def pin_today(monkeypatch, day):
+    """Makes `day` today for the code under test (timezone.localdate() without a value)."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
 
 
 @pytest.fixture
-def small(world):
+def small(world, monkeypatch):
     """Indicators of the mirror partnership (2023–2027), which holds no demo activity."""
     p = world["other"]
+    pin_today(monkeypatch, TODAY)  # the mirror partnership runs 2023–2027: 2027 is still to come
     result = Result.objects.create(partnership=p, code="R1", level="result", name="R1", order=1)
 
     def indicator(code, source, period="annual", **filters):
@@ -90,6 +111,10 @@ def test_a_person_counts_once_per_period_and_once_over_the_programme(small):
     assert value(people, PROGRAMME, "F") == 1  # distinct over the programme, not 1 + 1
     assert value(small["cumul"], PROGRAMME) == 2
     assert value(parts, 2024) == 3 and value(parts, PROGRAMME) == 4
+    # Cumulative through each year: from the programme's start (2023) to 31 December of that year.
+    assert [value(people, cumulative(y)) for y in range(2023, 2028)] == [0, 2, 2, 2, 2]
+    assert [value(parts, cumulative(y)) for y in range(2023, 2028)] == [0, 3, 4, 4, 4]
+    assert value(people, cumulative(2027), "F") == value(people, PROGRAMME, "F")
     assert value(small["youth"], 2024) == 1  # only Amina is of the target group
     # Recording the same attendance again changes nothing.
     activity_actions.record_attendance(a1, [amina, karim])
@@ -126,6 +151,21 @@ def test_filters_kinds_structures_and_activity_counts(small):
     assert value(small["acts"], 2023) == 2 and value(small["acts"], PROGRAMME) == 2
 
 
+def test_a_planned_activity_counts_from_its_day_without_any_write(small, monkeypatch):
+    p = small["p"]
+    planned = activity(p, "reunion-info", datetime.date(2026, 12, 15))
+    activity(p, "reunion-info", datetime.date(2026, 3, 2))
+    acts = small["acts"]
+    assert (value(acts, 2026), value(acts, cumulative(2026)), value(acts, PROGRAMME)) == (1, 1, 1)
+    assert engine.activity_totals(p, 2026) == {(None, "reunion-info"): [1, 0, 0, 0]}
+    assert engine.activity_totals(p, 2027) == {}
+    with pytest.raises(activity_actions.NotYetHeld):
+        activity_actions.record_attendance(planned, [person(p, "F")])
+    pin_today(monkeypatch, datetime.date(2026, 12, 15))  # its day has come: nothing was written since
+    assert (value(acts, 2026), value(acts, cumulative(2027)), value(acts, PROGRAMME)) == (2, 2, 2)
+    assert engine.activity_totals(p, 2026) == {(None, "reunion-info"): [2, 0, 0, 0]}
+
+
 def test_dates_outside_the_partnership_years_count_nowhere(small):
     p = small["p"]
     a = person(p, "F")
@@ -160,6 +200,42 @@ def test_removal_merge_deletion_and_changes_keep_values_right(small):
     before = snapshot(p)
     engine.rebuild(p)
     assert snapshot(p) == before
+
+
+def apply(op, i, n, who, act, people, groups, centre, kinds, linkings):
+    """One random write of the property test below."""
+    if op == "attend":
+        activity_actions.record_attendance(act, [who, people[n % len(people)]])
+    elif op == "unattend":
+        activity_actions.remove_attendance(act, who)
+    elif op == "tally":
+        activity_actions.set_tally(act, "FMX"[n % 3], groups[n % 2] if n % 4 else None, n)
+    elif op == "merge" and len(people) > 1 and people[n % len(people)].pk != who.pk:
+        people_actions.merge_people(who, people[n % len(people)])
+        people[n % len(people)].pk = None
+    elif op == "regroup":
+        people_actions.update_person(who, target_groups=groups[: n % 3])
+    elif op == "sex":
+        people_actions.update_person(who, sex="FM"[n % 2])
+    elif op == "move":
+        activity_actions.move_activity(act, datetime.date(2023 + n % 5, 6, 1))
+    elif op == "delete_person":
+        people_actions.delete_person(who)
+        who.pk = None
+    elif op == "delete_activity":
+        activity_actions.delete_activity(act)
+    elif op == "link":
+        activity_actions.set_results(act, linkings[n % 4])
+    elif op == "edit":  # kind, year, structure and result links at once, through the form
+        edit_activity(
+            act,
+            kinds[n % 3],
+            datetime.date(2023 + i % 5, 3, 1),
+            centre if n % 2 else None,
+            linkings[i % 4],
+        )
+    elif op == "add_tally":
+        activity_actions.add_to_tally(act, "FMX"[i % 3], None, n - 3)
 
 
 OPS = st.lists(
@@ -209,38 +285,11 @@ def test_incremental_tables_equal_a_full_rebuild(small, ops):
         if not people or not acts:
             break
         who, act = people[i % len(people)], acts[j % len(acts)]
-        if op == "attend":
-            activity_actions.record_attendance(act, [who, people[n % len(people)]])
-        elif op == "unattend":
-            activity_actions.remove_attendance(act, who)
-        elif op == "tally":
-            activity_actions.set_tally(act, "FMX"[n % 3], groups[n % 2] if n % 4 else None, n)
-        elif op == "merge" and len(people) > 1 and people[n % len(people)].pk != who.pk:
-            people_actions.merge_people(who, people[n % len(people)])
-            people[n % len(people)].pk = None
-        elif op == "regroup":
-            people_actions.update_person(who, target_groups=groups[: n % 3])
-        elif op == "sex":
-            people_actions.update_person(who, sex="FM"[n % 2])
-        elif op == "move":
-            activity_actions.move_activity(act, datetime.date(2023 + n % 5, 6, 1))
-        elif op == "delete_person":
-            people_actions.delete_person(who)
-            who.pk = None
-        elif op == "delete_activity":
-            activity_actions.delete_activity(act)
-        elif op == "link":
-            activity_actions.set_results(act, linkings[n % 4])
-        elif op == "edit":  # kind, year, structure and result links at once, through the form
-            edit_activity(
-                act,
-                kinds[n % 3],
-                datetime.date(2023 + i % 5, 3, 1),
-                centre if n % 2 else None,
-                linkings[i % 4],
-            )
-        elif op == "add_tally":
-            activity_actions.add_to_tally(act, "FMX"[i % 3], None, n - 3)
+        act.refresh_from_db()
+        try:
+            apply(op, i, n, who, act, people, groups, centre, kinds, linkings)
+        except activity_actions.NotYetHeld:  # 2027 is to come: refused, nothing written
+            assert act.date.year == 2027 or op in ("move", "edit")
     incremental = snapshot(p)
     members = set(IndicatorMember.objects.values_list("indicator_id", "period", "person_id", "sex", "hits"))
     # The annual report's totals per year, result and kind.
@@ -255,6 +304,40 @@ def test_incremental_tables_equal_a_full_rebuild(small, ops):
         == members
     )
     assert not IndicatorValue.objects.filter(value__lt=0).exists()
+    assert (
+        not Attendance.objects.filter(date__gt=TODAY).exists()
+        and not Tally.objects.filter(date__gt=TODAY).exists()
+    )
+    check_from_raw_rows(small, incremental)
+
+
+def check_from_raw_rows(small, values):
+    """Years and cumulative periods of the unfiltered indicators, as of today, counted from the raw rows."""
+    p = small["p"]
+    for period in [*p.years, *(cumulative(y) for y in p.years)]:
+        year = period_year(period)
+        first = datetime.date(p.start_year if is_cumulative(period) else year, 1, 1)
+        last = min(datetime.date(year, 12, 31), TODAY)
+        attendance = Attendance.objects.filter(activity__partnership=p, date__gte=first, date__lte=last)
+        tallies = Tally.objects.filter(activity__partnership=p, date__gte=first, date__lte=last)
+        for sex in "FM":
+            people = attendance.filter(person__sex=sex).values("person").distinct().count()
+            assert values.get((small["people"].id, period, sex), 0) == people, (period, sex)
+            parts = attendance.filter(person__sex=sex).count()
+            parts += sum(tallies.filter(sex=sex).values_list("count", flat=True))
+            assert values.get((small["parts"].id, period, sex), 0) == parts, (period, sex)
+        held = Activity.objects.filter(partnership=p, kind="reunion-info", date__gte=first, date__lte=last)
+        assert values.get((small["acts"].id, period, "X"), 0) == held.count(), period
+        assert values.get((small["acts"].id, PROGRAMME, "X"), 0) == values.get(
+            (small["acts"].id, cumulative(p.end_year), "X"), 0
+        )
+    for year in p.years:  # the annual report's activities per result (or none) and kind
+        expected = {}
+        for a in Activity.objects.filter(partnership=p, date__year=year, date__lte=TODAY):
+            for result_id in list(a.results.values_list("pk", flat=True)) or [None]:
+                expected[(result_id, a.kind)] = expected.get((result_id, a.kind), 0) + 1
+        totals = engine.activity_totals(p, year)
+        assert {key: sums[0] for key, sums in totals.items() if sums[0]} == expected, year
 
 
 def test_changing_a_definition_recomputes_at_once(small, coordination):
@@ -285,3 +368,18 @@ def test_activities_created_through_the_api_and_the_form_are_counted_at_once(cli
     assert response.status_code == 201
     assert value(r21, 2025) == before + 1
     assert value(r21, PROGRAMME) == sum(value(r21, y) for y in partnership.years)
+
+
+def test_future_records_lists_attendance_recorded_before_the_rule(small, capsys):
+    from django.core.management import call_command
+
+    p = small["p"]
+    call_command("future_records")  # the rule holds: nothing to list
+    planned = activity(p, "atelier", datetime.date(2027, 2, 1))
+    Attendance.objects.create(
+        activity=planned, person=person(p, "F"), date=planned.date
+    )  # as before the rule
+    with pytest.raises(SystemExit) as exit:
+        call_command("future_records")
+    assert exit.value.code == 1
+    assert f"{planned.pk}\t2027-02-01\tatelier\t1 présence(s), 0 comptage(s)" in capsys.readouterr().out
