@@ -65,7 +65,8 @@ class PersonQuerySet(models.QuerySet):
 
         The coordinator sees every person of her partnership; structure staff see the people their
         structure holds; the listening centre's roles, partner officers, network officers, the platform
-        admin and anyone without a role see none (fail closed; SECURITY.md 34). Identifying fields are a stricter matter: see `Person.identity_visible_to`.
+        admin and anyone without a role see none (fail closed; SECURITY.md 34). Identifying fields are
+        a stricter matter: see `Person.identity_visible_to`.
         """
         from partnerships.models import Membership, Role
 
