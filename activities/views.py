@@ -17,7 +17,7 @@ from core.navigation import navigation
 from partnerships.access import get_partnership_for_user
 from partnerships.models import Role
 from people import actions as people_actions
-from people.access import search_people, shows_identity
+from people.access import may_register, search_people, shows_identity
 from people.models import Person, TargetGroup
 
 from . import actions
@@ -37,7 +37,6 @@ from .models import Activity, ActivityPartner, StructurePartner, Tally
 DEFAULT_GROUP = {
     "centre-jour": "jeunes-handicap",
     "bureau-migrants": "migrants",
-    "centre-ecoute": "femmes-violence",
 }
 
 
@@ -222,6 +221,8 @@ def _attendance_context(request, activity, access, **extra):
         "sexes": Tally.Sex.choices,
         "quick_form": QuickPersonForm(initial={"target_group": default_group}),
         "identity_allowed": bool(activity.structure_id) and access.in_structure(activity.structure_id),
+        # SECURITY.md 34: nobody registers a person on the fly at a listening centre's activity.
+        "quick_allowed": may_register(access, activity.structure),
         **extra,
     }
 
@@ -312,6 +313,8 @@ def unattend(request, slug, pk):
 def quick_person(request, slug, pk):
     """Registers a person on the fly (sex, birth year) and ticks her present."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
+    if not may_register(access, activity.structure):
+        raise Http404
     if refused := _not_yet_held(request, activity):  # before she is registered: nothing written
         return refused
     form = QuickPersonForm(request.POST)

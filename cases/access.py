@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from core.middleware import current_request_id
-from partnerships.access import Access, get_partnership_for_user
-from partnerships.models import Partnership, Role, Structure
+from partnerships.access import Access, centre_staff, get_partnership_for_user
+from partnerships.models import Membership, Partnership, Role, Structure
 
 from .models import AccessLog, Case, SpeechGroup
 
@@ -58,6 +58,16 @@ def get_centre_coordination_for_user(user, slug: str) -> Centre:
     if not centre.is_coordinator:
         raise Http404
     return centre
+
+
+def get_centre_member_for_user(user, slug: str, pk: int) -> tuple[Membership, Centre]:
+    """A centre role held in the centre (membership `pk`), for the centre coordinator only, who
+    manages the centre's accounts (SECURITY.md 26); 404 otherwise."""
+    centre = get_centre_coordination_for_user(user, slug)
+    membership = centre_staff(centre.structure).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership, centre
 
 
 def get_stats_centre_for_user(user, slug: str) -> tuple[Partnership, Access, Structure | None]:

@@ -19,4 +19,7 @@ urlpatterns = [
     path("dossiers/<slug:code>/cloturer/", views.case_close, name="case_close"),
     path("dossiers/<slug:code>/rouvrir/", views.case_reopen, name="case_reopen"),
     path("dossiers/<slug:code>/attribuer/", views.case_assign, name="case_assign"),
+    path("roles/", views.roles, name="roles"),
+    path("roles/<int:pk>/<slug:act>/", views.role_act, name="role_act"),
+    path("journal-des-roles/", views.role_log, name="role_log"),
 ]

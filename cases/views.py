@@ -12,10 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from core.locking import Stale, refuse
 from core.navigation import navigation
+from partnerships import actions as role_actions
+from partnerships.access import centre_staff, role_log_of
+from partnerships.forms import CentreRoleForm
 from partnerships.models import Role
 
 from . import actions, forms, stats
@@ -24,6 +29,7 @@ from .access import (
     get_case_for_user,
     get_centre_coordination_for_user,
     get_centre_for_user,
+    get_centre_member_for_user,
     get_group_for_user,
     get_stats_centre_for_user,
 )
@@ -407,3 +413,76 @@ def statistics(request, slug):
         "target": 150,
     }
     return render(request, "cases/statistics.html", context)
+
+
+@protected
+def roles(request, slug):
+    """The centre coordinator manages the centre's accounts (SECURITY.md 26): who holds which role,
+    granting a role to an existing account, and from each row: remove, reset the second factor, send
+    a password link. Nobody outside the centre can do any of it."""
+    centre = get_centre_coordination_for_user(request.user, slug)
+    form = CentreRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            role_actions.grant_centre_role(
+                request.user, centre.structure, data["user"], data["role"], request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Rôle accordé à %(user)s.") % {"user": data["user"].get_username()})
+            return redirect("cases:roles", slug=slug)
+    staff = list(centre_staff(centre.structure))
+    enrolled = set(
+        TOTPDevice.objects.filter(user__in=[m.user for m in staff], confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = [
+        {"membership": m, "enrolled": m.user_id in enrolled, "self": m.user_id == request.user.pk}
+        for m in staff
+    ]
+    return _page(request, centre, "cases/roles.html", rows=rows, form=form)
+
+
+ROLE_ACTS = {
+    "retirer": lambda request, m, centre: role_actions.remove_centre_role(request.user, m),
+    "second-facteur": lambda request, m, centre: role_actions.reset_second_factor(
+        request.user, m.user, structure=centre.structure
+    ),
+    "mot-de-passe": lambda request, m, centre: role_actions.send_password_reset(
+        request.user, m.user, request, structure=centre.structure
+    ),
+}
+
+
+@protected
+@require_POST
+def role_act(request, slug, pk, act):
+    """One button of the roles page, on one centre role: remove it, reset the holder's second
+    factor, or send her a password link. Logged by the action."""
+    membership, centre = get_centre_member_for_user(request.user, slug, pk)
+    if act not in ROLE_ACTS:
+        raise Http404
+    if membership.user_id == request.user.pk:
+        # Her own account: another coordinator of the centre (or two administrators) acts on it.
+        messages.error(
+            request, _("Pas sur votre propre compte : une autre coordinatrice du centre s'en charge.")
+        )
+        return redirect("cases:roles", slug=slug)
+    try:
+        ROLE_ACTS[act](request, membership, centre)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Fait pour %(user)s.") % {"user": membership.user.get_username()})
+    return redirect("cases:roles", slug=slug)
+
+
+@protected
+def role_log(request, slug):
+    """The centre's append-only log of roles, second factors and password links, for its coordinator."""
+    centre = get_centre_coordination_for_user(request.user, slug)
+    page = Paginator(role_log_of(centre.structure), 50).get_page(request.GET.get("page"))
+    return _page(request, centre, "cases/role_log.html", page=page)

@@ -228,6 +228,18 @@ JOB_FILES_HOURS = env.int("JOB_FILES_HOURS", default=24)
 # retried once, then failed (reports/tasks.py `recover_stale_jobs`). Workers beat every few seconds.
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)
 
+# SECURITY.md 26: password links are sent by e-mail (nobody sets another person's password). By
+# default they are printed on the console (laptop demo); in production use the SMTP backend with
+# EMAIL_HOST…, or the file backend (EMAIL_FILE_PATH) read by your own mailer.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="twiza@localhost")
+
 # SECURITY.md 32: a personal API token expires this many days after it was made (accounts/models.py).
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 

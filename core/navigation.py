@@ -22,13 +22,8 @@ ENTRIES = [
     Entry("indicators:dashboard", _("Tableau de bord"), EVERYONE),
     Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
     Entry("activities:list", _("Activités"), EVERYONE),
-    Entry(
-        "people:list",
-        _("Personnes"),
-        frozenset(
-            {Role.COORDINATOR, Role.LISTENER, Role.CENTRE_COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR}
-        ),
-    ),
+    # Not the listening centre's roles: its clients live only in `cases` (SECURITY.md 34).
+    Entry("people:list", _("Personnes"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR})),
     Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
     Entry("reports:index", _("Rapports"), EVERYONE),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from .models import Membership, Partnership, Role, Structure
+from .models import CENTRE_ROLES, Appointment, Membership, Partnership, Role, RoleLog, Structure
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,39 @@ def get_structure_for_user(user, slug: str, code: str) -> tuple[Structure, Acces
     if structure is None:
         raise Http404
     return structure, access
+
+
+def get_appointments_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The appointment of first centre coordinators (SECURITY.md 26): platform administrators only;
+    404 for everybody else."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not access.platform_admin:
+        raise Http404
+    return partnership, access
+
+
+def get_appointment_for_user(user, slug: str, pk: int) -> tuple[Appointment, Access]:
+    """A pending appointment of one of the partnership's centres, for a platform administrator."""
+    partnership, access = get_appointments_for_user(user, slug)
+    appointment = (
+        Appointment.objects.select_related("structure", "candidate", "proposed_by")
+        .filter(structure__partnership=partnership, status=Appointment.Status.PENDING, pk=pk)
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    return appointment, access
+
+
+def centre_staff(structure: Structure):
+    """The centre roles held in `structure` (listeners and centre coordinators), with their accounts."""
+    return (
+        Membership.objects.filter(structure=structure, role__in=CENTRE_ROLES)
+        .select_related("user")
+        .order_by("user__username", "role")
+    )
+
+
+def role_log_of(structure: Structure):
+    """The append-only log of the centre's roles, newest first (shown to its centre coordinator)."""
+    return RoleLog.objects.filter(structure_id=structure.pk)

@@ -215,12 +215,22 @@ def load_partnership() -> Partnership:
 
 
 def load_users(partnership: Partnership) -> dict[str, User]:
-    """The demo users of CONTRACT.md, each with the role PRODUCT.md gives her."""
+    """The demo users of CONTRACT.md, each with the role PRODUCT.md gives her.
+
+    The loader is the operator's own act, like `createsuperuser`: it writes the centre's roles
+    directly, where people in the application go through two administrators or the centre
+    coordinator (SECURITY.md 26). Addresses are fictional: password links are printed on the console.
+    """
     users = {}
     for username, role, scope, first_name, is_admin in USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first_name, "is_staff": is_admin, "is_superuser": is_admin},
+            defaults={
+                "first_name": first_name,
+                "email": f"{username}@demo.twiza.invalid",
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
+            },
         )
         if created or not user.check_password(settings.TWIZA_DEMO_PASSWORD):
             user.set_password(settings.TWIZA_DEMO_PASSWORD)

@@ -276,3 +276,90 @@ class Membership(models.Model):
             if not self.partnership_id:
                 raise ValidationError(_("Ce rôle s'exerce dans un partenariat."))
             self.structure = None
+
+
+# SECURITY.md 26: the roles that open the listening centre's cases. Nobody outside the centre grants
+# them: the first centre coordinator of a structure is appointed by two platform administrators
+# (Appointment), later ones and every listener by that structure's centre coordinator.
+CENTRE_ROLES = {Role.LISTENER, Role.CENTRE_COORDINATOR}
+
+
+class Appointment(models.Model):
+    """A proposal that `candidate` become the first centre coordinator of `structure`.
+
+    One platform administrator proposes, another confirms; the database refuses a confirmation by
+    the proposer. At most one proposal of a structure is pending at a time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "en-attente", _("en attente de confirmation")
+        CONFIRMED = "confirmee", _("confirmée")
+        WITHDRAWN = "retiree", _("retirée")
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="appointments")
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("candidate")
+    )
+    # The proposer's account going away takes her pending proposal with it: nobody else's name on it.
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure"], condition=Q(status="en-attente"), name="one_pending_appointment"
+            ),
+            # Four eyes in the database too: the proposer never confirms her own proposal.
+            models.CheckConstraint(
+                condition=~Q(status="confirmee", decided_by=models.F("proposed_by")),
+                name="appointment_confirmed_by_another",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} — {self.structure} ({self.get_status_display()})"
+
+
+class RoleLog(models.Model):
+    """Append-only record of who gave, took or reset what on the listening centre's accounts
+    (SECURITY.md 26): database triggers refuse UPDATE and DELETE, as for the case access log. No
+    foreign keys, so deleting a user or a structure never touches it."""
+
+    class Action(models.TextChoices):
+        PROPOSED = "proposee", _("nomination proposée")
+        WITHDRAWN = "retiree", _("proposition retirée")
+        CONFIRMED = "confirmee", _("nomination confirmée")
+        GRANTED = "accorde", _("rôle accordé")
+        REMOVED = "retire", _("rôle retiré")
+        SECOND_FACTOR_RESET = "second-facteur", _("second facteur réinitialisé")
+        PASSWORD_RESET_SENT = "lien-mot-de-passe", _("lien de nouveau mot de passe envoyé")
+
+    at = models.DateTimeField(auto_now_add=True)
+    structure_id = models.BigIntegerField(null=True)  # the centre concerned, if any
+    actor_id = models.BigIntegerField()
+    actor_username = models.CharField(max_length=150)
+    subject_id = models.BigIntegerField()
+    subject_username = models.CharField(max_length=150)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    role = models.CharField(max_length=20, blank=True)
+    request_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["structure_id", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_username}"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else self.role

@@ -3,41 +3,54 @@
 - The coordinator sees every person of her partnership: code, sex, birth year, target groups.
 - Structure staff see the people their structure holds, with their identifying fields.
 - Partner officers, network officers, the platform admin and outsiders see no individual.
+- The listening centre holds no registry records (SECURITY.md 34): its clients live only in `cases`.
+  Its roles (listener, centre coordinator) neither read nor write the registry, and nobody registers
+  a person for a listening centre, so no record says that someone is known to the centre.
 """
 
 from django.http import Http404
 
 from core.crypto import normalise
 from partnerships.access import Access, get_partnership_for_user
-from partnerships.models import Role, Structure
+from partnerships.models import CENTRE_ROLES, Role, Structure
 
 from .models import Person
 
 
+def registry_structure_ids(access: Access) -> set:
+    """The structures whose registry the user staffs: those where she holds a role other than the
+    listening centre's."""
+    return {pk for pk, roles in access.structure_roles.items() if set(roles) - CENTRE_ROLES}
+
+
 def shows_identity(access: Access, person: Person) -> bool:
     """Names, phone and place are shown only to the staff of the structure holding the record."""
-    return bool(person.structure_id) and access.in_structure(person.structure_id)
+    return bool(person.structure_id) and person.structure_id in registry_structure_ids(access)
 
 
 def may_register(access: Access, structure: Structure | None) -> bool:
-    """The coordinator registers for any structure (or none); staff only for their own structure."""
+    """The coordinator registers for any structure (or none) but a listening centre; staff only for
+    their own structure, never the listening centre."""
+    if structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE:
+        return False
     if access.has(Role.COORDINATOR):
         return True
-    return structure is not None and access.in_structure(structure.pk)
+    return structure is not None and structure.pk in registry_structure_ids(access)
 
 
 def registering_structures(access: Access):
-    """The structures the user may register people for."""
-    structures = access.partnership.structures.all()
+    """The structures the user may register people for (never a listening centre)."""
+    structures = access.partnership.structures.exclude(kind=Structure.Kind.LISTENING_CENTRE)
     if access.has(Role.COORDINATOR):
         return structures
-    return structures.filter(pk__in=access.structure_roles.keys())
+    return structures.filter(pk__in=registry_structure_ids(access))
 
 
 def get_registry_for_user(user, slug: str):
-    """The partnership and access of a user who may see individuals there; 404 for anyone else."""
+    """The partnership and access of a user who may see individuals there (the coordinator, the staff
+    of a structure other than the listening centre); 404 for anyone else."""
     partnership, access = get_partnership_for_user(user, slug)
-    if not (access.has(Role.COORDINATOR) or access.structure_roles):
+    if not (access.has(Role.COORDINATOR) or registry_structure_ids(access)):
         raise Http404
     return partnership, access
 
@@ -69,7 +82,7 @@ def search_people(user, access: Access, query: str, base=None):
     if not query:
         return people
     needle = normalise(query)
-    held = people.filter(structure_id__in=list(access.structure_roles.keys()))
+    held = people.filter(structure_id__in=list(registry_structure_ids(access)))
     named = [
         pk
         for pk, first, last in held.values_list("pk", "first_name", "last_name")

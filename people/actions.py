@@ -4,8 +4,10 @@ Each action runs in one transaction, and keeps the indicator engine's derived ta
 that same transaction. Callers check access first (people/access.py).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from core.locking import claim
 from indicators import engine
@@ -50,7 +52,15 @@ def register_person(
     place: str = "",
     created_by=None,
 ) -> Person:
-    """Registers a person with the partnership's next code. Coordinator, or staff of `structure`."""
+    """Registers a person with the partnership's next code. Coordinator, or staff of `structure`.
+
+    Never for a listening centre (SECURITY.md 34): its clients live only in `cases`, and a registry
+    record held by the centre would tell the coordinator that this person is known to it.
+    """
+    if structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE:
+        raise ValidationError(
+            _("Le centre d'écoute ne tient pas de fiches au registre : ses dossiers restent au centre.")
+        )
     number, code = next_code(partnership)
     person = Person(
         partnership=partnership,

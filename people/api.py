@@ -19,12 +19,15 @@ from partnerships.api import Slug
 from partnerships.models import Partnership
 
 from . import actions
-from .access import may_register
+from .access import may_register, registry_structure_ids
 from .models import Sex, TargetGroup
 
 router = Router(tags=["personnes"])
 
 NOT_WRITABLE = "Introuvable, ou hors de ce que vous pouvez modifier."
+CENTRE_HOLDS_NO_RECORD = (
+    "Le centre d'écoute ne tient pas de fiches au registre : ses dossiers restent au centre."
+)
 
 # A row id as the database can hold it (64-bit): a larger number is refused, not sent to the database.
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -126,7 +129,8 @@ def create_person(request, slug: Slug):
     if partnership is None:
         return Status(404, {"detail": NOT_WRITABLE})
     access = access_for(request.auth, partnership)
-    if not (access.is_coordinator or access.structure_roles) or not access.sees_individuals:
+    staffed = registry_structure_ids(access)
+    if not (access.is_coordinator or staffed) or not access.sees_individuals:
         return Status(404, {"detail": NOT_WRITABLE})
     payload, error = read_body(request, PersonIn)
     if error:
@@ -144,8 +148,10 @@ def create_person(request, slug: Slug):
         structure = partnership.structures.filter(code=payload.structure).first()
         if structure is None:
             return Status(422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."})
-    elif not access.is_coordinator and len(access.structure_roles) == 1:
-        structure = partnership.structures.get(pk=next(iter(access.structure_roles)))
+        if structure.kind == structure.Kind.LISTENING_CENTRE:
+            return Status(422, {"detail": CENTRE_HOLDS_NO_RECORD})
+    elif not access.is_coordinator and len(staffed) == 1:
+        structure = partnership.structures.get(pk=next(iter(staffed)))
     if not may_register(access, structure):
         return Status(404, {"detail": NOT_WRITABLE})
     person = actions.register_person(

@@ -47,13 +47,26 @@ class PersonSequence(models.Model):
         return f"{self.partnership_id}: {self.last}"
 
 
+def registry_memberships(user):
+    """The user's structure roles that open a registry: any but the listening centre's (whose clients
+    live only in `cases`, SECURITY.md 34)."""
+    from partnerships.models import CENTRE_ROLES, Membership, Structure
+
+    return (
+        Membership.objects.filter(user=user, structure__isnull=False)
+        .exclude(role__in=CENTRE_ROLES)
+        .exclude(structure__kind=Structure.Kind.LISTENING_CENTRE)
+    )
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People whose existence (code, sex, birth year, target groups) the user may see.
 
         The coordinator sees every person of her partnership; structure staff see the people their
-        structure holds; partner officers, network officers, the platform admin and anyone without a
-        role see none (fail closed). Identifying fields are a stricter matter: see `Person.identity_visible_to`.
+        structure holds; the listening centre's roles, partner officers, network officers, the platform
+        admin and anyone without a role see none (fail closed; SECURITY.md 34). Identifying fields are
+        a stricter matter: see `Person.identity_visible_to`.
         """
         from partnerships.models import Membership, Role
 
@@ -61,16 +74,14 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         memberships = Membership.objects.filter(user=user)
         coordinated = memberships.filter(role=Role.COORDINATOR).values("partnership_id")
-        staffed = memberships.filter(structure__isnull=False).values("structure_id")
+        staffed = registry_memberships(user).values("structure_id")
         return self.filter(Q(partnership_id__in=coordinated) | Q(structure_id__in=staffed))
 
     def held_by(self, user):
         """People whose identifying fields the user may read: those of the structures she staffs."""
-        from partnerships.models import Membership
-
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        staffed = Membership.objects.filter(user=user, structure__isnull=False).values("structure_id")
+        staffed = registry_memberships(user).values("structure_id")
         return self.filter(structure_id__in=staffed)
 
 

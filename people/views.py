@@ -16,6 +16,7 @@ from .access import (
     may_change,
     may_register,
     registering_structures,
+    registry_structure_ids,
     search_people,
     shows_identity,
 )
@@ -33,7 +34,7 @@ def person_list(request, slug):
     ignores `q`.
     """
     partnership, access = get_registry_for_user(request.user, slug)
-    structures = registering_structures(access) if not access.is_coordinator else partnership.structures.all()
+    structures = registering_structures(access)  # never the listening centre: it holds no record
     params = request.POST if request.method == "POST" else _without_search(request.GET)
     form = PeopleFilter(params or None, structures=structures)
     people = Person.objects.visible_to(request.user).filter(partnership=partnership)
@@ -59,7 +60,7 @@ def person_list(request, slug):
         "rows": rows,
         # The pages are buttons of the filters' form: the next page is posted with the same filters.
         "pager_form": "people-filters",
-        "may_register": access.is_coordinator or bool(access.structure_roles),
+        "may_register": access.is_coordinator or bool(registry_structure_ids(access)),
     }
     return render(request, "people/list.html", context)
 
@@ -75,13 +76,13 @@ def person_create(request, slug):
     """Registers a person. Coordinator for any structure (codes only); staff for their own structure."""
     partnership, access = get_registry_for_user(request.user, slug)
     structures = registering_structures(access)
-    identity = bool(access.structure_roles)
+    identity = bool(registry_structure_ids(access))
     form = PersonForm(request.POST or None, structures=structures, identity=identity)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not may_register(access, data["structure"]):
             form.add_error("structure", _("Choisissez votre structure."))
-        elif data["structure"] is not None and not access.in_structure(data["structure"].pk):
+        elif data["structure"] is not None and data["structure"].pk not in registry_structure_ids(access):
             # Only the holding staff may write identity; the coordinator registers codes only.
             for name in PersonForm.IDENTITY:
                 data.pop(name, None)
@@ -160,7 +161,7 @@ def _mergeable(request, access, person):
     """The records that may be merged into `person`: same partnership, and changeable by the user."""
     candidates = Person.objects.visible_to(request.user).filter(partnership=person.partnership)
     if not access.is_coordinator:
-        candidates = candidates.filter(structure_id__in=list(access.structure_roles))
+        candidates = candidates.filter(structure_id__in=list(registry_structure_ids(access)))
     return candidates
 
 

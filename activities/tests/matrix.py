@@ -64,6 +64,19 @@ ROWS = {
         method="post",
         data=lambda world: {"sex": "F", "birth_year": "2008"},
     ),
+    # SECURITY.md 34: nobody, the centre's own staff included, registers a person at a listening
+    # centre's activity.
+    "activities:quick_person#listening-centre": Row(
+        kwargs=lambda world: {
+            "slug": world["partnership"].slug,
+            "pk": Activity.objects.filter(partnership=world["partnership"], structure__code="centre-ecoute")
+            .first()
+            .pk,
+        },
+        allowed=[],
+        method="post",
+        data=lambda world: {"sex": "F", "birth_year": "1990"},
+    ),
     "activities:tally": Row(
         kwargs=day_session,
         allowed=DAY_CENTRE_WRITERS,

@@ -50,6 +50,14 @@ def stay(world):
     return {**slug(world), "code": s.case.code, "pk": s.pk}
 
 
+def listener_role(world):
+    """The listener `ecoute`'s role in Belfaa's centre."""
+    from partnerships.models import Membership
+
+    membership = Membership.objects.get(user=world["users"]["ecoute"], role="listener")
+    return {**slug(world), "pk": membership.pk}
+
+
 EVERY_SIGNED_IN = [*BELFAA, "autre_coordination", "autre_ecoute", "outsider"]
 
 ROWS = {
@@ -78,6 +86,18 @@ ROWS = {
     "cases:case_close": Row(kwargs=hers, allowed=STAFF),
     "cases:case_reopen": Row(kwargs=hers, allowed=STAFF),
     "cases:case_assign": Row(kwargs=hers, allowed=["centre"]),
+    # SECURITY.md 26: the centre's accounts are managed by its centre coordinator alone.
+    "cases:roles": Row(kwargs=slug, allowed=["centre"]),
+    "cases:role_log": Row(kwargs=slug, allowed=["centre"]),
+    "cases:role_act": Row(
+        kwargs=lambda world: {**listener_role(world), "act": "second-facteur"},
+        allowed=["centre"],
+        method="post",
+        ok=302,
+    ),
+    "cases:role_act#unknown-act": Row(
+        kwargs=lambda world: {**listener_role(world), "act": "inconnu"}, allowed=[], method="post"
+    ),
     # Signed-in users who passed (or need no) second factor are sent on; anonymous to the login page.
     "accounts:otp": Row(allowed=EVERY_SIGNED_IN, ok=302),
     "accounts:otp_setup": Row(allowed=EVERY_SIGNED_IN, ok=302),

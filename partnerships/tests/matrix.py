@@ -8,12 +8,41 @@ def belfaa(world):
     return {"slug": world["partnership"].slug}
 
 
+def pending_appointment(world):
+    """A pending proposal for Belfaa's centre (made here: the world holds none)."""
+    from partnerships.models import Appointment
+
+    appointment = Appointment.objects.create(
+        structure=world["partnership"].structures.get(code="centre-ecoute"),
+        candidate=world["users"]["outsider"],
+        proposed_by=world["users"]["admin"],
+    )
+    return {**belfaa(world), "pk": appointment.pk}
+
+
+EVERYONE = [*EVERY_USER, "anonymous"]
+
+
 ROWS = {
     "partnerships:detail": Row(kwargs=belfaa, allowed=BELFAA),
     "partnerships:detail#other": Row(
         kwargs=lambda world: {"slug": world["other"].slug},
         allowed=["autre_coordination", "autre_ecoute", "admin"],
     ),
+    # SECURITY.md 26: appointing a first centre coordinator is for platform administrators only.
+    "partnerships:appointments": Row(kwargs=belfaa, allowed=["admin"]),
+    "partnerships:appointments#other": Row(
+        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["admin"]
+    ),
+    "partnerships:appointment_confirm": Row(kwargs=pending_appointment, allowed=["admin"]),
+    "partnerships:appointment_withdraw": Row(
+        kwargs=pending_appointment, allowed=["admin"], method="post", ok=302
+    ),
+    # The page a password link opens (accounts/urls.py): a wrong link says so, to anyone.
+    "accounts:password_reset_confirm": Row(
+        kwargs=lambda world: {"uidb64": "MQ", "token": "aaa-bbb"}, allowed=EVERYONE
+    ),
+    "accounts:password_reset_complete": Row(allowed=EVERYONE),
     # The API: every signed-in token holder gets 200 (the list is filtered; see test_api).
     "api:list_partnerships": Row(token=True, allowed=EVERY_USER),
     # ninja's bare root answers 404 to everyone: there is nothing at /api/v1/ itself.

@@ -1,8 +1,9 @@
 from core.tests.access_matrix import Row
 from people.models import Person
 
-# Who sees individuals: the coordinator (codes) and structure staff (their structure's people).
-REGISTRY = ["coordination", "ecoute", "centre", "accueil", "jour"]
+# Who sees individuals: the coordinator (codes) and structure staff (their structure's people) —
+# never the listening centre's staff, whose clients live only in `cases` (SECURITY.md 34).
+REGISTRY = ["coordination", "accueil", "jour"]
 DAY_CENTRE_WRITERS = ["coordination", "jour"]
 EVERY_USER = [
     "coordination", "ecoute", "centre", "accueil", "jour", "jette", "reseau", "admin",
@@ -22,7 +23,7 @@ def day_centre_person(world):
 ROWS = {
     "people:list": Row(kwargs=belfaa, allowed=REGISTRY),
     "people:list#other": Row(
-        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination", "autre_ecoute"]
+        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination"]
     ),
     "people:create": Row(kwargs=belfaa, allowed=REGISTRY),
     "people:detail": Row(kwargs=day_centre_person, allowed=DAY_CENTRE_WRITERS),
@@ -50,7 +51,7 @@ ROWS = {
         token=True,
         method="post",
         ok=201,
-        allowed=["autre_coordination", "autre_ecoute"],
+        allowed=["autre_coordination"],
         data=lambda world: {"sex": "M", "birth_year": "1990"},
     ),
 }
