@@ -91,7 +91,7 @@ def test_the_edit_page_refuses_a_future_date_for_an_activity_with_attendance(par
         "title": "Séance",
         "structure": held.structure_id,
         "date": PLANNED.isoformat(),
-        "seen": held.updated_at.isoformat(),
+        "version": held.version,
     }
     response = client_for("jour").post(url, data)
     assert response.status_code == 200
