@@ -15,7 +15,7 @@ from programme.models import Indicator, Measurement
 
 
 def dashboard(client, partnership, year=2025):
-    return client.get(reverse("programme:dashboard", kwargs={"slug": partnership.slug}) + f"?annee={year}")
+    return client.get(reverse("indicators:dashboard", kwargs={"slug": partnership.slug}) + f"?annee={year}")
 
 
 @pytest.fixture
@@ -226,7 +226,7 @@ def test_jette_cannot_touch_manual_figures(client_for, partnership):
 def test_an_activity_count_is_never_broken_down_by_sex(client_for, partnership):
     client = client_for("coordination")
     r21 = Indicator.objects.get(result__partnership=partnership, code="R2.1")
-    url = reverse("programme:indicator_edit", kwargs={"slug": partnership.slug, "code": "R2.1"})
+    url = reverse("indicators:indicator_edit", kwargs={"slug": partnership.slug, "code": "R2.1"})
     assert "Un nombre d'activités n'a pas de sexe" in text(client.get(url))
     data = {
         "result": r21.result_id,
@@ -236,11 +236,12 @@ def test_an_activity_count_is_never_broken_down_by_sex(client_for, partnership):
         "period": "annual",
         "by_sex": "on",
         "source": "activities",
+        "version": r21.version,
     }
     assert client.post(url, data).status_code == 302
     r21.refresh_from_db()
     assert r21.by_sex is False
-    assert client.post(url, {**data, "source": "participations"}).status_code == 302
+    assert client.post(url, {**data, "source": "participations", "version": r21.version}).status_code == 302
     r21.refresh_from_db()
     assert r21.by_sex is True  # people are counted: the coordinator's choice stands
 
