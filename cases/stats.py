@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.disclosure import THRESHOLDS, Cell, at_most, protect, total
 from partnerships.models import Partnership
+from programme.models import Indicator, Target
 
 from .models import (
     AgeBand,
@@ -92,6 +93,21 @@ def women_followed_by_year(partnership: Partnership) -> dict[int, int]:
     return result
 
 
+def followed_target(partnership: Partnership) -> int | None:
+    """The programme's target of women followed (OC.1: 150), from the results framework."""
+    target = (
+        Target.objects.filter(
+            indicator__result__partnership=partnership,
+            indicator__source=Indicator.Source.CASES,
+            year__isnull=True,
+            sex__in=["F", "T"],
+        )
+        .order_by("sex")
+        .first()
+    )
+    return target.value if target else None
+
+
 def by_year(partnership: Partnership) -> dict[str, int]:
     counts = Counter(str(d.year) for d in consenting(partnership).values_list("opened_on", flat=True))
     return {str(year): counts.get(str(year), 0) for year in partnership.years}
@@ -129,11 +145,13 @@ def by_service(partnership: Partnership, year: int | None = None) -> dict[str, i
 def published(partnership, year: int | None, suppressed: bool) -> dict:
     """The statistics page's tables, protected together (SECURITY.md 8) since a reader can relate
     them: {"by_year", "by_age", "by_incident", "by_service": {"rows": {key: Cell}, "total": Cell or
-    None}, "followed": Cell}.
+    None}, "followed": Cell, or None outside the centre}.
 
     The age bands add up to the cases of the year (of every year: at least the cases of the
     programme's years); a case counted under an incident type, or a service when no year is chosen,
     is one of those cases; the women followed (OC.1) are among the cases of the programme's years.
+    Outside the centre OC.1 is left out: the dashboard publishes it with the one disclosure of every
+    indicator, so that a cell is never shown on one page and hidden on another.
     """
     tables = {
         "by_year": (by_year(partnership), True),
@@ -147,13 +165,15 @@ def published(partnership, year: int | None, suppressed: bool) -> dict:
         if with_total:
             values[(name, None)] = sum(counts.values())
             relations.append(total([(name, key) for key in counts], (name, None)))
-    values[("followed", None)] = women_followed(partnership)["F"]
+    if not suppressed:  # outside the centre OC.1 is published once, by the indicators' disclosure
+        values[("followed", None)] = women_followed(partnership)["F"]
     cases = ("by_age", None)
     relations.append(total([cases], ("by_year", str(year))) if year else at_most(("by_year", None), cases))
     relations += [at_most(("by_incident", key), cases) for key in tables["by_incident"][0]]
     if not year:
         relations += [at_most(("by_service", key), cases) for key in tables["by_service"][0]]
-    relations.append(at_most(("followed", None), ("by_year", None)))
+    if not suppressed:
+        relations.append(at_most(("followed", None), ("by_year", None)))
     cells = protect(values, relations, THRESHOLD) if suppressed else {k: Cell(v) for k, v in values.items()}
     result = {
         name: {
@@ -162,5 +182,5 @@ def published(partnership, year: int | None, suppressed: bool) -> dict:
         }
         for name, (counts, with_total) in tables.items()
     }
-    result["followed"] = cells[("followed", None)]
+    result["followed"] = cells.get(("followed", None))
     return result

@@ -410,7 +410,7 @@ def statistics(request, slug):
         "year": year,
         "years": partnership.years,
         "followed": published["followed"],
-        "target": 150,
+        "target": stats.followed_target(partnership),
     }
     return render(request, "cases/statistics.html", context)
 

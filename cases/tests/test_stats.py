@@ -11,6 +11,7 @@ from cases import actions, stats
 from cases.access import listening_centre
 from cases.models import Case
 from core.disclosure import breakdown
+from programme.models import Target
 
 THRESHOLD = stats.THRESHOLD
 
@@ -98,7 +99,10 @@ def test_other_partnership_sees_nothing_of_belfaa(world, client_for):
         reverse("cases:statistics", kwargs={"slug": world["other"].slug})
     )
     assert response.status_code == 200
-    assert response.context["followed"].value is None or response.context["followed"].value == 0
+    # Outside the centre OC.1 is not on this page; every table is of the other partnership (empty).
+    assert response.context["followed"] is None
+    for _title, table in response.context["tables"]:
+        assert all(cell.value in (None, 0) for _label, cell in table["rows"])
 
 
 # The property: an intruder who knows the rule tries every value each hidden cell could take.
@@ -158,3 +162,18 @@ def test_the_tables_of_a_year_are_protected_together(partnership):
     whole = stats.published(partnership, None, suppressed=False)
     assert whole["followed"].value == stats.women_followed(partnership)["F"]
     assert whole["by_age"]["total"].value >= whole["by_year"]["total"].value
+
+
+def test_the_statistics_page_reads_oc1_and_its_target_from_the_framework(partnership, client_for):
+    """The centre's coordinator reads OC.1 against the framework's target (150, never typed in the
+    code); outside the centre OC.1 is left to the dashboard, published there by the one disclosure."""
+
+    url = reverse("cases:statistics", kwargs={"slug": partnership.slug})
+    followed = stats.women_followed(partnership)["F"]
+    centre = client_for("centre").get(url).content.decode()
+    assert f"{followed} sur une cible de 150" in centre
+    assert 'id="oc1"' not in client_for("coordination").get(url).content.decode()
+    Target.objects.filter(indicator__result__partnership=partnership, indicator__code="OC.1").update(
+        value=160
+    )
+    assert f"{followed} sur une cible de 160" in client_for("centre").get(url).content.decode()
