@@ -10,7 +10,8 @@ databases `twiza_bench_<rows>` created next to the given URL), all in the same r
   year and each cumulative period through a year, and the annual report's totals the engine also
   keeps, all as of today (values must be equal), alternating, best of two;
 - reading all indicators of a partnership through the API (time, query count) at each size;
-- recording one attendance with the incremental upkeep vs without it.
+- recording one attendance with the incremental upkeep vs without it;
+- the dashboard of the partner commune's officer (disclosed) vs the coordinator's (issue 12).
 """
 
 import argparse
@@ -55,7 +56,8 @@ def parent(args):
             f"(ratio {r['rebuild_s'] / r['sql_s']:.2f}, values identical: {r['identical']}) · "
             f"API read {r['read_ms']:.1f} ms in {r['read_queries']} queries · "
             f"attendance {r['write_with_ms']:.2f} ms with upkeep vs {r['write_without_ms']:.2f} ms without "
-            f"(ratio {r['write_with_ms'] / r['write_without_ms']:.2f})",
+            f"(ratio {r['write_with_ms'] / r['write_without_ms']:.2f}) · dashboard jette "
+            f"{r['dashboard_jette_ms']:.1f} ms vs coordination {r['dashboard_coordination_ms']:.1f} ms",
             flush=True,
         )
     small, large = min(results), max(results)
@@ -70,6 +72,10 @@ def parent(args):
     print(
         f"  one attendance with upkeep ÷ without at {large:,}: "
         f"{results[large]['write_with_ms'] / results[large]['write_without_ms']:.2f} (target ≤ 2)"
+    )
+    print(
+        f"  dashboard of the partner (jette) ÷ the coordinator's at {large:,}: "
+        f"{results[large]['dashboard_jette_ms'] / results[large]['dashboard_coordination_ms']:.2f} (target ≤ 1.3)"
     )
 
 
@@ -95,6 +101,7 @@ def child(rows, admin_url=None):
     report = {"generate_s": generate_s}
     report.update(measure_rebuild(partnership))
     report.update(measure_read(partnership))
+    report.update(measure_dashboard(partnership))
     report.update(measure_write(partnership))
     print(json.dumps(report))
 
@@ -388,6 +395,29 @@ def measure_read(partnership):
     with CaptureQueriesContext(connection) as queries:
         client.get(url, headers=headers)
     return {"read_ms": 1000 * statistics.median(timings), "read_queries": len(queries.captured_queries)}
+
+
+def measure_dashboard(partnership, rounds: int = 15):
+    """The cost of disclosure: the dashboard of the partner commune's officer (`jette`, every
+    people-counting indicator disclosed over all its periods) ÷ the coordinator's (shown as they are),
+    same page, interleaved rounds, medians."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    clients = {}
+    for name in ("coordination", "jette"):
+        clients[name] = Client()
+        clients[name].force_login(User.objects.get(username=name))
+    url = f"/p/{partnership.slug}/tableau-de-bord/?annee=2025"
+    timings = {name: [] for name in clients}
+    for _ in range(rounds + 1):
+        for name, client in clients.items():
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[name].append(time.perf_counter() - started)
+            assert response.status_code == 200, (name, response.status_code)
+    return {f"dashboard_{name}_ms": 1000 * statistics.median(t[1:]) for name, t in timings.items()}
 
 
 def measure_write(partnership, n: int = 150):
