@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.RetryOnConflictMiddleware",  # last: it calls the view (SECURITY.md 28)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,9 +110,16 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets readers work while the background worker writes.
+    # SECURITY.md 28: writers queue instead of failing with "database is locked". Every transaction
+    # takes the write lock when it begins (IMMEDIATE): a transaction that read first and tried to write
+    # later would get SQLITE_BUSY at once, without waiting. A writer waits up to 20 s for the lock
+    # (below gunicorn's 30 s timeout); WAL lets readers work meanwhile. Why: docs/decisions.md.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
