@@ -1,12 +1,16 @@
 """Twiza settings: one file, every value from the environment (django-environ).
 
-Defaults are for a laptop demo (DEBUG on, SQLite). With DEBUG off, SECRET_KEY and
-FIELD_ENCRYPTION_KEYS are mandatory: there is no fallback secret in production.
+Defaults are for a laptop demo (DEBUG on, SQLite). With DEBUG off, SECRET_KEY,
+FIELD_ENCRYPTION_KEYS and FIELD_INDEX_KEY are mandatory, and refused when they are the demo's or weak
+(SECURITY.md 30): there is no fallback secret in production.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from core.checks import DEMO_FIELD_ENCRYPTION_KEY, DEMO_FIELD_INDEX_KEY, DEMO_SECRET_KEY, weak_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,24 +19,23 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-if DEBUG:
-    # A development-only fallback: never used when DEBUG is off.
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
-else:
-    SECRET_KEY = env("SECRET_KEY")  # mandatory in production: raises ImproperlyConfigured
+# Mandatory in production (raises ImproperlyConfigured); a development-only fallback with DEBUG on.
+SECRET_KEY = env("SECRET_KEY", default=DEMO_SECRET_KEY) if DEBUG else env("SECRET_KEY")
 
 # SECURITY.md 13: keys of the encrypted fields, independent of SECRET_KEY. Comma-separated Fernet
 # keys (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`);
 # the first encrypts, all decrypt (rotation: see `manage.py rotate_field_keys`).
 if DEBUG:
     # Development and demo only: fixed, public keys. Never used when DEBUG is off.
-    FIELD_ENCRYPTION_KEYS = env.list(
-        "FIELD_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE="]
-    )
-    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="dev-only-index-key")
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEMO_FIELD_ENCRYPTION_KEY])
+    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default=DEMO_FIELD_INDEX_KEY)
 else:
     FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
     FIELD_INDEX_KEY = env("FIELD_INDEX_KEY")
+    # SECURITY.md 30: production never starts with the demo's keys or weak ones (the same rule is a
+    # deploy check, core/checks.py, which says why even with DEBUG on).
+    if problems := weak_secrets(SECRET_KEY, FIELD_ENCRYPTION_KEYS, FIELD_INDEX_KEY):
+        raise ImproperlyConfigured("Refusing to start with DEBUG off: " + " ".join(problems))
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     name = "core"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the deploy checks (SECURITY.md 30)
