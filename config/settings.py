@@ -126,6 +126,23 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# SECURITY.md 31: the throttles' counters live in the database (its table is made by a migration of
+# core), so every gunicorn worker and every app server shares them; a per-process cache would give
+# each worker its own budget. Why not Redis: docs/decisions.md.
+# MAX_ENTRIES well above Django's 300: past it, the cache deletes live entries, throttle slots among them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "twiza_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}
+
+# SECURITY.md 31: addresses or networks of the reverse proxies in front of Twiza (comma-separated,
+# e.g. `127.0.0.1,10.0.0.0/8`). Only they are believed about the client's address (X-Forwarded-For,
+# right-most untrusted hop: core/proxies.py), for the throttles and the login lockout alike.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -158,6 +175,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Attempts are rows in the database (axes' default handler, shared by every worker); the address is
+# the client's behind TRUSTED_PROXIES, as for the throttles (SECURITY.md 31).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_ip"
 
 # SECURITY.md 18: 30 minutes idle (renewed on every request), 8 hours absolute.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

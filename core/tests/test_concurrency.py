@@ -10,29 +10,21 @@ tally grew by exactly the presses accepted, and the indicators' derived tables e
 Slow (~30 s) and needs a free port: run with `pytest -m live` (CI does, on SQLite and PostgreSQL).
 """
 
-import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 
+from core.tests.live import PASSWORD, SLUG, serve, shell_json
+
 pytestmark = pytest.mark.live
 
-ROOT = Path(__file__).resolve().parents[2]
-PORT = int(os.environ.get("TWIZA_LIVE_PORT", "8110"))
 SECONDS = float(os.environ.get("TWIZA_LIVE_SECONDS", "10"))
 WRITERS = 8
-SLUG = "belfaa-jette-2022-2026"
-PASSWORD = "a-live-test-password-2026"
 
 SETUP = """
 import json
@@ -78,84 +70,10 @@ print(json.dumps({
 """
 
 
-def _database_url(tmp_path) -> str:
-    """A fresh database for the server: a file SQLite, or `<name>_live` on DATABASE_URL's PostgreSQL."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_live"
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def _manage(env, *args) -> str:
-    done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
 @pytest.fixture
 def live_server_env(tmp_path):
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DATABASE_URL": _database_url(tmp_path),
-        "TWIZA_DEMO_PASSWORD": PASSWORD,
-        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "LOG_LEVEL": "WARNING",
-    }
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "load_demo")
-    facts = json.loads(_manage(env, "shell", "-c", SETUP % {"slug": SLUG}).strip().splitlines()[-1])
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            f"--bind=127.0.0.1:{PORT}",
-            "--workers=2",
-            "--threads=4",
-            "--timeout=60",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                assert server.poll() is None, server.stderr.read()[-3000:]
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"the server did not answer on port {PORT}")
-        yield env, base, facts
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    with serve(tmp_path, workers=2, threads=4) as (env, base):
+        yield env, base, shell_json(env, SETUP % {"slug": SLUG})
 
 
 def _signed_in(base) -> requests.Session:
@@ -221,15 +139,8 @@ def test_eight_writers_on_a_live_server_get_no_5xx_and_lose_nothing(live_server_
     attended = sorted(v for op, status, v in log if op == "attendance" and status == 200)
     presses = sum(1 for op, status, _ in log if op == "tally" and status == 200)
     failures = Counter((op, status) for op, status, _ in log if status >= 500 or status == 0)
-    check = json.loads(
-        _manage(
-            env,
-            "shell",
-            "-c",
-            CHECK % {"activity": facts["activity"], "slug": SLUG, "people": people, "attended": attended},
-        )
-        .strip()
-        .splitlines()[-1]
+    check = shell_json(
+        env, CHECK % {"activity": facts["activity"], "slug": SLUG, "people": people, "attended": attended}
     )
     backend = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(
