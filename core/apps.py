@@ -5,4 +5,5 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deploy checks (SECURITY.md 30)
+        # Registered on import: the deploy checks (SECURITY.md 30), the bounded `in` lookup (SECURITY.md 23).
+        from . import checks, lookups  # noqa: F401
