@@ -49,11 +49,19 @@ def shell_json(env, code: str):
 
 
 @contextlib.contextmanager
-def serve(tmp_path, workers: int, threads: int, **environment):
-    """Yields (env, base URL) of a gunicorn serving a fresh demo database; stops it afterwards."""
+def serve(tmp_path, workers: int, threads: int, production: bool = False, **environment):
+    """Yields (env, base URL, gunicorn's pid) of a gunicorn serving a fresh demo database; stops it
+    afterwards. `production`: the server runs with DEBUG off (keys of its own, plain HTTP), the
+    demo being loaded with DEBUG on."""
+    from cryptography.fernet import Fernet
+
     env = {
         **os.environ,
         "DEBUG": "1",
+        # Keys of its own, the same for the demo's loading (DEBUG on) and a `production` server.
+        "SECRET_KEY": os.urandom(32).hex(),
+        "FIELD_INDEX_KEY": os.urandom(24).hex(),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DATABASE_URL": _database_url(tmp_path),
         "TWIZA_DEMO_PASSWORD": PASSWORD,
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
@@ -62,6 +70,10 @@ def serve(tmp_path, workers: int, threads: int, **environment):
     }
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo")
+    server_env = {**env, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0"}
+    if production:  # whitenoise's manifest is needed with DEBUG off (into STATIC_ROOT, git-ignored)
+        manage(server_env, "collectstatic", "--noinput", "-v0")
+    server_env = server_env if production else env
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -75,7 +87,7 @@ def serve(tmp_path, workers: int, threads: int, **environment):
             "--log-level=warning",
         ],
         cwd=ROOT,
-        env=env,
+        env=server_env,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
@@ -91,7 +103,7 @@ def serve(tmp_path, workers: int, threads: int, **environment):
                 time.sleep(0.2)
         else:
             pytest.fail(f"the server did not answer on port {PORT}")
-        yield env, base
+        yield env, base, server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -72,7 +72,7 @@ print(json.dumps({
 
 @pytest.fixture
 def live_server_env(tmp_path):
-    with serve(tmp_path, workers=2, threads=4) as (env, base):
+    with serve(tmp_path, workers=2, threads=4) as (env, base, _pid):
         yield env, base, shell_json(env, SETUP % {"slug": SLUG})
 
 

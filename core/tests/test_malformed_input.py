@@ -118,3 +118,12 @@ def test_an_id_beyond_64_bits_in_any_form_field_is_not_a_500(world, users, clien
                 tried += 1
                 assert response.status_code < 500, (name, action, field)
     assert tried > 100  # the walk reached the forms
+
+
+def test_the_refusal_speaks_the_callers_language(world, client):
+    body = "[" * 100 + "]" * 100
+    response = client.post(
+        "/api/v1/activities/1/attendance", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 422
+    assert response.json() == {"detail": "The request body is nested too deeply."}

@@ -24,7 +24,7 @@ print(json.dumps(Forum.objects.get(partnership__slug={SLUG!r}, slug="forum-2026"
 
 
 def test_three_workers_share_the_vote_throttle(tmp_path):
-    with serve(tmp_path, workers=3, threads=1) as (env, base):
+    with serve(tmp_path, workers=3, threads=1) as (env, base, _pid):
         url = f"{base}/public/{SLUG}/forums/{shell_json(env, FORUM)}/voter/"
         statuses = []
 
