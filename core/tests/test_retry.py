@@ -15,9 +15,20 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _crossing_views():
+@pytest.fixture
+def two_rows(django_db_setup, django_db_blocker):
+    """Two committed rows that other connections see (deleted afterwards; the shared world stays)."""
+    with django_db_blocker.unblock():
+        rows = [TargetGroup.objects.create(code=f"verrou-{n}", name="verrou").pk for n in (1, 2)]
+        try:
+            yield rows
+        finally:
+            TargetGroup.objects.filter(pk__in=rows).delete()
+
+
+def _crossing_views(rows):
     """Two views locking the same two rows in opposite orders, meeting after their first lock."""
-    first, second = (TargetGroup.objects.create(code=f"verrou-{n}", name="verrou").pk for n in (1, 2))
+    first, second = rows
     met = threading.Barrier(2)
     calls = []
 
@@ -52,9 +63,8 @@ def _run_both(handle, orders):
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_deadlocks_victim_is_run_again_and_both_writes_succeed():
-    view, orders, calls = _crossing_views()
+def test_the_deadlocks_victim_is_run_again_and_both_writes_succeed(two_rows):
+    view, orders, calls = _crossing_views(two_rows)
     middleware = RetryOnConflictMiddleware(lambda request: HttpResponse())
 
     def handle(order):
@@ -65,9 +75,8 @@ def test_the_deadlocks_victim_is_run_again_and_both_writes_succeed():
     assert len(calls) == 3  # one of them ran twice
 
 
-@pytest.mark.django_db(transaction=True)
-def test_without_the_retry_the_deadlock_is_an_error():
+def test_without_the_retry_the_deadlock_is_an_error(two_rows):
     """The situation the middleware exists for: PostgreSQL aborts one of the two."""
-    view, orders, _calls = _crossing_views()
+    view, orders, _calls = _crossing_views(two_rows)
     outcomes = _run_both(lambda order: view(RequestFactory().post("/"), order), orders)
     assert sorted(map(str, outcomes.values())) == ["200", "OperationalError"]
