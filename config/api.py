@@ -1,5 +1,6 @@
 """The JSON API under /api/v1/, assembled from each app's ninja router."""
 
+from django.db import OperationalError
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -23,6 +24,13 @@ def invalid_parameter(request, exc):
     """A path or query parameter of the wrong type: 422 and one French message, like bad bodies."""
     name = exc.errors[0]["loc"][-1] if exc.errors and exc.errors[0].get("loc") else "paramètre"
     return api.create_response(request, {"detail": f"Valeur invalide pour « {name} »."}, status=422)
+
+
+@api.exception_handler(OperationalError)
+def database_conflict(request, exc):
+    """Up to core.middleware.RetryOnConflictMiddleware, which runs the request again (SECURITY.md 28),
+    even with DEBUG on (where ninja would answer 500 itself)."""
+    raise exc
 
 
 api.add_router("/", partnerships_router)

@@ -1,12 +1,16 @@
 """Twiza settings: one file, every value from the environment (django-environ).
 
-Defaults are for a laptop demo (DEBUG on, SQLite). With DEBUG off, SECRET_KEY and
-FIELD_ENCRYPTION_KEYS are mandatory: there is no fallback secret in production.
+Defaults are for a laptop demo (DEBUG on, SQLite). With DEBUG off, SECRET_KEY,
+FIELD_ENCRYPTION_KEYS and FIELD_INDEX_KEY are mandatory, and refused when they are the demo's or weak
+(SECURITY.md 30): there is no fallback secret in production.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from core.checks import DEMO_FIELD_ENCRYPTION_KEY, DEMO_FIELD_INDEX_KEY, DEMO_SECRET_KEY, weak_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,24 +19,23 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-if DEBUG:
-    # A development-only fallback: never used when DEBUG is off.
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
-else:
-    SECRET_KEY = env("SECRET_KEY")  # mandatory in production: raises ImproperlyConfigured
+# Mandatory in production (raises ImproperlyConfigured); a development-only fallback with DEBUG on.
+SECRET_KEY = env("SECRET_KEY", default=DEMO_SECRET_KEY) if DEBUG else env("SECRET_KEY")
 
 # SECURITY.md 13: keys of the encrypted fields, independent of SECRET_KEY. Comma-separated Fernet
 # keys (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`);
 # the first encrypts, all decrypt (rotation: see `manage.py rotate_field_keys`).
 if DEBUG:
     # Development and demo only: fixed, public keys. Never used when DEBUG is off.
-    FIELD_ENCRYPTION_KEYS = env.list(
-        "FIELD_ENCRYPTION_KEYS", default=["ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE="]
-    )
-    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="dev-only-index-key")
+    FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEMO_FIELD_ENCRYPTION_KEY])
+    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default=DEMO_FIELD_INDEX_KEY)
 else:
     FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
     FIELD_INDEX_KEY = env("FIELD_INDEX_KEY")
+    # SECURITY.md 30: production never starts with the demo's keys or weak ones (the same rule is a
+    # deploy check, core/checks.py, which says why even with DEBUG on).
+    if problems := weak_secrets(SECRET_KEY, FIELD_ENCRYPTION_KEYS, FIELD_INDEX_KEY):
+        raise ImproperlyConfigured("Refusing to start with DEBUG off: " + " ".join(problems))
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # SECURITY.md 23: before anything parses a JSON body; after the language is chosen (its message).
+    "core.middleware.JsonBodyGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.RetryOnConflictMiddleware",  # last: it calls the view (SECURITY.md 28)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,11 +116,35 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets readers work while the background worker writes.
+    # SECURITY.md 28: writers queue instead of failing with "database is locked". Every transaction
+    # takes the write lock when it begins (IMMEDIATE): a transaction that read first and tried to write
+    # later would get SQLITE_BUSY at once, without waiting. A writer waits up to 20 s for the lock
+    # (below gunicorn's 30 s timeout); WAL lets readers work meanwhile. Why: docs/decisions.md.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# SECURITY.md 31: the throttles' counters live in the database (its table is made by a migration of
+# core), so every gunicorn worker and every app server shares them; a per-process cache would give
+# each worker its own budget. Why not Redis: docs/decisions.md.
+# MAX_ENTRIES well above Django's 300: past it, the cache deletes live entries, throttle slots among them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "twiza_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}
+
+# SECURITY.md 31: addresses or networks of the reverse proxies in front of Twiza (comma-separated,
+# e.g. `127.0.0.1,10.0.0.0/8`). Only they are believed about the client's address (X-Forwarded-For,
+# right-most untrusted hop: core/proxies.py), for the throttles and the login lockout alike.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -148,6 +178,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Attempts are rows in the database (axes' default handler, shared by every worker); the address is
+# the client's behind TRUSTED_PROXIES, as for the throttles (SECURITY.md 31).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_ip"
 
 # SECURITY.md 18: 30 minutes idle (renewed on every request), 8 hours absolute.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -185,6 +185,11 @@ def backup(path: Path, force: bool = False) -> dict[str, int]:
     # mkstemp creates the file readable by its owner only (0600): the backup holds personal data.
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
+    # On SQLite a read transaction, not the write lock that IMMEDIATE mode takes (config/settings.py):
+    # the app's writers go on during a long copy instead of timing out.
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        write_mode, connection.transaction_mode = connection.transaction_mode, None
     try:
         with transaction.atomic():  # one snapshot for the counts and the copy
             if connection.vendor == "postgresql":
@@ -214,6 +219,8 @@ def backup(path: Path, force: bool = False) -> dict[str, int]:
                 )
         os.replace(temporary, path)
     finally:
+        if connection.vendor == "sqlite":
+            connection.transaction_mode = write_mode
         Path(temporary).unlink(missing_ok=True)
     return counts
 

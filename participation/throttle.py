@@ -1,10 +1,14 @@
-"""Per-IP rate limits of the public forms (Django's cache; the default LocMem cache per process).
+"""Per-client rate limits of the public forms, in Django's cache — the database cache, shared by every
+worker and every app server (SECURITY.md 31); the client's address comes from core.proxies.
 
-Behind a reverse proxy, REMOTE_ADDR must be the client's address (set by the proxy configuration);
-the limits then apply per client, otherwise per proxy — which errs on the strict side.
+Each attempt takes a slot of its own (`cache.add`, atomic: the table's primary key), kept for the
+window: the database cache's `incr` is a read then a write, which concurrent attempts would race
+through. The window slides: an attempt counts for exactly `seconds` after it was made.
 """
 
 from django.core.cache import cache
+
+from core.proxies import client_ip
 
 LIMITS = {
     # action: (attempts, seconds)
@@ -14,13 +18,8 @@ LIMITS = {
 
 
 def allow(request, action: str) -> bool:
-    """Count one attempt of `action` from this IP; False once the limit is reached in the window."""
+    """Count one attempt of `action` from this client; False once the limit is reached in the window."""
     limit, window = LIMITS[action]
-    key = f"participation:{action}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        attempts = 1
-    return attempts <= limit
+    slots = [f"participation:{action}:{client_ip(request)}:{n}" for n in range(limit)]
+    taken = cache.get_many(slots)
+    return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)

@@ -117,9 +117,10 @@ def test_production_cookies_are_secure():
     env = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "x" * 50,
-        "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE=",
-        "FIELD_INDEX_KEY": "k",
+        # Keys of its own: the demo's are refused with DEBUG off (core/tests/test_secrets.py).
+        "SECRET_KEY": "7Hk2-qP9vX" * 6,
+        "FIELD_ENCRYPTION_KEYS": "3q2-7wQx1Yz8Vb4Nm6Lk0Jh5Gf9Dd2Ss7Aa1Pp3Oo8I=",
+        "FIELD_INDEX_KEY": "index-Zr4Wq8Lm2Tn6Yb0Kc5Vd9Hs3Fe7Gu1",
     }
     code = (
         "import config.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "

@@ -26,7 +26,7 @@ SENTINEL = "contact-sentinelle-0612345678"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db):  # the cache is a database table (SECURITY.md 31)
     cache.clear()
     yield
     cache.clear()
