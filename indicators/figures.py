@@ -27,7 +27,7 @@ from cases import stats as case_stats  # the only door from here into the listen
 from core import disclosure
 from participation import stats as forum_stats
 from partnerships.models import Role
-from programme.models import Indicator, Measurement, Result, cumulative
+from programme.models import Indicator, Measurement, Result, cumulative, period_year
 
 from . import engine
 
@@ -183,12 +183,15 @@ class Sources:
         return {(p, s): v for (i, p, s), v in self._derived.items() if i == indicator.id}
 
     def _with_cumulative(self, by_year: dict) -> dict:
+        """The years and their running sums; a cumulative starts with the first year that has one."""
         values = dict(by_year)
         for sex in {s for _y, s in by_year}:
-            running = 0
+            running = None
             for y in self.years:
-                running += by_year.get((y, sex), 0)
-                values[(cumulative(y), sex)] = running
+                if (y, sex) in by_year:
+                    running = (running or 0) + by_year[(y, sex)]
+                if running is not None:
+                    values[(cumulative(y), sex)] = running
         return values
 
     def cases(self) -> dict:
@@ -236,14 +239,20 @@ def _table(partnership, indicator, year, sources, access) -> IndicatorTable:
     periods = [cumulative(y) for y in years]
     if indicator.period == Indicator.Period.ANNUAL and indicator.source != Source.CASES:
         periods = [*years, *periods]
+    # A figure typed by hand exists only where someone entered (and another approved) it: a period
+    # without one shows no figure, never a 0 nobody signed. Counted sources are 0 where nothing happened.
+    entered = indicator.source == Source.MANUAL
     full = {}
     for period in periods:
-        parts = {s: values.get((period, s), 0) for s in ("F", "M", "X")}
+        found = {s: values[(period, s)] for s in ("F", "M", "X", "T") if (period, s) in values}
+        if entered and not found:
+            continue
+        parts = {s: found.get(s, 0) for s in ("F", "M", "X")}
         if columns == ["T"]:
             # Counted without a sex: the total is what was counted (activities under X, plants as T).
-            full[(period, "T")] = values.get((period, "T"), 0) + sum(parts.values())
+            full[(period, "T")] = found.get("T", 0) + sum(parts.values())
             continue
-        full.update({(period, s): parts[s] for s in columns if s != "T"})
+        full.update({(period, s): parts[s] for s in columns if s != "T" and (s in found or not entered)})
         full[(period, "T")] = sum(parts.values())
     hidden = {}
     if counts_people(indicator) and not sees_unsuppressed(access, indicator):
@@ -294,12 +303,12 @@ def _disclose(indicator, full: dict, years: list[int], columns: list[str]) -> di
     parts = [s for s in columns if s != "T"]
     periods = sorted({p for p, _s in full})
     if parts:
-        relations += [disclosure.total([(p, s) for s in parts], (p, "T")) for p in periods]
+        relations += [disclosure.total([(p, s) for s in parts if (p, s) in full], (p, "T")) for p in periods]
     for sex in columns:
         cums = [(cumulative(y), sex) for y in years if (cumulative(y), sex) in full]
         yearly = [(y, sex) for y in years if (y, sex) in full]
-        if yearly and indicator.source in ADDITIVE:
-            relations += [disclosure.total(yearly[: i + 1], cum) for i, cum in enumerate(cums)]
+        if yearly and indicator.source in ADDITIVE:  # a cumulative is the sum of its years so far
+            relations += [disclosure.total([k for k in yearly if k[0] <= period_year(c[0])], c) for c in cums]
         elif yearly:  # distinct people: the cumulative grows by at most the year's people
             relations += disclosure.distinct_over_years(list(zip(yearly, cums, strict=True)))
         else:  # a cumulative count alone never decreases
