@@ -9,7 +9,9 @@ starts from the same empty partnership. Layers, each a test of its own:
 3. after disclosure (partner officer `jette`, public portal): the same published value everywhere.
 """
 
+import io
 import os
+import re
 
 import pytest
 from django.db import transaction
@@ -245,6 +247,33 @@ def read_xlsx_data(content: bytes) -> list[list]:
     return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
+CELL = r"(< \d+|×|—|\d+)(?: / \d+)?"
+PDF_ROW = re.compile(rf"^(?P<label>\S.*?) {CELL} {CELL} {CELL}$")
+PDF_INDICATOR = re.compile(r"^(?P<code>[A-Z]{1,2}\d?\.\d+)\s\s")
+
+
+def read_pdf(content: bytes, year: int) -> dict:
+    """The indicator tables in the text of the report's PDF: after a line "CODE  name", the rows that
+    follow the header "Période Femmes Hommes Total"."""
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    cells, code, in_table = {}, None, False
+    for line in text.splitlines():
+        line = line.strip()
+        if match := PDF_INDICATOR.match(line):
+            code, in_table = match["code"], False
+        elif line.startswith("Période") and code:
+            in_table = True
+        elif in_table and (match := PDF_ROW.match(line)):
+            period = period_of(match["label"], year)
+            for sex, value in zip("FMT", match.groups()[1:], strict=True):
+                cells[(code, period, sex)] = shown(value)
+        else:
+            in_table = False
+    return cells
+
+
 def read_iati(content: bytes, defs) -> dict:
     """Actuals of the IATI file: {(code, period, sex): value, or the mark given in a hidden one's
     comment}. A period within one year of an annual indicator is that year; any other runs from the
@@ -391,6 +420,23 @@ def test_the_annual_report_page_csv_and_xlsx_give_the_oracles_figures(blank, coo
         ]:
             errors += wrong_cells(surface, cells, defs, values, [year])
             errors += [f"{surface}: shows {c}, after its year" for c in later_than(cells, year)]
+        assert_right(errors)
+        transaction.set_rollback(True)
+
+
+@examples(PDF_EXAMPLES)
+@given(world=oracle.worlds(), year=YEARS)
+def test_the_annual_reports_pdf_gives_the_oracles_figures(blank, coordinator, world, year):
+    """Few worlds: a PDF takes about three seconds to make."""
+    p = blank["p"]
+    with transaction.atomic():
+        values = world_in(blank, world)
+        defs = oracle.definitions(p)
+        response = coordinator["client"].get(f"/p/{p.slug}/rapports/{year}/rapport.pdf")
+        assert response.status_code == 200
+        cells = read_pdf(response.content, year)
+        errors = wrong_cells(f"report PDF {year}", cells, defs, values, [year])
+        errors += [f"report PDF {year}: shows {c}, after its year" for c in later_than(cells, year)]
         assert_right(errors)
         transaction.set_rollback(True)
 
