@@ -411,8 +411,9 @@ def build(world: dict, partnership, users: dict, manual_indicator=None) -> None:
             elif op == "delete_activity":
                 activity_actions.delete_activity(act)
                 act.pk = None
-        except REFUSED:
-            pass
+        except REFUSED:  # a refused write may have left changed fields on the objects in memory
+            if who is not None and who.pk is not None:
+                who.refresh_from_db()
         if act.pk is not None:
             act.refresh_from_db()
     _cases(world["cases"], partnership, users)
