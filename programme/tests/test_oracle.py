@@ -212,6 +212,34 @@ def read_tables(html: bytes, year: int, scope: str) -> dict:
     return cells
 
 
+def read_percents(html: bytes, scope: str) -> dict:
+    """{code: the per cent of target shown beside an indicator's table (its <progress> value)}."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(html)
+    return {
+        article.get("id")[len(scope) :]: int(article.xpath(".//progress")[0].get("value"))
+        for article in tree.xpath(f"//article[starts-with(@id, '{scope}')]")
+        if article.xpath(".//progress")
+    }
+
+
+def percent_errors(surface, percents: dict, cells: dict, defs, values, year) -> list[str]:
+    """The per cent shown for `year` is the oracle's (total ÷ the total target, or the women's target
+    when only women are targeted), capped at 100 or not; none is shown beside a hidden total."""
+    errors = []
+    for d in defs:
+        period = oracle.shown_period(d, year)
+        got = percents.get(d.code)
+        if not checked(d, period) or (d.code, period, "T") not in cells:
+            continue
+        hidden = isinstance(cells[(d.code, period, "T")], str)  # a hidden total hides its percentage too
+        want = None if hidden else oracle.percent(d, values, period)
+        if got not in ({want, min(100, want)} if want is not None else {None}):
+            errors.append(f"{surface}: {d.code} {label(period)}: {got!r} % of target, expected {want!r}")
+    return errors
+
+
 def _cell_text(td) -> str:
     """A cell's shown value, without its " / target"."""
     text = td.text_content()
@@ -408,7 +436,10 @@ def test_the_dashboard_gives_the_oracles_figures_to_the_coordinator(blank, coord
         response = coordinator["client"].get(f"/p/{p.slug}/tableau-de-bord/?annee={year}")
         assert response.status_code == 200
         cells = read_tables(response.content, year, "dash-indicator-")
-        assert_right(wrong_cells(f"dashboard {year}", cells, defs, values, [year]))
+        errors = wrong_cells(f"dashboard {year}", cells, defs, values, [year])
+        percents = read_percents(response.content, "dash-indicator-")
+        errors += percent_errors(f"dashboard {year}", percents, cells, defs, values, year)
+        assert_right(errors)
         transaction.set_rollback(True)
 
 
@@ -498,14 +529,17 @@ def published_portal_csv(outsiders, p) -> dict:
     return {"portal CSV": cells}
 
 
-def published_everywhere(outsiders, p, defs, years) -> dict:
+def published_everywhere(outsiders, p, defs, years, percents=None) -> dict:
     """{surface: cells} of every surface seen from outside the services: the API of every year, the
-    portal's CSV, the IATI file, and the pages and files of `years`."""
+    portal's CSV, the IATI file, and the pages and files of `years`; the percentages of target shown
+    go into `percents` ({surface: (year, {code: per cent})})."""
+    percents = {} if percents is None else percents
     surfaces = {**published_api(outsiders, p), **published_portal_csv(outsiders, p)}
     jette, public = outsiders["jette"], outsiders["public"]
     for y in years:
         page = jette.get(f"/p/{p.slug}/tableau-de-bord/?annee={y}")
         surfaces[f"jette's dashboard {y}"] = read_tables(page.content, y, "dash-indicator-")
+        percents[f"jette's dashboard {y}"] = (y, read_percents(page.content, "dash-indicator-"))
         page = jette.get(f"/p/{p.slug}/rapports/{y}/")
         surfaces[f"jette's report page {y}"] = read_tables(page.content, y, "report-indicator-")
         csv_file = jette.get(f"/p/{p.slug}/rapports/{y}/rapport.csv")
@@ -563,7 +597,12 @@ def test_every_surface_publishes_the_same_value_for_the_same_cell(blank, outside
     with transaction.atomic():
         values = world_in(blank, world)
         defs = oracle.definitions(p)
-        assert_right(disclosure_errors(published_everywhere(outsiders, p, defs, [year]), defs, values))
+        percents = {}
+        surfaces = published_everywhere(outsiders, p, defs, [year], percents)
+        errors = disclosure_errors(surfaces, defs, values)
+        for surface, (y, shown_percents) in percents.items():
+            errors += percent_errors(surface, shown_percents, surfaces[surface], defs, values, y)
+        assert_right(errors)
         transaction.set_rollback(True)
 
 
