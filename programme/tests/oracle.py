@@ -223,20 +223,20 @@ def expected(partnership, today: datetime.date | None = None) -> dict:
 
 
 def row(d: Definition, values: dict, period: int) -> dict:
-    """What a surface shows for one indicator and period, unsuppressed: {"F", "M", "T"} → actual (None:
-    no figure, or no breakdown by sex) and the targets {"F", "M", "T"} → target or None."""
+    """What a surface shows for one indicator and period, unsuppressed: {"F", "M", "X", "T"} → actual
+    (None: no figure, or no breakdown by sex) and the targets {"F", "M", "T"} → target or None."""
     if d.source == "manual":
         got = {s: values.get((d.id, period, s)) for s in ("F", "M", "T")}
         if got["T"] is None and (got["F"] is not None or got["M"] is not None):
             got["T"] = (got["F"] or 0) + (got["M"] or 0)
-        actual = got if d.by_sex else {"F": None, "M": None, "T": got["T"]}
+        actual = {**got, "X": None} if d.by_sex else {"F": None, "M": None, "X": None, "T": got["T"]}
     else:
         parts = {s: values.get((d.id, period, s), 0) for s in SEXES}
         total = sum(parts.values())
         if d.by_sex:
-            actual = {"F": parts["F"], "M": parts["M"], "T": total}
+            actual = {"F": parts["F"], "M": parts["M"], "X": parts["X"], "T": total}
         else:
-            actual = {"F": None, "M": None, "T": total}
+            actual = {"F": None, "M": None, "X": None, "T": total}
     year = period_year(period) if d.annual else None
     targets = {s: d.targets.get((year, s)) for s in ("F", "M", "T")}
     if targets["T"] is None and (targets["F"] is not None or targets["M"] is not None):
