@@ -264,6 +264,26 @@ def _cell_text(td) -> str:
     return text.strip()
 
 
+def read_network(html: bytes, p, year: int, defs) -> dict:
+    """The network officer's page: one card per partnership, one row per indicator (its code in
+    `span.code`), the cells of the year shown (cumulative indicators: the programme to that year)."""
+    from lxml import html as lxml_html
+
+    by_code = {d.code: d for d in defs}
+    cells = {}
+    for card in lxml_html.fromstring(html).xpath(f"//section[.//h2/a[contains(@href, '/{p.slug}/')]]"):
+        for table in card.xpath(".//table[contains(@class, 'figures')]"):
+            sexes = [COLUMNS.get(th.text_content().strip()) for th in table.xpath("./thead/tr/th")][1:]
+            for tr in table.xpath("./tbody/tr"):
+                d = by_code.get(tr.xpath("string(./th//span[@class='code'])").strip())
+                if d is None:
+                    continue
+                for sex, td in zip(sexes, tr.xpath("./td"), strict=False):
+                    if sex:
+                        cells[(d.code, oracle.shown_period(d, year), sex)] = shown(_cell_text(td))
+    return cells
+
+
 def read_data_rows(rows, year) -> dict:
     """The report's data rows (CSV, or the XLSX's data sheet): section, result, code, name, period,
     sex, target, actual, hidden."""
@@ -525,6 +545,7 @@ def outsiders(blank, client_for):
         "jette": client_for("jette"),
         "jette_token": ApiToken.issue(blank["users"]["jette"]),
         "public": client_for("anonymous"),
+        "reseau": client_for("reseau"),
     }
 
 
@@ -547,7 +568,8 @@ def published_portal_csv(outsiders, p) -> dict:
 
 def published_everywhere(outsiders, p, defs, years, percents=None) -> dict:
     """{surface: cells} of every surface seen from outside the services: the API of every year, the
-    portal's CSV, the IATI file, and the pages and files of `years`; the percentages of target shown
+    portal's CSV, the IATI file, and the pages and files of `years` (jette's dashboard and report,
+    the portal's page, the network officer's page); the percentages of target shown
     go into `percents` ({surface: (year, {code: per cent})})."""
     percents = {} if percents is None else percents
     surfaces = {**published_api(outsiders, p), **published_portal_csv(outsiders, p)}
@@ -564,6 +586,8 @@ def published_everywhere(outsiders, p, defs, years, percents=None) -> dict:
         surfaces[f"jette's report XLSX {y}"] = read_data_rows(read_xlsx_data(xlsx_file.content), y)
         page = public.get(f"/public/{p.slug}/?annee={y}")
         surfaces[f"portal {y}"] = read_tables(page.content, y, "indicator-")
+        page = outsiders["reseau"].get(f"/reseau/{p.network.slug}/?annee={y}")
+        surfaces[f"reseau's network page {y}"] = read_network(page.content, p, y, defs)
     iati = jette.get(f"/p/{p.slug}/rapports/iati.xml")
     surfaces["IATI"] = read_iati(iati.content, defs)
     return surfaces
@@ -594,9 +618,9 @@ def disclosure_errors(surfaces: dict, defs, values) -> list[str]:
         if not isinstance(value, str) and value != want:
             errors.append(f"{name}: published {value!r}, the oracle counts {want!r} ({sorted(by_surface)})")
         elif not isinstance(value, str) and d.source in PEOPLE_SOURCES and want and 0 < want < k:
-            errors.append(f"{name}: {want} shown, below the threshold {k}")
+            errors.append(f"{name}: {want} shown, below the threshold {k} ({sorted(by_surface)})")
         elif value == f"< {k}" and not (want and 0 < want < k):
-            errors.append(f"{name}: marked {value!r} but holds {want!r}")
+            errors.append(f"{name}: marked {value!r} but holds {want!r} ({sorted(by_surface)})")
         elif isinstance(value, str) and value not in (f"< {k}", "×", "hidden"):
             errors.append(f"{name}: unknown mark {value!r}")
     return errors
