@@ -5,8 +5,10 @@ random worlds in the Belfaa–Jette partnership, emptied of its demo activity in
 transaction; each world is written inside a savepoint rolled back after its checks, so every example
 starts from the same empty partnership. Layers, each a test of its own:
 1. the engine's derived values (incremental, and after a rebuild);
-2. the coordinator's surfaces, unsuppressed: API, dashboard, annual report page, CSV, XLSX, PDF, IATI;
-3. after disclosure (partner officer `jette`, public portal): the same published value everywhere.
+2. the coordinator's surfaces, unsuppressed: API, dashboard, annual report page, CSV, XLSX, PDF;
+3. after disclosure (partner officer `jette`, the network officer `reseau`, the public portal, the
+   IATI file, which is always published as for the public): the same published value everywhere;
+and an attacker who solves exactly for every hidden cell from all that is published.
 """
 
 import io
@@ -121,6 +123,71 @@ def engine_errors(surface, got: dict, want: dict, defs) -> list[str]:
         for i, period, sex in [key]
         if got.get(key, 0) != want.get(key, 0)
     ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The oracle itself, on a world counted by hand
+
+
+def test_the_oracle_counts_a_small_world_by_the_contracts_rules(blank):
+    import datetime
+
+    p, d = blank["p"], datetime.date
+    later = oracle.timezone.localdate() + datetime.timedelta(days=10)
+    world = {
+        # 0: a young woman with a disability, 1: a man, 2: a migrant woman
+        "people": [("F", frozenset({"jeunes-handicap"})), ("M", frozenset()), ("F", frozenset({"migrants"}))],
+        "activities": [
+            (d(2023, 3, 1), "atelier", None),  # 0
+            (d(2023, 9, 1), "reunion-info", None),  # 1
+            (d(2024, 1, 1), "atelier", "centre-jour"),  # 2
+            (later, "atelier", None),  # 3: planned
+        ],
+        "ops": [
+            ("attend", 0, 0, 2),  # people 0 and 1 at activity 0
+            ("attend", 0, 1, 3),  # people 0, 1 and 2 at activity 1
+            ("attend", 0, 2, 1),  # person 0 at activity 2
+            ("attend", 2, 3, 1),  # person 2 at the planned activity (refused, or never counted)
+            ("tally", 0, "X", None, 4),  # 4 people of unrecorded sex at activity 0
+        ],
+        "cases": [
+            (d(2023, 5, 1), True, [("ecoute", d(2023, 5, 2))]),  # followed from 2023
+            (d(2023, 6, 1), True, [("ecoute", d(2024, 2, 1))]),  # followed from 2024
+            (d(2023, 6, 1), False, [("ecoute", d(2023, 6, 2))]),  # no consent: never counted
+            (d(2024, 6, 1), True, []),  # no service: never counted
+        ],
+        "forums": [
+            (d(2024, 5, 5), [("proposal", "F"), ("ballot", "M"), ("paper", "X"), ("unconfirmed", "F")])
+        ],
+        "measurements": [(2024, 10, "approved"), (2025, 3, "submitted")],
+    }
+    values = world_in(blank, world)
+    code = {x.code: x.id for x in oracle.definitions(p)}
+    c = oracle.cumulative
+
+    def v(indicator, period, sex):
+        return values.get((code[indicator], period, sex), 0)
+
+    # OC.2: distinct youth with a disability, once a year however many activities.
+    assert (v("OC.2", 2023, "F"), v("OC.2", 2024, "F"), v("OC.2", c(2024), "F")) == (1, 1, 1)
+    # OC.3: migrants at information meetings.
+    assert (v("OC.3", 2023, "F"), v("OC.3", 2023, "M")) == (1, 0)
+    # R3.1 (forum, exhibition…) counts none of these kinds; R2.1 counts held activities, not planned ones.
+    assert v("R3.1", 2023, "F") == 0 and v("R2.1", 2023, "X") == 2 and v("R2.1", c(2026), "X") == 3
+    # X.1: distinct people at the day centre, cumulative; X.3: workshops held, cumulative.
+    assert (v("X.1", c(2023), "F"), v("X.1", c(2024), "F")) == (0, 1)
+    assert (v("X.3", c(2023), "X"), v("X.3", c(2026), "X")) == (1, 2)
+    # OC.1: consenting cases, counted from their first service.
+    assert (v("OC.1", c(2022), "F"), v("OC.1", c(2023), "F"), v("OC.1", c(2026), "F")) == (0, 1, 2)
+    # R3.2: proposals and counted ballots (an unconfirmed paper batch is not counted yet).
+    assert [v("R3.2", 2024, s) for s in "FMX"] == [1, 1, 1]
+    # X.4: approved figures only.
+    assert values.get((code["X.4"], 2024, "T")) == 10 and (code["X.4"], 2025, "T") not in values
+    # The row a surface shows: the total is F + M + X; OC.1's percentage uses the women's target.
+    defs = {x.code: x for x in oracle.definitions(p)}
+    assert oracle.row(defs["R2.1"], values, 2023)["actual"] == {"F": None, "M": None, "X": None, "T": 2}
+    assert oracle.row(defs["OC.1"], values, c(2026))["target"]["T"] == 150
+    assert oracle.percent(defs["OC.1"], values, c(2026)) == round(100 * 2 / 150)
 
 
 # ---------------------------------------------------------------------------------------------------
