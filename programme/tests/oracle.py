@@ -288,12 +288,15 @@ def worlds(today: datetime.date | None = None, people=16, activities=10):
     activity = st.tuples(dates, st.sampled_from(KINDS), st.sampled_from(STRUCTURES))
     i = st.integers(0, 63)
     op = st.one_of(
-        st.tuples(st.just("attend"), i, i, st.integers(1, 6)),
-        st.tuples(st.just("attend"), i, i, st.integers(1, 6)),
-        st.tuples(st.just("attend"), i, i, st.integers(1, 6)),
+        # Most writes are attendance, of several people at once (hypothesis favours small integers:
+        # one index per person would mostly repeat the same attendance).
+        *[
+            st.tuples(st.just("attend"), i, st.frozensets(st.integers(0, 31), min_size=1, max_size=12))
+            for _ in range(8)  # distinct objects: one_of would merge identical ones
+        ],
         st.tuples(st.just("unattend"), i, i),
         st.tuples(
-            st.just("tally"), i, st.sampled_from("FMX"), st.sampled_from([None, *GROUPS]), st.integers(0, 12)
+            st.just("tally"), i, st.sampled_from("FMX"), st.sampled_from([None, *GROUPS]), st.integers(0, 15)
         ),
         st.tuples(st.just("add_tally"), i, st.sampled_from("FMX"), st.integers(-3, 3)),
         st.tuples(st.just("move"), i, dates),
@@ -325,9 +328,10 @@ def worlds(today: datetime.date | None = None, people=16, activities=10):
     )
     return st.fixed_dictionaries(
         {
-            "people": st.lists(person, max_size=people),
-            "activities": st.lists(activity, min_size=1, max_size=activities),
-            "ops": st.lists(op, min_size=3, max_size=40),
+            # Lower bounds keep worlds big enough for cells above the thresholds (5, 10).
+            "people": st.lists(person, min_size=5, max_size=people),
+            "activities": st.lists(activity, min_size=2, max_size=activities),
+            "ops": st.lists(op, min_size=12, max_size=40),
             "cases": st.lists(case, max_size=6),
             "forums": st.lists(forum, max_size=2),
             "measurements": st.lists(measurement, max_size=3),
@@ -379,10 +383,7 @@ def build(world: dict, partnership, users: dict, manual_indicator=None) -> None:
         who = people[args[0] % len(people)] if people else None
         try:
             if op == "attend" and people:
-                act = acts[args[1] % len(acts)]
-                first = args[0] % len(people)
-                chosen = [people[(first + k) % len(people)] for k in range(args[2])]
-                activity_actions.record_attendance(act, chosen)
+                activity_actions.record_attendance(act, [people[k % len(people)] for k in sorted(args[1])])
             elif op == "unattend" and people:
                 activity_actions.remove_attendance(acts[args[1] % len(acts)], who)
             elif op == "tally":

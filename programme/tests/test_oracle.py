@@ -144,10 +144,10 @@ def test_the_oracle_counts_a_small_world_by_the_contracts_rules(blank):
             (later, "atelier", None),  # 3: planned
         ],
         "ops": [
-            ("attend", 0, 0, 2),  # people 0 and 1 at activity 0
-            ("attend", 0, 1, 3),  # people 0, 1 and 2 at activity 1
-            ("attend", 0, 2, 1),  # person 0 at activity 2
-            ("attend", 2, 3, 1),  # person 2 at the planned activity (refused, or never counted)
+            ("attend", 0, frozenset({0, 1})),  # activity 0
+            ("attend", 1, frozenset({0, 1, 2})),
+            ("attend", 2, frozenset({0})),
+            ("attend", 3, frozenset({2})),  # at the planned activity: refused, or never counted
             ("tally", 0, "X", None, 4),  # 4 people of unrecorded sex at activity 0
         ],
         "cases": [
