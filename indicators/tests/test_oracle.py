@@ -1,6 +1,6 @@
 """Every surface gives the oracle's figure for every cell (issue 12, item 5).
 
-The oracle (programme/tests/oracle.py) counts from the raw rows in plain Python. Hypothesis builds
+The oracle (indicators/tests/oracle.py) counts from the raw rows in plain Python. Hypothesis builds
 random worlds in the Belfaa–Jette partnership, emptied of its demo activity inside the test's
 transaction; each world is written inside a savepoint rolled back after its checks, so every example
 starts from the same empty partnership. Layers, each a test of its own:
@@ -20,8 +20,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from programme import engine
-from programme.models import Indicator, Result
+from indicators import engine
+from programme.models import PROGRAMME, Indicator, Result
 
 from . import oracle
 
@@ -100,7 +100,8 @@ def blank(partnership, users):
 
 
 def world_in(blank, world):
-    oracle.build(world, blank["p"], blank["users"], manual_indicator=blank["manual"])
+    manual = Indicator.objects.filter(result__partnership=blank["p"], source="manual")
+    oracle.build(world, blank["p"], blank["users"], manual_indicators=list(manual))
     return oracle.expected(blank["p"])
 
 
@@ -111,8 +112,19 @@ def derived(values: dict, defs) -> dict:
 
 
 def engine_values(p, defs) -> dict:
+    """The engine's values of the derived sources; PROGRAMME (0), which values_of answers for old
+    callers, is read as what it stands for: cumulative(end year)."""
     ids = {d.id for d in defs if d.source in oracle.DERIVED}
-    return {k: v for k, v in engine.values_of(p).items() if k[0] in ids and v}
+    end = oracle.cumulative(p.end_year)
+    got = {}
+    for (i, period, sex), v in engine.values_of(p).items():
+        if i in ids and v:
+            key = (i, end if period == PROGRAMME else period, sex)
+            if period == PROGRAMME and got.get(key, v) != v:
+                got[(i, period, sex)] = v  # PROGRAMME disagrees with cumulative(end): shown as such
+            else:
+                got[key] = v
+    return got
 
 
 def engine_errors(surface, got: dict, want: dict, defs) -> list[str]:
@@ -194,10 +206,6 @@ def test_the_oracle_counts_a_small_world_by_the_contracts_rules(blank):
 # Layer 1: the engine
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine keeps PROGRAMME (0) instead of cumulative(Y) and counts rows dated after today (H2)",
-)  # TEMPORARY: the lead removes it after merging
 @examples()
 @given(world=oracle.worlds())
 def test_the_engine_gives_the_oracles_figures(blank, world):
@@ -382,30 +390,30 @@ def read_xlsx_data(content: bytes) -> list[list]:
     return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
-CELL = r"(< \d+|×|—|\d+)(?: / \d+)?"
-PDF_ROW = re.compile(rf"^(?P<label>\S.*?) {CELL} {CELL} {CELL}$")
+CELL = r"(< \d+|×|—|\d+)(?: / \d+)?"  # a value or a mark, then " / target"
 PDF_INDICATOR = re.compile(r"^(?P<code>[A-Z]{1,2}\d?\.\d+)\s\s")
 
 
 def read_pdf(content: bytes, year: int) -> dict:
     """The indicator tables in the text of the report's PDF: after a line "CODE  name", the rows that
-    follow the header "Période Femmes Hommes Total"."""
+    follow a header "Période Femmes Hommes [Non précisé] Total" (its columns, in its order)."""
     from pypdf import PdfReader
 
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    cells, code, in_table = {}, None, False
+    cells, code, sexes, row = {}, None, None, None
     for line in text.splitlines():
         line = line.strip()
         if match := PDF_INDICATOR.match(line):
-            code, in_table = match["code"], False
+            code, sexes = match["code"], None
         elif line.startswith("Période") and code:
-            in_table = True
-        elif in_table and (match := PDF_ROW.match(line)):
+            sexes = [sex for name, sex in COLUMNS.items() if name in line]
+            row = re.compile(r"^(?P<label>\S.*?)" + rf" {CELL}" * len(sexes) + "$")
+        elif sexes and (match := row.match(line)):
             period = period_of(match["label"], year)
-            for sex, value in zip("FMT", match.groups()[1:], strict=True):
+            for sex, value in zip(sexes, match.groups()[1:], strict=True):
                 cells[(code, period, sex)] = shown(value)
         else:
-            in_table = False
+            sexes = None
     return cells
 
 
@@ -443,9 +451,8 @@ def read_iati(content: bytes, defs) -> dict:
 
 
 def checked(d, period) -> bool:
-    """Cells the oracle judges: manual figures only for the period they were entered for (a cumulative
-    manual figure is not derived from the annual ones by any rule yet)."""
-    return not (d.source == "manual" and oracle.is_cumulative(period))
+    """Cells the oracle judges (all of them; kept as the one place to exempt a cell, with its reason)."""
+    return True
 
 
 def wrong_cells(surface: str, cells: dict, defs, values, years, hidden_ok=("cases",)) -> list[str]:
@@ -463,7 +470,7 @@ def wrong_cells(surface: str, cells: dict, defs, values, years, hidden_ok=("case
         if d.source in hidden_ok and isinstance(got, str):
             continue
         want = oracle.row(d, values, period)["actual"][sex]
-        if got != want:
+        if got != want and not no_column(d, sex, got, want):
             errors.append(
                 f"{surface}: {code} {label(period)} {sex}: shows {got!r}, the oracle counts {want!r}"
             )
@@ -473,6 +480,12 @@ def wrong_cells(surface: str, cells: dict, defs, values, years, hidden_ok=("case
             if checked(d, period) and (d.code, period, "T") not in cells:
                 errors.append(f"{surface}: {d.code} {label(period)} total is missing")
     return errors
+
+
+def no_column(d, sex, got, want) -> bool:
+    """A blank cell where the table has no such column: X when nothing of unrecorded sex was counted,
+    men for the listening centre's women."""
+    return got is None and want == 0 and (sex == "X" or (d.source == "cases" and sex == "M"))
 
 
 def label(period: int) -> str:
@@ -503,8 +516,8 @@ def assert_right(errors: list[str]):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="rows dated after today count; a cumulative indicator asked ?year=Y answers the whole programme (H2, lead's figures.py)",
-)  # TEMPORARY: the lead removes it after merging
+    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
+)  # TEMPORARY
 @examples()
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_api_gives_the_oracles_figures_to_the_coordinator(blank, coordinator, world, year):
@@ -527,8 +540,8 @@ def test_the_api_gives_the_oracles_figures_to_the_coordinator(blank, coordinator
 
 @pytest.mark.xfail(
     strict=True,
-    reason="rows dated after today count; the « Programme » row is not 2022–Y (H2, lead's figures.py)",
-)  # TEMPORARY: the lead removes it after merging
+    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
+)  # TEMPORARY
 @examples(SURFACE_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_dashboard_gives_the_oracles_figures_to_the_coordinator(blank, coordinator, world, year):
@@ -547,8 +560,9 @@ def test_the_dashboard_gives_the_oracles_figures_to_the_coordinator(blank, coord
 
 
 @pytest.mark.xfail(
-    strict=True, reason="the report of Y shows the programme to 2026 and rows dated after today (H2, lead)"
-)  # TEMPORARY: the lead removes it after merging
+    strict=True,
+    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
+)  # TEMPORARY
 @examples(SURFACE_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_annual_report_page_csv_and_xlsx_give_the_oracles_figures(blank, coordinator, world, year):
@@ -574,8 +588,9 @@ def test_the_annual_report_page_csv_and_xlsx_give_the_oracles_figures(blank, coo
 
 
 @pytest.mark.xfail(
-    strict=True, reason="the report of Y shows the programme to 2026 and rows dated after today (H2, lead)"
-)  # TEMPORARY: the lead removes it after merging
+    strict=True,
+    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
+)  # TEMPORARY
 @examples(PDF_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_annual_reports_pdf_gives_the_oracles_figures(blank, coordinator, world, year):
@@ -682,11 +697,11 @@ def disclosure_errors(surfaces: dict, defs, values) -> list[str]:
         value = next(iter(marks), "hidden")
         want = oracle.row(d, values, period)["actual"][sex]
         k = threshold(d)
-        if not isinstance(value, str) and value != want:
+        if not isinstance(value, str) and value != want and not no_column(d, sex, value, want):
             errors.append(f"{name}: published {value!r}, the oracle counts {want!r} ({sorted(by_surface)})")
         elif not isinstance(value, str) and d.source in PEOPLE_SOURCES and want and 0 < want < k:
             errors.append(f"{name}: {want} shown, below the threshold {k} ({sorted(by_surface)})")
-        elif value == f"< {k}" and not (want and 0 < want < k):
+        elif value == f"< {k}" and not (want is not None and 0 <= want < k):
             errors.append(f"{name}: marked {value!r} but holds {want!r} ({sorted(by_surface)})")
         elif isinstance(value, str) and value not in (f"< {k}", "×", "hidden"):
             errors.append(f"{name}: unknown mark {value!r}")
@@ -695,8 +710,8 @@ def disclosure_errors(surfaces: dict, defs, values) -> list[str]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="rows dated after today count; surfaces suppress differently (H1's disclosure module, lead's wiring)",
-)  # TEMPORARY: the lead removes it after merging
+    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
+)  # TEMPORARY
 @examples(SURFACE_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_every_surface_publishes_the_same_value_for_the_same_cell(blank, outsiders, world, year):
@@ -732,6 +747,15 @@ def union(surfaces: dict) -> dict:
 
 
 def recovered_cells(known: dict, d, p) -> list[str]:
+    """`solve` with "< k" read as 1…k−1, or, where the tables allow no such reading, as 0…k−1 (the
+    disclosure rule hides a table's zeros as "< k" when nothing else protects a cell)."""
+    found = solve(known, d, p, smallest=1)
+    if found and "contradict" in found[0]:
+        return solve(known, d, p, smallest=0)
+    return found
+
+
+def solve(known: dict, d, p, smallest: int) -> list[str]:
     """Hidden cells of indicator `d` that an attacker pins to one value, by integer programming over
     what is published and what anyone knows of the counting rules:
     - per period, total = F + M + X; a count of people has no X; activities only X; cases only F;
@@ -739,7 +763,7 @@ def recovered_cells(known: dict, d, p) -> list[str]:
     - distinct people: cumulative(Y−1) ≤ cumulative(Y) ≤ cumulative(Y−1) + year Y, year Y ≤ cumulative(Y),
       and the first year's cumulative is that year;
     - cases (distinct, cumulative): cumulative(Y−1) ≤ cumulative(Y);
-    - a "< k" cell lies in 1…k−1, a "×" cell in k…BIG, a shown cell is what it shows.
+    - a "< k" cell lies in `smallest`…k−1, a "×" cell in k…BIG, a shown cell is what it shows.
     An infeasible system (tables contradicting the rules) is reported too."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -777,7 +801,7 @@ def recovered_cells(known: dict, d, p) -> list[str]:
             relation(cell(period, sex), value, value)
         else:
             hidden.append((period, sex))
-            low, high = (1, k - 1) if value == f"< {k}" else (k, BIG) if value == "×" else (0, BIG)
+            low, high = (smallest, k - 1) if value == f"< {k}" else (k, BIG) if value == "×" else (0, BIG)
             relation(cell(period, sex), low, high)
     for sex in oracle.SEXES:
         for j, y in enumerate(years):
@@ -808,17 +832,16 @@ def recovered_cells(known: dict, d, p) -> list[str]:
                 sign * objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(lower, upper)
             )
             if answer.status != 0:
-                return [f"{d.code}: the published tables contradict the counting rules ({answer.message})"]
+                published = {
+                    (label(q), x): v for (code, q, x), v in sorted(known.items(), key=str) if code == d.code
+                }
+                return [f"{d.code}: the published tables contradict the counting rules: {published}"]
             ends.append(round(sign * answer.fun))
         if ends[0] == ends[1]:
             found.append(f"{d.code} {label(period)} {sex} is hidden but must be {ends[0]}")
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OC.1's total 0 beside a hidden F; complementary cells ignore the other periods (H1, lead)",
-)  # TEMPORARY: the lead removes it after merging
 @examples()
 @given(world=oracle.worlds())
 def test_no_hidden_cell_can_be_recovered_from_everything_published(blank, outsiders, world):
