@@ -28,8 +28,8 @@ from . import oracle
 # Worlds per test. The engine, the API and the attacker run 200 (issue 12's bar); the pages and files
 # cost about a second a world, so they run fewer unless told (CI may raise them).
 EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "200"))
-SURFACE_EXAMPLES = int(os.environ.get("ORACLE_SURFACE_EXAMPLES", "50"))
-PDF_EXAMPLES = int(os.environ.get("ORACLE_PDF_EXAMPLES", "5"))
+SURFACE_EXAMPLES = int(os.environ.get("ORACLE_SURFACE_EXAMPLES", "200"))
+PDF_EXAMPLES = int(os.environ.get("ORACLE_PDF_EXAMPLES", "20"))
 YEARS = st.sampled_from(range(2022, 2027))  # Belfaa–Jette's years: each world is read for one of them
 # Shrinking a failing world takes minutes (each step rebuilds a world and reads every surface): off by
 # default, so a failure is reported at once with the world that failed; ORACLE_SHRINK=1 to minimise it.
@@ -514,10 +514,6 @@ def assert_right(errors: list[str]):
     assert not errors, f"{len(errors)} cells differ from the oracle:\n" + "\n".join(errors[:40])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
-)  # TEMPORARY
 @examples()
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_api_gives_the_oracles_figures_to_the_coordinator(blank, coordinator, world, year):
@@ -538,10 +534,6 @@ def test_the_api_gives_the_oracles_figures_to_the_coordinator(blank, coordinator
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
-)  # TEMPORARY
 @examples(SURFACE_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_dashboard_gives_the_oracles_figures_to_the_coordinator(blank, coordinator, world, year):
@@ -559,10 +551,6 @@ def test_the_dashboard_gives_the_oracles_figures_to_the_coordinator(blank, coord
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
-)  # TEMPORARY
 @examples(SURFACE_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_annual_report_page_csv_and_xlsx_give_the_oracles_figures(blank, coordinator, world, year):
@@ -587,10 +575,6 @@ def test_the_annual_report_page_csv_and_xlsx_give_the_oracles_figures(blank, coo
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
-)  # TEMPORARY
 @examples(PDF_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_the_annual_reports_pdf_gives_the_oracles_figures(blank, coordinator, world, year):
@@ -708,10 +692,6 @@ def disclosure_errors(surfaces: dict, defs, values) -> list[str]:
     return errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a manual indicator without an approved figure for a period shows 0 where the oracle expects no figure; the lead decides (oracle.MANUAL_WITHOUT_FIGURE)",
-)  # TEMPORARY
 @examples(SURFACE_EXAMPLES)
 @given(world=oracle.worlds(), year=YEARS)
 def test_every_surface_publishes_the_same_value_for_the_same_cell(blank, outsiders, world, year):
