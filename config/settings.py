@@ -258,6 +258,9 @@ CASE_RETENTION_MONTHS = env.int("CASE_RETENTION_MONTHS", default=60)
 # many hours after it finished; `manage.py purge_job_files` deletes them (run it hourly). Why 24:
 # docs/decisions.md, "Background exports".
 JOB_FILES_HOURS = env.int("JOB_FILES_HOURS", default=24)
+# An import's uploaded file, encrypted, waits here (not in the database, so a worker's memory does not
+# grow with its size: SECURITY.md 33) until the import ends. Shared by the web and task processes.
+JOB_FILES_ROOT = env.path("JOB_FILES_ROOT", default=Path(str(UPLOAD_ROOT)) / "jobs")
 # SECURITY.md 29: a running job whose worker has not beaten for this many minutes is taken as dead:
 # retried once, then failed (reports/tasks.py `recover_stale_jobs`). Workers beat every few seconds.
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)

@@ -4,8 +4,10 @@ Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256: authenticated) unde
 FIELD_ENCRYPTION_KEYS — independent of SECRET_KEY. The first key encrypts; every key decrypts, so
 keys can be rotated: add a new key first, run `manage.py rotate_field_keys`, then drop the old one.
 
-`EncryptedBinaryField` does the same for files kept in the database (a background job's upload and
-output): `encrypt_bytes` / `decrypt_bytes`, the same keys, a bytes prefix.
+`EncryptedBinaryField` does the same for files kept in the database (a background job's output):
+`encrypt_bytes` / `decrypt_bytes`, the same keys, a bytes prefix. Files too big to hold in memory (an
+import's upload) are kept on disk, one Fernet token per chunk: `write_encrypted_file` /
+`read_encrypted_file` / `rotate_encrypted_file`.
 
 `blind_index(value)` gives a keyed hash (HMAC-SHA256 under FIELD_INDEX_KEY) of a normalised value,
 for exact-match lookups (duplicate detection) without storing the value in clear.
@@ -13,6 +15,8 @@ for exact-match lookups (duplicate detection) without storing the value in clear
 
 import hashlib
 import hmac
+import os
+import secrets
 import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -68,6 +72,61 @@ def decrypt_bytes(stored: bytes) -> bytes:
 def rotate_bytes(stored: bytes) -> bytes:
     stored = bytes(stored)
     return BYTES_PREFIX + _fernet().rotate(stored[len(BYTES_PREFIX) :])
+
+
+FILE_MAGIC = b"enc1file\n"
+FILE_CHUNK = 1 << 20  # 1 MiB of clear text per token: memory stays a few MiB whatever the file's size
+
+
+def write_encrypted_file(path, chunks) -> None:
+    """Writes the byte `chunks` to `path`, each encrypted in its own Fernet token. Inside each token,
+    the file's random id, the chunk's index and an end mark precede the data, all authenticated, so
+    no chunk can be dropped, duplicated, reordered, cut off at the end or taken from another file."""
+    fernet, file_id = _fernet(), secrets.token_bytes(16)
+    with open(path, "wb") as out:
+        out.write(FILE_MAGIC + file_id)
+        index = 0
+        for chunk in chunks:
+            _write_token(out, fernet.encrypt(file_id + index.to_bytes(8, "big") + b"\0" + bytes(chunk)))
+            index += 1
+        _write_token(out, fernet.encrypt(file_id + index.to_bytes(8, "big") + b"\1"))
+
+
+def _write_token(out, token: bytes) -> None:
+    out.write(len(token).to_bytes(4, "big") + token)
+
+
+def read_encrypted_file(path):
+    """The clear chunks of a file written by `write_encrypted_file`, one at a time. Raises ValueError
+    for a file that cannot be read with the configured keys or was changed in any way."""
+    fernet, expected, ended = _fernet(), 0, False
+    with open(path, "rb") as stored:
+        if stored.read(len(FILE_MAGIC)) != FILE_MAGIC:
+            raise ValueError("not an encrypted file")
+        file_id = stored.read(16)
+        while size := stored.read(4):
+            token = stored.read(int.from_bytes(size, "big"))
+            try:
+                clear = fernet.decrypt(token)
+            except InvalidToken as exc:
+                raise ValueError("an encrypted file cannot be read with the configured keys") from exc
+            if ended or clear[:16] != file_id or int.from_bytes(clear[16:24], "big") != expected:
+                raise ValueError("an encrypted file was changed: a chunk is missing, repeated or moved")
+            ended, expected = clear[24:25] == b"\1", expected + 1
+            if clear[25:]:
+                yield clear[25:]
+    if not ended:
+        raise ValueError("an encrypted file was cut short")
+
+
+def rotate_encrypted_file(path) -> None:
+    """The same file re-encrypted under the first (newest) key, replaced at once (never half-written);
+    its modification time is kept, as the purge of job files reads it."""
+    path = os.fspath(path)
+    stat = os.stat(path)
+    write_encrypted_file(path + ".rotating", read_encrypted_file(path))
+    os.utime(path + ".rotating", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(path + ".rotating", path)
 
 
 def normalise(value: str) -> str:

@@ -60,7 +60,7 @@ class ImportOutcome:
 
 
 def import_file(
-    partnership, kind, user, structures, data: bytes, filename, mapping, *, dry_run=False, progress=None
+    partnership, kind, user, structures, data, filename, mapping, *, dry_run=False, progress=None
 ) -> ImportOutcome:
     """Checks a Kobo/ODK export and, unless `dry_run` or a problem is found, creates one activity per
     new submission (results, tallies, attendance) — all or nothing, in one pass over the file.
@@ -72,7 +72,8 @@ def import_file(
     user may import for.
     Small files go through activities/actions.py row by row (the indicators kept up to date as they
     go); bigger ones are written in bulk, then the partnership's indicators are recounted in the
-    same transaction. Raises kobo.UnreadableFile for a file that cannot be read.
+    same transaction. Raises kobo.UnreadableFile for a file that cannot be read. `data` is bytes or
+    a seekable binary file (a job's upload, decrypted into a temporary file).
     """
     headers, rows = kobo.read_table(data, filename)
     validator = kobo.Validator(partnership, kind, structures, user, mapping, headers)

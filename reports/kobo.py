@@ -68,20 +68,24 @@ def normalise(text) -> str:
     return re.sub(r"[^a-z0-9_/]+", " ", text).strip()
 
 
-def read_table(data: bytes, filename: str):
+def read_table(data, filename: str):
     """(headers, rows) of the first sheet of an XLSX, or of a CSV (`,` `;` or tab), both streamed: rows
     are lists of stripped text, read as they are consumed. `rows.estimate` is the number of rows the
-    file announces and `rows.first_row` the spreadsheet number of the first row after the headers."""
+    file announces and `rows.first_row` the spreadsheet number of the first row after the headers.
+    `data` is bytes or a seekable binary file (read a chunk at a time: an upload is not held whole)."""
+    file = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
     try:
         if filename.lower().endswith(".xlsx"):
-            rows = xlsx.read(data)
+            rows = xlsx.read(file)
         else:
-            encoding = "utf-8-sig" if _is_utf8(data) else "latin-1"
-            first = data[:4096].decode(encoding, errors="ignore").split("\n", 1)[0]
+            encoding = "utf-8-sig" if _is_utf8(file) else "latin-1"
+            lines = sum(chunk.count(b"\n") for chunk in _chunks(file))
+            first = file.read(4096).decode(encoding, errors="ignore").split("\n", 1)[0]
+            file.seek(0)
             delimiter = max([",", ";", "\t"], key=first.count)
-            text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+            text = io.TextIOWrapper(file, encoding=encoding, newline="")
             reader = csv.reader(text, delimiter=delimiter)
-            rows = xlsx.Rows(([cell.strip() for cell in row] for row in reader), data.count(b"\n"))
+            rows = xlsx.Rows(([cell.strip() for cell in row] for row in reader), lines)
         headers, number = next(rows, None), 1
         while headers is not None and not any(headers):  # blank lines above the headers
             headers, number = next(rows, None), number + 1
@@ -93,13 +97,22 @@ def read_table(data: bytes, filename: str):
     return headers, rows
 
 
-def _is_utf8(data: bytes) -> bool:
+def _chunks(file):
+    """The file's bytes 1 MiB at a time from its start; the file is back at its start after."""
+    file.seek(0)
+    while chunk := file.read(1 << 20):
+        yield chunk
+    file.seek(0)
+
+
+def _is_utf8(file) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        for start in range(0, len(data), 1 << 20):
-            decoder.decode(data[start : start + (1 << 20)])
+        for chunk in _chunks(file):
+            decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
+        file.seek(0)
         return False
     return True
 

@@ -6,9 +6,15 @@
 - Job: a piece of long work (import, PDF, export) run as a task, with its progress and its output.
   Its uploaded file and its output are encrypted at rest and kept JOB_FILES_HOURS hours after it
   finished (`manage.py purge_job_files`); an import's upload is dropped as soon as it finishes.
+  The upload is a file under JOB_FILES_ROOT, encrypted chunk by chunk, never held whole in memory
+  (SECURITY.md 33); the `upload` column is only read for jobs created before that.
 """
 
 import datetime
+import secrets
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.crypto import EncryptedBinaryField
+from core.crypto import FILE_CHUNK, EncryptedBinaryField, read_encrypted_file, write_encrypted_file
 from partnerships.models import Partnership
 from programme.models import Result
 
@@ -144,7 +150,7 @@ class Job(models.Model):
     params = models.JSONField(default=dict)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    upload = EncryptedBinaryField(null=True, blank=True)
+    upload = EncryptedBinaryField(null=True, blank=True)  # jobs from before JOB_FILES_ROOT only
     output = EncryptedBinaryField(null=True, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -167,6 +173,39 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.status}"
+
+    @staticmethod
+    def store_upload(uploaded) -> str:
+        """Writes an uploaded file under JOB_FILES_ROOT, encrypted a chunk at a time as Django hands it
+        over (never read whole); returns the name to keep in the job's `params["upload_file"]`."""
+        root = Path(settings.JOB_FILES_ROOT)
+        root.mkdir(parents=True, exist_ok=True)
+        name = f"{secrets.token_hex(16)}.upload"
+        write_encrypted_file(root / name, uploaded.chunks(FILE_CHUNK))
+        return name
+
+    @property
+    def upload_path(self) -> Path | None:
+        name = self.params.get("upload_file")
+        return Path(settings.JOB_FILES_ROOT) / name if name else None
+
+    @contextmanager
+    def open_upload(self):
+        """The uploaded file in clear, decrypted a chunk at a time into a temporary file (the XLSX
+        reader seeks), deleted on leaving. A job from before JOB_FILES_ROOT has it in its column."""
+        with tempfile.TemporaryFile() as clear:
+            if self.upload_path:
+                for chunk in read_encrypted_file(self.upload_path):
+                    clear.write(chunk)
+            elif self.upload is not None:
+                clear.write(self.upload)
+            clear.seek(0)
+            yield clear
+
+    def delete_upload(self) -> None:
+        """Deletes the uploaded file (the caller clears the `upload` column of older jobs)."""
+        if self.upload_path:
+            self.upload_path.unlink(missing_ok=True)
 
     @property
     def percent(self) -> int:

@@ -69,7 +69,8 @@ def _this_run(job):
 
 def _finish(job, status, **fields):
     """The job's outcome: finished now (its files expire from now on), without its upload."""
-    _this_run(job).update(status=status, finished_at=timezone.now(), upload=None, **fields)
+    if _this_run(job).update(status=status, finished_at=timezone.now(), upload=None, **fields):
+        job.delete_upload()
 
 
 def _started(pid: int) -> str:
@@ -123,6 +124,7 @@ def recover_stale_jobs(jobs=None, *, now=None) -> tuple[int, int]:
                 "La tâche s'est interrompue deux fois (le service des tâches s'est arrêté) ; "
                 "rien n'a été enregistré. Relancez-la."
             )
+        ended = 0
         try:
             with transaction.atomic():
                 if job.attempts < MAX_ATTEMPTS:
@@ -131,11 +133,14 @@ def recover_stale_jobs(jobs=None, *, now=None) -> tuple[int, int]:
                         transaction.on_commit(lambda pk=job.pk: run_job.enqueue(pk))
                     retried += changed
                 else:
-                    failed += this_run.update(
+                    ended = this_run.update(
                         status=Job.Status.FAILED, finished_at=now, upload=None, message=gave_up
                     )
+                    failed += ended
         except OperationalError:  # SQLite: a writer holds the database, so the worker lives on
             continue
+        if ended:  # committed: its uploaded file is no longer needed
+            job.delete_upload()
     return retried, failed
 
 
@@ -195,18 +200,19 @@ def _import_file(job, dry_run: bool):
     from .access import importable_structures
 
     access = access_for(job.user, job.partnership)
-    data, job.upload = bytes(job.upload), None  # one copy in memory (PostgreSQL gives a memoryview)
-    return actions.import_file(
-        job.partnership,
-        job.params["kind"],
-        job.user,
-        importable_structures(access),
-        data,
-        job.params["filename"],
-        job.params["mapping"],
-        dry_run=dry_run,
-        progress=_progress(job),
-    )
+    with job.open_upload() as file:  # SECURITY.md 33: decrypted a chunk at a time, never whole
+        job.upload = None  # an older job's copy from its column: free it before reading
+        return actions.import_file(
+            job.partnership,
+            job.params["kind"],
+            job.user,
+            importable_structures(access),
+            file,
+            job.params["filename"],
+            job.params["mapping"],
+            dry_run=dry_run,
+            progress=_progress(job),
+        )
 
 
 def _import(job):

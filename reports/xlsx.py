@@ -125,9 +125,9 @@ def _pieces(stream, end_tag: bytes):
 
 
 class Workbook:
-    def __init__(self, data: bytes):
+    def __init__(self, data):
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            self.zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
             self.sheet = self._first_sheet()
             self.strings = self._shared_strings()
             self.dates = self._date_styles()
@@ -300,6 +300,6 @@ def _is_date_format(code: str) -> bool:
     return any(ch in code for ch in "dmy") and "general" not in code
 
 
-def read(data: bytes) -> Rows:
-    """The rows of the first sheet of an XLSX file (lists of text), streamed."""
+def read(data) -> Rows:
+    """The rows of the first sheet of an XLSX file (bytes, or a seekable binary file), streamed."""
     return Workbook(data).rows()

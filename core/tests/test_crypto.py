@@ -52,3 +52,66 @@ def test_bytes_round_trip_rotation_and_tampering(settings):
     rotated = crypto.rotate_bytes(stored)
     settings.FIELD_ENCRYPTION_KEYS = [new]
     assert crypto.decrypt_bytes(rotated) == b"Fatima Sentinelle"
+
+
+def _tokens(path):
+    """The (length-prefixed) tokens of an encrypted file, and its header."""
+    data = path.read_bytes()
+    head, rest, tokens = data[: len(crypto.FILE_MAGIC) + 16], data[len(crypto.FILE_MAGIC) + 16 :], []
+    while rest:
+        size = 4 + int.from_bytes(rest[:4], "big")
+        tokens.append(rest[:size])
+        rest = rest[size:]
+    return head, tokens
+
+
+def test_a_file_is_encrypted_a_chunk_at_a_time_and_read_back(tmp_path, settings):
+    path = tmp_path / "f.upload"
+    chunks = [b"Sentinelle-1 " * 10, b"Sentinelle-2 " * 10, b"Sentinelle-3 " * 10]
+    crypto.write_encrypted_file(path, iter(chunks))
+    assert b"Sentinelle" not in path.read_bytes()
+    assert list(crypto.read_encrypted_file(path)) == chunks
+    head, tokens = _tokens(path)
+    assert len(tokens) == 4  # one per chunk, and the end mark
+    # Rotation: readable under the new key only, same content, same modification time.
+    before = path.stat().st_mtime_ns
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    crypto.rotate_encrypted_file(path)
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert b"".join(crypto.read_encrypted_file(path)) == b"".join(chunks)
+    assert path.stat().st_mtime_ns == before
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    with pytest.raises(ValueError):
+        list(crypto.read_encrypted_file(path))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: [t[0], t[2], t[3]],  # a chunk dropped
+        lambda t: [t[0], t[0], t[1], t[2], t[3]],  # a chunk repeated
+        lambda t: [t[1], t[0], t[2], t[3]],  # two chunks swapped
+        lambda t: t[:3],  # cut short: the end mark is missing
+        lambda t: t[:2],  # cut short at a chunk boundary
+        lambda t: [*t, t[3]],  # something after the end
+    ],
+)
+def test_a_changed_file_is_refused(tmp_path, change):
+    path = tmp_path / "f.upload"
+    crypto.write_encrypted_file(path, iter([b"a" * 5, b"b" * 5, b"c" * 5]))
+    head, tokens = _tokens(path)
+    path.write_bytes(head + b"".join(change(tokens)))
+    with pytest.raises(ValueError):
+        list(crypto.read_encrypted_file(path))
+
+
+def test_a_chunk_from_another_file_is_refused(tmp_path):
+    one, other = tmp_path / "1.upload", tmp_path / "2.upload"
+    crypto.write_encrypted_file(one, iter([b"a", b"b"]))
+    crypto.write_encrypted_file(other, iter([b"x", b"y"]))
+    head, tokens = _tokens(one)
+    _head, others = _tokens(other)
+    one.write_bytes(head + b"".join([tokens[0], others[1], tokens[2]]))
+    with pytest.raises(ValueError):
+        list(crypto.read_encrypted_file(one))

@@ -4,6 +4,7 @@ author may still export; an import queued and run once however many times "Impor
 import copy
 import datetime
 import io
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -27,6 +28,16 @@ def raw_job_table() -> bytes:
         cursor.execute(f"SELECT * FROM {connection.ops.quote_name(Job._meta.db_table)}")  # noqa: S608
         values = [v for row in cursor.fetchall() for v in row]
     return b"\n".join(bytes(v) if isinstance(v, bytes | memoryview) else str(v).encode() for v in values)
+
+
+@pytest.fixture(autouse=True)
+def job_files(settings, tmp_path):
+    """Each test's uploaded files apart: rotation and purge go through the whole folder."""
+    settings.JOB_FILES_ROOT = tmp_path / "jobs"
+
+
+def csv(lines) -> bytes:
+    return ("\n".join([",".join(HEADERS), *(",".join(map(str, line)) for line in lines)]) + "\n").encode()
 
 
 def url(slug, job, file=False):
@@ -83,13 +94,105 @@ def test_an_import_keeps_its_upload_encrypted_then_drops_it(demo_activity, clien
     data = ("\n".join([",".join(HEADERS), *(",".join(map(str, line)) for line in lines)]) + "\n").encode()
     dry_url, page = run_import(client, partnership.slug, data, name="export.csv")
     assert page.status_code == 200
+    # SECURITY.md 33: the file is not in the database but on disk, encrypted.
     with connection.cursor() as cursor:
         cursor.execute("SELECT upload FROM reports_job")
-        (stored,) = cursor.fetchone()
-    assert SENTINEL.encode() not in bytes(stored)
-    client.post(dry_url)
+        assert cursor.fetchone() == (None,)
     job = Job.objects.get()
+    assert job.upload_path.is_file() and SENTINEL.encode() not in job.upload_path.read_bytes()
+    client.post(dry_url)
+    job.refresh_from_db()
     assert job.status == Job.Status.DONE and job.upload is None
+    assert not job.upload_path.exists()
+
+
+def test_an_upload_is_never_read_whole(demo_activity, client_for, settings, monkeypatch):
+    """SECURITY.md 33: the upload is streamed, a chunk at a time, from Django's temporary file to
+    the job's encrypted file, and back to a temporary file when the import runs."""
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # Django keeps every upload in a temporary file
+
+    def read_a_chunk(self, size=-1):
+        assert size is not None and size > 0, "the whole upload read at once"
+        return self.file.read(size)
+
+    monkeypatch.setattr(TemporaryUploadedFile, "read", read_a_chunk)
+    partnership = demo_activity["partnership"]
+    client = client_for("coordination")
+    for name, data in [("export.xlsx", xlsx(rows(partnership))), ("export.csv", csv(rows(partnership)))]:
+        dry_url, page = run_import(client, partnership.slug, data, name=name)
+        assert page.status_code == 200 and page.context["job"].params["check"]["new"] == 2
+        job = Job.objects.latest("pk")
+        assert job.upload is None and job.upload_path.is_file()
+        client.post(dry_url)
+        job.refresh_from_db()
+        assert job.status == Job.Status.DONE, job.message
+        assert not job.upload_path.exists()
+        Activity.objects.filter(pk__in=ImportedSubmission.objects.values("activity")).delete()
+        ImportedSubmission.objects.all().delete()
+
+
+def test_an_older_job_with_its_upload_in_the_column_still_imports(demo_activity, client_for):
+    partnership = demo_activity["partnership"]
+    client = client_for("coordination")
+    assert upload(client, partnership.slug, xlsx(rows(partnership))).status_code == 302
+    job = Job.objects.get()
+    with job.open_upload() as file:
+        data = file.read()
+    job.delete_upload()
+    job.params = {key: value for key, value in job.params.items() if key != "upload_file"}
+    job.upload = data
+    job.save()
+    mapping_url = f"/p/{partnership.slug}/imports/{job.pk}/correspondance/"
+    form = client.get(mapping_url).context["form"]
+    response = client.post(mapping_url, {k: form.initial.get(k, "") for k in form.fields})
+    client.post(response["Location"])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.upload is None, job.message
+
+
+def test_an_import_whose_file_is_gone_asks_for_it_again(demo_activity, client_for):
+    """Uploaded files are not in the backup: after a restore, the import asks for the file again."""
+    partnership = demo_activity["partnership"]
+    client = client_for("coordination")
+    assert upload(client, partnership.slug, xlsx(rows(partnership))).status_code == 302
+    job = Job.objects.get()
+    job.delete_upload()
+    response = client.get(f"/p/{partnership.slug}/imports/{job.pk}/correspondance/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/p/{partnership.slug}/imports/"
+    assert "envoyez-le de nouveau" in response.content.decode()
+
+
+def test_rotation_re_encrypts_uploaded_files(demo_activity, client_for, settings):
+    partnership = demo_activity["partnership"]
+    assert upload(client_for("coordination"), partnership.slug, xlsx(rows(partnership))).status_code == 302
+    job = Job.objects.get()
+    with job.open_upload() as file:
+        clear = file.read()
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_field_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    with job.open_upload() as file:
+        assert file.read() == clear
+
+
+def test_purge_sweeps_old_uploaded_files_no_job_needs(demo_activity, client_for, settings):
+    partnership = demo_activity["partnership"]
+    assert upload(client_for("coordination"), partnership.slug, xlsx(rows(partnership))).status_code == 302
+    needed = Job.objects.get().upload_path
+    left = needed.with_name("left-by-a-dead-process.upload")
+    left.write_bytes(b"x")
+    recent = needed.with_name("being-uploaded.upload")
+    recent.write_bytes(b"x")
+    long_ago = (datetime.datetime.now() - datetime.timedelta(hours=settings.JOB_FILES_HOURS + 1)).timestamp()
+    for path in (needed, left):
+        os.utime(path, (long_ago, long_ago))
+    out = io.StringIO()
+    call_command("purge_job_files", stdout=out)
+    assert "1 fichier(s) envoyé(s) effacé(s)" in out.getvalue()
+    assert needed.exists() and recent.exists() and not left.exists()
 
 
 def test_a_finished_jobs_file_expires_then_is_purged(world, client_for, settings):
@@ -127,6 +230,7 @@ def test_an_abandoned_import_is_ended_and_its_upload_deleted(demo_activity, clie
     call_command("purge_job_files", stdout=io.StringIO())
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.upload is None and job.finished_at
+    assert not job.upload_path.exists()
     assert "Import abandonné" in client.get(url(slug, job)).content.decode()
     # The import's pages send back to the job's page.
     assert client.get(f"/p/{slug}/imports/{job.pk}/correspondance/").status_code == 302

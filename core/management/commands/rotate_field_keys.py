@@ -1,7 +1,16 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from core.crypto import encrypted_binary_fields, encrypted_fields, rotate, rotate_bytes
+from core.crypto import (
+    encrypted_binary_fields,
+    encrypted_fields,
+    rotate,
+    rotate_bytes,
+    rotate_encrypted_file,
+)
 
 
 class Command(BaseCommand):
@@ -10,7 +19,8 @@ class Command(BaseCommand):
     For the system administrator, after putting a new key first in FIELD_ENCRYPTION_KEYS (keep the
     old keys after it until this command has run). Works on the stored ciphertexts with SQL, so no
     clear value is ever held longer than one row. Idempotent; one transaction per column. Encrypted
-    files (a job's upload and output) are read and rewritten one row at a time, to bound memory.
+    files (a job's output, an older job's upload) are read and rewritten one row at a time, to bound
+    memory; the uploaded files under JOB_FILES_ROOT a chunk at a time, each replaced at once.
     """
 
     help = "Rechiffre tous les champs chiffrés avec la première clé de FIELD_ENCRYPTION_KEYS."
@@ -55,4 +65,13 @@ class Command(BaseCommand):
                     count += 1
             total += count
             self.stdout.write(f"{model._meta.label}.{field.name} : {count}")
+        root, files = Path(settings.JOB_FILES_ROOT), 0
+        for path in sorted(root.glob("*.upload")) if root.is_dir() else []:
+            try:
+                rotate_encrypted_file(path)
+            except FileNotFoundError:  # the import ended meanwhile
+                continue
+            files += 1
+        total += files
+        self.stdout.write(f"{root} : {files}")
         self.stdout.write(self.style.SUCCESS(f"{total} valeur(s) rechiffrée(s)."))
