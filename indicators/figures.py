@@ -78,7 +78,8 @@ class IndicatorTable:
     columns: list  # sexes shown, e.g. ["F", "M", "T"], ["F", "M", "X", "T"] or ["T"]
     women_only: bool  # targets women only: its percentage is of the women's target
     cells: dict = field(default_factory=dict)  # (period, sex) -> Cell
-    chart: str = ""
+    chart: str = ""  # its SVG chart (indicators/charts.py), on pages that draw one
+    chart_caption: str = ""
 
     @property
     def annual(self) -> bool:
@@ -98,6 +99,20 @@ class IndicatorTable:
         indicators), or the cumulative alone."""
         years = [(y, str(y)) for y in self.years] if self.annual else []
         return [*years, (cumulative(self.year), self.programme_label)]
+
+    @property
+    def chart_annual(self) -> bool:
+        """Whether the chart draws each year's figure (annual indicators counted by year) or the
+        running cumulative at the end of each year."""
+        return self.annual and self.indicator.source != Source.CASES
+
+    @property
+    def chart_rows(self):
+        """[(label, period, row)] the chart draws and its data table shows, earliest year first."""
+        if self.chart_annual:
+            return [(str(y), y, self.row(y)) for y in self.years]
+        label = {y: f"{self.start_year}–{y}" if y > self.start_year else str(y) for y in self.years}
+        return [(label[y], cumulative(y), self.row(cumulative(y))) for y in self.years]
 
     def row(self, period) -> list[Cell]:
         return [self.cells[(period, sex)] for sex in self.columns]

@@ -23,10 +23,7 @@ def dashboard(request, slug):
     over the years and its data table. Small cells are hidden outside the holding service."""
     partnership, access = get_partnership_for_user(request.user, slug)
     year = figures.chosen_year(request.GET.get("annee"), partnership)
-    blocks = figures.partnership_tables(partnership, access, year)
-    for block in blocks:
-        for table in block["tables"]:
-            table.chart = charts.years_chart(table, partnership)
+    blocks = charts.add_charts(figures.partnership_tables(partnership, access, year))
     context = {
         "partnership": partnership,
         "nav": navigation(access),

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from core.spreadsheets import csv_writer
-from indicators import figures
+from indicators import charts, figures
 
 from . import documents, published
 from .access import get_public_attachment, get_public_partnership, get_public_practice
@@ -22,7 +22,7 @@ def home(request, slug):
     followed projects, and the governance principles with what applies them."""
     partnership = get_public_partnership(slug)
     year = figures.chosen_year(request.GET.get("annee"), partnership)
-    blocks = published.indicator_blocks(partnership, year=year)
+    blocks = charts.add_charts(published.indicator_blocks(partnership, year=year))
     counts = published.activity_counts(partnership)
     context = {
         "p": partnership,

@@ -74,13 +74,11 @@ def kind_rows(held, people, result_id, sees_individuals: bool) -> list[KindRow]:
 
 def annual_report(partnership, access, year: int) -> dict:
     """Everything the annual report of `year` shows to this viewer (figures already suppressed)."""
-    blocks = figures.partnership_tables(partnership, access, year)
+    blocks = charts.add_charts(figures.partnership_tables(partnership, access, year))
     held, people = _participants(partnership, year)
     narratives = {n.result_id: n for n in Narrative.objects.filter(partnership=partnership, year=year)}
     for block in blocks:
         result = block["result"]
-        for table in block["tables"]:
-            table.chart = charts.years_chart(table, partnership)
         block["activities"] = kind_rows(held, people, result.pk, access.sees_individuals)
         block["narrative"] = narratives.get(result.pk)
     committees = (

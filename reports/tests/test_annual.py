@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.utils import translation
@@ -112,6 +113,11 @@ def test_pdf_pages_and_indicator_values(demo_activity, language):
     for sex in ("F", "M", "T"):
         assert str(oc2.cells[(YEAR, sex)].actual) in text
     assert "OC.2" in text
+    # The charts print in colour (explicit SVG fills, never black) with their values and targets.
+    fills = set(re.findall(r'<rect [^>]*fill="([^"]+)"', html))
+    assert {"#994455", "#6699CC"} <= fills and not fills & {"black", "#000", "#000000"}
+    assert "var(" not in html.split("<svg", 1)[1]
+    assert ("/ 150" in text or "150 /" in text) and ("/ 51" in text or "51 /" in text)
 
 
 def test_pdf_download_and_arabic_text(demo_activity, client_for):
