@@ -26,6 +26,7 @@ class ValueOut(Schema):
 class IndicatorOut(Schema):
     code: str
     name: str
+    names: dict[str, str]
     period: Literal["annual", "cumulative"]
     values: list[ValueOut]
 
@@ -71,7 +72,8 @@ def indicators(request, slug: Slug, query: Query[YearIn]):
             answer.append(
                 {
                     "code": table.indicator.code,
-                    "name": table.indicator.label,
+                    "name": table.indicator.name,
+                    "names": table.indicator.variants(),
                     "period": table.indicator.period,
                     "values": values,
                 }

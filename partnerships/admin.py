@@ -9,22 +9,26 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.translations import translated_form
+
 from .models import CENTRE_ROLES, Membership, Network, Organisation, PartnerRole, Partnership, Structure
 
 
 class PartnerRoleInline(admin.TabularInline):
     model = PartnerRole
+    form = translated_form(PartnerRole)
     extra = 0
 
 
 class StructureInline(admin.TabularInline):
     model = Structure
+    form = translated_form(Structure)
     extra = 0
-    exclude = ["translations"]
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    form = translated_form(Partnership)
     list_display = ["name", "slug", "network", "start_year", "end_year"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StructureInline, PartnerRoleInline]
@@ -32,11 +36,13 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    form = translated_form(Network)
     list_display = ["name", "slug"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = translated_form(Organisation)
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "slug"]

@@ -14,10 +14,17 @@ Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)]
 
 
 class PartnershipOut(Schema):
+    """`name` is the French name (CONTRACT.md); `names` its translations by language ("ar", "nl", "en")."""
+
     slug: str
     name: str
+    names: dict[str, str]
     start_year: int
     end_year: int
+
+    @staticmethod
+    def resolve_names(obj) -> dict[str, str]:
+        return obj.variants()
 
 
 @router.get("/partnerships", response={200: list[PartnershipOut], 401: Error})

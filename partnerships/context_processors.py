@@ -8,7 +8,7 @@ def current_partnership(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    visible = list(Partnership.objects.visible_to(user).only("slug", "name"))
+    visible = list(Partnership.objects.visible_to(user).only("slug", "name", "translations"))
     match = getattr(request, "resolver_match", None)
     slug = (match.kwargs.get("slug") if match else None) or request.session.get(SESSION_KEY)
     current = next((p for p in visible if p.slug == slug), visible[0] if visible else None)

@@ -13,7 +13,8 @@ SLUG = "belfaa-jette-2022-2026"
 # The second, fictional partnership of the network is loaded by portal/demo.py.
 DEMO_PARTNERSHIP_SLUGS = {SLUG, "demo-ait-nour-saint-aubin-2023-2026"}
 
-# slug, name, kind, country, role in the partnership (roadmap wording), translations
+# slug, name, kind, country, role in the partnership (roadmap wording), its translations, translations
+# of the name
 ORGANISATIONS = [
     (
         "belfaa",
@@ -21,6 +22,11 @@ ORGANISATIONS = [
         "commune",
         "MA",
         "Commune marocaine du partenariat ; son service social pilote les projets",
+        {
+            "ar": "الجماعة المغربية في الشراكة؛ مصلحتها الاجتماعية تقود المشاريع",
+            "en": "Moroccan commune of the partnership; its social service leads the projects",
+            "nl": "Marokkaanse gemeente van het partnerschap; haar sociale dienst stuurt de projecten aan",
+        },
         {"ar": "جماعة بلفاع", "en": "Commune of Belfaa", "nl": "Gemeente Belfaa"},
     ),
     (
@@ -29,6 +35,11 @@ ORGANISATIONS = [
         "commune-belge",
         "BE",
         "Commune belge partenaire (Région de Bruxelles-Capitale)",
+        {
+            "ar": "الجماعة البلجيكية الشريكة (جهة بروكسل العاصمة)",
+            "en": "Partner Belgian municipality (Brussels-Capital Region)",
+            "nl": "Belgische partnergemeente (Brussels Hoofdstedelijk Gewest)",
+        },
         {"ar": "جماعة جيت", "en": "Municipality of Jette", "nl": "Gemeente Jette"},
     ),
     (
@@ -37,6 +48,11 @@ ORGANISATIONS = [
         "reseau",
         "BE",
         "Met en réseau les communes du programme et capitalise les bonnes pratiques (R5)",
+        {
+            "ar": "تربط جماعات البرنامج في شبكة وتثمّن الممارسات الجيدة (R5)",
+            "en": "Links the programme's communes in a network and capitalises on good practices (R5)",
+            "nl": "Brengt de gemeenten van het programma samen in een netwerk en kapitaliseert goede praktijken (R5)",
+        },
         {},
     ),
     (
@@ -45,6 +61,11 @@ ORGANISATIONS = [
         "association",
         "MA",
         "Campagnes de sensibilisation dans les associations ; gestion et pérennisation des actions (R2)",
+        {
+            "ar": "حملات التحسيس داخل الجمعيات؛ تدبير الأعمال وضمان استدامتها (R2)",
+            "en": "Awareness campaigns in the associations; managing and sustaining the actions (R2)",
+            "nl": "Sensibiliseringscampagnes in de verenigingen; beheer en verduurzaming van de acties (R2)",
+        },
         {
             "ar": "الجمعيات المحلية ببلفاع",
             "en": "Local associations of Belfaa",
@@ -57,6 +78,11 @@ ORGANISATIONS = [
         "autorite-locale",
         "MA",
         "Collaborent à la gestion et à la pérennisation de l'action (R2)",
+        {
+            "ar": "تتعاون في تدبير العمل وضمان استدامته (R2)",
+            "en": "Work together on managing and sustaining the action (R2)",
+            "nl": "Werken mee aan het beheer en de verduurzaming van de actie (R2)",
+        },
         {"ar": "السلطات المحلية", "en": "Local authorities", "nl": "Lokale overheden"},
     ),
     (
@@ -65,6 +91,11 @@ ORGANISATIONS = [
         "cooperative",
         "MA",
         "Partenaires des projets socio-économiques (R2, R4)",
+        {
+            "ar": "شركاء في المشاريع السوسيو-اقتصادية (R2، R4)",
+            "en": "Partners in the socio-economic projects (R2, R4)",
+            "nl": "Partners in de sociaaleconomische projecten (R2, R4)",
+        },
         {"ar": "التعاونيات", "en": "Cooperatives", "nl": "Coöperaties"},
     ),
     (
@@ -73,6 +104,11 @@ ORGANISATIONS = [
         "service-etat",
         "MA",
         "Identifient, planifient et évaluent les projets durables (R4)",
+        {
+            "ar": "تحدد المشاريع المستدامة وتخطط لها وتقيّمها (R4)",
+            "en": "Identify, plan and evaluate the sustainable projects (R4)",
+            "nl": "Identificeren, plannen en evalueren de duurzame projecten (R4)",
+        },
         {"ar": "المصالح الخارجية للدولة", "en": "State services", "nl": "Overheidsdiensten"},
     ),
     (
@@ -81,6 +117,11 @@ ORGANISATIONS = [
         "universite",
         "MA",
         "Évaluation participative des projets (R4)",
+        {
+            "ar": "التقييم التشاركي للمشاريع (R4)",
+            "en": "Participatory evaluation of the projects (R4)",
+            "nl": "Participatieve evaluatie van de projecten (R4)",
+        },
         {"ar": "الجامعات", "en": "Universities", "nl": "Universiteiten"},
     ),
 ]
@@ -165,14 +206,14 @@ DEMO_USERNAMES = {u[0] for u in USERS}
 
 def load_organisations() -> dict[str, Organisation]:
     orgs = {}
-    for slug, name, kind, country, _role, translations in ORGANISATIONS:
+    for slug, name, kind, country, _role, _role_tr, translations in ORGANISATIONS:
         orgs[slug], _ = Organisation.objects.update_or_create(
             slug=slug,
             defaults={
                 "name": name,
                 "kind": kind,
                 "country": country,
-                "translations": _by_field(translations),
+                "translations": by_name(translations),
             },
         )
     return orgs
@@ -187,6 +228,13 @@ def load_partnership() -> Partnership:
         defaults={
             "network": network,
             "name": "Partenariat Belfaa – Jette 2022-2026",
+            "translations": by_name(
+                {
+                    "ar": "شراكة بلفاع – جيت 2022-2026",
+                    "en": "Belfaa – Jette Partnership 2022-2026",
+                    "nl": "Partnerschap Belfaa – Jette 2022-2026",
+                }
+            ),
             "start_year": 2022,
             "end_year": 2026,
             "timezone": "Africa/Casablanca",
@@ -194,9 +242,11 @@ def load_partnership() -> Partnership:
         },
     )
     partnership.communes.set([orgs["belfaa"], orgs["jette"]])
-    for slug, _name, _kind, _country, role, _tr in ORGANISATIONS:
+    for slug, _name, _kind, _country, role, role_translations, _tr in ORGANISATIONS:
         PartnerRole.objects.update_or_create(
-            partnership=partnership, organisation=orgs[slug], defaults={"role": role}
+            partnership=partnership,
+            organisation=orgs[slug],
+            defaults={"role": role, "translations": by_name(role_translations, "role")},
         )
     for code, name, kind, status, result, translations in STRUCTURES:
         Structure.objects.update_or_create(
@@ -208,7 +258,7 @@ def load_partnership() -> Partnership:
                 "status": status,
                 "result": result,
                 "organisation": orgs["belfaa"],
-                "translations": _by_field(translations),
+                "translations": by_name(translations),
             },
         )
     return partnership
@@ -250,5 +300,6 @@ def load_users(partnership: Partnership) -> dict[str, User]:
     return users
 
 
-def _by_field(translations: dict[str, str]) -> dict:
-    return {lang: {"name": text} for lang, text in translations.items()}
+def by_name(translations: dict[str, str], field: str = "name") -> dict:
+    """{"ar": "…"} as a model's `translations` of one field: {"ar": {"name": "…"}}."""
+    return {lang: {field: text} for lang, text in translations.items()}

@@ -13,20 +13,39 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TranslatedMixin(models.Model):
-    """French text in the row's own fields; other languages in `translations` ({"ar": {"name": …}})."""
+    """Reference data the roadmap writes in French, readable in every language of the interface.
+
+    French stays in the row's own fields (`TRANSLATED`); the other languages are in `translations`
+    ({"ar": {"name": …}, "nl": {…}}). The one accessor: `obj.tr(field)`, in templates
+    `{{ obj|tr:"field" }}`, and `obj.label` (or `str(obj)`) for the first field, the name. It picks
+    the active language, French when the translation is missing or empty. Forms let users write each
+    language (core/translations.py).
+    """
+
+    TRANSLATED = ("name",)
 
     translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.label
+
     def tr(self, field: str) -> str:
         lang = (get_language() or "fr")[:2]
-        return self.translations.get(lang, {}).get(field) or getattr(self, field)
+        return (self.translations or {}).get(lang, {}).get(field) or getattr(self, field)
+
+    def variants(self, field: str = "") -> dict[str, str]:
+        """The non-empty translations of a field (the first of `TRANSLATED` by default), by language;
+        French is the field itself."""
+        field = field or self.TRANSLATED[0]
+        return {lang: texts[field] for lang, texts in (self.translations or {}).items() if texts.get(field)}
 
     @property
     def label(self) -> str:
-        return self.tr("name")
+        """The first of `TRANSLATED` (the name) in the active language."""
+        return self.tr(self.TRANSLATED[0])
 
 
 class Network(TranslatedMixin):
@@ -39,9 +58,6 @@ class Network(TranslatedMixin):
         ordering = ["name"]
         verbose_name = _("réseau")
         verbose_name_plural = _("réseaux")
-
-    def __str__(self):
-        return self.name
 
 
 class Organisation(TranslatedMixin):
@@ -69,9 +85,6 @@ class Organisation(TranslatedMixin):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
-    def __str__(self):
-        return self.name
-
 
 class PartnershipQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -86,7 +99,7 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(Q(memberships__user=user) | Q(network__memberships__user=user)).distinct()
 
 
-class Partnership(models.Model):
+class Partnership(TranslatedMixin):
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="partnerships")
     slug = models.SlugField(unique=True)
     name = models.CharField(_("nom"), max_length=200)
@@ -115,9 +128,6 @@ class Partnership(models.Model):
             )
         ]
 
-    def __str__(self):
-        return self.name
-
     @property
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
@@ -127,8 +137,10 @@ class Partnership(models.Model):
             raise ValidationError(_("La dernière année précède la première."))
 
 
-class PartnerRole(models.Model):
-    """An organisation's part in a partnership, and who to call there."""
+class PartnerRole(TranslatedMixin):
+    """An organisation's part in a partnership (roadmap wording, translatable), and who to call there."""
+
+    TRANSLATED = ("role",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partner_roles")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partner_roles")
@@ -190,9 +202,6 @@ class Structure(TranslatedMixin):
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="structure_code_unique")]
-
-    def __str__(self):
-        return self.name
 
 
 class Role(models.TextChoices):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.translations import translated_form
+
 from .models import TargetGroup
 
 
@@ -7,4 +9,5 @@ from .models import TargetGroup
 class TargetGroupAdmin(admin.ModelAdmin):
     """Target groups only: the registry of people is never shown in the admin."""
 
+    form = translated_form(TargetGroup)
     list_display = ["code", "name", "order"]

@@ -1,5 +1,7 @@
 """The six target groups of the roadmap, with the codes of CONTRACT.md."""
 
+from partnerships.demo import by_name
+
 from .models import TargetGroup
 
 TARGET_GROUPS = [
@@ -59,6 +61,6 @@ def load_target_groups() -> None:
             defaults={
                 "name": name,
                 "order": order,
-                "translations": {lang: {"name": text} for lang, text in translations.items()},
+                "translations": by_name(translations),
             },
         )

@@ -21,9 +21,6 @@ class TargetGroup(TranslatedMixin):
         verbose_name = _("public cible")
         verbose_name_plural = _("publics cibles")
 
-    def __str__(self):
-        return self.name
-
 
 class Sex(models.TextChoices):
     F = "F", _("femme")

@@ -11,8 +11,10 @@ from django.utils import timezone
 from activities.models import Activity, Tally
 from indicators import engine
 from participation.models import FollowedProject
+from partnerships.demo import by_name
 from partnerships.models import Network, Organisation, PartnerRole, Partnership, Structure
 from people.models import TargetGroup
+from programme.demo import indicator_translations
 from programme.models import GovernancePrinciple, Indicator, Result, Target
 
 from .models import Audience, GoodPractice, Link, ProjectPrinciple
@@ -115,7 +117,13 @@ def load_other_partnership(network: Network) -> Partnership:
             "name": "Commune fictive d'Aït Nour (démo)",
             "kind": "commune",
             "country": "MA",
-            "translations": {"ar": {"name": "جماعة آيت نور الخيالية (عرض)"}},
+            "translations": by_name(
+                {
+                    "ar": "جماعة آيت نور الخيالية (عرض)",
+                    "en": "Fictional commune of Aït Nour (demo)",
+                    "nl": "Fictieve gemeente Aït Nour (demo)",
+                }
+            ),
         },
     )
     be, _ = Organisation.objects.update_or_create(
@@ -124,7 +132,13 @@ def load_other_partnership(network: Network) -> Partnership:
             "name": "Commune fictive de Saint-Aubin-sur-Senne (démo)",
             "kind": "commune-belge",
             "country": "BE",
-            "translations": {"ar": {"name": "جماعة سان أوبان الخيالية (عرض)"}},
+            "translations": by_name(
+                {
+                    "ar": "جماعة سان أوبان الخيالية (عرض)",
+                    "en": "Fictional municipality of Saint-Aubin-sur-Senne (demo)",
+                    "nl": "Fictieve gemeente Saint-Aubin-sur-Senne (demo)",
+                }
+            ),
         },
     )
     other, _ = Partnership.objects.update_or_create(
@@ -132,6 +146,13 @@ def load_other_partnership(network: Network) -> Partnership:
         defaults={
             "network": network,
             "name": "Partenariat fictif Aït Nour – Saint-Aubin 2023-2026 (démo)",
+            "translations": by_name(
+                {
+                    "ar": "شراكة خيالية آيت نور – سان أوبان 2023-2026 (عرض)",
+                    "en": "Fictional Aït Nour – Saint-Aubin Partnership 2023-2026 (demo)",
+                    "nl": "Fictief partnerschap Aït Nour – Saint-Aubin 2023-2026 (demo)",
+                }
+            ),
             "start_year": 2023,
             "end_year": 2026,
             "code_prefix": "ANR",
@@ -149,7 +170,13 @@ def load_other_partnership(network: Network) -> Partnership:
             "status": Structure.Status.NEW,
             "organisation": ma,
             "result": "R1",
-            "translations": {"ar": {"name": "مكتب استقبال الساكنة الجدد (خيالي)"}},
+            "translations": by_name(
+                {
+                    "ar": "مكتب استقبال الساكنة الجدد (خيالي)",
+                    "en": "Welcome office for new residents (fictional)",
+                    "nl": "Onthaalbureau voor nieuwe inwoners (fictief)",
+                }
+            ),
         },
     )
     outcome, _ = Result.objects.update_or_create(
@@ -159,6 +186,13 @@ def load_other_partnership(network: Network) -> Partnership:
             "level": Result.Level.OUTCOME,
             "order": 0,
             "name": "(Fictif) Les migrants participent à la vie de la commune d'Aït Nour",
+            "translations": by_name(
+                {
+                    "ar": "(خيالي) يشارك المهاجرون في حياة جماعة آيت نور",
+                    "en": "(Fictional) Migrants take part in the life of the commune of Aït Nour",
+                    "nl": "(Fictief) Migranten nemen deel aan het leven van de gemeente Aït Nour",
+                }
+            ),
         },
     )
     r1, _ = Result.objects.update_or_create(
@@ -168,6 +202,13 @@ def load_other_partnership(network: Network) -> Partnership:
             "level": Result.Level.RESULT,
             "order": 1,
             "name": "(Fictif) Le bureau d'accueil informe les nouveaux habitants",
+            "translations": by_name(
+                {
+                    "ar": "(خيالي) يُخبر مكتب الاستقبال الساكنة الجدد",
+                    "en": "(Fictional) The welcome office informs new residents",
+                    "nl": "(Fictief) Het onthaalbureau informeert nieuwe inwoners",
+                }
+            ),
         },
     )
     oc, _ = Indicator.objects.update_or_create(
@@ -181,7 +222,14 @@ def load_other_partnership(network: Network) -> Partnership:
             "activity_kinds": ["reunion-info"],
             "public": True,
             "unit": "participations",
-            "translations": {"ar": {"name": "مشاركة المهاجرين في اجتماعات الإعلام بالجماعة"}},
+            "translations": indicator_translations(
+                {
+                    "ar": "المهاجرون المشاركون في اجتماعات الإخبار التي تنظمها الجماعة",
+                    "en": "Migrants taking part in the commune's information meetings",
+                    "nl": "Migranten die deelnemen aan de informatievergaderingen van de gemeente",
+                },
+                "participations",
+            ),
         },
     )
     for year in other.years:
@@ -197,7 +245,14 @@ def load_other_partnership(network: Network) -> Partnership:
             "by_sex": False,
             "public": True,
             "unit": "activités",
-            "translations": {"ar": {"name": "الأنشطة المنجزة في إطار الشراكة"}},
+            "translations": indicator_translations(
+                {
+                    "ar": "الأنشطة المنجزة في إطار الشراكة",
+                    "en": "Activities held by the partnership",
+                    "nl": "Activiteiten van het partnerschap",
+                },
+                "activités",
+            ),
         },
     )
     if not Activity.objects.filter(partnership=other).exists():

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.translations import translated_form
+
 from .models import GovernancePrinciple, Indicator, Result, Target
 
 
@@ -10,6 +12,7 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
+    form = translated_form(Result)
     list_display = ["code", "partnership", "level"]
     list_filter = ["partnership"]
 
@@ -18,6 +21,7 @@ class ResultAdmin(admin.ModelAdmin):
 class IndicatorAdmin(admin.ModelAdmin):
     """Targets are set here; definitions are also editable by the coordinator in the app."""
 
+    form = translated_form(Indicator)
     list_display = ["code", "name", "result", "source", "period", "public"]
     list_filter = ["result__partnership", "source"]
     inlines = [TargetInline]
@@ -25,4 +29,5 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(GovernancePrinciple)
 class GovernancePrincipleAdmin(admin.ModelAdmin):
+    form = translated_form(GovernancePrinciple)
     list_display = ["name", "partnership", "order"]

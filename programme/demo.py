@@ -1,5 +1,6 @@
 """The partnership's results framework, word for word from the roadmap (../shared/seed)."""
 
+from partnerships.demo import by_name
 from partnerships.models import Partnership
 
 from .models import GovernancePrinciple, Indicator, Result, Target
@@ -9,23 +10,60 @@ OUTCOME = (
     "participent à des projets sociaux, socio-économiques et/ou socio-environnementaux pilotés par "
     "la commune et qui contribuent à leur bien-être et leur intégration"
 )
+OUTCOME_TRANSLATIONS = {
+    "ar": "في أفق سنة 2026، تشارك الفئات المستهدفة (الشباب، النساء، الأشخاص ذوو الاحتياجات الخاصة، "
+    "المهاجرون) في مشاريع اجتماعية و/أو سوسيو-اقتصادية و/أو سوسيو-بيئية تقودها الجماعة وتساهم في "
+    "رفاهها واندماجها",
+    "en": "By 2026, the target groups (young people, women, people with specific needs, migrants) take "
+    "part in social, socio-economic and/or socio-environmental projects led by the commune that "
+    "contribute to their well-being and integration",
+    "nl": "Tegen 2026 nemen de doelgroepen (jongeren, vrouwen, personen met specifieke noden, migranten) "
+    "deel aan sociale, sociaaleconomische en/of sociaal-ecologische projecten die de gemeente "
+    "aanstuurt en die bijdragen tot hun welzijn en integratie",
+}
 
+# code, statement (word for word), translations
 RESULTS = [
     (
         "R1",
         "Les communes développent une vision sociale et participative du développement de leur "
         "territoire et renforcent les capacités de gestion du service social en particulier.",
+        {
+            "ar": "تطور الجماعات رؤية اجتماعية وتشاركية لتنمية ترابها، وتعزز قدرات التدبير، ولا سيما "
+            "قدرات المصلحة الاجتماعية.",
+            "en": "The communes develop a social and participatory vision of the development of their "
+            "territory and strengthen management capacities, of the social service in particular.",
+            "nl": "De gemeenten ontwikkelen een sociale en participatieve visie op de ontwikkeling van "
+            "hun grondgebied en versterken de beheerscapaciteit, in het bijzonder van de sociale dienst.",
+        },
     ),
     (
         "R2",
         "Les communes et les partenaires (associations, autorités locales, coopératives, etc) "
         "collaborent et se renforcent mutuellement en vue notamment de la gestion et de la "
         "pérennisation de l'action à destination des publics cibles",
+        {
+            "ar": "تتعاون الجماعات والشركاء (الجمعيات، السلطات المحلية، التعاونيات، إلخ) ويعزز بعضهم "
+            "بعضا، لا سيما من أجل تدبير العمل الموجه إلى الفئات المستهدفة وضمان استدامته",
+            "en": "The communes and the partners (associations, local authorities, cooperatives, etc.) "
+            "work together and strengthen one another, in particular to manage and sustain the action "
+            "for the target groups",
+            "nl": "De gemeenten en de partners (verenigingen, lokale overheden, coöperaties enz.) werken "
+            "samen en versterken elkaar, met name om de actie voor de doelgroepen te beheren en "
+            "duurzaam te verankeren",
+        },
     ),
     (
         "R3",
         "Les communes développent une gouvernance participative, avec une attention particulière "
         "sur les publics cibles",
+        {
+            "ar": "تطور الجماعات حكامة تشاركية، مع إيلاء عناية خاصة للفئات المستهدفة",
+            "en": "The communes develop participatory governance, with particular attention to the "
+            "target groups",
+            "nl": "De gemeenten ontwikkelen participatief bestuur, met bijzondere aandacht voor de "
+            "doelgroepen",
+        },
     ),
     (
         "R4",
@@ -33,14 +71,51 @@ RESULTS = [
         "universités, etc.) identifient, formulent, planifient, mettent en œuvre et évaluent "
         "participativement des projets durables à finalité sociale, socio-économique ou "
         "socio-environnementale intégrant un ou plusieurs publics cibles",
+        {
+            "ar": "تقوم الجماعات والشركاء (الجمعيات، الجماعات البلجيكية، المصالح الخارجية للدولة، "
+            "الجامعات، إلخ) بشكل تشاركي بتحديد وصياغة وتخطيط وتنفيذ وتقييم مشاريع مستدامة ذات غاية "
+            "اجتماعية أو سوسيو-اقتصادية أو سوسيو-بيئية تدمج فئة مستهدفة أو أكثر",
+            "en": "The communes and the partners (associations, Belgian municipalities, state services, "
+            "universities, etc.) identify, design, plan, implement and evaluate, in a participatory "
+            "way, sustainable projects with a social, socio-economic or socio-environmental purpose "
+            "that include one or more target groups",
+            "nl": "De gemeenten en de partners (verenigingen, Belgische gemeenten, overheidsdiensten, "
+            "universiteiten enz.) identificeren, formuleren, plannen, voeren uit en evalueren op "
+            "participatieve wijze duurzame projecten met een sociaal, sociaaleconomisch of "
+            "sociaal-ecologisch doel die een of meer doelgroepen betrekken",
+        },
     ),
     (
         "R5",
         "Brulocalis met en réseau les communes du programme, facilite la visibilité et la "
         "capitalisation des bonnes pratiques, soutient le développement d'actions collectives et les "
         "synergies entre acteurs et promeut les valeurs d'une Ville Durable",
+        {
+            "ar": "تربط Brulocalis جماعات البرنامج في شبكة، وتيسر إبراز الممارسات الجيدة وتثمينها، "
+            "وتدعم تطوير الأعمال الجماعية والتآزر بين الفاعلين، وتروج لقيم المدينة المستدامة",
+            "en": "Brulocalis links the programme's communes in a network, makes good practices "
+            "visible and helps capitalise on them, supports collective action and synergies between "
+            "actors, and promotes the values of a Sustainable City",
+            "nl": "Brulocalis brengt de gemeenten van het programma samen in een netwerk, bevordert de "
+            "zichtbaarheid en kapitalisatie van goede praktijken, ondersteunt collectieve acties en "
+            "synergieën tussen actoren en promoot de waarden van een Duurzame Stad",
+        },
     ),
 ]
+
+# The units of the demo's indicators, in each language.
+UNITS = {
+    "personnes": {"ar": "أشخاص", "en": "people", "nl": "personen"},
+    "participations": {"ar": "مشاركات", "en": "participations", "nl": "deelnames"},
+    "activités": {"ar": "أنشطة", "en": "activities", "nl": "activiteiten"},
+    "plants": {"ar": "شتلات", "en": "plants", "nl": "planten"},
+}
+
+
+def indicator_translations(names: dict[str, str], unit: str) -> dict:
+    """An indicator's `translations`: its name and unit in each language."""
+    return {lang: {"name": name, "unit": UNITS[unit][lang]} for lang, name in names.items()}
+
 
 # The roadmap's table: "Le nombre de bénéficiaires directs des projets soutenus par la CIC".
 # How each outcome indicator is computed (CONTRACT.md): source and filters.
@@ -229,13 +304,23 @@ def load_framework(partnership: Partnership) -> None:
     outcome, _ = Result.objects.update_or_create(
         partnership=partnership,
         code="OC",
-        defaults={"level": Result.Level.OUTCOME, "name": OUTCOME, "order": 0},
+        defaults={
+            "level": Result.Level.OUTCOME,
+            "name": OUTCOME,
+            "order": 0,
+            "translations": by_name(OUTCOME_TRANSLATIONS),
+        },
     )
-    for order, (code, text) in enumerate(RESULTS, start=1):
+    for order, (code, text, translations) in enumerate(RESULTS, start=1):
         Result.objects.update_or_create(
             partnership=partnership,
             code=code,
-            defaults={"level": Result.Level.RESULT, "name": text, "order": order},
+            defaults={
+                "level": Result.Level.RESULT,
+                "name": text,
+                "order": order,
+                "translations": by_name(translations),
+            },
         )
     for order, (code, name, period, target_f, target_m, translations) in enumerate(OUTCOME_INDICATORS):
         indicator, _ = Indicator.objects.update_or_create(
@@ -251,7 +336,7 @@ def load_framework(partnership: Partnership) -> None:
                 "source": DEFINITIONS[code]["source"],
                 "target_groups": DEFINITIONS[code].get("target_groups", []),
                 "activity_kinds": DEFINITIONS[code].get("activity_kinds", []),
-                "translations": {lang: {"name": text} for lang, text in translations.items()},
+                "translations": indicator_translations(translations, "personnes"),
             },
         )
         years = [None] if period == Indicator.Period.CUMULATIVE else partnership.years
@@ -265,20 +350,21 @@ def load_framework(partnership: Partnership) -> None:
     for order, (result, code, name, period, by_sex, source, filters, translations) in enumerate(
         OUTPUT_INDICATORS
     ):
+        unit = {"activities": "activités", "manual": "plants"}.get(source, "participations")
         Indicator.objects.update_or_create(
             result=results[result],
             code=code,
             defaults={
                 "name": name,
                 "period": period,
-                "unit": {"activities": "activités", "manual": "plants"}.get(source, "participations"),
+                "unit": unit,
                 "by_sex": by_sex,
                 "order": order,
                 "source": source,
                 "target_groups": filters.get("target_groups", []),
                 "activity_kinds": filters.get("activity_kinds", []),
                 "structures": filters.get("structures", []),
-                "translations": {lang: {"name": text} for lang, text in translations.items()},
+                "translations": indicator_translations(translations, unit),
             },
         )
     for order, (code, name, translations) in enumerate(PRINCIPLES):
@@ -288,6 +374,6 @@ def load_framework(partnership: Partnership) -> None:
             defaults={
                 "name": name,
                 "order": order,
-                "translations": {lang: {"name": text} for lang, text in translations.items()},
+                "translations": by_name(translations),
             },
         )

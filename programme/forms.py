@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from core.locking import Versioned
+from core.translations import translated_form
 from people.models import TargetGroup
 
 from .models import Indicator, Result, Target
 
 
-class IndicatorForm(Versioned, forms.ModelForm):
-    """An indicator's definition: what it counts and how it is filtered."""
+class IndicatorForm(Versioned, translated_form(Indicator)):
+    """An indicator's definition: what it counts and how it is filtered, its name in each language."""
 
     target_groups = forms.MultipleChoiceField(
         label=_("Publics cibles"), required=False, widget=forms.CheckboxSelectMultiple
@@ -40,6 +41,7 @@ class IndicatorForm(Versioned, forms.ModelForm):
             "structures",
             "public",
         ]
+        labels = {"result": _("Résultat")}
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)

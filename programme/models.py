@@ -29,7 +29,7 @@ class Result(TranslatedMixin):
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="result_code_unique")]
 
     def __str__(self):
-        return f"{self.code} — {self.name[:60]}"
+        return f"{self.code} — {self.label[:60]}"
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -45,6 +45,8 @@ class Indicator(TranslatedMixin):
     `target_groups` (codes) apply to people and tallies, `activity_kinds` and `structures` (codes)
     to activities. The engine (indicators/engine.py) keeps the actual values up to date.
     """
+
+    TRANSLATED = ("name", "unit")
 
     class Period(models.TextChoices):
         ANNUAL = "annual", _("par an")
@@ -86,7 +88,7 @@ class Indicator(TranslatedMixin):
         constraints = [models.UniqueConstraint(fields=["result", "code"], name="indicator_code_unique")]
 
     def __str__(self):
-        return f"{self.code} — {self.name}"
+        return f"{self.code} — {self.label}"
 
 
 class Target(models.Model):
@@ -138,9 +140,6 @@ class GovernancePrinciple(TranslatedMixin):
         verbose_name = _("principe de bonne gouvernance")
         verbose_name_plural = _("principes de bonne gouvernance")
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="principle_code_unique")]
-
-    def __str__(self):
-        return self.name
 
 
 # The period of a derived value: a year, or cumulative(Y) from the programme's start to 31 Dec Y.

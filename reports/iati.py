@@ -3,6 +3,7 @@ actuals with the sex dimension.
 
 The file is a publication: its figures are always suppressed as for someone outside the services
 (SECURITY.md 8), whoever downloads it; a hidden actual is left out, with a comment saying why.
+Texts are French, with a narrative per translation (`xml:lang`) where the reference data has one.
 Element order follows the 2.03 schema (checked against the official XSD in the tests).
 """
 
@@ -10,8 +11,10 @@ import datetime as dt
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from core.translations import other_languages
 from indicators import figures
 from partnerships.access import Access
 from programme.models import is_cumulative, period_year
@@ -19,10 +22,34 @@ from programme.models import is_cumulative, period_year
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _narrative(parent, tag: str, text: str, **attrs):
+def _narrative(parent, tag: str, text: str, variants: dict[str, str] | None = None, **attrs):
+    """An element with its French narrative, then one per translation (`variants`, by language)."""
     element = ET.SubElement(parent, tag, {k.replace("_", "-"): str(v) for k, v in attrs.items()})
     ET.SubElement(element, "narrative").text = text
+    for lang, variant in (variants or {}).items():
+        ET.SubElement(element, "narrative", {XML_LANG: lang}).text = variant
     return element
+
+
+def _coded(code: str, obj) -> tuple[str, dict[str, str]]:
+    """ "R1 statement" in French and in each language it is translated to."""
+    return f"{code} {obj.name}", {lang: f"{code} {text}" for lang, text in obj.variants().items()}
+
+
+def _description(partnership) -> tuple[str, dict[str, str]]:
+    def text():
+        return _("Partenariat de coopération communale %(start)s–%(end)s.") % {
+            "start": partnership.start_year,
+            "end": partnership.end_year,
+        }
+
+    with translation.override("fr"):
+        french = text()
+    variants = {}
+    for lang, _name in other_languages():
+        with translation.override(lang):
+            variants[lang] = text()
+    return french, {lang: variant for lang, variant in variants.items() if variant != french}
 
 
 def org_ref(partnership) -> str:
@@ -58,15 +85,10 @@ def activity_file(partnership) -> bytes:
     ref = org_ref(partnership)
     ET.SubElement(activity, "iati-identifier").text = f"{ref}-{partnership.slug}"
     _narrative(activity, "reporting-org", "Commune de Jette", ref=ref, type="10")
-    _narrative(activity, "title", partnership.name)
-    _narrative(
-        activity,
-        "description",
-        f"Partenariat de coopération communale {partnership.start_year}–{partnership.end_year}.",
-        type="1",
-    )
+    _narrative(activity, "title", partnership.name, partnership.variants())
+    _narrative(activity, "description", *_description(partnership), type="1")
     for commune in partnership.communes.all():
-        _narrative(activity, "participating-org", commune.name, role="4", type="10")
+        _narrative(activity, "participating-org", commune.name, commune.variants(), role="4", type="10")
     ET.SubElement(activity, "activity-status", {"code": "2"})
     ET.SubElement(activity, "activity-date", {"iso-date": f"{partnership.start_year}-01-01", "type": "2"})
     ET.SubElement(activity, "activity-date", {"iso-date": f"{partnership.end_year}-12-31", "type": "3"})
@@ -80,7 +102,7 @@ def activity_file(partnership) -> bytes:
         element = ET.SubElement(
             activity, "result", {"type": "2" if result.level == "outcome" else "1", "aggregation-status": "0"}
         )
-        _narrative(element, "title", f"{result.code} {result.name}")
+        _narrative(element, "title", *_coded(result.code, result))
         for table in tables:
             _indicator(element, partnership, table)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -91,7 +113,7 @@ def _indicator(parent, partnership, table):
     element = ET.SubElement(
         parent, "indicator", {"measure": "1", "ascending": "1", "aggregation-status": "0"}
     )
-    _narrative(element, "title", f"{indicator.code} {indicator.name}")
+    _narrative(element, "title", *_coded(indicator.code, indicator))
     baseline_year = indicator.baseline_year or partnership.start_year
     ET.SubElement(
         element,

@@ -19,8 +19,8 @@ from array import array
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from activities.models import MAX_COUNT, Activity
 from core.spreadsheets import workbook
@@ -465,15 +465,22 @@ def xlsform(partnership, kind: str) -> bytes:
         survey.write_row(i, 0, row)
     choices = book.add_worksheet("choices")
     choices.write_row(0, 0, ["list_name", "name", "label"])
-    lines = [("structures", s.code, s.name) for s in partnership.structures.order_by("code")]
+    lines = [("structures", s.code, s.label) for s in partnership.structures.order_by("code")]
     lines += [("resultats", r.code, r.code) for r in Result.objects.filter(partnership=partnership)]
-    lines += [("publics", g.code, g.name) for g in TargetGroup.objects.all()]
+    lines += [("publics", g.code, g.label) for g in TargetGroup.objects.all()]
     for i, line in enumerate(lines, start=1):
         choices.write_row(i, 0, line)
     settings_sheet = book.add_worksheet("settings")
     settings_sheet.write_row(0, 0, ["form_title", "form_id", "version", "default_language"])
     settings_sheet.write_row(
-        1, 0, [f"{partnership.name} — {kind_label}", f"twiza_{kind.replace('-', '_')}", "1", "fr"]
+        1,
+        0,
+        [
+            f"{partnership.label} — {kind_label}",
+            f"twiza_{kind.replace('-', '_')}",
+            "1",
+            (get_language() or "fr")[:2],
+        ],
     )
     book.close()
     return out.getvalue()

@@ -104,7 +104,7 @@ def report_xlsx(report: dict) -> bytes:
     for block in report["blocks"]:
         result = block["result"]
         sheet = book.add_worksheet(result.code.replace(".", "-")[:31])
-        sheet.write(0, 0, f"{result.code} — {report['partnership'].name} — {year}", bold)
+        sheet.write(0, 0, f"{result.code} — {report['partnership'].label} — {year}", bold)
         sheet.write(1, 0, result.label)
         header = [_("indicateur"), _("période"), _("cible F"), _("réel F"), _("cible M"), _("réel M")]
         header += [_("cible X"), _("réel X"), _("cible total"), _("réel total")]

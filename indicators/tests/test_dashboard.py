@@ -98,7 +98,7 @@ def test_api_answers_exactly_as_the_contract_says(client, users, partnership):
     body = response.json()
     assert [i["code"] for i in body[:3]] == ["OC.1", "OC.2", "OC.3"]
     for item in body:
-        assert set(item) == {"code", "name", "period", "values"}
+        assert set(item) == {"code", "name", "names", "period", "values"}
         for v in item["values"]:
             assert set(v) == {"period", "sex", "target", "actual", "suppressed"}
             assert v["sex"] in {"F", "M", "X", "total"}

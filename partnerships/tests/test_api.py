@@ -12,6 +12,11 @@ def test_partnerships_lists_what_the_token_user_may_see(client, world, users):
         {
             "slug": "belfaa-jette-2022-2026",
             "name": "Partenariat Belfaa – Jette 2022-2026",
+            "names": {
+                "ar": "شراكة بلفاع – جيت 2022-2026",
+                "en": "Belfaa – Jette Partnership 2022-2026",
+                "nl": "Partnerschap Belfaa – Jette 2022-2026",
+            },
             "start_year": 2022,
             "end_year": 2026,
         }

@@ -261,7 +261,8 @@ def test_the_migration_moves_programme_figures_to_a_year_and_back(committed_db):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("programme", "0010_measurement_moved_event")]
+    # Partnerships too, as they were then: a column added since (translations) has no default in the database.
+    before = [("programme", "0010_measurement_moved_event"), ("partnerships", "0003_role_log_append_only")]
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
