@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -32,3 +33,10 @@ def home(request):
 def healthz(request):
     """Liveness probe for a load balancer; says nothing about the data."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception):
+    """400 in the layout and in the user's language (issue 14): above all a form sent with more text
+    than the server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE), which Django answered "Bad Request (400)"."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    return render(request, "400.html", {"too_big": too_big}, status=400)

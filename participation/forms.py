@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import bound
 from core.locking import Versioned
 
 from .models import AgeBand, FollowedProject, Forum, Milestone, Phase, Proposal, Sex
@@ -23,22 +24,32 @@ class ProposalForm(forms.ModelForm):
     """The public form (no account). `site_web` is a honeypot: hidden from people, filled by robots."""
 
     site_web = forms.CharField(required=False, label=_("Ne pas remplir"))
+    contact = forms.CharField(
+        label=_("contact (facultatif)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Téléphone ou courriel, si vous voulez être recontacté·e. Seule la coordination le voit."
+        ),
+    )
 
     class Meta:
         model = Proposal
         fields = ["title", "description", "category", "estimated_cost", "sex", "age_band", "contact"]
-        widgets = {"contact": forms.TextInput(attrs={"autocomplete": "off"})}
-        help_texts = {
-            "contact": _(
-                "Téléphone ou courriel, si vous voulez être recontacté·e. Seule la coordination le voit."
-            ),
-        }
+        # Sex and age band may be left as they are: "non renseigné" is offered and preselected (the
+        # model's default), so a skipped answer is counted as unknown, never as a girl under 18.
+        labels = {"sex": _("Sexe (facultatif)"), "age_band": _("Tranche d'âge (facultatif)")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = [c for c in Sex.choices if c[0] != Sex.X]
-        self.fields["age_band"].choices = [c for c in AgeBand.choices if c[0] != AgeBand.UNKNOWN]
-        self.fields["contact"].max_length = 200
+        self.fields["sex"].required = self.fields["age_band"].required = False
+
+    def clean_sex(self):
+        return self.cleaned_data["sex"] or Sex.X  # not sent at all: not answered
+
+    def clean_age_band(self):
+        return self.cleaned_data["age_band"] or AgeBand.UNKNOWN
 
     @property
     def is_robot(self) -> bool:
@@ -50,8 +61,6 @@ class PaperProposalForm(ProposalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = Sex.choices
-        self.fields["age_band"].choices = AgeBand.choices
         del self.fields["site_web"]
 
 
@@ -106,8 +115,7 @@ class ProjectForm(Versioned, forms.ModelForm):
         # Only this partnership's activities can implement its projects.
         self.fields["activities"].queryset = partnership.activities.order_by("-date")
         self.fields["activities"].required = False
-        self.fields["progress"].max_value = 100
-        self.fields["progress"].widget.attrs["max"] = 100
+        bound(self.fields["progress"], high=100)
 
 
 class MilestoneForm(forms.ModelForm):
