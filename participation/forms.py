@@ -20,7 +20,27 @@ class ForumForm(forms.ModelForm):
         return data
 
 
-class ProposalForm(forms.ModelForm):
+class Unanswered(forms.Form):
+    """Sex and age band are optional: "non renseigné" is offered and preselected, and a form sent
+    without them records it too, so a skipped answer is counted as unknown, never as a girl under 18
+    (issue 14)."""
+
+    sex = forms.ChoiceField(label=_("Sexe (facultatif)"), choices=Sex.choices, initial=Sex.X, required=False)
+    age_band = forms.ChoiceField(
+        label=_("Tranche d'âge (facultatif)"),
+        choices=AgeBand.choices,
+        initial=AgeBand.UNKNOWN,
+        required=False,
+    )
+
+    def clean_sex(self):
+        return self.cleaned_data["sex"] or Sex.X
+
+    def clean_age_band(self):
+        return self.cleaned_data["age_band"] or AgeBand.UNKNOWN
+
+
+class ProposalForm(Unanswered, forms.ModelForm):
     """The public form (no account). `site_web` is a honeypot: hidden from people, filled by robots."""
 
     site_web = forms.CharField(required=False, label=_("Ne pas remplir"))
@@ -37,19 +57,6 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["title", "description", "category", "estimated_cost", "sex", "age_band", "contact"]
-        # Sex and age band may be left as they are: "non renseigné" is offered and preselected (the
-        # model's default), so a skipped answer is counted as unknown, never as a girl under 18.
-        labels = {"sex": _("Sexe (facultatif)"), "age_band": _("Tranche d'âge (facultatif)")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sex"].required = self.fields["age_band"].required = False
-
-    def clean_sex(self):
-        return self.cleaned_data["sex"] or Sex.X  # not sent at all: not answered
-
-    def clean_age_band(self):
-        return self.cleaned_data["age_band"] or AgeBand.UNKNOWN
 
     @property
     def is_robot(self) -> bool:
@@ -84,15 +91,12 @@ class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("Nombre de codes à imprimer"), min_value=1, max_value=2000, initial=50)
 
 
-class BallotForm(forms.Form):
+class BallotForm(Unanswered):
     code = forms.CharField(label=_("Code de vote"), max_length=20)
     choices = forms.MultipleChoiceField(
         label=_("Projets choisis"), widget=forms.CheckboxSelectMultiple, required=False
     )
-    sex = forms.ChoiceField(label=_("Sexe (facultatif)"), choices=Sex.choices, initial=Sex.X)
-    age_band = forms.ChoiceField(
-        label=_("Tranche d'âge (facultatif)"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN
-    )
+    field_order = ["code", "choices", "sex", "age_band"]
 
     def __init__(self, *args, proposals=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,3 +129,25 @@ def test_a_bad_proposal_is_refused_beside_the_field(partnership, client, open_fo
     assert response.status_code == 200 and not Proposal.objects.filter(forum=open_forum).exists()
     assert "supérieure ou égale à 0" in field_box(response, "estimated_cost")
     assert "200 caractères" in field_box(response, "contact")
+
+
+def test_a_voter_who_skips_sex_and_age_is_recorded_as_unknown(partnership, client):
+    from participation import demo
+    from participation.models import Ballot
+
+    cache.clear()
+    forum = Forum.objects.get(partnership=partnership, slug="forum-2026")
+    url = reverse("forums:vote", kwargs={"slug": partnership.slug, "pk": forum.pk})
+    before = Ballot.objects.filter(forum=forum, sex="X", age_band="nr").count()
+    code = demo.demo_codes()[demo.USED_2026]
+    response = client.post(url, {"code": code, "choices": [forum.proposals.first().pk]})
+    assert response.status_code == 200 and "vote est enregistré" in response.content.decode()
+    assert Ballot.objects.filter(forum=forum, sex="X", age_band="nr").count() == before + 1
+
+
+def test_five_megabytes_of_json_get_a_json_answer(partnership, client):
+    body = '{"sex": "' + "F" * 5_000_000 + '"}'
+    url = f"/api/v1/partnerships/{partnership.slug}/people"
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Le corps de la requête est trop volumineux."}
