@@ -51,6 +51,7 @@ class ActivityForm(Versioned, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.fields["structure"].queryset = structures
+        bound(self.fields["hours"], 0, 9999)  # checked beside the field; the database keeps its check
         self.fields["results"].queryset = partnership.results.all()
         self.fields["principles"].queryset = partnership.principles.all()
         # Checkbox labels wrap on a phone: the whole statement, in the user's language.
@@ -60,7 +61,6 @@ class ActivityForm(Versioned, forms.ModelForm):
         self.fields["trained_staff"].queryset = User.objects.filter(
             memberships__partnership=partnership
         ).distinct()
-        bound(self.fields["hours"], 0, 9999)  # the database keeps its own check too
         self.fields["trained_staff"].label_from_instance = lambda u: (
             u.get_full_name() or u.first_name or u.username
         )
