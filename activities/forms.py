@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import bound
 from core.locking import Versioned
 from partnerships.models import Organisation
 from people.models import Sex, TargetGroup
@@ -50,8 +51,12 @@ class ActivityForm(Versioned, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.fields["structure"].queryset = structures
+        bound(self.fields["hours"], 0, 9999)  # checked beside the field; the database keeps its check
         self.fields["results"].queryset = partnership.results.all()
         self.fields["principles"].queryset = partnership.principles.all()
+        # Checkbox labels wrap on a phone: the whole statement, in the user's language.
+        self.fields["results"].label_from_instance = lambda r: f"{r.code} — {r.label}"
+        self.fields["principles"].label_from_instance = lambda p: p.label
         self.fields["partners"].queryset = partnership.partners.all()
         self.fields["trained_staff"].queryset = User.objects.filter(
             memberships__partnership=partnership
@@ -155,6 +160,7 @@ class DecisionForm(forms.ModelForm):
 
 class VisitForm(forms.ModelForm):
     person_code = forms.CharField(label=_("Code de la personne (facultatif)"), required=False, max_length=20)
+    field_order = ["structure", "date", "person_code", "sex"]
 
     class Meta:
         model = Visit
@@ -166,7 +172,11 @@ class VisitForm(forms.ModelForm):
         self.partnership, self.people = partnership, people
         self.fields["structure"].queryset = structures
         self.fields["referred_to"].queryset = Organisation.objects.all()
+        # Taken from the person's record when a code is given; an anonymous visitor who does not say
+        # is "non renseigné", preselected, never a guessed sex (issue 14).
         self.fields["sex"].required = False
+        self.fields["sex"].choices = Tally.Sex.choices
+        self.fields["sex"].initial = Tally.Sex.X
 
     def clean(self):
         data = super().clean()

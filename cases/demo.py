@@ -85,7 +85,7 @@ def load(partnership: Partnership) -> None:
                 code=f"ce-{year}-{n:03d}",
                 opened_on=opened,
                 channel=rng.choice(Channel.values),
-                age_band=rng.choices(AgeBand.values, weights=[1, 5, 8, 6, 2])[0],
+                age_band=rng.choices(AgeBand.values[:5], weights=[1, 5, 8, 6, 2])[0],
                 children_with_her=children,
                 children_count=rng.randint(1, 3) if children else 0,
                 full_name=f"Bénéficiaire {number:03d}",

@@ -29,6 +29,7 @@ class AgeBand(models.TextChoices):
     A25 = "25-34", _("25 à 34 ans")
     A35 = "35-49", _("35 à 49 ans")
     A50 = "50+", _("50 ans et plus")
+    UNKNOWN = "nr", _("non renseigné")
 
 
 class IncidentType(models.TextChoices):
@@ -84,7 +85,10 @@ class Case(models.Model):
     code = models.SlugField(_("code du dossier"), max_length=20)
     opened_on = models.DateField(_("date d'accueil"))
     channel = models.CharField(_("venue par"), max_length=20, choices=Channel.choices)
-    age_band = models.CharField(_("tranche d'âge"), max_length=8, choices=AgeBand.choices)
+    # She may not say: "non renseigné" is the default, never a guessed band (issue 14).
+    age_band = models.CharField(
+        _("tranche d'âge"), max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN
+    )
     children_with_her = models.BooleanField(_("enfants avec elle"), default=False)
     children_count = models.PositiveSmallIntegerField(_("nombre d'enfants avec elle"), default=0)
     # Identifying details: optional, encrypted (SECURITY.md 13).

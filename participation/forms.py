@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import bound
 from core.locking import Versioned
 
 from .models import AgeBand, FollowedProject, Forum, Milestone, Phase, Proposal, Sex
@@ -19,26 +20,43 @@ class ForumForm(forms.ModelForm):
         return data
 
 
-class ProposalForm(forms.ModelForm):
+class Unanswered(forms.Form):
+    """Sex and age band are optional: "non renseigné" is offered and preselected, and a form sent
+    without them records it too, so a skipped answer is counted as unknown, never as a girl under 18
+    (issue 14)."""
+
+    sex = forms.ChoiceField(label=_("Sexe (facultatif)"), choices=Sex.choices, initial=Sex.X, required=False)
+    age_band = forms.ChoiceField(
+        label=_("Tranche d'âge (facultatif)"),
+        choices=AgeBand.choices,
+        initial=AgeBand.UNKNOWN,
+        required=False,
+    )
+
+    def clean_sex(self):
+        return self.cleaned_data["sex"] or Sex.X
+
+    def clean_age_band(self):
+        return self.cleaned_data["age_band"] or AgeBand.UNKNOWN
+
+
+class ProposalForm(Unanswered, forms.ModelForm):
     """The public form (no account). `site_web` is a honeypot: hidden from people, filled by robots."""
 
     site_web = forms.CharField(required=False, label=_("Ne pas remplir"))
+    contact = forms.CharField(
+        label=_("contact (facultatif)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Téléphone ou courriel, si vous voulez être recontacté·e. Seule la coordination le voit."
+        ),
+    )
 
     class Meta:
         model = Proposal
         fields = ["title", "description", "category", "estimated_cost", "sex", "age_band", "contact"]
-        widgets = {"contact": forms.TextInput(attrs={"autocomplete": "off"})}
-        help_texts = {
-            "contact": _(
-                "Téléphone ou courriel, si vous voulez être recontacté·e. Seule la coordination le voit."
-            ),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = [c for c in Sex.choices if c[0] != Sex.X]
-        self.fields["age_band"].choices = [c for c in AgeBand.choices if c[0] != AgeBand.UNKNOWN]
-        self.fields["contact"].max_length = 200
 
     @property
     def is_robot(self) -> bool:
@@ -50,8 +68,6 @@ class PaperProposalForm(ProposalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = Sex.choices
-        self.fields["age_band"].choices = AgeBand.choices
         del self.fields["site_web"]
 
 
@@ -75,15 +91,12 @@ class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("Nombre de codes à imprimer"), min_value=1, max_value=2000, initial=50)
 
 
-class BallotForm(forms.Form):
+class BallotForm(Unanswered):
     code = forms.CharField(label=_("Code de vote"), max_length=20)
     choices = forms.MultipleChoiceField(
         label=_("Projets choisis"), widget=forms.CheckboxSelectMultiple, required=False
     )
-    sex = forms.ChoiceField(label=_("Sexe (facultatif)"), choices=Sex.choices, initial=Sex.X)
-    age_band = forms.ChoiceField(
-        label=_("Tranche d'âge (facultatif)"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN
-    )
+    field_order = ["code", "choices", "sex", "age_band"]
 
     def __init__(self, *args, proposals=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,8 +119,7 @@ class ProjectForm(Versioned, forms.ModelForm):
         # Only this partnership's activities can implement its projects.
         self.fields["activities"].queryset = partnership.activities.order_by("-date")
         self.fields["activities"].required = False
-        self.fields["progress"].max_value = 100
-        self.fields["progress"].widget.attrs["max"] = 100
+        bound(self.fields["progress"], high=100)
 
 
 class MilestoneForm(forms.ModelForm):

@@ -185,8 +185,11 @@ class Proposal(models.Model):
     description = models.TextField(_("description"), max_length=3000)
     category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
     estimated_cost = models.PositiveIntegerField(_("coût estimé (DH)"))
-    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
-    age_band = models.CharField(_("tranche d'âge"), max_length=10, choices=AgeBand.choices)
+    # A proposer may skip these: "non renseigné" is then recorded, never a guess (issue 14).
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.X)
+    age_band = models.CharField(
+        _("tranche d'âge"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
+    )
     # Seen by the coordinator only, never on a public page (SECURITY.md 13: encrypted at rest).
     contact = EncryptedTextField(_("contact (facultatif)"), blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ONLINE)

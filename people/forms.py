@@ -13,7 +13,7 @@ class PersonForm(forms.Form):
 
     structure = forms.ModelChoiceField(queryset=None, required=False, label=_("Structure"))
     sex = forms.ChoiceField(choices=Sex.choices, label=_("Sexe"), widget=forms.RadioSelect)
-    birth_year = forms.IntegerField(label=_("Année de naissance"), min_value=1900)
+    birth_year = forms.IntegerField(label=_("Année de naissance"), min_value=1900, max_value=2100)
     target_groups = forms.ModelMultipleChoiceField(
         queryset=TargetGroup.objects.all(),
         label=_("Publics cibles"),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership, TranslatedMixin
@@ -29,7 +30,8 @@ class Result(TranslatedMixin):
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="result_code_unique")]
 
     def __str__(self):
-        return f"{self.code} — {self.label[:60]}"
+        # Shortened between words, never inside one (issue 14: labels cut mid-word).
+        return f"{self.code} — {Truncator(self.label).words(10)}"
 
 
 class IndicatorQuerySet(models.QuerySet):

@@ -497,7 +497,8 @@ def _referral_kind():
 
 def _forums(rows, partnership, users):
     from participation import actions
-    from participation.models import AgeBand, Ballot, Forum, PaperBatch
+    from participation.forms import ProposalForm
+    from participation.models import Ballot, Forum, PaperBatch
 
     for n, (date, participations) in enumerate(rows):
         forum = Forum.objects.create(
@@ -506,16 +507,16 @@ def _forums(rows, partnership, users):
         confirmed = unconfirmed = None
         for kind, sex in participations:
             if kind == "proposal":
+                # Through the public form; an X is a young person who skipped sex and age (issue 14).
+                data = {"title": "Proposition", "description": "Une proposition.", "category": "culture"}
+                data |= {"estimated_cost": "1000"} | (
+                    {} if sex == "X" else {"sex": sex, "age_band": "moins-18"}
+                )
+                form = ProposalForm(data)
+                assert form.is_valid(), form.errors
+                fields = {k: v for k, v in form.cleaned_data.items() if k != "site_web"}
                 with contextlib.suppress(REFUSED):
-                    actions.submit_proposal(
-                        forum,
-                        title="Proposition",
-                        description="Une proposition.",
-                        category="culture",
-                        estimated_cost=1000,
-                        sex=sex,
-                        age_band=AgeBand.values[0],
-                    )
+                    actions.submit_proposal(forum, **fields)
             elif kind == "ballot":
                 Ballot.objects.create(forum=forum, sex=sex)
             else:

@@ -169,7 +169,10 @@ def test_the_oracle_counts_a_small_world_by_the_contracts_rules(blank):
             (d(2024, 6, 1), True, []),  # no service: never counted
         ],
         "forums": [
-            (d(2024, 5, 5), [("proposal", "F"), ("ballot", "M"), ("paper", "X"), ("unconfirmed", "F")])
+            (
+                d(2024, 5, 5),
+                [("proposal", "F"), ("ballot", "M"), ("paper", "X"), ("unconfirmed", "F"), ("proposal", "X")],
+            )
         ],
         "measurements": [(2024, 10, "approved"), (2025, 3, "submitted")],
     }
@@ -191,8 +194,9 @@ def test_the_oracle_counts_a_small_world_by_the_contracts_rules(blank):
     assert (v("X.3", c(2023), "X"), v("X.3", c(2026), "X")) == (1, 2)
     # OC.1: consenting cases, counted from their first service.
     assert (v("OC.1", c(2022), "F"), v("OC.1", c(2023), "F"), v("OC.1", c(2026), "F")) == (0, 1, 2)
-    # R3.2: proposals and counted ballots (an unconfirmed paper batch is not counted yet).
-    assert [v("R3.2", 2024, s) for s in "FMX"] == [1, 1, 1]
+    # R3.2: proposals and counted ballots (an unconfirmed paper batch is not counted yet); a proposer
+    # who skipped sex and age is "non renseigné", never a girl (issue 14).
+    assert [v("R3.2", 2024, s) for s in "FMX"] == [1, 1, 2]
     # X.4: approved figures only.
     assert values.get((code["X.4"], 2024, "T")) == 10 and (code["X.4"], 2025, "T") not in values
     # The row a surface shows: the total is F + M + X; OC.1's percentage uses the women's target.

@@ -1,0 +1,150 @@
+"""Every form of the project, rendered (issue 14 "forms that speak"): what the server requires the page
+says too (`required`, `min`/`max`, `maxlength`), a required radio offers no empty choice, and each
+error is printed right after its own field, never under another one or at the top of the page."""
+
+import importlib
+import inspect
+
+import lxml.html
+import pytest
+from django import forms
+from django.apps import apps
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+APPS = [
+    "accounts",
+    "activities",
+    "cases",
+    "participation",
+    "partnerships",
+    "people",
+    "portal",
+    "programme",
+    "reports",
+]
+NUMBER = (forms.IntegerField, forms.DecimalField, forms.FloatField)
+
+
+def project_forms():
+    found = []
+    for app in APPS:
+        module = importlib.import_module(f"{app}.forms")
+        for name, cls in vars(module).items():
+            if inspect.isclass(cls) and issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                found.append(pytest.param(cls, id=f"{app}.{name}"))
+    return found
+
+
+GIVEN_BY_THE_FORM = {"PersonEditForm": ["structures"]}  # a subclass passes these to its parent itself
+
+
+def arguments(cls, world):
+    """The keyword arguments a view gives this form, taken from the demo world."""
+    from cases.models import Case, SpeechGroup
+    from people.models import Person
+    from programme.models import Indicator
+
+    p = world["partnership"]
+    known = {
+        "partnership": lambda: p,
+        "structures": lambda: p.structures.all(),
+        "centres": lambda: p.structures.all(),
+        "structure": lambda: p.structures.get(code="centre-ecoute"),
+        "identity": lambda: True,
+        "people": lambda: Person.objects.all(),
+        "candidates": lambda: Person.objects.all(),
+        "person": lambda: Person.objects.first(),
+        "groups": lambda: SpeechGroup.objects.all(),
+        "members": lambda: Case.objects.all(),
+        "indicator": lambda: Indicator.objects.filter(result__partnership=p, by_sex=True).first(),
+        "headers": lambda: ["sexe", "annee_naissance"],
+        "proposals": lambda: [],
+    }
+    params = {}
+    for klass in cls.__mro__:
+        if "__init__" in vars(klass):
+            for name, param in inspect.signature(klass.__init__).parameters.items():
+                if param.kind == param.KEYWORD_ONLY:
+                    params.setdefault(name, param.default is param.empty)
+    for name in GIVEN_BY_THE_FORM.get(cls.__name__, ()):
+        params.pop(name)
+    missing = [name for name, needed in params.items() if needed and name not in known]
+    assert not missing, f"{cls.__name__} needs {missing}: add them to arguments() in this test"
+    return {name: known[name]() for name in params if name in known}
+
+
+def widgets(html, field):
+    return lxml.html.fragment_fromstring(html, create_parent="div").xpath(f'.//*[@name="{field.html_name}"]')
+
+
+def model_validators(cls, name) -> list:
+    """The validators a model declares on the field a model form takes `name` from (the form field
+    does not get them: they only run once the form is valid, with no `min`/`max` in the page)."""
+    model = getattr(getattr(cls, "_meta", None), "model", None)
+    names = {f.name for f in model._meta.concrete_fields} if model else set()
+    return list(model._meta.get_field(name)._validators) if name in names else []
+
+
+@pytest.mark.parametrize("cls", project_forms())
+def test_the_page_says_what_the_server_requires(cls, world):
+    form = cls(**arguments(cls, world))
+    for field in form.visible_fields():
+        spec = field.field
+        html = str(field)
+        found = widgets(html, field)
+        if isinstance(spec, forms.ChoiceField) and not spec.choices:
+            continue  # a list filled from the database, empty in this world
+        assert found, f"{field.name}: no input named {field.html_name}"
+        # HTML forbids `required` on checkbox lists, and a select with no empty first option needs none.
+        exempt = isinstance(spec.widget, forms.CheckboxSelectMultiple) or (
+            isinstance(spec.widget, forms.Select) and not spec.widget.use_required_attribute(field.initial)
+        )
+        if spec.required and not exempt:
+            assert all(w.get("required") is not None for w in found), (
+                f"{field.name} is required, the page does not say"
+            )
+        if isinstance(spec, NUMBER):
+            declared = list(spec.validators) + model_validators(cls, field.name)
+            for validator, attr in ((MinValueValidator, "min"), (MaxValueValidator, "max")):
+                limits = [v.limit_value for v in declared if isinstance(v, validator)]
+                if limits:
+                    assert found[0].get(attr) is not None, f"{field.name} has a {attr} the page does not give"
+            assert found[0].get("min") is not None, f"{field.name}: a number with no lower bound"
+        if getattr(spec, "max_length", None) and found[0].tag in ("input", "textarea"):
+            assert found[0].get("maxlength") == str(spec.max_length), f"{field.name}: maxlength missing"
+        if spec.required and isinstance(spec.widget, forms.RadioSelect):
+            values = [w.get("value") for w in found]
+            assert "" not in values, f"{field.name}: a required radio offers the empty choice"
+
+
+@pytest.mark.parametrize("cls", project_forms())
+def test_each_error_is_printed_after_its_own_field(cls, world):
+    form = cls(data={}, **arguments(cls, world))
+    form.is_valid()
+    page = lxml.html.fragment_fromstring(form.as_p(), create_parent="div")  # as the pages render them
+    for field in form.visible_fields():
+        for error in field.errors:
+            boxes = page.xpath(f'.//div[contains(@class, "field")][.//*[@name="{field.html_name}"]]')
+            assert len(boxes) == 1, field.name
+            assert error in boxes[0].text_content(), f"{field.name}: its error is not beside it"
+    if form.non_field_errors():
+        assert page.xpath('./div[@class="errors" and @role="alert"]')
+
+
+def test_the_proposal_form_preselects_unknown_and_counts_nobody_as_a_girl():
+    from participation.forms import BallotForm, PaperProposalForm, ProposalForm
+
+    for form in (ProposalForm(), PaperProposalForm(), BallotForm()):
+        sex = lxml.html.fragment_fromstring(str(form["sex"])).xpath(".//option[@selected]")
+        age = lxml.html.fragment_fromstring(str(form["age_band"])).xpath(".//option[@selected]")
+        assert [o.get("value") for o in sex] == ["X"] and [o.get("value") for o in age] == ["nr"]
+        assert "---------" not in str(form["sex"]) + str(form["age_band"])
+
+
+def test_every_app_with_forms_is_scanned():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    ours = [a for a in apps.get_app_configs() if Path(a.path).is_relative_to(root)]
+    with_forms = {a.label for a in ours if (Path(a.path) / "forms.py").exists()}
+    assert with_forms - {"core"} <= set(APPS)
