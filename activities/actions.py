@@ -109,25 +109,63 @@ def remove_attendance(activity: Activity, person: Person) -> int:
     return activity.attendances.count()
 
 
+class TallyConflict(Exception):
+    """Someone saved other numbers in these tallies since the form was read: nothing was written.
+    `current` maps each row in conflict, (sex, target group id or None), to its stored number."""
+
+    def __init__(self, current: dict):
+        super().__init__(current)
+        self.current = current
+
+
 @transaction.atomic
-def set_tally(activity: Activity, sex: str, target_group: TargetGroup | None, count: int) -> Tally:
+def set_tallies(activity: Activity, counts: dict, seen: dict | None = None) -> dict:
+    """Sets several tallies of an activity at once, to absolute numbers: `counts` maps (sex, target
+    group or None) to a number ≥ 0. Absolute, so a replay (a retried or double submit, a resend after
+    a lost answer) finds its numbers there and changes nothing.
+
+    `seen` (some of the same keys): the numbers the form showed. A row left as seen is not written; a
+    row changed whose stored number is neither the seen one nor the new one was changed by someone
+    else meanwhile: TallyConflict, nothing written (SECURITY.md 21's optimistic locking, on the
+    numbers themselves: a tally has no version). Rows without a seen number are written as given.
+    Raises NotYetHeld before the activity's date. Returns the rows written, (sex, group) → new
+    number. The indicators follow in the same transaction."""
+    if any(n < 0 for n in counts.values()):
+        raise ValueError("a tally cannot be negative")
+    seen = seen or {}
+    counts = {key: n for key, n in counts.items() if seen.get(key) != n}
+    day = _held_on(activity)  # the activity's lock orders every tally write of it
+    stored = {(t.sex, t.target_group_id): t for t in activity.tallies.all()}
+
+    def row(key):
+        return stored.get((key[0], key[1].pk if key[1] else None))
+
+    def now(key):
+        return row(key).count if row(key) else 0
+
+    changes = {key: n for key, n in counts.items() if now(key) != n}
+    conflicts = {
+        (sex, group.pk if group else None): now((sex, group))
+        for (sex, group) in changes
+        if (sex, group) in seen and now((sex, group)) != seen[(sex, group)]
+    }
+    if conflicts:
+        raise TallyConflict(conflicts)
+    for (sex, group), n in changes.items():
+        old, tally = now((sex, group)), row((sex, group))
+        if tally is None:
+            Tally.objects.create(activity=activity, sex=sex, target_group=group, count=n, date=day)
+        else:
+            tally.count = n
+            tally.save(update_fields=["count", "updated_at"])
+        engine.tally_changed(activity, sex, group.code if group else None, n - old)
+    return changes
+
+
+def set_tally(activity: Activity, sex: str, target_group: TargetGroup | None, count: int) -> None:
     """Sets the number of unregistered people of a sex (and group) at an activity. `count` ≥ 0.
     Raises NotYetHeld before the activity's date."""
-    if count < 0:
-        raise ValueError("a tally cannot be negative")
-    day = _held_on(activity)
-    tally, created = Tally.objects.select_for_update().get_or_create(
-        activity=activity,
-        sex=sex,
-        target_group=target_group,
-        defaults={"count": count, "date": day},
-    )
-    delta = count - (0 if created else tally.count)
-    if not created and tally.count != count:
-        tally.count = count
-        tally.save(update_fields=["count", "updated_at"])
-    engine.tally_changed(activity, sex, target_group.code if target_group else None, delta)
-    return tally
+    set_tallies(activity, {(sex, target_group): count})
 
 
 @transaction.atomic

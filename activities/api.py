@@ -9,7 +9,6 @@ message and nothing written. Posting the same attendance or tallies twice change
 
 import datetime
 
-from django.db import transaction
 from ninja import Field, Router, Schema, Status
 
 from accounts.api import Error
@@ -49,6 +48,8 @@ class TallyIn(Schema):
     sex: str = one_of(Tally.Sex.values)
     target_group: str | None = None
     count: int = Field(le=MAX_COUNT)
+    # Optional: the number the caller last read; if someone changed it since, 409 and nothing written.
+    seen: int | None = Field(None, ge=0, le=MAX_COUNT)
 
 
 class TallyOut(Schema):
@@ -156,13 +157,14 @@ def post_attendance(request, activity_id: int):
 
 @router.post(
     "/activities/{activity_id}/tallies",
-    response={200: list[TallyOut], 401: Error, 404: Error, 422: Error},
+    response={200: list[TallyOut], 401: Error, 404: Error, 409: Error, 422: Error},
     openapi_extra=body_schema(TallyIn, many=True),
 )
 def post_tallies(request, activity_id: int):
     """Sets the tallies of unregistered people (by sex F/M/X and optional target group); idempotent.
 
-    Body: `[{"sex": "F"|"M"|"X", "target_group": code|null, "count": int ≥ 0}]`.
+    Body: `[{"sex": "F"|"M"|"X", "target_group": code|null, "count": int ≥ 0, "seen": int|null}]`;
+    `seen` (optional) is the number last read: a row someone changed since answers 409, nothing written.
     """
     activity, error = _writable(request, activity_id)
     if error:
@@ -184,12 +186,23 @@ def post_tallies(request, activity_id: int):
                 422, {"detail": f"Comptage en double : {row.sex} {row.target_group or ''}".strip() + "."}
             )
         seen.add((row.sex, row.target_group))
+    rows = {(row.sex, groups.get(row.target_group)): row for row in payload}
     try:
-        with transaction.atomic():
-            for row in payload:
-                actions.set_tally(activity, row.sex, groups.get(row.target_group), row.count)
+        actions.set_tallies(
+            activity,
+            {key: row.count for key, row in rows.items()},
+            {key: row.seen for key, row in rows.items() if row.seen is not None},
+        )
     except actions.NotYetHeld as error:
         return Status(422, {"detail": str(error)})
+    except actions.TallyConflict as conflict:
+        codes = {g.pk: f" {g.code}" for g in groups.values()}
+        changed = ", ".join(
+            f"{sex}{codes.get(g, '')} : {n}" for (sex, g), n in sorted(conflict.current.items(), key=str)
+        )
+        return Status(
+            409, {"detail": f"Comptages changés entre-temps ({changed}) : rien n'a été enregistré."}
+        )
     return Status(
         200,
         [

@@ -8,7 +8,7 @@ from core.locking import Versioned
 from partnerships.models import Organisation
 from people.models import Sex, TargetGroup
 
-from .models import Activity, Decision, StructurePartner, Tally, Visit
+from .models import MAX_COUNT, Activity, Decision, StructurePartner, Tally, Visit
 
 
 class DateInput(forms.DateInput):
@@ -145,10 +145,104 @@ class QuickPersonForm(forms.Form):
     last_name = forms.CharField(label=_("Nom"), required=False, max_length=100)
 
 
-class TallyStepForm(forms.Form):
-    sex = forms.ChoiceField(choices=Tally.Sex.choices)
-    group = forms.ModelChoiceField(queryset=TargetGroup.objects.all(), required=False, to_field_name="code")
-    delta = forms.TypedChoiceField(choices=[("1", "+1"), ("-1", "−1"), ("0", "0")], coerce=int)
+def _count_field(**kwargs):
+    """A number of people: a whole number from 0 to MAX_COUNT, refused in plain French otherwise."""
+    return forms.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "tally-count"}),
+        error_messages={
+            "required": _("Indiquez un nombre (0 s'il n'y avait personne)."),
+            "invalid": _("Tapez un nombre entier, par exemple 12."),
+            "min_value": _("Un nombre de personnes ne peut pas être négatif."),
+            "max_value": _("Plus de %(limit_value)s personnes ? Vérifiez ce nombre."),
+        },
+        **kwargs,
+    )
+
+
+class TallyTableForm(forms.Form):
+    """An activity's tally table, saved in one submit: a number per row (sex, and target group or
+    none) with, hidden, the number the form showed (`was-…`), and one new row (a public not in the
+    table yet). `rows` are the table's rows, [(sex, group or None, count)]. A bound form keeps only the
+    rows it was shown (a row someone added since is not overwritten)."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Tally.Sex.choices)
+        self.rows = []
+        for sex, group, count in rows:
+            name = f"{sex}-{group.code}" if group else sex
+            if self.is_bound and f"was-{name}" not in self.data:
+                continue
+            self.fields[f"n-{name}"] = _count_field(initial=count)
+            self.fields[f"was-{name}"] = forms.IntegerField(
+                min_value=0, max_value=MAX_COUNT, initial=count, widget=forms.HiddenInput
+            )
+            label = f"{labels[sex]} · {group.label}" if group else labels[sex]
+            self.rows.append({"key": (sex, group), "sex": sex, "group": group, "name": name, "label": label})
+        self.fields["new-sex"] = forms.ChoiceField(choices=Tally.Sex.choices, required=False, label=_("Sexe"))
+        self.fields["new-group"] = forms.ModelChoiceField(
+            queryset=TargetGroup.objects.all(),
+            required=False,
+            to_field_name="code",
+            label=_("Public cible"),
+            empty_label="—",
+        )
+        self.fields["new-group"].label_from_instance = lambda group: group.label
+        self.fields["new-n"] = _count_field(required=False, label=_("Nombre"))
+
+    @property
+    def new_row(self):
+        return [self["new-sex"], self["new-group"], self["new-n"]]
+
+    def __iter__(self):  # the template walks the rows: label, number field, hidden number shown
+        for row in self.rows:
+            yield {**row, "field": self[f"n-{row['name']}"], "was": self[f"was-{row['name']}"]}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new-n"):
+            group = data.get("new-group")
+            if group is None:
+                self.add_error("new-group", _("Choisissez le public cible de ce nombre."))
+            elif not data.get("new-sex"):
+                self.add_error("new-sex", _("Choisissez le sexe de ce nombre."))
+            elif any(row["key"] == (data["new-sex"], group) for row in self.rows):
+                self.add_error("new-group", _("Ce public est déjà dans le tableau : changez son nombre."))
+        return data
+
+    def counts(self) -> tuple[dict, dict]:
+        """The numbers typed and the numbers shown, by (sex, group or None), for actions.set_tallies."""
+        data = self.cleaned_data
+        counts = {row["key"]: data[f"n-{row['name']}"] for row in self.rows}
+        seen = {row["key"]: data[f"was-{row['name']}"] for row in self.rows}
+        if data.get("new-n"):
+            key = (data["new-sex"], data["new-group"])
+            counts[key], seen[key] = data["new-n"], 0
+        return counts, seen
+
+    def refuse(self, current: dict) -> None:
+        """Shows a TallyConflict beside each row someone else changed, and takes that person's number
+        as the one seen: saving again replaces it, knowingly."""
+        data = self.data.copy()
+        names = {(row["sex"], row["group"].pk if row["group"] else None): row["name"] for row in self.rows}
+        for key, saved in current.items():
+            name = names.get(key)
+            if name is None:  # her new row
+                message = _(
+                    "Quelqu'un vient d'ajouter ce public avec %(saved)s personnes : rechargez la page "
+                    "pour le voir dans le tableau."
+                )
+                self.add_error("new-n", message % {"saved": saved})
+                continue
+            data[f"was-{name}"] = str(saved)
+            message = _(
+                "Quelqu'un a enregistré %(saved)s ici depuis que vous avez ouvert la page. "
+                "Enregistrez à nouveau pour le remplacer par votre nombre."
+            )
+            self.add_error(f"n-{name}", message % {"saved": saved})
+        self.data = data
 
 
 class DecisionForm(forms.ModelForm):

@@ -18,7 +18,7 @@ from partnerships.access import get_partnership_for_user
 from partnerships.models import Role
 from people import actions as people_actions
 from people.access import may_register, search_people, shows_identity
-from people.models import Person, TargetGroup
+from people.models import Person
 
 from . import actions
 from .access import get_activity_for_user, get_activity_for_writer, get_visits_for_user, may_create, may_write
@@ -28,7 +28,7 @@ from .forms import (
     DecisionForm,
     QuickPersonForm,
     StructurePartnerForm,
-    TallyStepForm,
+    TallyTableForm,
     VisitForm,
 )
 from .models import Activity, ActivityPartner, StructurePartner, Tally
@@ -200,31 +200,39 @@ def _attendees(activity, access):
 
 
 def _attendance_context(request, activity, access, **extra):
-    groups = TargetGroup.objects.all()
     default_group = DEFAULT_GROUP.get(activity.structure.kind if activity.structure else "", "")
-    tallies = {(t.sex, t.target_group_id): t for t in activity.tallies.select_related("target_group")}
-    tally_rows = [
-        {"sex": sex, "label": label, "group": None, "count": getattr(tallies.get((sex, None)), "count", 0)}
-        for sex, label in Tally.Sex.choices
-    ] + [
-        {"sex": t.sex, "label": t.get_sex_display(), "group": t.target_group, "count": t.count}
-        for key, t in tallies.items()
-        if key[1] is not None
-    ]
     return {
         "partnership": activity.partnership,
         "nav": navigation(access),
         "activity": activity,
         "attendees": _attendees(activity, access),
-        "tally_rows": tally_rows,
-        "groups": groups,
-        "sexes": Tally.Sex.choices,
         "quick_form": QuickPersonForm(initial={"target_group": default_group}),
         "identity_allowed": bool(activity.structure_id) and access.in_structure(activity.structure_id),
         # SECURITY.md 34: nobody registers a person on the fly at a listening centre's activity.
         "quick_allowed": may_register(access, activity.structure),
         **extra,
     }
+
+
+def _tally_form(activity, data=None):
+    """The tally table: F, M, X without a public, then each public counted so far."""
+    tallies = activity.tallies.select_related("target_group")
+    tallies = list(tallies.order_by("target_group__order", "target_group__code", "sex"))
+    counts = {(t.sex, t.target_group_id): t.count for t in tallies}
+    rows = [(sex, None, counts.get((sex, None), 0)) for sex in Tally.Sex.values]
+    rows += [(t.sex, t.target_group, t.count) for t in tallies if t.target_group_id]
+    return TallyTableForm(data, rows=rows)
+
+
+def _saved(changed) -> str:
+    """What a tally submit saved, in words: every row written, with its number."""
+    if not changed:
+        return _("Rien à changer : ces nombres étaient déjà enregistrés.")
+    labels = dict(Tally.Sex.choices)
+    rows = [
+        f"{labels[sex]}{f' · {group.label}' if group else ''} : {n}" for (sex, group), n in changed.items()
+    ]
+    return _("Comptages enregistrés — %(rows)s.") % {"rows": " ; ".join(rows)}
 
 
 def _not_yet_held(request, activity):
@@ -250,7 +258,8 @@ def attendance(request, slug, pk):
     activity, access = get_activity_for_writer(request.user, slug, pk)
     if refused := _not_yet_held(request, activity):
         return refused
-    return render(request, "activities/attendance.html", _attendance_context(request, activity, access))
+    context = _attendance_context(request, activity, access, tally_form=_tally_form(activity))
+    return render(request, "activities/attendance.html", context)
 
 
 @login_required
@@ -345,21 +354,34 @@ def quick_person(request, slug, pk):
 @login_required
 @require_POST
 def tally(request, slug, pk):
-    """One press of a big +/− button: adds ±1 to a tally (never below zero)."""
+    """Saves the tally table in one submit (the − / + buttons only change the numbers on the phone).
+    Absolute numbers: a retried or double submit, or a resend after a lost answer, counts once; a row
+    someone else changed meanwhile is refused beside it (409 without htmx), nothing written."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
     if refused := _not_yet_held(request, activity):
         return refused
-    form = TallyStepForm(request.POST)
+    form, status, saved, changed = _tally_form(activity, request.POST), 200, None, {}
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            actions.add_to_tally(activity, data["sex"], data["group"], data["delta"])
+            changed = actions.set_tallies(activity, *form.counts())
         except actions.NotYetHeld as error:  # moved after today meanwhile
             return _back_to_activity(request, activity, error)
-    context = _attendance_context(request, activity, access, tally_errors=form.errors)
-    if request.htmx:
-        return render(request, "activities/_tallies.html", context)
-    return redirect("activities:attendance", slug=slug, pk=pk)
+        except actions.TallyConflict as conflict:
+            form.refuse(conflict.current)
+            status = 409
+        else:
+            saved = _saved(changed)
+            if not request.htmx:
+                messages.success(request, saved)
+                return redirect("activities:attendance", slug=slug, pk=pk)
+            form = _tally_form(activity)
+    if request.htmx:  # htmx swaps only a 2xx answer
+        context = {"partnership": activity.partnership, "activity": activity, "tally_form": form}
+        return render(
+            request, "activities/_tallies.html", {**context, "saved": saved, "changed": len(changed)}
+        )
+    context = _attendance_context(request, activity, access, tally_form=form)
+    return render(request, "activities/attendance.html", context, status=status)
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from activities.models import Activity
+from activities.models import Activity, Tally
 from core.tests.access_matrix import Row
 from people.models import Person
 
@@ -30,6 +30,13 @@ def first_decision(world):
 
 def day_person(world):
     return {"person": Person.objects.filter(structure__code="centre-jour").first().pk}
+
+
+def tally_table(world):
+    """The tally table read as it is now, with one more woman."""
+    tally = Tally.objects.filter(activity_id=day_session(world)["pk"], sex="F", target_group=None).first()
+    seen = tally.count if tally else 0
+    return {"n-F": str(seen + 1), "was-F": str(seen)}
 
 
 def api_session(world):
@@ -82,7 +89,7 @@ ROWS = {
         allowed=DAY_CENTRE_WRITERS,
         method="post",
         ok=302,
-        data=lambda world: {"sex": "F", "delta": "1"},
+        data=lambda world: tally_table(world),
     ),
     "activities:decision_add": Row(
         kwargs=committee,

@@ -162,6 +162,23 @@ def test_tallies_are_validated_and_idempotent(api, partnership):
     ]
 
 
+def test_tallies_with_the_numbers_read_refuse_a_change_made_meanwhile(api, partnership):
+    activity = Activity.objects.create(partnership=partnership, kind="campagne", title="C", date="2024-05-01")
+    url = f"/activities/{activity.pk}/tallies"
+    assert api("coordination", url, [{"sex": "F", "count": 10}]).status_code == 200
+    # Read at 0, written as 8: someone wrote 10 meanwhile.
+    stale = api(
+        "coordination", url, [{"sex": "F", "count": 8, "seen": 0}, {"sex": "M", "count": 2, "seen": 0}]
+    )
+    assert stale.status_code == 409 and "F : 10" in stale.json()["detail"]
+    assert list(Tally.objects.filter(activity=activity).values_list("sex", "count")) == [("F", 10)]
+    body = [{"sex": "F", "count": 8, "seen": 10}, {"sex": "M", "count": 2, "seen": 0}]
+    for _ in range(2):  # a retry of a write that went through changes nothing
+        assert api("coordination", url, body).status_code == 200
+    assert sorted(Tally.objects.filter(activity=activity).values_list("sex", "count")) == [("F", 8), ("M", 2)]
+    assert api("coordination", url, [{"sex": "F", "count": 8, "seen": -1}]).status_code == 422
+
+
 def test_create_api_token_command(users, client, capsys, partnership):
     call_command("create_api_token", "jour")
     token = capsys.readouterr().out.strip()

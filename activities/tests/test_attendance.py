@@ -59,23 +59,6 @@ def test_search_cannot_reach_another_structure_people(partnership, client_for):
     assert client.post(reverse("activities:attend", kwargs=kwargs), {"person": migrant.pk}).status_code == 404
 
 
-def test_tally_buttons_never_go_below_zero(partnership, client_for):
-    activity = _session(partnership)
-    client = client_for("jour")
-    url = reverse("activities:tally", kwargs={"slug": partnership.slug, "pk": activity.pk})
-    for delta in ["1", "1", "-1", "-1", "-1"]:
-        assert client.post(url, {"sex": "F", "delta": delta}, headers=HTMX).status_code == 200
-    client.post(url, {"sex": "M", "group": "jeunes-handicap", "delta": "1"}, headers=HTMX)
-    assert sorted(
-        Tally.objects.filter(activity=activity).values_list("sex", "target_group__code", "count")
-    ) == [
-        ("F", None, 0),
-        ("M", "jeunes-handicap", 1),
-    ]
-    bad = client.post(url, {"sex": "F", "delta": "-7"}, headers=HTMX)
-    assert "refusé" in bad.content.decode()
-
-
 def test_activity_list_filters_sorts_and_stays_light(partnership, client_for, django_assert_max_num_queries):
     # Staff filter by day, structure and public; outside the services only the kind is offered
     # (activities/tests/test_outside_view.py).

@@ -49,14 +49,36 @@ def test_educator_takes_a_30_person_attendance_and_a_tally_on_a_phone(browser_pa
     print(f"\n30-person attendance taken in the browser in {elapsed:.1f} s")
     assert Attendance.objects.filter(activity=activity).count() == 30
 
-    # A tally with the big buttons: +3 women, −1.
+    # The tally table: − / + change the number on the phone (no request per tap), a number is typed
+    # straight in, and one submit saves every row.
+    women = page.locator(".tally[data-sex=F][data-group=''] input[type=number]")
     plus = page.locator(".tally[data-sex=F][data-group=''] .plus")
+    box = plus.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44  # a thumb's target
+    requests = []
+    page.on("request", lambda request: requests.append(request.url) if "comptages" in request.url else None)
     for expected in ["1", "2", "3"]:
         plus.click()
-        expect(page.locator(".tally[data-sex=F][data-group=''] .tally-count")).to_have_text(expected)
+        expect(women).to_have_value(expected)
     page.locator(".tally[data-sex=F][data-group=''] .minus").click()
-    expect(page.locator(".tally[data-sex=F][data-group=''] .tally-count")).to_have_text("2")
-    assert Tally.objects.get(activity=activity, sex="F", target_group=None).count == 2
+    expect(women).to_have_value("2")
+    page.locator(".tally[data-sex=M][data-group=''] input[type=number]").fill("28")
+    assert requests == [] and not Tally.objects.filter(activity=activity).exists()
+    page.click(".save-tallies")
+    expect(page.locator("#tallies .saved")).to_contain_text("femmes : 2")
+    expect(page.locator("#tallies .saved")).to_contain_text("hommes : 28")
+    assert len(requests) == 1
+    assert sorted(Tally.objects.filter(activity=activity).values_list("sex", "count")) == [
+        ("F", 2),
+        ("M", 28),
+    ]
+    # Saving the same numbers again (a double tap, a resend) counts nothing more.
+    page.click(".save-tallies")
+    expect(page.locator("#tallies .saved")).to_have_attribute("data-changed", "0")
+    assert sorted(Tally.objects.filter(activity=activity).values_list("sex", "count")) == [
+        ("F", 2),
+        ("M", 28),
+    ]
     # Nothing overflows the phone's width.
     wide = page.evaluate(
         "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 361)"

@@ -3,9 +3,10 @@
 A real server (gunicorn, 2 workers × 4 threads, on port TWIZA_LIVE_PORT) serves a fresh demo database
 — a file SQLite database, or `<name>_live` beside the PostgreSQL database of DATABASE_URL — while
 8 writers, each signed in as the coordinator, loop for TWIZA_LIVE_SECONDS (10) seconds over: register
-a person (API), mark her present at one shared activity (API), and press the shared tally's "+1"
-button (page form). Then, the server stopped: every person and attendance accepted is there, the
-tally grew by exactly the presses accepted, and the indicators' derived tables equal a rebuild.
+a person (API), mark her present at one shared activity (API), and put the shared tally's women's
+number up by one (the tally table's form, read-then-write: refused when someone changed it
+meanwhile). Then, the server stopped: every person and attendance accepted is there, the tally grew
+by exactly the numbers written, and the indicators' derived tables equal a rebuild.
 
 Slow (~30 s) and needs a free port: run with `pytest -m live` (CI does, on SQLite and PostgreSQL).
 """
@@ -96,6 +97,7 @@ def _writer(base, facts, deadline, log, index):
     api = {"Authorization": f"Bearer {facts['token']}"}
     activity = facts["activity"]
     csrf = session.cookies["csrftoken"]
+    seen = facts["tally"]
     while time.monotonic() < deadline:
         try:
             created = session.post(
@@ -114,13 +116,19 @@ def _writer(base, facts, deadline, log, index):
                     timeout=60,
                 )
                 log.append(("attendance", present.status_code, person))
+            # One more woman on the shared tally, from the number last read: written only if nobody
+            # changed it meanwhile (else the answer carries the number to read again).
             pressed = session.post(
                 f"{base}/p/{SLUG}/activites/{activity}/comptages/",
-                data={"sex": "F", "group": "", "delta": "1"},
+                data={"n-F": str(seen + 1), "was-F": str(seen)},
                 headers={"X-CSRFToken": csrf, "HX-Request": "true"},
                 timeout=60,
             )
-            log.append(("tally", pressed.status_code, None))
+            written = pressed.ok and 'data-changed="1"' in pressed.text
+            log.append(("tally", pressed.status_code, written))
+            seen = (
+                int(re.search(r'name="was-F" value="(\d+)"', pressed.text).group(1)) if pressed.ok else seen
+            )
         except requests.RequestException as exc:
             log.append(("error", 0, repr(exc)))
 
@@ -137,7 +145,7 @@ def test_eight_writers_on_a_live_server_get_no_5xx_and_lose_nothing(live_server_
 
     people = sorted(v for op, status, v in log if op == "person" and status == 201)
     attended = sorted(v for op, status, v in log if op == "attendance" and status == 200)
-    presses = sum(1 for op, status, _ in log if op == "tally" and status == 200)
+    presses = sum(1 for op, status, written in log if op == "tally" and status == 200 and written)
     failures = Counter((op, status) for op, status, _ in log if status >= 500 or status == 0)
     check = shell_json(
         env, CHECK % {"activity": facts["activity"], "slug": SLUG, "people": people, "attended": attended}
