@@ -32,7 +32,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdfi]|%[sdfi]|\{\w*\}")
 SEEN_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "hx-confirm", "data-confirm"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
 # What separates a code from its neighbours in a line of text: "12/03 — plainte — Amina".
-SEPARATOR = re.compile(r"\s[—–·|→]\s|[:;,()]")
+WORD = re.compile(r"\w+")
+SEPARATOR = re.compile(r"\s[—–·|→]\s|[:()]")  # not commas: "(jeunes, femmes, migrants)" is a sentence
 
 
 def _po_string(lines):
@@ -95,7 +96,8 @@ def french_strings(language):
             text = max((p.strip(" :,.·—()") for p in PLACEHOLDER.split(text)), key=len)
             if len(text) < 12 or " " not in text:
                 continue
-        found.append((msgid, re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")))
+        pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+        found.append((msgid, pattern, frozenset(WORD.findall(text.casefold()))))
     return found
 
 
@@ -111,6 +113,19 @@ def raw_codes(language):
                     if isinstance(value, str) and len(value) >= 4:
                         codes.setdefault(value, set()).add(str(label))
     return {code: labels for code, labels in codes.items() if code not in labels}
+
+
+def named_codes(language):
+    """{code: names in this language} of the structures and target groups, shown by their name
+    (partnerships may use the same code)."""
+    from partnerships.models import Structure
+    from people.models import TargetGroup
+
+    names = {}
+    with translation.override(language):
+        for o in [*Structure.objects.all(), *TargetGroup.objects.all()]:
+            names.setdefault(o.code, set()).add(o.label)
+    return {code: " / ".join(sorted(n)) for code, n in names.items() if code not in n}
 
 
 def _strings(value):
@@ -196,19 +211,25 @@ def visible_text(html):
 def problems(html, language):
     """What a page shows in French or as a raw code, in `language`."""
     pieces = visible_text(html)
+    words = set(WORD.findall("\n".join(pieces).casefold()))  # only strings whose words are all there
     found = [
         f"French {msgid!r} in {piece[:80]!r}"
-        for msgid, pattern in french_strings(language)
+        for msgid, pattern, needs in french_strings(language)
+        if needs <= words
         for piece in pieces
         if pattern.search(piece) and not is_content(piece, pattern)
     ]
-    codes = raw_codes(language)
+    codes, named = raw_codes(language), named_codes(language)
     segments = dict.fromkeys(s.strip() for p in pieces for s in SEPARATOR.split(p))
-    return found + [
-        f"code {s!r} (label {' / '.join(sorted(codes[s]))!r})"
-        for s in segments
-        if s in codes and s not in database_texts()
-    ]
+    return (
+        found
+        + [
+            f"code {s!r} (label {' / '.join(sorted(codes[s]))!r})"
+            for s in segments
+            if s in codes and s not in database_texts()  # a user named "admin" is not the role
+        ]
+        + [f"code {s!r} (name {named[s]!r})" for s in segments if s in named]
+    )
 
 
 def pages():
@@ -264,14 +285,20 @@ def test_error_pages_speak_the_language(language, world, client_for):
         assert not problems(html, language)
 
 
-def test_the_detector_finds_french_and_codes(db):
+def test_the_detector_finds_french_and_codes(world):
     """The walk above sees a French string in text or in a seen attribute, and a raw code."""
     msgid = "Orientation vers un partenaire"
     assert catalog("nl")[msgid] not in ("", msgid)
+    assert any(m == msgid for m, _, _ in french_strings("nl"))
     html = f'<p>{msgid}</p><p>12/03 — plainte-etape — Amina</p><script>"Enregistrer"</script>'
     found = problems(html, "nl")
     assert f"French {msgid!r} in {msgid!r}" in found
     assert any(f.startswith("code 'plainte-etape'") for f in found)
+    structure = world["partnership"].structures.first()
+    with translation.override("nl"):
+        name = structure.label
+    [found_code] = problems(f"<td>{structure.code}</td>", "nl")
+    assert found_code.startswith(f"code {structure.code!r} (name ") and name in found_code
     assert not any("Enregistrer" in f for f in found)
     assert problems('<input type="submit" value="Enregistrer">', "nl") == [
         "French 'Enregistrer' in 'Enregistrer'"
