@@ -203,8 +203,12 @@ class ActivityPartner(models.Model):
 class StructurePartner(models.Model):
     """An organisation's part in a structure (the partnership level is partnerships.PartnerRole)."""
 
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="partner_roles")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="structure_roles")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="partner_roles", verbose_name=_("structure")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="structure_roles", verbose_name=_("organisation")
+    )
     role = models.CharField(_("rôle"), max_length=200)
     contact_name = models.CharField(_("personne de contact"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,7 +265,9 @@ class Visit(models.Model):
         OTHER = "autre", _("autre")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="visits")
-    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="visits")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="visits", verbose_name=_("structure")
+    )
     date = models.DateField(_("date"))
     person = models.ForeignKey(
         Person,

@@ -82,7 +82,7 @@ class CaseEditForm(Versioned, CaseForm):
 
 class IncidentForm(forms.ModelForm):
     month_of = forms.CharField(
-        label=_("mois de l'incident"), widget=forms.DateInput(attrs={"type": "month"}), help_text="AAAA-MM"
+        label=_("mois de l'incident"), widget=forms.DateInput(attrs={"type": "month"}), help_text=_("AAAA-MM")
     )
 
     class Meta:

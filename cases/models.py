@@ -345,7 +345,27 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     # Empty when a management command acted (the retention command's anonymisation).
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
-    action = models.CharField(max_length=30)
+
+    class Action(models.TextChoices):
+        OPENED = "ouverture", _("Ouverture du dossier")
+        EDITED = "modification", _("Modification de l'accueil")
+        FOLLOWED = "suivi", _("Passage en suivi")
+        INCIDENT = "incident", _("Incident")
+        LISTENING = "ecoute", _("Séance d'écoute")
+        NOTE = "note", _("Note de suivi")
+        REFERRAL = "orientation", _("Orientation")
+        REFERRAL_OVERRIDE = "orientation-derogation", _("Orientation sans consentement, par dérogation")
+        COMPLAINT = "plainte", _("Accompagnement d'une plainte")
+        COMPLAINT_STEP = "plainte-etape", _("Étape d'une plainte")
+        SHELTER = "hebergement", _("Hébergement")
+        SHELTER_END = "hebergement-fin", _("Fin d'un hébergement")
+        GROUP = "groupe", _("Groupe de parole")
+        ASSIGNED = "attribution", _("Attribution")
+        CLOSED = "cloture", _("Clôture")
+        REOPENED = "reouverture", _("Réouverture")
+        ANONYMISED = "anonymisation", _("Anonymisation")
+
+    action = models.CharField(max_length=30, choices=Action.choices)
     fields = models.JSONField(default=list, blank=True)  # names of changed fields only
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -161,13 +162,17 @@ def _groups(centre):
 
 # kind in the URL → (form, action, title)
 ADD_KINDS = {
-    "incident": (forms.IncidentForm, actions.add_incident, _("Incident")),
-    "ecoute": (forms.SessionForm, actions.give_listening_session, _("Séance d'écoute")),
-    "note": (forms.NoteForm, actions.add_note, _("Note de suivi")),
-    "orientation": (forms.ReferralForm, actions.refer, _("Orientation vers un partenaire")),
-    "plainte": (forms.ComplaintForm, actions.accompany_complaint, _("Accompagnement d'une plainte")),
-    "hebergement": (forms.ShelterForm, actions.shelter, _("Hébergement")),
-    "groupe": (forms.GroupJoinForm, actions.join_group, _("Groupe de parole")),
+    "incident": (forms.IncidentForm, actions.add_incident, gettext_lazy("Incident")),
+    "ecoute": (forms.SessionForm, actions.give_listening_session, gettext_lazy("Séance d'écoute")),
+    "note": (forms.NoteForm, actions.add_note, gettext_lazy("Note de suivi")),
+    "orientation": (forms.ReferralForm, actions.refer, gettext_lazy("Orientation vers un partenaire")),
+    "plainte": (
+        forms.ComplaintForm,
+        actions.accompany_complaint,
+        gettext_lazy("Accompagnement d'une plainte"),
+    ),
+    "hebergement": (forms.ShelterForm, actions.shelter, gettext_lazy("Hébergement")),
+    "groupe": (forms.GroupJoinForm, actions.join_group, gettext_lazy("Groupe de parole")),
 }
 
 
@@ -363,11 +368,11 @@ def group_session_add(request, slug, pk):
 
 
 SERVICE_LABELS = {
-    "ecoute": _("Écoute"),
-    "groupe-de-parole": _("Groupe de parole"),
-    "plainte": _("Accompagnement d'une plainte"),
-    "hebergement": _("Hébergement"),
-    "orientation": _("Orientation"),
+    "ecoute": gettext_lazy("Écoute"),
+    "groupe-de-parole": gettext_lazy("Groupe de parole"),
+    "plainte": gettext_lazy("Accompagnement d'une plainte"),
+    "hebergement": gettext_lazy("Hébergement"),
+    "orientation": gettext_lazy("Orientation"),
 }
 
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import FILE_CHUNK, EncryptedBinaryField, read_encrypted_file, write_encrypted_file
@@ -173,6 +174,14 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.status}"
+
+    def shown_message(self) -> str:
+        """The message in the reader's language. Twiza's own are stored as their French source
+        (gettext_noop) with their arguments in `params["message_args"]`, and translated here."""
+        if not self.message:
+            return ""
+        args = self.params.get("message_args")
+        return gettext(self.message) % args if args else gettext(self.message)
 
     @staticmethod
     def store_upload(uploaded) -> str:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from partnerships.access import access_for
@@ -118,12 +118,11 @@ def recover_stale_jobs(jobs=None, *, now=None) -> tuple[int, int]:
         if _alive_here(job.worker):
             continue
         this_run = _this_run(job).filter(status=Job.Status.RUNNING)
-        with translation.override(job.params.get("lang") or "fr"):
-            retry = _("Reprise : le service des tâches s'est arrêté pendant le traitement.")
-            gave_up = _(
-                "La tâche s'est interrompue deux fois (le service des tâches s'est arrêté) ; "
-                "rien n'a été enregistré. Relancez-la."
-            )
+        retry = gettext_noop("Reprise : le service des tâches s'est arrêté pendant le traitement.")
+        gave_up = gettext_noop(
+            "La tâche s'est interrompue deux fois (le service des tâches s'est arrêté) ; "
+            "rien n'a été enregistré. Relancez-la."
+        )
         ended = 0
         try:
             with transaction.atomic():
@@ -168,7 +167,7 @@ def run_job(job_id: int) -> str:
                 _export(job)
     except Exception:  # the user sees a clear message; the traceback goes to the log only
         log.exception("job %s failed", job.pk)
-        _finish(job, Job.Status.FAILED, message=_("La tâche a échoué ; rien n'a été enregistré."))
+        _finish(job, Job.Status.FAILED, message=gettext_noop("La tâche a échoué ; rien n'a été enregistré."))
         return "failed"
     return "done"
 
@@ -227,7 +226,7 @@ def _import(job):
         _finish(
             job,
             Job.Status.FAILED,
-            message=_("Le fichier a changé ou contient des erreurs ; rien n'a été importé."),
+            message=gettext_noop("Le fichier a changé ou contient des erreurs ; rien n'a été importé."),
         )
         return
     total = outcome.new + outcome.known
@@ -236,8 +235,8 @@ def _import(job):
         Job.Status.DONE,
         done=total,
         total=total,
-        message=_("%(created)s activité(s) créée(s), %(skipped)s déjà importée(s).")
-        % {"created": outcome.created, "skipped": outcome.known},
+        message=gettext_noop("%(created)s activité(s) créée(s), %(skipped)s déjà importée(s)."),
+        params={**job.params, "message_args": {"created": outcome.created, "skipped": outcome.known}},
     )
 
 
@@ -255,7 +254,7 @@ def check_import(job_id: int, token: str) -> str:
             check = {"unreadable": str(problem)}
         except Exception:  # the user sees a clear message; the traceback goes to the log only
             log.exception("check of job %s failed", job.pk)
-            check = {"unreadable": _("La vérification a échoué ; rien n'a été importé.")}
+            check = {"unreadable": translation.gettext("La vérification a échoué ; rien n'a été importé.")}
         else:
             check = {
                 "new": outcome.new,
@@ -296,7 +295,9 @@ def _export(job):
         _finish(
             job,
             Job.Status.FAILED,
-            message=_("Vous n'avez plus le droit d'exporter ces données ; aucun fichier n'a été préparé."),
+            message=gettext_noop(
+                "Vous n'avez plus le droit d'exporter ces données ; aucun fichier n'a été préparé."
+            ),
         )
         return
     what, filters = job.params["what"], job.params["filters"]

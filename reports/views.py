@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.models import Activity
+from activities.models import Activity, Tally
 from core.locking import Stale, refuse
 from core.navigation import navigation
 from programme.models import Result
@@ -312,14 +312,20 @@ def import_dry_run(request, slug, pk):
         if claimed:
             run_job.enqueue(job.pk)
         return redirect("reports:job", slug=slug, pk=pk)
+    sample = check.get("sample", [])
+    structures = {
+        s.code: s.label for s in partnership.structures.filter(code__in=[r["structure"] for r in sample])
+    }
     context = {
         "partnership": partnership,
         "nav": navigation(access),
         "job": job,
         "check": check,
         "problems": check.get("problems", []),
-        "new": check.get("sample", []),
+        # Rows to be created, with the structure's name (the check keeps its code).
+        "new": [{**row, "structure": structures.get(row["structure"], row["structure"])} for row in sample],
         "more": max(0, check.get("new", 0) - len(check.get("sample", []))),
+        "sexes": dict(Tally.Sex.choices),
     }
     return render(request, "reports/import_dry_run.html", context, status=422 if failed else 200)
 

@@ -166,6 +166,11 @@ def test_override_needs_a_reason_and_is_logged(sentinel_case, client_for):
     referral = sentinel_case.referrals.filter(kind="juridique").get()  # partner is encrypted: no SQL filter
     assert (referral.partner, referral.override_reason) == ("Avocate", "Danger immédiat")
     assert sentinel_case.events.filter(action="orientation-derogation").count() == 2
+    client.cookies["django_language"] = "nl"
+    page = html.unescape(client.get(case_url(sentinel_case, "cases:case")).content.decode())
+    assert "Doorverwijzing zonder toestemming, bij afwijking" in page  # the timeline shows labels
+    assert " orientation-derogation " not in page
+    assert ">Opvolgingsnota</a>" in page  # an "add" link, in Dutch (it was frozen in French)
 
 
 def test_referral_with_consent_needs_no_override(sentinel_case, users):

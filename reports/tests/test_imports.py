@@ -127,6 +127,8 @@ def test_dry_run_then_import_creates_activities_through_the_engine(demo_activity
     dry_url, dry_run = run_import(client, partnership.slug, xlsx(rows(partnership, person.code)))
     assert dry_run.status_code == 200
     assert [s["row"] for s in dry_run.context["new"]] == [2, 3]
+    bureau = partnership.structures.get(code="bureau-migrants")
+    assert {s["structure"] for s in dry_run.context["new"]} == {bureau.label}  # its name, not its code
     assert Activity.objects.count() == before  # a dry run writes nothing
     oc3 = lambda: next(  # noqa: E731
         t
@@ -148,6 +150,8 @@ def test_dry_run_then_import_creates_activities_through_the_engine(demo_activity
     assert ImportMapping.objects.filter(partnership=partnership, kind="reunion-info").exists()
     job_page = client.get(response["Location"])
     assert "2 activité(s) créée(s)" in job_page.content.decode()
+    client.cookies["django_language"] = "nl"  # the summary speaks the reader's language, not the job's
+    assert "2 activiteit(en) aangemaakt" in client.get(response["Location"]).content.decode()
 
 
 def test_reimporting_the_same_file_adds_nothing(demo_activity, client_for):
