@@ -193,6 +193,26 @@ def browser_page(transactional_db, live_server):
         browser.close()
 
 
+@pytest.fixture
+def purge_access_log_after(browser_page):
+    """The access log is append-only (database triggers); a transactional test's reset deletes every
+    row, which SQLite's trigger refuses. After the test only, lift the trigger, empty, put it back."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's TRUNCATE is not a row DELETE
+    from importlib import import_module
+
+    sql = import_module("cases.migrations.0002_access_log_append_only").SQL["sqlite"]
+    with connection.cursor() as cursor:
+        for statement in sql[1]:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM cases_accesslog")
+        for statement in sql[0]:
+            cursor.execute(statement)
+
+
 def log_in(page, username, password=PASSWORD):
     page.goto(page.base_url + "/comptes/connexion/")
     page.fill("#id_username", username)

@@ -50,6 +50,15 @@ def navigation(access) -> list[dict]:
     ]
 
 
+def mark_current(nav: list[dict], path: str) -> list[dict]:
+    """The entries with `current`: "page" on the entry's own page, "true" on a page of its section
+    (the entry whose URL is the longest start of the path), None elsewhere (aria-current's values)."""
+    section = max((e["url"] for e in nav if path.startswith(e["url"])), key=len, default=None)
+    return [
+        {**e, "current": "page" if e["url"] == path else "true" if e["url"] == section else None} for e in nav
+    ]
+
+
 ROLE_INTROS = {
     "platform_admin": _(
         "Vous administrez la plateforme : utilisateurs, partenariats, réglages. "

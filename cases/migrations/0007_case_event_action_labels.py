@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_encrypt_existing_referral_partners'),
+        ('cases', '0006_case_age_band_defaults_to_unknown'),
     ]
 
     operations = [

@@ -4,31 +4,12 @@ session; the partnership's coordinator then gets a 404 on that case's URL."""
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect
 
 from conftest import build_world, log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def purge_access_log_after(browser_page):
-    """The access log is append-only (database triggers); a transactional test's reset deletes every
-    row, which SQLite's trigger refuses. After the test only, lift the trigger, empty, put it back."""
-    yield
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL's TRUNCATE is not a row DELETE
-    from importlib import import_module
-
-    sql = import_module("cases.migrations.0002_access_log_append_only").SQL["sqlite"]
-    with connection.cursor() as cursor:
-        for statement in sql[1]:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM cases_accesslog")
-        for statement in sql[0]:
-            cursor.execute(statement)
 
 
 def test_listener_takes_in_a_woman_and_records_a_session(browser_page, purge_access_log_after):
