@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Registered on import: the deploy checks (SECURITY.md 30), the bounded `in` lookup (SECURITY.md 23).
-        from . import checks, lookups  # noqa: F401
+        from django.db.backends.signals import connection_created
+
+        from . import checks, lookups, pagecache  # noqa: F401
+
+        # Every write, whoever makes it, makes the public pages' cache stale (core/pagecache.py).
+        connection_created.connect(pagecache.install)
