@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The public portal under a crowd (issue 14): anonymous portal home ÷ a bare anonymous Django view
-# (/healthz), both under wrk against the same gunicorn (3 workers) in the same run; target ≥ 0.5.
+# (/healthz), both under wrk against the same gunicorn (3 workers) in the same run, in alternating
+# rounds (medians); target ≥ 0.5.
 # Then the same portal home with the page cache off (what it was before), and a write made by
 # another process followed by reads through every worker: the new figure must show within a second.
 # Not a test. Runs on a copy of the demo database (`make demo` makes db.sqlite3), never on it:
@@ -41,14 +42,19 @@ trap '[ -z "$GUNICORN" ] || kill "$GUNICORN"' EXIT
 run() { wrk -t2 -c8 -d"$DURATION" -H "Accept-Encoding: gzip" -H "Accept-Language: fr" "$BASE$1" \
   | awk '/Requests\/sec/ {print $2}'; }
 
+# Alternating rounds, medians: the machine is shared, its load changes from one second to the next.
+ROUNDS="${ROUNDS:-3}"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 serve 1
 run "/public/$SLUG/" >/dev/null  # warm-up: every worker keeps the page
-BARE=$(run /healthz)
-PORTAL=$(run "/public/$SLUG/")
+BARES=() PORTALS=()
+for _ in $(seq 1 "$ROUNDS"); do BARES+=("$(run /healthz)"); PORTALS+=("$(run "/public/$SLUG/")"); done
+BARE=$(printf '%s\n' "${BARES[@]}" | median)
+PORTAL=$(printf '%s\n' "${PORTALS[@]}" | median)
 serve 0
 UNCACHED=$(run "/public/$SLUG/")
-echo "bare Django view (/healthz):          $BARE req/s"
-echo "portal home, cached:                  $PORTAL req/s"
+echo "bare Django view (/healthz):          $BARE req/s (rounds: ${BARES[*]})"
+echo "portal home, cached:                  $PORTAL req/s (rounds: ${PORTALS[*]})"
 echo "portal home, page cache off (before): $UNCACHED req/s"
 awk -v p="$PORTAL" -v b="$BARE" 'BEGIN { printf "portal home ÷ bare view: %.2f (target ≥ 0.5)\n", p / b }'
 
@@ -56,6 +62,9 @@ awk -v p="$PORTAL" -v b="$BARE" 'BEGIN { printf "portal home ÷ bare view: %.2f 
 serve 1
 PAGE="$BASE/public/$SLUG/activites/?annee=2026"
 for _ in $(seq 1 30); do curl -s "$PAGE" >/dev/null; done  # every worker keeps the old page
+# Visitors keep reading while the write happens, so each worker holds a fresh reading of the old token.
+(while :; do curl -s "$PAGE" >/dev/null; done) &
+READERS=$!
 read -r TOTAL WRITTEN < <(.venv/bin/python manage.py shell -v0 -c "
 import datetime, time
 from activities import actions
@@ -66,6 +75,7 @@ p = Partnership.objects.get(slug='$SLUG')
 actions.create_activity(Activity(partnership=p, kind='atelier', title='Atelier du banc', date=datetime.date(2026, 11, 2)))
 print(published.activities_by_month(p, 2026)['total'], time.time())  # committed by then
 ")
+kill "$READERS"
 LAST_STALE=$WRITTEN READS=0 STALE=0
 until [ "$READS" -ge 200 ] || awk -v a="$(date +%s.%N)" -v b="$WRITTEN" 'BEGIN { exit !(a - b > 3) }'; do
   READS=$((READS + 1))
@@ -75,4 +85,4 @@ until [ "$READS" -ge 200 ] || awk -v a="$(date +%s.%N)" -v b="$WRITTEN" 'BEGIN {
   fi
 done
 awk -v w="$WORKERS" -v n="$READS" -v s="$STALE" -v t="$TOTAL" -v a="$WRITTEN" -v l="$LAST_STALE" \
-  'BEGIN { printf "write by another process, then %d reads over %s workers: %d stale, the last %.2f s after the write (new total %s; target < 1 s)\n", n, w, s, l - a, t }'
+  'BEGIN { printf "write by another process, then %d reads over %s workers: %d stale, the last %.2f s after the commit (new total %s; target < 1 s)\n", n, w, s, l - a, t }'

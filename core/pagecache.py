@@ -26,7 +26,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -65,15 +65,36 @@ def _pending(conn) -> bool:
     return any(func is new_generation for _ids, func, _robust in conn.run_on_commit)
 
 
+def _renew(conn) -> None:
+    conn.twiza_pages_stale = False
+    new_generation()
+
+
 def watch_writes(execute, sql, params, many, context):
-    """Database execute wrapper: after a write, a new generation once the transaction commits."""
+    """Database execute wrapper: after a write, a new generation once it is committed.
+
+    In a transaction, when it commits. In autocommit mode the write is committed at once, but its
+    caller may still read the statement's rows (INSERT … RETURNING): no other statement may run on
+    the connection before it is done, so the new generation waits for the connection's next
+    statement, or the end of the request or of the process, whichever comes first."""
+    conn = context["connection"]
+    if getattr(conn, "twiza_pages_stale", False) and not conn.in_atomic_block:
+        _renew(conn)
     result = execute(sql, params, many, context)
     found = settings.PAGE_CACHE and _WRITE.match(sql)
     if found and not found.group(1).startswith(_UNWATCHED):
-        conn = context["connection"]
-        if not (conn.in_atomic_block and _pending(conn)):
-            conn.on_commit(new_generation)  # at once in autocommit mode
+        if not conn.in_atomic_block:
+            conn.twiza_pages_stale = True
+        elif not _pending(conn):
+            conn.on_commit(new_generation)
     return result
+
+
+def renew_if_stale(**kwargs) -> None:
+    """At the end of a request or of the process: the new generation an autocommit write left due."""
+    for conn in connections.all(initialized_only=True):
+        if getattr(conn, "twiza_pages_stale", False) and not conn.in_atomic_block:
+            _renew(conn)
 
 
 def install(sender=None, connection=connection, **kwargs):
