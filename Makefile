@@ -25,7 +25,12 @@ messages: $(VENV)/.base
 	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; \
 	else echo "msgfmt absent (paquet gettext) : interface en français seulement."; fi
 
-demo: $(VENV)/.base messages
+# The demo's settings for every later `.venv/bin/python manage.py …` (README): DEBUG=1, read by
+# config/settings.py from `.env`. Written only when there is none; git-ignored; never in production.
+.env:
+	printf '# Written by make demo: the demo'"'"'s settings (DEBUG on). Never use it in production.\nDEBUG=1\n' > $@
+
+demo: $(VENV)/.base messages .env
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	@echo "Twiza : http://127.0.0.1:$(PORT) — utilisateurs de démo : admin, coordination, ecoute, centre, accueil, jour, jette, reseau"

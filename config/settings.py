@@ -146,6 +146,12 @@ CACHES = {
     }
 }
 
+# Public pages served to visitors from each process's memory, invalidated by every write
+# (core/pagecache.py); PAGE_CACHE_ENTRIES pages kept per process at most. Off in the tests that do
+# not test it (config/testenv.py).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ENTRIES = env.int("PAGE_CACHE_ENTRIES", default=500)
+
 # SECURITY.md 31: addresses or networks of the reverse proxies in front of Twiza (comma-separated,
 # e.g. `127.0.0.1,10.0.0.0/8`). Only they are believed about the client's address (X-Forwarded-For,
 # right-most untrusted hop: core/proxies.py), for the throttles and the login lockout alike.

@@ -14,3 +14,5 @@ if "UPLOAD_ROOT" not in os.environ:
 
     os.environ["UPLOAD_ROOT"] = tempfile.mkdtemp(prefix="twiza-test-uploads-")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Public pages are cached only in the tests that test the cache (core/tests/test_pagecache.py).
+os.environ.setdefault("PAGE_CACHE", "0")

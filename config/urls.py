@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.views import set_language
+
 from .api import api
 
 urlpatterns = [
     path("", include("core.urls")),
     path("comptes/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("p/<slug:slug>/", include("partnerships.urls")),
     path("p/<slug:slug>/", include("programme.urls")),
     path("p/<slug:slug>/", include("indicators.urls")),

@@ -1,3 +1,5 @@
+import atexit
+
 from django.apps import AppConfig
 
 
@@ -5,5 +7,13 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
+        from django.core.signals import request_finished
+        from django.db.backends.signals import connection_created
+
         # Registered on import: the deploy checks (SECURITY.md 30), the bounded `in` lookup (SECURITY.md 23).
-        from . import checks, lookups  # noqa: F401
+        from . import checks, lookups, pagecache  # noqa: F401
+
+        # Every write, whoever makes it, makes the public pages' cache stale (core/pagecache.py).
+        connection_created.connect(pagecache.install)
+        request_finished.connect(pagecache.renew_if_stale)
+        atexit.register(pagecache.renew_if_stale)

@@ -1,19 +1,26 @@
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from partnerships.access import access_for
 from partnerships.context_processors import SESSION_KEY
-from partnerships.models import Partnership
+from partnerships.models import Network, Partnership, Role
+from portal.public_views import front_door
 
 from .navigation import navigation, role_intros
 
 
-@login_required
 def home(request):
-    """Each persona's home: her partnerships, what her roles let her do there, and where to go."""
+    """`/`: the front door for a visitor (the public portals, no login asked); for a signed-in user,
+    her home: her partnerships, what her roles let her do there, and where to go."""
+    if not request.user.is_authenticated:
+        return front_door(request)
+    networks = Network.objects.filter(
+        memberships__user=request.user, memberships__role=Role.NETWORK_OFFICER
+    ).distinct()
     partnerships = list(Partnership.objects.visible_to(request.user).select_related("network"))
     current_slug = request.session.get(SESSION_KEY)
     cards = []
@@ -28,7 +35,7 @@ def home(request):
             }
         )
     cards.sort(key=lambda card: not card["current"])
-    return render(request, "core/home.html", {"cards": cards})
+    return render(request, "core/home.html", {"cards": cards, "networks": networks})
 
 
 def healthz(request):
@@ -44,3 +51,13 @@ def bad_request(request, exception):
         message = _("Le corps de la requête est trop volumineux.") if too_big else _("Requête illisible.")
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"too_big": too_big}, status=400)
+
+
+@csrf_exempt
+def set_language(request):
+    """Django's language switch (POST `language`, `next`). A signed-in user's switch is checked
+    against CSRF as any form; a visitor's is not: the public pages are cached and shared, so they
+    carry no CSRF token, and another site forcing a visitor's language does her no harm."""
+    if request.user.is_authenticated:
+        return csrf_protect(i18n.set_language)(request)
+    return i18n.set_language(request)

@@ -1,4 +1,5 @@
-"""Demo forums: the 2024 forum (closed, with results and followed projects) and the 2026 one (voting).
+"""Demo forums: the 2024 forum (closed, with results and followed projects), the 2026 one (voting)
+and December 2026's (open for proposals, none yet: a visitor can propose one).
 
 Deterministic (seeded) and idempotent: a forum that exists is left as it is. The unused voting codes
 of the 2026 forum are `demo_codes()[USED_2026:]`, so the demo can be tried end to end.
@@ -44,6 +45,7 @@ PROPOSALS_2026 = [
 REASON_OK = "Projet d'intérêt collectif, faisable par la commune dans l'année."
 REASON_KO = "Hors du champ du forum : il ne bénéficie pas à la collectivité de Belfaa."
 USED_2026 = 12
+OPEN_FORUM = "forum-2026-decembre"
 
 
 def demo_codes(seed=2026, count=40) -> list[str]:
@@ -93,6 +95,20 @@ def load(partnership) -> None:
         _load_2024(partnership, coordination, jour)
     if not Forum.objects.filter(partnership=partnership, slug="forum-2026").exists():
         _load_2026(partnership, coordination)
+    if not Forum.objects.filter(partnership=partnership, slug=OPEN_FORUM).exists():
+        # As the coordinator makes one on the page "Forums des jeunes": it opens for proposals.
+        Forum.objects.create(
+            partnership=partnership,
+            slug=OPEN_FORUM,
+            title="Forum des jeunes de décembre 2026",
+            date=datetime.date(2026, 12, 12),
+            place="Maison des jeunes de Belfaa",
+            theme="Emploi et formation des jeunes",
+            phase=Phase.PROPOSALS,
+            rule=Forum.Rule.APPROVAL,
+            max_choices=2,
+            seats=2,
+        )
 
 
 def _load_2024(partnership, coordination, jour):

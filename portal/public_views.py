@@ -1,13 +1,15 @@
 """The public transparency portal (public/<slug>/), no account needed.
 
 Shows only what portal/published.py allows (SECURITY.md 8 and 9) and good practices published to
-the public. Light pages: text, tables and small inline SVG; every table has its CSV (open data).
+the public. Light pages: text, tables and small inline SVG; every table has its CSV (open data). Visitors get the
+pages from a cache that every write invalidates (core/pagecache.py).
 """
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from core.pagecache import for_visitors
 from core.spreadsheets import csv_writer
 from indicators import charts, figures
 
@@ -17,6 +19,14 @@ from .models import GoodPractice
 from .views import search
 
 
+@for_visitors
+def front_door(request):
+    """`/` for a visitor (no account): each partnership's public portal, its youth forums open for
+    proposals or votes, its latest good practices, and the way to sign in."""
+    return render(request, "portal/public/front_door.html", {"partnerships": published.front_door()})
+
+
+@for_visitors
 def home(request, slug):
     """What the partnership is, its structures, progress of its published indicators, forums and
     followed projects, and the governance principles with what applies them."""
@@ -40,6 +50,7 @@ def home(request, slug):
     return render(request, "portal/public/home.html", context)
 
 
+@for_visitors
 def activities(request, slug):
     """Activities held per month and kind for a year (counts only: no title, place, day or person)."""
     partnership = get_public_partnership(slug)
@@ -126,6 +137,7 @@ def activities_csv(request, slug):
     return response
 
 
+@for_visitors
 def practices(request, slug):
     """Good practices published to the public, searchable in French and Arabic."""
     partnership = get_public_partnership(slug)
@@ -134,6 +146,7 @@ def practices(request, slug):
     return render(request, "portal/public/practices.html", {"p": partnership, "page": page, "form": form})
 
 
+@for_visitors
 def practice(request, slug, pk):
     """One good practice published to the public, with its documents and links."""
     item = get_public_practice(slug, pk)

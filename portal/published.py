@@ -20,6 +20,7 @@ from core.disclosure import THRESHOLDS, Cell, protect, total
 from indicators import figures
 from participation.models import FollowedProject, Forum, Phase
 from partnerships.access import Access
+from partnerships.models import Partnership
 from programme.models import GovernancePrinciple
 
 from .models import GoodPractice, ProjectPrinciple
@@ -185,3 +186,17 @@ def principles(partnership) -> list[dict]:
         }
         for principle, shown in rows
     ]
+
+
+def front_door(practices_each=3) -> list[dict]:
+    """For `/` seen by a visitor: every partnership (each has its public portal), its youth forums
+    where a young person can act now (propose or vote) and its latest public good practices."""
+    partnerships = list(Partnership.objects.select_related("network"))
+    acting = defaultdict(list)
+    for forum in Forum.objects.filter(phase__in=[Phase.PROPOSALS, Phase.VOTING]).order_by("date", "title"):
+        acting[forum.partnership_id].append(forum)
+    latest = defaultdict(list)
+    for practice in GoodPractice.objects.public().order_by("-published_at", "pk"):
+        if len(latest[practice.partnership_id]) < practices_each:
+            latest[practice.partnership_id].append(practice)
+    return [{"partnership": p, "forums": acting[p.pk], "practices": latest[p.pk]} for p in partnerships]

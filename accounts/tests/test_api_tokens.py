@@ -142,7 +142,7 @@ def test_deactivation_ends_sessions_and_tokens_for_good(world, client, deactivat
     assert ApiToken.objects.get(user=user).revoked_at is not None
     User.objects.filter(pk=user.pk).update(is_active=True)
     # Reactivated: her old session and her old token stay dead; she signs in again.
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("accounts:tokens")).status_code == 302
     assert api(Client(), raw) == 401
     assert _signed_in_with_token(Client(), "jour")
 

@@ -48,7 +48,7 @@ def test_login_gives_a_new_session_key_and_logout_ends_it(world, client):
     assert after and after != before
     assert client.get(reverse("core:home")).status_code == 200
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("accounts:tokens")).status_code == 302  # `/` is the front door: not a test
 
 
 def test_wrong_password_is_refused_with_a_clear_message(world, client):
@@ -70,14 +70,14 @@ def test_session_ends_after_eight_hours_whatever_the_activity(world, client):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
-    assert client.get(reverse("core:home")).status_code == 302  # logged out for good
+    assert client.get(reverse("accounts:tokens")).status_code == 302  # logged out for good
 
 
 def test_deactivated_user_is_signed_out_at_her_next_request(world, client, coordination):
     login(client, "coordination")
     coordination.is_active = False
     coordination.save()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("accounts:tokens")).status_code == 302
 
 
 def test_security_headers_on_an_authenticated_page(client_for, partnership):

@@ -1,7 +1,8 @@
 from core.tests.access_matrix import STAFF, Row
 
 ROWS = {
-    "core:home": Row(allowed=[*STAFF, "autre_coordination", "autre_ecoute", "outsider"]),
+    # `/`: the front door for a visitor (public portals, forums, good practices), her home for a user.
+    "core:home": Row(allowed=[*STAFF, "autre_coordination", "autre_ecoute", "outsider", "anonymous"]),
     "core:healthz": Row(allowed=[*STAFF, "autre_coordination", "autre_ecoute", "outsider", "anonymous"]),
     "accounts:login": Row(
         allowed=["anonymous"],

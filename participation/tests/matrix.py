@@ -81,7 +81,7 @@ ROWS = {
     "participation:project": Row(kwargs=project, allowed=READERS),
     "forums:list": Row(kwargs=belfaa, allowed=ALL_PERSONAS),
     "forums:forum": Row(kwargs=public(), allowed=ALL_PERSONAS),
-    "forums:propose": Row(kwargs=public("forum-2026"), allowed=ALL_PERSONAS),
+    "forums:propose": Row(kwargs=public("forum-2026-decembre"), allowed=ALL_PERSONAS),  # open: the form
     "forums:vote": Row(kwargs=public("forum-2026"), allowed=ALL_PERSONAS),
     "forums:results": Row(kwargs=public("forum-2024"), allowed=ALL_PERSONAS),
     "forums:results_csv": Row(kwargs=public("forum-2024"), allowed=ALL_PERSONAS),

@@ -461,6 +461,7 @@ def test_the_demo_loader_is_idempotent(partnership):
     )
     assert Forum.objects.get(slug="forum-2024").phase == Phase.FOLLOW_UP
     assert Forum.objects.get(slug="forum-2026").phase == Phase.VOTING
+    assert Forum.objects.get(slug=demo.OPEN_FORUM).phase == Phase.PROPOSALS  # a visitor can propose
     assert FollowedProject.objects.filter(proposal__forum__slug="forum-2024").count() == 3
 
 

@@ -80,5 +80,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Second facteur (TOTP) pour admin, ecoute et centre : "
-            "`python manage.py demo_otp USERNAME` affiche le code du moment."
+            "`.venv/bin/python manage.py demo_otp USERNAME` affiche le code du moment."
         )
