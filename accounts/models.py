@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -8,6 +9,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.crypto import EncryptedBinaryField
 
 
 def end_access(user_ids) -> None:
@@ -25,6 +28,7 @@ def end_access(user_ids) -> None:
         return
     now = timezone.now()
     ApiToken.objects.filter(user_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    KeptSubmission.objects.filter(user_id__in=ids).delete()
     wanted = {str(pk) for pk in ids}
     doomed = [
         session.session_key
@@ -136,3 +140,36 @@ class ApiToken(models.Model):
         raw = "twz_" + secrets.token_urlsafe(32)
         cls.objects.create(user=user, name=name, key_hash=hash_token(raw))
         return raw
+
+
+def kept_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(hours=settings.KEPT_SUBMISSION_HOURS)
+
+
+class KeptSubmissionQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+
+class KeptSubmission(models.Model):
+    """A form sent after its author's session ended (or refused by the CSRF check), kept for her alone
+    until she signs in again and sends it (accounts/kept.py). The page's address and every field are
+    in `content`, encrypted (SECURITY.md 13): a case narrative is never stored in clear. Deleted once
+    sent, and worthless after `expires_at` (`KEPT_SUBMISSION_HOURS`, default 4)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content = EncryptedBinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(default=kept_expiry, db_index=True)
+
+    objects = KeptSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("saisie gardée")
+        verbose_name_plural = _("saisies gardées")
+
+    def __str__(self):
+        return f"{self.user} — {self.created_at:%Y-%m-%d %H:%M}"

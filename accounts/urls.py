@@ -24,6 +24,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("rester-connecte/", views.keepalive, name="keepalive"),
+    path("reprendre/<uuid:pk>/", views.resume, name="resume"),
     path("jetons/", views.tokens, name="tokens"),
     path("jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
 ]

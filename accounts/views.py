@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import kept as keeping
 from .access import get_token_for_user, tokens_of
 from .forms import TokenForm
 from .middleware import SESSION_STARTED
@@ -29,6 +31,18 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Issue 14: she is told that what she typed waits for her (accounts/kept.py).
+        context["work_kept"] = keeping.is_resume_url(context.get("next", ""))
+        return context
+
+    def get_success_url(self):
+        # Work she typed before her session ended waits for her, wherever she signs in from.
+        url = super().get_success_url()
+        waiting = keeping.KeptSubmission.objects.live().filter(user=self.request.user).first()
+        return keeping.resume_url(waiting) if waiting and not keeping.is_resume_url(url) else url
+
     def form_valid(self, form):
         response = super().form_valid(form)
         self.request.session[SESSION_STARTED] = int(time.time())
@@ -39,7 +53,62 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """Ends the session (POST only, as Django requires)."""
+    """Ends the session (POST only, as Django requires). A form sent later from one of her tabs is no
+    longer hers to keep (accounts/kept.py)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(keeping.WHO_COOKIE, samesite="Lax")
+        return response
+
+
+@login_required
+@require_POST
+def keepalive(request):
+    """The "stay signed in" button of the warning before the idle limit (static/js/session.js): any
+    signed-in user's request renews her session (SESSION_SAVE_EVERY_REQUEST); this one does nothing
+    else. 204, so that the page stays as it is."""
+    return HttpResponse(status=204)
+
+
+@sensitive_variables("data")
+@login_required
+def resume(request, pk):
+    """Her own kept form (accounts/kept.py), after signing in again: what she typed, and one button
+    that sends it to the page it was typed on (or one that drops it). Anyone else, an expired or an
+    already sent copy: "nothing waits", which says nothing of anyone else's work."""
+    kept = keeping.kept_for(request.user, pk)
+    if kept is None:
+        messages.info(request, _("Aucune saisie n'attend d'être envoyée pour votre compte."))
+        return redirect("core:home")
+    if request.method == "POST":
+        keeping.KeptSubmission.objects.filter(pk=kept.pk).delete()
+        messages.info(request, _("Votre saisie gardée a été abandonnée."))
+        return redirect("core:home")
+    data = keeping.content(kept)
+    context = {"kept": kept, "action": keeping.action_url(kept), "fields": keeping.shown_fields(data)}
+    return render(request, "accounts/resume.html", context)
+
+
+@sensitive_variables("author")
+def csrf_failure(request, reason=""):
+    """Replaces Django's technical CSRF page (CSRF_FAILURE_VIEW): what happened, in plain words, in
+    the site's layout, with the way back; a form sent from one of our pages (by the browser's Origin:
+    a cross-site forgery is never kept) is kept for its author and offered to be sent again."""
+    kept, user = None, getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    if keeping.keepable(request) and keeping.same_origin(request):
+        author = keeping.author(request) or (user if signed_in else None)
+        if author is not None:
+            kept = keeping.keep(author, request)
+    context = {
+        "kept": kept,
+        "mine": kept is not None and signed_in and kept.user_id == user.pk,
+        "action": kept and keeping.action_url(kept),
+        "resume": kept and keeping.resume_url(kept),
+        "back": keeping.safe_referer(request) or resolve_url("core:home"),
+    }
+    return render(request, "accounts/csrf_failure.html", context, status=403)
 
 
 def _next(request) -> str:

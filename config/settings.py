@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.KeepTypedWorkMiddleware",  # after CSRF and the second factor (its docstring)
     "accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.current_partnership",
+                "accounts.context_processors.session_warning",
             ],
         },
     },
@@ -200,6 +202,10 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
+# Issue 14: a form sent after the session ended is kept (encrypted) this many hours for its author to
+# send after signing in again (accounts/kept.py); Django's technical CSRF page is never shown.
+KEPT_SUBMISSION_HOURS = env.int("KEPT_SUBMISSION_HOURS", default=4)
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,4 +1,6 @@
-from accounts.models import ApiToken, hash_token
+import json
+
+from accounts.models import ApiToken, KeptSubmission, hash_token
 from core.tests.access_matrix import STAFF, Row
 
 SIGNED_IN = [*STAFF, "autre_coordination", "autre_ecoute", "outsider"]
@@ -9,7 +11,17 @@ def jour_token(world):
     return {"pk": ApiToken.objects.get(key_hash=hash_token(raw)).pk}
 
 
+def ecoute_kept(world):
+    content = {"path": "/", "query": "", "fields": [["texte", ["gardé"]]]}
+    kept = KeptSubmission.objects.create(user=world["users"]["ecoute"], content=json.dumps(content).encode())
+    return {"pk": kept.pk}
+
+
 ROWS = {
+    # The "stay signed in" button: any signed-in user renews her own session, nothing else (204).
+    "accounts:keepalive": Row(allowed=SIGNED_IN, method="post", ok=204),
+    # A kept form is shown to its author only; anyone else is told, on her home, that nothing waits.
+    "accounts:resume": Row(kwargs=ecoute_kept, allowed=["ecoute"], denied=302),
     # Every signed-in user has her own tokens page.
     "accounts:tokens": Row(allowed=SIGNED_IN),
     # Only the owner revokes a token (then back to her page); anyone else's is a 404.
