@@ -16,8 +16,6 @@ from cases.access import listening_centre
 from cases.models import Case
 from conftest import PASSWORD, build_world, log_in
 
-from .test_browser_intake import purge_access_log_after  # noqa: F401 - a fixture
-
 pytestmark = pytest.mark.browser
 
 ACCOUNT = "Elle a quitté la maison en pleine nuit avec ses deux enfants. " * 60
