@@ -12,7 +12,13 @@ from .models import MAX_COUNT, Activity, Decision, StructurePartner, Tally, Visi
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker: its value is always ISO (a French "17/12/2026" would show empty
+    and block the form's submit, the date being required)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
 
 
 class ActivityForm(Versioned, forms.ModelForm):

@@ -11,7 +11,7 @@ class ForumForm(forms.ModelForm):
     class Meta:
         model = Forum
         fields = ["title", "slug", "date", "place", "theme", "rule", "max_choices", "seats", "budget"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean(self):
         data = super().clean()
@@ -126,4 +126,4 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due", "done"]
-        widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

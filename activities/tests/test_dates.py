@@ -196,3 +196,16 @@ def test_the_demo_loaded_on_another_day_plans_what_follows_it(empty_db, today):
     assert not Attendance.objects.filter(date__gt=today["today"]).exists()
     assert not Tally.objects.filter(date__gt=today["today"]).exists()
     assert Attendance.objects.filter(date__year=2024).exists()  # the sessions already held this year
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "ar", "en"])
+def test_the_edit_page_shows_the_activity_date_in_its_date_picker(world, client_for, partnership, language):
+    """A date picker takes only an ISO value: a French "17/12/2026" showed an empty, required date,
+    so the edit form could not be sent in French or Dutch."""
+    activity = Activity.objects.filter(partnership=partnership).first()
+    client = client_for("coordination")
+    client.cookies["django_language"] = language
+    html = client.get(
+        reverse("activities:edit", kwargs={"slug": partnership.slug, "pk": activity.pk})
+    ).content
+    assert f'name="date" value="{activity.date.isoformat()}"' in html.decode()

@@ -63,3 +63,9 @@ def test_a_visitor_changes_language_without_a_csrf_token_a_user_with_one(world, 
     user.force_login(users["coordination"])
     forged = user.post(reverse("set_language"), {"language": "ar", "next": "/"})
     assert forged.status_code == 403
+
+
+def test_the_front_door_names_each_partnership_in_the_visitor_language(world, client, partnership):
+    arabic = partnership.translations["ar"]["name"]
+    html = Client(headers={"cookie": "django_language=ar"}).get("/").content.decode()
+    assert f">{arabic}</h2>" in html

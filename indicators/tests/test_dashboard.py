@@ -197,3 +197,10 @@ def test_youth_forum_participations_feed_an_indicator(client, users, partnership
     assert len(queries.captured_queries) <= 11  # 11th: the activities planned after today (engine.values_of)
     r32 = {v["sex"]: v["actual"] for v in next(i for i in body if i["code"] == "R3.2")["values"]}
     assert r32 == {"F": expected["F"], "M": expected["M"], "total": sum(expected.values())}
+
+
+def test_the_programme_row_is_named_as_on_the_portal_and_the_annual_report(
+    client_for, partnership, demo_activity
+):
+    html = dashboard(client_for("coordination"), partnership).content.decode()
+    assert '<th scope="row">Cumul 2022–2025</th>' in html  # it said "2022–2025", the others "Cumul 2022–2025"

@@ -506,3 +506,14 @@ def test_a_followed_project_is_linked_to_the_activities_that_implement_it(client
     )
     assert "le met en œuvre" in public or "le mettent en œuvre" in public
     assert mine.title not in public  # staff free text stays off public pages
+
+
+def test_a_forum_date_reaches_the_date_picker_in_iso_whatever_the_language(world, partnership):
+    from django.utils import translation
+
+    from participation.forms import ForumForm
+
+    forum = Forum.objects.filter(partnership=partnership).first()
+    with translation.override("fr"):
+        html = str(ForumForm(instance=forum)["date"])
+    assert f'value="{forum.date.isoformat()}"' in html  # not "14/03/2026", which the picker shows empty

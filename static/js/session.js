@@ -39,6 +39,8 @@
   function show(expired) {
     soon.hidden = expired;
     ended.hidden = !expired;
+    document.getElementById("session-warning-title-soon").hidden = expired;
+    document.getElementById("session-warning-title-ended").hidden = !expired;
     form.hidden = expired;
     box.setAttribute("aria-describedby", expired ? ended.id : soon.id);
     if (!box.hidden) return;
