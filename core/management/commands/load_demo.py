@@ -75,7 +75,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Démo chargée : {partnership.name}. Utilisateurs : "
                 + ", ".join(sorted(partnerships_demo.DEMO_USERNAMES))
-                + " — mot de passe : valeur de TWIZA_DEMO_PASSWORD."
+                + " — mot de passe : "
+                + (
+                    "twiza-demo-2026."
+                    if settings.TWIZA_DEMO_PASSWORD == "twiza-demo-2026"
+                    else "la valeur de TWIZA_DEMO_PASSWORD."
+                )
             )
         )
         self.stdout.write(
