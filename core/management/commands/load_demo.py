@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -76,10 +78,11 @@ class Command(BaseCommand):
                 f"Démo chargée : {partnership.name}. Utilisateurs : "
                 + ", ".join(sorted(partnerships_demo.DEMO_USERNAMES))
                 + " — mot de passe : "
+                # The default is public (README); one set in the environment is never echoed.
                 + (
-                    "twiza-demo-2026."
-                    if settings.TWIZA_DEMO_PASSWORD == "twiza-demo-2026"
-                    else "la valeur de TWIZA_DEMO_PASSWORD."
+                    "la valeur de TWIZA_DEMO_PASSWORD."
+                    if "TWIZA_DEMO_PASSWORD" in os.environ
+                    else f"{settings.TWIZA_DEMO_PASSWORD}."
                 )
             )
         )
