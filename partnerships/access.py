@@ -28,6 +28,12 @@ class Access:
         return self.has(Role.COORDINATOR, Role.ADMIN)
 
     @property
+    def records_work(self) -> bool:
+        """The coordinator (or the partnership's admin), or staff of at least one of its structures:
+        who may record activities, import and export. Each view then narrows to her structures."""
+        return self.is_coordinator or bool(self.structure_ids)
+
+    @property
     def sees_individuals(self) -> bool:
         """Partner communes and networks see aggregates only, never a person."""
         return self.has(
