@@ -32,12 +32,20 @@ def test_every_test_the_security_page_names_exists():
 
 def test_every_requirement_names_a_test_or_says_it_has_none():
     sections = re.split(r"^### ", SECURITY.read_text(), flags=re.MULTILINE)[1:]
-    untested = [s.split("\n", 1)[0] for s in sections if not TEST_ID.search(s) and "no automated test" not in s]
+    untested = [
+        s.split("\n", 1)[0] for s in sections if not TEST_ID.search(s) and "no automated test" not in s
+    ]
     assert untested == []
 
 
 def test_the_documentation_the_readme_links_exists():
     readme = (ROOT / "README.md").read_text()
-    for doc in ("docs/security.md", "docs/architecture.md", "docs/api.md", "docs/product.md", "CONTRIBUTING.md"):
+    for doc in (
+        "docs/security.md",
+        "docs/architecture.md",
+        "docs/api.md",
+        "docs/product.md",
+        "CONTRIBUTING.md",
+    ):
         assert f"({doc})" in readme, doc
         assert (ROOT / doc).is_file(), doc
