@@ -5,9 +5,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from accounts.api import Error
+from config.api_types import Error, Slug
 from partnerships.access import get_partnership_for_user
-from partnerships.api import Slug
 from programme.models import cumulative
 
 from . import figures
