@@ -67,8 +67,8 @@ Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)]
 # A row id as the database can hold it (64-bit): a larger number is refused, not sent to the database.
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-# A code of the reference tables (target groups, structures): a slug column.
-Code = Annotated[str, Field(min_length=1, max_length=50)]
+# A code of the reference tables (target groups, structures): a slug column ("" is no structure).
+Code = Annotated[str, Field(max_length=50)]
 
 
 @dataclass(frozen=True)
