@@ -1,21 +1,37 @@
 """Activities API. Who may write: the coordinator (every activity) and structure staff (their structure's).
 
 Errors: 404 for every write the caller may not make — another partnership, no role, or an object
-she only reads (partner commune, network, another structure's staff): the API never answers 403;
-422 for invalid input (unknown code, date outside the partnership's years, negative count,
-a person of another partnership, attendance or tallies before the activity's date), with a French
-message and nothing written. Posting the same attendance or tallies twice changes nothing.
+she only reads (partner commune, network, another structure's staff): the API never answers 403.
+The check runs before the body is read (`Writer`), so that answer comes whatever she sends. 422 for
+invalid input (unknown code, date outside the partnership's years, negative count, a person of
+another partnership, attendance or tallies before the activity's date), with a French message and
+nothing written. Posting the same attendance or tallies twice changes nothing.
 """
 
 import datetime
+from typing import Annotated
 
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest
+from ninja import Body, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import AfterValidator, Field, Strict, StrictInt, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from accounts.api import Error
-from partnerships.access import access_for
-from partnerships.api import Slug
-from partnerships.models import Partnership
-from people.api import NOT_WRITABLE, RowId, body_schema, one_of, read_body
+from config.api_types import (
+    NOT_WRITABLE,
+    Code,
+    Created,
+    Error,
+    Grant,
+    Input,
+    OneOf,
+    RowId,
+    Slug,
+    Writer,
+    french,
+    path_value,
+    writable_partnership,
+)
 from people.models import Person, TargetGroup
 
 from . import actions
@@ -25,31 +41,53 @@ from .models import MAX_COUNT, Activity, Tally
 router = Router(tags=["activités"])
 
 
-class ActivityIn(Schema):
-    kind: str = one_of(Activity.Kind.values)
-    title: str
-    date: str = Field(json_schema_extra={"format": "date"})
-    structure: str | None = None
+class ActivityIn(Input):
+    kind: Annotated[str, OneOf(Activity.Kind.values), french("Type d'activité inconnu : {input}.")]
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        french("Le titre est obligatoire (200 caractères au plus)."),
+    ]
+    date: Annotated[datetime.date, french("Date impossible : « {input} » (attendu AAAA-MM-JJ).")]
+    structure: Code | None = None
 
 
-class Created(Schema):
-    id: int
-
-
-class AttendanceIn(Schema):
-    people: list[RowId]
+class AttendanceIn(Input):
+    people: list[Annotated[RowId, Strict()]]
 
 
 class AttendanceOut(Schema):
     attendance: int
 
 
-class TallyIn(Schema):
-    sex: str = one_of(Tally.Sex.values)
-    target_group: str | None = None
-    count: int = Field(le=MAX_COUNT)
+# A tally's number: 0 to MAX_COUNT (the database's bound, the import's too).
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+
+
+class TallyIn(Input):
+    sex: Annotated[str, OneOf(Tally.Sex.values), french("Sexe inconnu : {input} (F, M ou X).")]
+    target_group: Code | None = None
+    count: Annotated[
+        Count, french(f"Un comptage ne peut pas être négatif ni dépasser {MAX_COUNT} : {{input}}.")
+    ]
     # Optional: the number the caller last read; if someone changed it since, 409 and nothing written.
-    seen: int | None = Field(None, ge=0, le=MAX_COUNT)
+    seen: Count | None = None
+
+
+def one_row_each(rows: list[TallyIn]) -> list[TallyIn]:
+    """One row per (sex, target group): two would say two different numbers for the same tally."""
+    keys = set()
+    for row in rows:
+        key = (row.sex, row.target_group)
+        if key in keys:
+            raise PydanticCustomError(
+                "twiza", "Comptage en double : {row}.", {"row": f"{row.sex} {row.target_group or ''}".strip()}
+            )
+        keys.add(key)
+    return rows
+
+
+TalliesIn = Annotated[list[TallyIn], AfterValidator(one_row_each)]
 
 
 class TallyOut(Schema):
@@ -58,39 +96,40 @@ class TallyOut(Schema):
     count: int
 
 
+def recorder(request: HttpRequest, user) -> Grant:
+    """Who may create activities in the partnership of the path: its coordinator or staff of one of
+    its structures (`Access.records_work`); which structure, the endpoint checks once it is read."""
+    access = writable_partnership(user, path_value(request, "slug", Slug))
+    if not access.records_work:
+        raise HttpError(404, NOT_WRITABLE)
+    return Grant(user, access)
+
+
+def activity_writer(request: HttpRequest, user) -> Grant:
+    """Who may write the activity of the path: the coordinator, or staff of its structure."""
+    activity, access = get_activity_for_api(user, path_value(request, "activity_id", RowId))
+    if activity is None or not may_write(access, activity):
+        raise HttpError(404, NOT_WRITABLE)
+    return Grant(user, access, activity)
+
+
 @router.post(
     "/partnerships/{slug}/activities",
     response={201: Created, 401: Error, 404: Error, 422: Error},
-    openapi_extra=body_schema(ActivityIn),
+    auth=Writer(recorder),
 )
-def create_activity(request, slug: Slug):
+def create_activity(request: HttpRequest, slug: Slug, payload: ActivityIn) -> Status:
     """Creates an activity (coordinator: any; staff: of their structure).
 
     Body: `{"kind", "title", "date": "YYYY-MM-DD", "structure": code|null}`.
     """
-    partnership = Partnership.objects.visible_to(request.auth).filter(slug=slug).first()
-    if partnership is None:
-        return Status(404, {"detail": NOT_WRITABLE})
-    access = access_for(request.auth, partnership)
-    if not (access.is_coordinator or access.structure_roles):
-        return Status(404, {"detail": NOT_WRITABLE})
-    payload, error = read_body(request, ActivityIn)
-    if error:
-        return error
-    if payload.kind not in Activity.Kind.values:
-        return Status(422, {"detail": f"Type d'activité inconnu : {payload.kind}."})
-    title = payload.title.strip()
-    if not title or len(title) > 200:
-        return Status(422, {"detail": "Le titre est obligatoire (200 caractères au plus)."})
-    try:
-        day = datetime.date.fromisoformat(payload.date)
-    except ValueError:
-        return Status(422, {"detail": f"Date impossible : « {payload.date} » (attendu AAAA-MM-JJ)."})
-    if not partnership.start_year <= day.year <= partnership.end_year:
+    grant: Grant = request.auth
+    partnership = grant.partnership
+    if not partnership.start_year <= payload.date.year <= partnership.end_year:
         return Status(
             422,
             {
-                "detail": f"La date {day} est hors des années du partenariat "
+                "detail": f"La date {payload.date} est hors des années du partenariat "
                 f"({partnership.start_year}–{partnership.end_year})."
             },
         )
@@ -99,49 +138,36 @@ def create_activity(request, slug: Slug):
         structure = partnership.structures.filter(code=payload.structure).first()
         if structure is None:
             return Status(422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."})
-    if not may_create(access, structure):
+    if not may_create(grant.access, structure):
         return Status(404, {"detail": NOT_WRITABLE})
     activity = actions.create_activity(
         Activity(
             partnership=partnership,
             structure=structure,
             kind=payload.kind,
-            title=title,
-            date=day,
-            created_by=request.auth,
+            title=payload.title,
+            date=payload.date,
+            created_by=grant.user,
         )
     )
     return Status(201, {"id": activity.pk})
 
 
-def _writable(request, activity_id):
-    activity, access = get_activity_for_api(request.auth, activity_id)
-    if activity is None:
-        return None, Status(404, {"detail": NOT_WRITABLE})
-    if not may_write(access, activity):
-        return None, Status(404, {"detail": NOT_WRITABLE})
-    return activity, None
-
-
 @router.post(
     "/activities/{activity_id}/attendance",
     response={200: AttendanceOut, 401: Error, 404: Error, 422: Error},
-    openapi_extra=body_schema(AttendanceIn),
+    auth=Writer(activity_writer),
 )
-def post_attendance(request, activity_id: int):
+def post_attendance(request: HttpRequest, activity_id: RowId, payload: AttendanceIn) -> Status:
     """Marks registered people present (idempotent); answers the activity's attendance count.
 
     Body: `{"people": [ids]}`.
     """
-    activity, error = _writable(request, activity_id)
-    if error:
-        return error
-    payload, error = read_body(request, AttendanceIn)
-    if error:
-        return error
+    grant: Grant = request.auth
+    activity = grant.target
     wanted = set(payload.people)
     people = list(
-        Person.objects.visible_to(request.auth).filter(partnership=activity.partnership, pk__in=wanted)
+        Person.objects.visible_to(grant.user).filter(partnership=activity.partnership, pk__in=wanted)
     )
     unknown = sorted(wanted - {p.pk for p in people})
     if unknown:
@@ -158,34 +184,19 @@ def post_attendance(request, activity_id: int):
 @router.post(
     "/activities/{activity_id}/tallies",
     response={200: list[TallyOut], 401: Error, 404: Error, 409: Error, 422: Error},
-    openapi_extra=body_schema(TallyIn, many=True),
+    auth=Writer(activity_writer),
 )
-def post_tallies(request, activity_id: int):
+def post_tallies(request: HttpRequest, activity_id: RowId, payload: Body[TalliesIn]) -> Status:
     """Sets the tallies of unregistered people (by sex F/M/X and optional target group); idempotent.
 
     Body: `[{"sex": "F"|"M"|"X", "target_group": code|null, "count": int ≥ 0, "seen": int|null}]`;
     `seen` (optional) is the number last read: a row someone changed since answers 409, nothing written.
     """
-    activity, error = _writable(request, activity_id)
-    if error:
-        return error
-    payload, error = read_body(request, TallyIn, many=True)
-    if error:
-        return error
+    activity = request.auth.target
     groups = {g.code: g for g in TargetGroup.objects.all()}
-    seen = set()
-    for row in payload:
-        if row.sex not in Tally.Sex.values:
-            return Status(422, {"detail": f"Sexe inconnu : {row.sex} (F, M ou X)."})
-        if row.target_group is not None and row.target_group not in groups:
-            return Status(422, {"detail": f"Public cible inconnu : {row.target_group}."})
-        if row.count < 0:
-            return Status(422, {"detail": "Un comptage ne peut pas être négatif."})
-        if (row.sex, row.target_group) in seen:
-            return Status(
-                422, {"detail": f"Comptage en double : {row.sex} {row.target_group or ''}".strip() + "."}
-            )
-        seen.add((row.sex, row.target_group))
+    unknown = sorted({row.target_group for row in payload if row.target_group} - set(groups))
+    if unknown:
+        return Status(422, {"detail": f"Public cible inconnu : {', '.join(unknown)}."})
     rows = {(row.sex, groups.get(row.target_group)): row for row in payload}
     try:
         actions.set_tallies(

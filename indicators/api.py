@@ -1,13 +1,12 @@
-from typing import Literal
+from typing import Any, Literal
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from accounts.api import Error
+from config.api_types import Error, Slug
 from partnerships.access import get_partnership_for_user
-from partnerships.api import Slug
 from programme.models import cumulative
 
 from . import figures
@@ -38,7 +37,7 @@ class YearIn(Schema):
 @router.get(
     "/partnerships/{slug}/indicators", response={200: list[IndicatorOut], 401: Error, 404: Error, 422: Error}
 )
-def indicators(request, slug: Slug, query: Query[YearIn]):
+def indicators(request: HttpRequest, slug: Slug, query: Query[YearIn]) -> list[dict[str, Any]]:
     """Every indicator of a partnership with its targets and actuals by sex for a year (default: the
     current year): the year's figure for annual indicators, from the programme's start to 31 December
     of that year for cumulative ones (period "2022-Y"; the target stays the programme's). `X` (sex not

@@ -1,16 +1,12 @@
-from typing import Annotated
-
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router, Schema
-from pydantic import Field
 
-from accounts.api import Error
+from config.api_types import Error
 
 from .models import Partnership
 
 router = Router(tags=["partenariats"])
-
-# A partnership slug in a path: anything else (a NUL byte, which PostgreSQL refuses) is a 422.
-Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)]
 
 
 class PartnershipOut(Schema):
@@ -28,6 +24,6 @@ class PartnershipOut(Schema):
 
 
 @router.get("/partnerships", response={200: list[PartnershipOut], 401: Error})
-def list_partnerships(request):
+def list_partnerships(request: HttpRequest) -> QuerySet[Partnership]:
     """The partnerships visible to the token's user."""
-    return list(Partnership.objects.visible_to(request.auth))
+    return Partnership.objects.visible_to(request.auth)

@@ -156,6 +156,6 @@ ROWS = {
         token=True,
         method="post",
         allowed=DAY_CENTRE_WRITERS,
-        data=lambda world: {"sex": "F", "count": "3"},
+        data=lambda world: [{"sex": "F", "count": 3}],
     ),
 }

@@ -44,7 +44,7 @@ ROWS = {
         method="post",
         ok=201,
         allowed=REGISTRY,
-        data=lambda world: {"sex": "F", "birth_year": "2001", "target_groups": "migrants"},
+        data=lambda world: {"sex": "F", "birth_year": 2001, "target_groups": ["migrants"]},
     ),
     "api:create_person#other": Row(
         kwargs=lambda world: {"slug": world["other"].slug},
@@ -52,6 +52,6 @@ ROWS = {
         method="post",
         ok=201,
         allowed=["autre_coordination"],
-        data=lambda world: {"sex": "M", "birth_year": "1990"},
+        data=lambda world: {"sex": "M", "birth_year": 1990},
     ),
 }
