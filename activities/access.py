@@ -9,23 +9,26 @@
 from django.http import Http404
 
 from partnerships.access import Access, access_for, get_partnership_for_user
-from partnerships.models import Role
 
 from .models import Activity, Visit
 
 
 def may_write(access: Access, activity: Activity) -> bool:
     """Coordinator: every activity of the partnership; staff: the activities of their structure."""
-    if access.has(Role.COORDINATOR):
+    if access.coordinates:
         return True
-    return bool(activity.structure_id) and access.in_structure(activity.structure_id)
+    if not activity.structure_id:
+        return False
+    return access.in_structure(activity.structure_id)
 
 
 def may_create(access: Access, structure) -> bool:
     """Coordinator: any activity; staff: only one of their own structure."""
-    if access.has(Role.COORDINATOR):
+    if access.coordinates:
         return True
-    return structure is not None and access.in_structure(structure.pk)
+    if structure is None:
+        return False
+    return access.in_structure(structure.pk)
 
 
 def get_activity_for_user(user, slug: str, pk: int) -> tuple[Activity, Access]:
@@ -61,9 +64,8 @@ def get_activity_for_api(user, pk: int) -> tuple[Activity | None, Access | None]
 def get_visits_for_user(user, slug: str):
     """The visits log: the coordinator and the staff of a migrant office; 404 for anyone else."""
     partnership, access = get_partnership_for_user(user, slug)
-    offices = partnership.structures.filter(kind="bureau-migrants")
-    if not access.has(Role.COORDINATOR) and not any(access.in_structure(s.pk) for s in offices):
+    writable = list(access.work_structures.filter(kind="bureau-migrants"))
+    if not writable and not access.coordinates:
         raise Http404
     visits = Visit.objects.visible_to(user).filter(partnership=partnership)
-    writable = offices if access.has(Role.COORDINATOR) else [s for s in offices if access.in_structure(s.pk)]
     return partnership, access, visits, writable

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from accounts.models import User
 from core.middleware import current_request_id
 from partnerships.access import Access, centre_staff, get_partnership_for_user
 from partnerships.models import Membership, Partnership, Role, Structure
@@ -28,11 +29,24 @@ class Centre:
 
     @property
     def is_coordinator(self) -> bool:
+        """The centre coordinator: she sees every case, assigns them, manages the centre's roles."""
         return self.access.in_structure(self.structure, Role.CENTRE_COORDINATOR)
 
     @property
     def role(self) -> str:
         return Role.CENTRE_COORDINATOR if self.is_coordinator else Role.LISTENER
+
+
+def listeners_shown(centre: Centre, user) -> list[User]:
+    """The listeners whose continuing training the user sees on the centre's page: every listener
+    of the centre for its centre coordinator, herself (if she is one) for a listener."""
+    listeners = User.objects.filter(
+        memberships__structure=centre.structure,
+        memberships__role=Role.LISTENER,
+    ).distinct()
+    if centre.is_coordinator:
+        return list(listeners)
+    return list(listeners.filter(pk=user.pk))
 
 
 def listening_centre(partnership: Partnership) -> Structure | None:
@@ -70,9 +84,17 @@ def get_centre_member_for_user(user, slug: str, pk: int) -> tuple[Membership, Ce
     return membership, centre
 
 
+def sees_raw_statistics(access: Access, centre: Structure | None) -> bool:
+    """The centre's statistics unsuppressed: its centre coordinator alone; everyone else who may see
+    the partnership gets them suppressed (SECURITY.md 8)."""
+    if centre is None:
+        return False
+    return access.in_structure(centre, Role.CENTRE_COORDINATOR)
+
+
 def get_stats_centre_for_user(user, slug: str) -> tuple[Partnership, Access, Structure | None]:
     """The statistics page: anyone who may see the partnership (suppressed figures); the centre's
-    coordinator gets them unsuppressed (decided in the view from `Access.in_structure`)."""
+    coordinator gets them unsuppressed (`sees_raw_statistics`)."""
     partnership, access = get_partnership_for_user(user, slug)
     return partnership, access, listening_centre(partnership)
 

@@ -8,6 +8,7 @@ from accounts.models import User
 from core.locking import Versioned
 from partnerships.models import Role
 
+from .actions import EDITABLE
 from .models import (
     Case,
     Complaint,
@@ -35,25 +36,10 @@ class NotInFuture:
         return date
 
 
-CASE_FIELDS = [
-    "opened_on",
-    "channel",
-    "age_band",
-    "children_with_her",
-    "children_count",
-    "full_name",
-    "phone",
-    "address",
-    "consent_services",
-    "consent_referral",
-    "consent_statistics",
-]
-
-
 class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = CASE_FIELDS
+        fields = EDITABLE
         widgets = {
             "opened_on": DATE,
             "full_name": forms.TextInput(attrs={"autocomplete": "off"}),

@@ -16,13 +16,12 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from activities.trainings import training_hours
 from core.locking import Stale, refuse
 from core.navigation import navigation
 from partnerships import actions as role_actions
 from partnerships.access import centre_staff, role_log_of
 from partnerships.forms import CentreRoleForm
-from partnerships.models import Role
 
 from . import actions, forms, stats
 from .access import (
@@ -33,6 +32,8 @@ from .access import (
     get_centre_member_for_user,
     get_group_for_user,
     get_stats_centre_for_user,
+    listeners_shown,
+    sees_raw_statistics,
 )
 from .models import (
     AgeBand,
@@ -42,7 +43,6 @@ from .models import (
     ShelterStay,
     SpeechGroup,
 )
-from .training import training_hours
 
 
 def protected(view):
@@ -53,6 +53,16 @@ def protected(view):
 def _page(request, centre, template, **context):
     context.update({"partnership": centre.partnership, "centre": centre, "nav": navigation(centre.access)})
     return render(request, template, context)
+
+
+def _training(partnership, listeners) -> dict:
+    """{listener: {year: hours}}: the hours of the `formation` activities each listener attended, for
+    each year of the programme in which she trained (activities/trainings.py counts them)."""
+    by_year = {year: training_hours(partnership, listeners, year) for year in partnership.years}
+    return {
+        listener: {year: float(hours[listener.pk]) for year, hours in by_year.items() if hours[listener.pk]}
+        for listener in listeners
+    }
 
 
 def _case_url(case, slug):
@@ -78,13 +88,7 @@ def centre(request, slug):
     if status in Case.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    listeners = list(
-        User.objects.filter(
-            memberships__structure=centre.structure, memberships__role=Role.LISTENER
-        ).distinct()
-    )
-    if not centre.is_coordinator:
-        listeners = [u for u in listeners if u.pk == request.user.pk]
+    listeners = listeners_shown(centre, request.user)
     sheltered = ShelterStay.objects.filter(case__structure=centre.structure, end__isnull=True).count()
     return _page(
         request,
@@ -95,7 +99,7 @@ def centre(request, slug):
         statuses=Case.Status.choices,
         capacity=centre.structure.capacity,
         sheltered=sheltered,
-        training=training_hours(centre.partnership, listeners),
+        training=_training(centre.partnership, listeners),
         listeners=listeners,
     )
 
@@ -142,7 +146,7 @@ def case_edit(request, slug, code):
         return refused
     form = forms.CaseEditForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in forms.CASE_FIELDS}
+        data = {name: form.cleaned_data[name] for name in actions.EDITABLE}
         case.refresh_from_db()
         try:
             actions.update_case(case, by=request.user, version=form.cleaned_data["version"], data=data)
@@ -381,7 +385,7 @@ def statistics(request, slug):
     """The centre's statistics (consenting cases only): unsuppressed for the centre coordinator,
     suppressed (SECURITY.md 8) for everyone else who may see the partnership."""
     partnership, access, structure = get_stats_centre_for_user(request.user, slug)
-    suppressed = structure is None or not access.in_structure(structure, Role.CENTRE_COORDINATOR)
+    suppressed = not sees_raw_statistics(access, structure)
     year = request.GET.get("annee", "")
     year = int(year) if year.isdigit() and int(year) in partnership.years else None
     published = stats.published(partnership, year, suppressed)

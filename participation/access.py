@@ -10,6 +10,7 @@ Who may do what (docs/decisions.md, "Forums des jeunes"):
 A proposer's contact is shown to the coordinator (or partnership admin) only.
 """
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,14 +21,22 @@ from .models import OFFICER_ROLES, READER_ROLES, FollowedProject, Forum, PaperBa
 
 
 def can_read(access: Access) -> bool:
-    return access.has(*READER_ROLES) or access.platform_admin
+    """The staff pages: the readers (coordinator, admin, officers, partner officer) and the platform
+    administrator."""
+    if access.has(*READER_ROLES):
+        return True
+    return access.platform_admin
 
 
 def can_manage(access: Access) -> bool:
+    """Forums, phases, admissibility, codes and followed projects: the coordinator and the
+    partnership's admin."""
     return access.is_coordinator
 
 
 def is_officer(access: Access) -> bool:
+    """Paper forms and ballots, and confirming another officer's batch: coordinator, admin, office
+    agent, educator."""
     return access.has(*OFFICER_ROLES)
 
 
@@ -63,10 +72,20 @@ def get_batch_for_user(user, slug: str, pk: int, batch: int):
 def get_project_for_user(user, slug: str, project: int, *, need=can_read):
     """A followed project of the partnership's forums; 404 otherwise."""
     partnership, access = get_forums_for_user(user, slug, need=need)
-    found = FollowedProject.objects.select_related("proposal__forum").filter(
-        proposal__forum__partnership=partnership, pk=project
+    return get_followed_project(partnership, project), access
+
+
+def followed_projects(partnership: Partnership) -> QuerySet:
+    """The followed projects of the partnership's forums (their proposal and forum joined). The
+    caller has checked who may see them (forums' staff here, good practices' editors in portal)."""
+    return FollowedProject.objects.select_related("proposal__forum").filter(
+        proposal__forum__partnership=partnership
     )
-    return get_object_or_404(found), access
+
+
+def get_followed_project(partnership: Partnership, pk: int) -> FollowedProject:
+    """One followed project of the partnership's forums; 404 otherwise."""
+    return get_object_or_404(followed_projects(partnership), pk=pk)
 
 
 def get_public_forum(slug: str, pk: int) -> Forum:

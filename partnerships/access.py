@@ -5,9 +5,10 @@ Every function fails closed: no membership, no access. "Missing" and "forbidden"
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import CENTRE_ROLES, Appointment, Membership, Partnership, Role, RoleLog, Structure
+from .models import CENTRE_ROLES, Appointment, Membership, Network, Partnership, Role, RoleLog, Structure
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,38 @@ class Access:
 
     @property
     def is_coordinator(self) -> bool:
+        """The coordinator or the partnership's admin: who manages the partnership's definitions and
+        publications (forums, good practices, indicators), never its individuals' records."""
         return self.has(Role.COORDINATOR, Role.ADMIN)
 
     @property
+    def coordinates(self) -> bool:
+        """The partnership's coordinator alone (not its admin): she sees and writes the work and the
+        records of every structure of the partnership (Person.visible_to says the same)."""
+        return self.has(Role.COORDINATOR)
+
+    @property
     def records_work(self) -> bool:
-        """The coordinator (or the partnership's admin), or staff of at least one of its structures:
-        who may record activities, import and export. Each view then narrows to her structures."""
-        return self.is_coordinator or bool(self.structure_ids)
+        """The coordinator, or staff of at least one of the partnership's structures: who records
+        activities, imports and exports (each narrowed to her structures by `work_of`). Not the
+        partnership's admin: she sees no individual (`sees_individuals`), and these hold them."""
+        if self.coordinates:
+            return True
+        return bool(self.structure_ids)
+
+    @property
+    def work_structures(self) -> QuerySet:
+        """The structures whose work she records (activities, imports): all of the partnership's for
+        the coordinator, her own for staff."""
+        return self.work_of(self.partnership.structures.all(), "pk")
+
+    def work_of(self, rows: QuerySet, structure: str = "structure") -> QuerySet:
+        """The rows of `rows` whose work she records: all of them for the coordinator, those of her
+        own structures for staff. `structure` is the lookup from a row to its structure ("pk" for
+        structures themselves)."""
+        if self.coordinates:
+            return rows
+        return rows.filter(**{f"{structure}__in": list(self.structure_ids)})
 
     @property
     def sees_individuals(self) -> bool:
@@ -76,6 +102,27 @@ def get_partnership_for_user(user, slug: str) -> tuple[Partnership, Access]:
     if partnership is None:
         raise Http404
     return partnership, access_for(user, partnership)
+
+
+def get_network_for_user(user, slug: str) -> Network:
+    """The network `slug` of which the user is the network officer (she compares its partnerships);
+    404 for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404
+    network = Network.objects.filter(
+        slug=slug,
+        memberships__user=user,
+        memberships__role=Role.NETWORK_OFFICER,
+    ).first()
+    if network is None:
+        raise Http404
+    return network
+
+
+def network_partnerships(user, network: Network) -> list[tuple[Partnership, Access]]:
+    """Each partnership of `network` that the user may see, with her access there."""
+    partnerships = Partnership.objects.visible_to(user).filter(network=network)
+    return [(partnership, access_for(user, partnership)) for partnership in partnerships]
 
 
 def get_structure_for_user(user, slug: str, code: str) -> tuple[Structure, Access]:

@@ -8,11 +8,12 @@
   a person for a listening centre, so no record says that someone is known to the centre.
 """
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.crypto import normalise
 from partnerships.access import Access, get_partnership_for_user
-from partnerships.models import CENTRE_ROLES, Role, Structure
+from partnerships.models import CENTRE_ROLES, Partnership, Structure
 
 from .models import Person
 
@@ -23,9 +24,32 @@ def registry_structure_ids(access: Access) -> set:
     return {pk for pk, roles in access.structure_roles.items() if set(roles) - CENTRE_ROLES}
 
 
+def staffs_registry(access: Access) -> bool:
+    """She staffs the registry of at least one structure: there she reads and writes identity fields."""
+    return bool(registry_structure_ids(access))
+
+
+def staffs(access: Access, structure: Structure | None) -> bool:
+    """She staffs the registry of `structure`: she reads and writes its people's identity fields."""
+    if structure is None:
+        return False
+    return structure.pk in registry_structure_ids(access)
+
+
+def uses_registry(access: Access) -> bool:
+    """The registry (its list, its records, the registering of people): the coordinator and the
+    staff of a structure other than the listening centre. Not the partnership's admin, the partner
+    or network officers, the platform admin, nor the listening centre's roles."""
+    if access.coordinates:
+        return True
+    return staffs_registry(access)
+
+
 def shows_identity(access: Access, person: Person) -> bool:
     """Names, phone and place are shown only to the staff of the structure holding the record."""
-    return bool(person.structure_id) and person.structure_id in registry_structure_ids(access)
+    if not person.structure_id:
+        return False
+    return person.structure_id in registry_structure_ids(access)
 
 
 def may_register(access: Access, structure: Structure | None) -> bool:
@@ -33,24 +57,34 @@ def may_register(access: Access, structure: Structure | None) -> bool:
     their own structure, never the listening centre."""
     if structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE:
         return False
-    if access.has(Role.COORDINATOR):
+    if access.coordinates:
         return True
-    return structure is not None and structure.pk in registry_structure_ids(access)
+    return staffs(access, structure)
 
 
-def registering_structures(access: Access):
-    """The structures the user may register people for (never a listening centre)."""
+def registering_structures(access: Access) -> QuerySet:
+    """The structures the user may register people for (never a listening centre); the choices of
+    the registry's structure filter too."""
     structures = access.partnership.structures.exclude(kind=Structure.Kind.LISTENING_CENTRE)
-    if access.has(Role.COORDINATOR):
+    if access.coordinates:
         return structures
     return structures.filter(pk__in=registry_structure_ids(access))
 
 
-def get_registry_for_user(user, slug: str):
-    """The partnership and access of a user who may see individuals there (the coordinator, the staff
-    of a structure other than the listening centre); 404 for anyone else."""
+def registry_of(user, access: Access) -> QuerySet:
+    """The people of the partnership that the user may see (`Person.visible_to`): every person for
+    the coordinator, those her structures hold for staff."""
+    people = Person.objects.visible_to(user).filter(partnership=access.partnership)
+    if access.coordinates:
+        return people
+    return people.filter(structure_id__in=list(registry_structure_ids(access)))
+
+
+def get_registry_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The partnership and access of a user who uses the registry there (`uses_registry`); 404 for
+    anyone else."""
     partnership, access = get_partnership_for_user(user, slug)
-    if not (access.has(Role.COORDINATOR) or registry_structure_ids(access)):
+    if not uses_registry(access):
         raise Http404
     return partnership, access
 
@@ -66,10 +100,12 @@ def get_person_for_user(user, slug: str, pk: int) -> tuple[Person, Access]:
 
 def may_change(access: Access, person: Person) -> bool:
     """The coordinator, or the staff of the holding structure, may edit, merge or delete a record."""
-    return access.has(Role.COORDINATOR) or shows_identity(access, person)
+    if access.coordinates:
+        return True
+    return shows_identity(access, person)
 
 
-def search_people(user, access: Access, query: str, base=None):
+def search_people(user, access: Access, query: str, base: QuerySet | None = None) -> QuerySet:
     """People visible to the user matching `query`: codes in SQL, names decrypted in Python.
 
     Names are only searched among the records the user may read in clear (her structures), so a
@@ -88,6 +124,4 @@ def search_people(user, access: Access, query: str, base=None):
         for pk, first, last in held.values_list("pk", "first_name", "last_name")
         if needle in normalise(f"{first} {last}") or needle in normalise(f"{last} {first}")
     ]
-    from django.db.models import Q
-
     return people.filter(Q(code__icontains=query) | Q(pk__in=named))

@@ -1,10 +1,13 @@
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.locking import Versioned
+from partnerships.access import Access
 from partnerships.models import Structure
 
+from .access import registering_structures
 from .models import Person, Sex, TargetGroup
 
 
@@ -85,6 +88,26 @@ class PeopleFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures
         self.fields["structure"].to_field_name = "code"
+
+    def apply(self, people: QuerySet) -> QuerySet:
+        """The people matching the filters, without the search `q` (all of them when the form is not
+        valid): the one filter of the registry's page and of its export (reports/exports.py)."""
+        if not self.is_valid():
+            return people
+        data = self.cleaned_data
+        if data["structure"]:
+            people = people.filter(structure=data["structure"])
+        if data["target_group"]:
+            people = people.filter(target_groups=data["target_group"])
+        if data["sex"]:
+            people = people.filter(sex=data["sex"])
+        return people
+
+
+def registry_filter(params, access: Access) -> PeopleFilter:
+    """The registry's filters as `access` may use them: its structures are those she registers for
+    (never the listening centre, which holds no record)."""
+    return PeopleFilter(params or None, structures=registering_structures(access))
 
 
 class MergeForm(forms.Form):

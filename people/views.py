@@ -16,11 +16,14 @@ from .access import (
     may_change,
     may_register,
     registering_structures,
-    registry_structure_ids,
+    registry_of,
     search_people,
     shows_identity,
+    staffs,
+    staffs_registry,
+    uses_registry,
 )
-from .forms import MergeForm, PeopleFilter, PersonEditForm, PersonForm
+from .forms import MergeForm, PersonEditForm, PersonForm, registry_filter
 from .models import Person
 
 
@@ -34,21 +37,13 @@ def person_list(request, slug):
     ignores `q`.
     """
     partnership, access = get_registry_for_user(request.user, slug)
-    structures = registering_structures(access)  # never the listening centre: it holds no record
     params = request.POST if request.method == "POST" else _without_search(request.GET)
-    form = PeopleFilter(params or None, structures=structures)
-    people = Person.objects.visible_to(request.user).filter(partnership=partnership)
+    form = registry_filter(params, access)
+    people = form.apply(registry_of(request.user, access))
     sort = "code"
     if form.is_valid():
-        data = form.cleaned_data
-        people = search_people(request.user, access, data["q"], base=people)
-        if data["structure"]:
-            people = people.filter(structure=data["structure"])
-        if data["target_group"]:
-            people = people.filter(target_groups=data["target_group"])
-        if data["sex"]:
-            people = people.filter(sex=data["sex"])
-        sort = data["sort"] or sort
+        people = search_people(request.user, access, form.cleaned_data["q"], base=people)
+        sort = form.cleaned_data["sort"] or sort
     people = people.select_related("structure").prefetch_related("target_groups").order_by(sort, "pk")
     page = Paginator(people, 50).get_page(params.get("page"))
     rows = [{"person": p, "identity": shows_identity(access, p)} for p in page]
@@ -60,7 +55,7 @@ def person_list(request, slug):
         "rows": rows,
         # The pages are buttons of the filters' form: the next page is posted with the same filters.
         "pager_form": "people-filters",
-        "may_register": access.is_coordinator or bool(registry_structure_ids(access)),
+        "may_register": uses_registry(access),
     }
     return render(request, "people/list.html", context)
 
@@ -76,13 +71,13 @@ def person_create(request, slug):
     """Registers a person. Coordinator for any structure (codes only); staff for their own structure."""
     partnership, access = get_registry_for_user(request.user, slug)
     structures = registering_structures(access)
-    identity = bool(registry_structure_ids(access))
+    identity = staffs_registry(access)
     form = PersonForm(request.POST or None, structures=structures, identity=identity)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not may_register(access, data["structure"]):
             form.add_error("structure", _("Choisissez votre structure."))
-        elif data["structure"] is not None and data["structure"].pk not in registry_structure_ids(access):
+        elif data["structure"] is not None and not staffs(access, data["structure"]):
             # Only the holding staff may write identity; the coordinator registers codes only.
             for name in PersonForm.IDENTITY:
                 data.pop(name, None)
@@ -157,14 +152,6 @@ def person_edit(request, slug, pk):
     return render(request, "people/form.html", context, status=409 if form.stale else 200)
 
 
-def _mergeable(request, access, person):
-    """The records that may be merged into `person`: same partnership, and changeable by the user."""
-    candidates = Person.objects.visible_to(request.user).filter(partnership=person.partnership)
-    if not access.is_coordinator:
-        candidates = candidates.filter(structure_id__in=list(registry_structure_ids(access)))
-    return candidates
-
-
 @login_required
 @require_POST
 def person_merge(request, slug, pk):
@@ -172,7 +159,7 @@ def person_merge(request, slug, pk):
     person, access = get_person_for_user(request.user, slug, pk)
     if not may_change(access, person):
         raise Http404
-    form = MergeForm(request.POST, person=person, candidates=_mergeable(request, access, person))
+    form = MergeForm(request.POST, person=person, candidates=registry_of(request.user, access))
     if form.is_valid():
         other = form.cleaned_data["other"]
         actions.merge_people(person, other)

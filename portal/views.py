@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from core.locking import Stale, refuse, save_edit
 from core.navigation import navigation
 from indicators import figures
-from participation.models import FollowedProject
-from partnerships.access import access_for
-from partnerships.models import Network, Partnership, Role
+from participation.access import followed_projects, get_followed_project
+from partnerships.access import get_network_for_user, network_partnerships
 
 from . import actions, documents, published
 from .access import (
@@ -183,11 +182,7 @@ def project_principles(request, slug, project):
     partnership, access = get_library_for_user(request.user, slug)
     if not can_edit(access):
         raise Http404
-    followed = get_object_or_404(
-        FollowedProject.objects.select_related("proposal"),
-        proposal__forum__partnership=partnership,
-        pk=project,
-    )
+    followed = get_followed_project(partnership, project)
     initial = {"principles": [link.principle_id for link in followed.principle_links.all()]}
     form = ProjectPrinciplesForm(request.POST or None, initial=initial, partnership=partnership)
     if request.method == "POST" and form.is_valid():
@@ -204,11 +199,7 @@ def projects(request, slug):
     partnership, access = get_library_for_user(request.user, slug)
     if not can_edit(access):
         raise Http404
-    found = (
-        FollowedProject.objects.filter(proposal__forum__partnership=partnership)
-        .select_related("proposal__forum")
-        .prefetch_related("principle_links__principle")
-    )
+    found = followed_projects(partnership).prefetch_related("principle_links__principle")
     context = {"partnership": partnership, "nav": navigation(access), "projects": found}
     return render(request, "portal/projects.html", context)
 
@@ -216,14 +207,9 @@ def projects(request, slug):
 @login_required
 def network(request, network_slug):
     """The network officer's view: each partnership of her network side by side, for one year."""
-    network = Network.objects.filter(
-        slug=network_slug, memberships__user=request.user, memberships__role=Role.NETWORK_OFFICER
-    ).first()
-    if network is None or not request.user.is_active:
-        raise Http404
+    network = get_network_for_user(request.user, network_slug)
     columns = []
-    for partnership in Partnership.objects.visible_to(request.user).filter(network=network):
-        access = access_for(request.user, partnership)
+    for partnership, access in network_partnerships(request.user, network):
         year = figures.chosen_year(request.GET.get("annee"), partnership)
         blocks = figures.partnership_tables(partnership, access, year)
         tables = [t for block in blocks for t in block["tables"]]

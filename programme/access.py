@@ -10,21 +10,25 @@ from .models import Indicator, Measurement
 
 def can_define_indicators(access) -> bool:
     """The coordinator (or the partnership's admin) edits indicator definitions."""
-    return access.has(Role.COORDINATOR, Role.ADMIN)
+    return access.is_coordinator
 
 
 def can_enter_figures(access, indicator: Indicator) -> bool:
     """The coordinator enters any manual figure; the centre coordinator those of the centre."""
-    return access.has(Role.COORDINATOR) or (
-        _is_centre_figure(indicator) and access.has(Role.CENTRE_COORDINATOR)
-    )
+    if access.coordinates:
+        return True
+    if not _is_centre_figure(indicator):
+        return False
+    return access.has(Role.CENTRE_COORDINATOR)
 
 
 def can_approve_figures(access, indicator: Indicator) -> bool:
     """The coordinator approves figures; the centre coordinator approves the centre's own."""
-    if _is_centre_figure(indicator):
-        return access.has(Role.CENTRE_COORDINATOR, Role.COORDINATOR)
-    return access.has(Role.COORDINATOR)
+    if access.coordinates:
+        return True
+    if not _is_centre_figure(indicator):
+        return False
+    return access.has(Role.CENTRE_COORDINATOR)
 
 
 def can_approve_measurement(access, measurement: Measurement, user) -> bool:

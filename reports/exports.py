@@ -6,17 +6,15 @@ Dates are exported to the month. The same rows are written by the direct (stream
 the background job (`tasks._export`), evaluated for the user's access at the time.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import ActivityFilter
 from activities.models import Activity, Tally
 from core.spreadsheets import csv_writer
-from partnerships.models import Role
-from people.access import registering_structures, shows_identity
-from people.forms import PeopleFilter
-from people.models import Person
+from people.access import registry_of, shows_identity, staffs_registry
+from people.forms import registry_filter
 
 PEOPLE_COLUMNS = ["code", "sexe", "annee_naissance", "publics_cibles", "structure", "mois_enregistrement"]
 IDENTITY_COLUMNS = ["prenom", "nom", "telephone", "douar_quartier"]
@@ -47,30 +45,16 @@ class Echo:
         return value
 
 
-def people_queryset(user, access, params):
+def people_queryset(user, access, params) -> QuerySet:
     """The people visible to the user, filtered as on the registry page, without its search: a search
     may be a name, and an export's filters travel in its address or are stored with its job."""
-    partnership = access.partnership
-    structures = registering_structures(access) if not access.is_coordinator else partnership.structures.all()
-    form = PeopleFilter(params or None, structures=structures)
-    people = Person.objects.visible_to(user).filter(partnership=partnership)
-    if not access.has(Role.COORDINATOR):
-        people = people.filter(structure_id__in=list(access.structure_roles))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["structure"]:
-            people = people.filter(structure=data["structure"])
-        if data["target_group"]:
-            people = people.filter(target_groups=data["target_group"])
-        if data["sex"]:
-            people = people.filter(sex=data["sex"])
-    return people
+    return registry_filter(params, access).apply(registry_of(user, access))
 
 
 def people_rows(user, access, params):
     """Header then one row per person visible to the user, filtered as on the registry page."""
     people = people_queryset(user, access, params)
-    with_identity = bool(access.structure_roles)
+    with_identity = staffs_registry(access)
     yield PEOPLE_COLUMNS + (IDENTITY_COLUMNS if with_identity else [])
     people = people.select_related("structure").prefetch_related("target_groups").order_by("number")
     for person in people.iterator(chunk_size=2000):
@@ -92,14 +76,12 @@ def people_rows(user, access, params):
         yield row
 
 
-def activity_queryset(user, access, params):
+def activity_queryset(user, access, params) -> QuerySet:
     """The activities visible to the user, filtered as on the list page."""
     partnership = access.partnership
     form = ActivityFilter(params or None, structures=partnership.structures.all())
     activities = Activity.objects.visible_to(user).filter(partnership=partnership)
-    if not access.has(Role.COORDINATOR):
-        activities = activities.filter(structure_id__in=list(access.structure_roles))
-    return form.apply(activities)
+    return form.apply(access.work_of(activities))
 
 
 def activity_rows(user, access, params):

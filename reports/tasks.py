@@ -196,7 +196,6 @@ def _report_file(job):
 
 def _import_file(job, dry_run: bool):
     from . import actions
-    from .access import importable_structures
 
     access = access_for(job.user, job.partnership)
     with job.open_upload() as file:  # SECURITY.md 33: decrypted a chunk at a time, never whole
@@ -205,7 +204,7 @@ def _import_file(job, dry_run: bool):
             job.partnership,
             job.params["kind"],
             job.user,
-            importable_structures(access),
+            access.work_structures,
             file,
             job.params["filename"],
             job.params["mapping"],
@@ -288,10 +287,9 @@ def check_import(job_id: int, token: str) -> str:
 def _export(job):
     """The CSV of the direct export, for the job's author with the access she holds now."""
     from . import exports
-    from .access import may_export
 
     access = access_for(job.user, job.partnership)
-    if not may_export(access):
+    if not access.records_work:
         _finish(
             job,
             Job.Status.FAILED,

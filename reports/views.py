@@ -16,14 +16,10 @@ from programme.models import Result
 
 from . import actions, annual, exports, iati, kobo, outputs
 from .access import (
-    get_exporter,
-    get_importer,
     get_job_for_user,
+    get_recorder_for_user,
     get_report_for_user,
-    importable_structures,
     may_download,
-    may_export,
-    may_import,
     may_write_narratives,
 )
 from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
@@ -58,8 +54,7 @@ def annual_page(request, slug, year):
         "nav": navigation(access),
         "years": partnership.years,
         "may_write": may_write_narratives(access),
-        "may_import": may_import(access),
-        "may_export": may_export(access),
+        "records_work": access.records_work,
     }
     return render(request, "reports/annual.html", context)
 
@@ -180,7 +175,7 @@ def job_file(request, slug, pk):
 @login_required
 def import_upload(request, slug):
     """Step 1: the coordinator or structure staff upload a Kobo/ODK export and say which activity kind."""
-    partnership, access = get_importer(request.user, slug)
+    partnership, access = get_recorder_for_user(request.user, slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -223,7 +218,7 @@ def import_upload(request, slug):
 
 
 def _import_job(request, slug, pk):
-    partnership, access = get_importer(request.user, slug)
+    partnership, access = get_recorder_for_user(request.user, slug)
     job, _access = get_job_for_user(request.user, slug, pk)
     if job.kind != Job.Kind.IMPORT:
         raise Http404
@@ -333,15 +328,15 @@ def import_dry_run(request, slug, pk):
 @login_required
 def import_sample(request, slug):
     """A small Kobo-like export of fictional submissions, to try the import (mapping, dry run, import)."""
-    partnership, access = get_importer(request.user, slug)
-    data = kobo.sample_export(partnership, request.user, importable_structures(access))
+    partnership, access = get_recorder_for_user(request.user, slug)
+    data = kobo.sample_export(partnership, request.user, access.work_structures)
     return _download(data, f"exemple-export-kobo-{partnership.slug}.xlsx", XLSX)
 
 
 @login_required
 def xlsform(request, slug, kind):
     """The XLSForm of an activity kind, to collect offline in KoboToolbox or ODK Collect."""
-    partnership, _access = get_importer(request.user, slug)
+    partnership, _access = get_recorder_for_user(request.user, slug)
     if kind not in dict(KindForm.base_fields["kind"].choices):
         raise Http404
     return _download(kobo.xlsform(partnership, kind), f"twiza-{kind}.xlsx", XLSX)
@@ -359,7 +354,7 @@ def _export_filters(query, what) -> dict:
 def exports_page(request, slug):
     """The exports the user may take (the coordinator and structure staff), with the filters of the
     page's address, their row counts, and the user's recent background exports."""
-    partnership, access = get_exporter(request.user, slug)
+    partnership, access = get_recorder_for_user(request.user, slug)
     blocks = []
     for what, label in exports.LABELS.items():
         filters = _export_filters(request.GET, what)
@@ -385,7 +380,7 @@ def exports_page(request, slug):
 @login_required
 def export(request, slug, what):
     """A streamed CSV of the registry or of activities, with the list page's filters (?structure=…)."""
-    partnership, access = get_exporter(request.user, slug)
+    partnership, access = get_recorder_for_user(request.user, slug)
     if what not in exports.ROWS:
         raise Http404
     rows = exports.ROWS[what](request.user, access, request.GET)
@@ -399,7 +394,7 @@ def export(request, slug, what):
 def export_background(request, slug, what):
     """Prepares the same CSV in the background, with the posted filters; the user follows it on the
     job page. The task checks the user's access again when it runs."""
-    partnership, _access = get_exporter(request.user, slug)
+    partnership, _access = get_recorder_for_user(request.user, slug)
     if what not in exports.ROWS:
         raise Http404
     job = Job.objects.create(

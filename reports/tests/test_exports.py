@@ -68,3 +68,24 @@ def test_partner_network_and_others_get_no_export(demo_activity, client_for, per
     for what in ("personnes", "activites"):
         url = f"/p/{demo_activity['partnership'].slug}/rapports/exports/{what}.csv"
         assert client_for(persona).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "persona, query",
+    [
+        ("coordination", {"sex": "F", "target_group": "jeunes-handicap"}),
+        ("coordination", {"structure": "centre-jour"}),
+        ("accueil", {"sex": "M"}),
+        ("jour", {}),
+    ],
+)
+def test_people_export_and_registry_page_share_one_filter(demo_activity, client_for, persona, query):
+    """The export holds exactly the people the registry page lists for the same filters (one filter,
+    people/forms.py `PeopleFilter.apply`)."""
+    client = client_for(persona)
+    slug = demo_activity["partnership"].slug
+    rows = export(client, slug, "personnes", "?" + "&".join(f"{k}={v}" for k, v in query.items()))
+    page = client.post(f"/p/{slug}/personnes/", query)
+    listed = [person.code for person in page.context["page"].paginator.object_list]  # every page
+    assert rows
+    assert sorted(r["code"] for r in rows) == sorted(listed)
