@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,7 +27,7 @@ from core.tests.live import PASSWORD, SLUG, serve  # noqa: E402
 class InsecureSession(requests.Session):
     """Sends back the server's `Secure` cookies over plain HTTP (a production server on 127.0.0.1)."""
 
-    def send(self, request, **kwargs):
+    def send(self, request, **kwargs) -> Any:
         response = super().send(request, **kwargs)
         for cookie in self.cookies:
             cookie.secure = False

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -23,12 +24,12 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def today():
+def today() -> datetime.date:
     return timezone.localdate()
 
 
 class NotInFuture:
-    def clean_date(self):
+    def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > today():
             raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
@@ -61,13 +62,13 @@ class CaseForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
         }
 
-    def clean_opened_on(self):
+    def clean_opened_on(self) -> datetime.date:
         value = self.cleaned_data["opened_on"]
         if value > today():
             raise forms.ValidationError(_("La date d'accueil ne peut pas être dans le futur."))
         return value
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("children_count") and not data.get("children_with_her"):
             raise forms.ValidationError(
@@ -90,7 +91,7 @@ class IncidentForm(forms.ModelForm):
         fields = ["type", "context", "narrative"]
         widgets = {"type": forms.RadioSelect, "narrative": forms.Textarea(attrs={"rows": 4})}
 
-    def clean_month_of(self):
+    def clean_month_of(self) -> datetime.date:
         try:
             value = datetime.datetime.strptime(self.cleaned_data["month_of"], "%Y-%m").date()
         except ValueError:
@@ -99,7 +100,7 @@ class IncidentForm(forms.ModelForm):
             raise forms.ValidationError(_("Ce mois n'est pas plausible."))
         return value
 
-    def action_kwargs(self):
+    def action_kwargs(self) -> dict[str, Any]:
         data = {k: self.cleaned_data[k] for k in ["type", "context", "narrative"]}
         month = self.cleaned_data["month_of"]
         return {**data, "year": month.year, "month": month.month, "date": today()}
@@ -149,7 +150,7 @@ class ShelterForm(NotInFuture, forms.ModelForm):
         widgets = {"date": DATE, "end": DATE}
         labels = {"date": _("début")}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("end") and data.get("date") and data["end"] < data["date"]:
             raise forms.ValidationError(_("La fin de l'hébergement précède son début."))
@@ -164,7 +165,7 @@ class GroupJoinForm(NotInFuture, forms.Form):
     group = forms.ModelChoiceField(label=_("groupe de parole"), queryset=SpeechGroup.objects.none())
     date = forms.DateField(label=_("date"), widget=DATE)
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
 
@@ -185,7 +186,7 @@ class GroupSessionForm(NotInFuture, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = members
 
@@ -198,7 +199,7 @@ class CloseForm(forms.Form):
 class AssignForm(forms.Form):
     listener = forms.ModelChoiceField(label=_("écoutante"), queryset=User.objects.none())
 
-    def __init__(self, *args, structure, **kwargs):
+    def __init__(self, *args, structure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["listener"].queryset = User.objects.filter(
             memberships__structure=structure, memberships__role=Role.LISTENER, is_active=True

@@ -10,7 +10,7 @@ never below the commune (the whole centre). No code, name, text, date or worker 
 import datetime
 from collections import Counter
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.disclosure import THRESHOLDS, Cell, at_most, protect, total
@@ -40,12 +40,12 @@ SERVICES = {
 }
 
 
-def consenting(partnership: Partnership):
+def consenting(partnership: Partnership) -> QuerySet[Case]:
     """Cases of the partnership's listening centre that may be counted."""
     return Case.objects.filter(partnership=partnership, consent_statistics=True)
 
 
-def _followed(qs, until: datetime.date):
+def _followed(qs, until: datetime.date) -> QuerySet:
     """Cases that received at least one service dated `until` at the latest."""
     condition = Q()
     for model in SERVICES.values():

@@ -12,8 +12,10 @@ import secrets
 import sqlite3
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import environ
@@ -273,7 +275,7 @@ def restore(path: Path, config: dict, replace_live: bool = False) -> None:
 
 
 @contextmanager
-def connected(config: dict):
+def connected(config: dict) -> Iterator[Any]:
     """A Django connection to another database (the restored copy), outside `connections`."""
     connection = load_backend(config["ENGINE"]).DatabaseWrapper(config, "restore-check")
     try:
@@ -283,7 +285,7 @@ def connected(config: dict):
 
 
 @contextmanager
-def scratch_database():
+def scratch_database() -> Iterator[dict]:
     """A new empty database beside the live one (a temporary file, or a PostgreSQL database), then gone."""
     live = connections[DEFAULT_DB_ALIAS]
     if live.vendor == "sqlite":

@@ -60,7 +60,7 @@ def weak_secrets(secret_key: str, encryption_keys: list[str], index_key: str) ->
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_secrets(app_configs, **kwargs):
+def check_secrets(app_configs, **kwargs) -> list[checks.CheckMessage]:
     from django.conf import settings
 
     return [

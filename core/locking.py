@@ -17,6 +17,7 @@ import datetime
 
 from django import forms
 from django.db import models, transaction
+from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ def claim(obj: models.Model, seen: int, **changes) -> None:
 
 
 @transaction.atomic
-def save_edit(form):
+def save_edit(form) -> Model:
     """Saves a valid `Versioned` model form whose save touches nothing else: the instance's version is
     claimed first, so a stale save raises Stale and writes nothing. A new object is simply created."""
     if form.instance.pk is not None:
@@ -58,7 +59,7 @@ class Versioned(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is None:
@@ -67,7 +68,7 @@ class Versioned(forms.Form):
             self.initial.setdefault("version", instance.version)
         self.stale, self.conflicts = False, []
 
-    def clean_version(self):
+    def clean_version(self) -> int:
         version = self.cleaned_data.get("version")
         return 0 if version is None else version
 

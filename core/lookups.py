@@ -12,7 +12,7 @@ from django.db.models.lookups import In
 
 @IntegerField.register_lookup
 class IntegerIn(In):
-    def process_rhs(self, compiler, connection):
+    def process_rhs(self, compiler, connection) -> tuple[str, list]:
         if self.rhs_is_direct_value():
             low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
             self.rhs = [

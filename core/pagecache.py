@@ -21,13 +21,15 @@ import hashlib
 import re
 import time
 import uuid
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, connection, connections
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -70,7 +72,7 @@ def _renew(conn) -> None:
     new_generation()
 
 
-def watch_writes(execute, sql, params, many, context):
+def watch_writes(execute, sql, params, many, context) -> Any:
     """Database execute wrapper: after a write, a new generation once it is committed.
 
     In a transaction, when it commits. In autocommit mode the write is committed at once, but its
@@ -97,17 +99,17 @@ def renew_if_stale(**kwargs) -> None:
             _renew(conn)
 
 
-def install(sender=None, connection=connection, **kwargs):
+def install(sender=None, connection=connection, **kwargs) -> None:
     """Watches the writes of a new database connection (the `connection_created` signal)."""
     if watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch_writes)
 
 
-def for_visitors(view):
+def for_visitors(view) -> Callable[..., HttpResponseBase]:
     """Serves `view`'s page to visitors from the cache (GET, HEAD); everyone else gets it as usual."""
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
+    def cached_view(request, *args, **kwargs) -> HttpResponseBase:
         if (
             not settings.PAGE_CACHE
             or request.method not in ("GET", "HEAD")

@@ -14,7 +14,7 @@ from django.conf import settings
 
 
 @functools.cache
-def _networks(trusted: tuple[str, ...]):
+def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
 
 

@@ -23,7 +23,7 @@ def source_language() -> str:
 
 
 class TranslationsMixin:
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translations = self.instance.translations or {}
         for name in self._translation_fields():
@@ -45,7 +45,7 @@ class TranslationsMixin:
             f"{field}_{lang}" for field in self._meta.model.TRANSLATED for lang, _name in other_languages()
         ]
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         super()._post_clean()
         translations = {lang: dict(texts) for lang, texts in (self.instance.translations or {}).items()}
         for name in self._translation_fields():
@@ -61,7 +61,7 @@ class TranslationsMixin:
         self.instance.translations = {lang: texts for lang, texts in translations.items() if texts}
 
 
-def translated_form(model):
+def translated_form(model) -> type[forms.ModelForm]:
     """A ModelForm class for `model` with a field per translated field and language."""
     attrs = {}
     for field_name in model.TRANSLATED:

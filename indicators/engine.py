@@ -31,6 +31,7 @@ tallies are participations, never people; sex X (not recorded) appears in the to
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -138,7 +139,7 @@ def _add_values(deltas: dict) -> None:
         )
 
 
-def _attendance_pairs(activity, people, sources=COUNTED):
+def _attendance_pairs(activity, people, sources=COUNTED) -> list[tuple[Definition, Person]]:
     """(definition, person) pairs that an attendance of `people` at `activity` counts in."""
     defs = _matching(activity, sources)
     if not defs or not people:
@@ -258,7 +259,7 @@ def activity_created(activity) -> None:
 
 
 @contextmanager
-def activity_changing(activity):
+def activity_changing(activity) -> Iterator[None]:
     """Wrap a change of an activity's date, kind, structure or result links, or its deletion.
 
     Uncounts the activity, its tallies and its attendees before; counts them again after (an
@@ -284,7 +285,7 @@ def _lock(activity) -> None:
 
 
 @contextmanager
-def results_changing(activity):
+def results_changing(activity) -> Iterator[None]:
     """Wrap a change of an activity's result links: its totals (the activity, its tallies and its
     attendance) leave the old results and join the new ones. Indicators do not depend on results."""
     _lock(activity)
@@ -294,7 +295,7 @@ def results_changing(activity):
 
 
 @contextmanager
-def people_changing(person_ids):
+def people_changing(person_ids) -> Iterator[None]:
     """Wrap any change of people that can change what they count for (sex, groups, merge, deletion).
 
     Before: every derived row of these people is removed and its contribution subtracted. After:
@@ -485,7 +486,7 @@ def _where(d: Definition, params: list, person_ids=None) -> str:
     return "".join(" AND " + c for c in clauses)
 
 
-def _years(d: Definition):
+def _years(d: Definition) -> Iterator[int]:
     """(year, 1 January, 1 January next) of each year of the programme. The cumulative periods are
     computed from the years: sums spread by `Definition.periods`, people from their yearly rows."""
     import datetime

@@ -8,7 +8,7 @@ tallies do (PRODUCT.md 2). A participation is dated by its forum: those of a for
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from core.disclosure import THRESHOLDS, protect, total
@@ -16,7 +16,7 @@ from core.disclosure import THRESHOLDS, protect, total
 from .models import AgeBand, Ballot, Forum, Proposal, Sex
 
 
-def _scope(model, partnership, year):
+def _scope(model, partnership, year) -> QuerySet:
     rows = model.objects.filter(forum__partnership=partnership, forum__date__lte=timezone.localdate())
     if year is not None:
         rows = rows.filter(forum__date__year=year)
@@ -69,7 +69,7 @@ def participations_by_year(partnership) -> dict[tuple[int, str], int]:
     """{(year of the forum, sex): participations} of all the partnership's forums, in one query
     (the indicator engine reads this for the `forums` source)."""
 
-    def per_year(rows):
+    def per_year(rows) -> QuerySet:
         return rows.values_list("forum__date__year", "sex").annotate(n=Count("pk")).order_by()
 
     proposals = per_year(_scope(Proposal, partnership, None))

@@ -4,6 +4,8 @@ Every tenant-owned query in Twiza starts from `Partnership.objects.visible_to(us
 structure the user belongs to; a user with no membership sees nothing (SECURITY.md 1).
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -29,7 +31,7 @@ class TranslatedMixin(models.Model):
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
     def tr(self, field: str) -> str:
@@ -87,7 +89,7 @@ class Organisation(TranslatedMixin):
 
 
 class PartnershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Partnerships where the user holds a role, or of a network she officers; none otherwise.
 
         The platform administrator sees every partnership (to manage it), never case content.
@@ -132,7 +134,7 @@ class Partnership(TranslatedMixin):
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
-    def clean(self):
+    def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError(_("La dernière année précède la première."))
 
@@ -155,12 +157,12 @@ class PartnerRole(TranslatedMixin):
             models.UniqueConstraint(fields=["partnership", "organisation"], name="one_role_per_partner")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation} ({self.partnership.slug})"
 
 
 class StructureQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Structures of the partnerships the user may see (their existence and status are not secret)."""
         return self.filter(partnership__in=Partnership.objects.visible_to(user))
 
@@ -270,11 +272,11 @@ class Membership(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = self.structure or self.partnership or self.network
         return f"{self.user} — {self.get_role_display()} — {where}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.role in STRUCTURE_ROLES:
             if not self.structure_id:
                 raise ValidationError(_("Ce rôle s'exerce dans une structure."))
@@ -334,7 +336,7 @@ class Appointment(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.candidate} — {self.structure} ({self.get_status_display()})"
 
 
@@ -366,7 +368,7 @@ class RoleLog(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["structure_id", "at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_username}"
 
     @property

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,20 +30,20 @@ class PersonForm(forms.Form):
 
     IDENTITY = ["first_name", "last_name", "phone", "place"]
 
-    def __init__(self, *args, structures, identity: bool, **kwargs):
+    def __init__(self, *args, structures, identity: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures
         if not identity:
             for name in self.IDENTITY:
                 del self.fields[name]
 
-    def clean_birth_year(self):
+    def clean_birth_year(self) -> int:
         year = self.cleaned_data["birth_year"]
         if year > timezone.now().year:
             raise forms.ValidationError(_("L'année de naissance est dans le futur."))
         return year
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if any(data.get(name) for name in self.IDENTITY) and not data.get("structure"):
             raise forms.ValidationError(
@@ -54,12 +56,12 @@ class PersonEditForm(Versioned, PersonForm):
     """Changes a record; its structure stays. Its version refuses a save made from a stale page
     (core/locking.py)."""
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args, person, **kwargs) -> None:
         super().__init__(*args, structures=Structure.objects.none(), **kwargs)
         del self.fields["structure"]
         self.person = person
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         return forms.Form.clean(self)
 
 
@@ -81,7 +83,7 @@ class PeopleFilter(forms.Form):
         label=_("Tri"),
     )
 
-    def __init__(self, *args, structures, **kwargs):
+    def __init__(self, *args, structures, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures
         self.fields["structure"].to_field_name = "code"
@@ -90,11 +92,11 @@ class PeopleFilter(forms.Form):
 class MergeForm(forms.Form):
     other = forms.CharField(label=_("Code de la fiche à fusionner dans celle-ci"), max_length=20)
 
-    def __init__(self, *args, person: Person, candidates, **kwargs):
+    def __init__(self, *args, person: Person, candidates, **kwargs) -> None:
         self.person, self.candidates = person, candidates
         super().__init__(*args, **kwargs)
 
-    def clean_other(self):
+    def clean_other(self) -> str:
         code = self.cleaned_data["other"].strip().upper()
         other = self.candidates.filter(code=code).exclude(pk=self.person.pk).first()
         if other is None:

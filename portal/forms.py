@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -37,7 +38,7 @@ class PracticeForm(Versioned, forms.ModelForm):
             "principles": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = partnership.structures.all()
         self.fields["activity"].queryset = Activity.objects.filter(partnership=partnership).only(
@@ -59,7 +60,7 @@ class AttachmentForm(forms.Form):
     )
     file = forms.FileField(label=_("Fichier (PDF, PNG ou JPEG, 10 Mo au plus)"))
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         self.content_type = documents.check(upload)
         return upload
@@ -72,7 +73,7 @@ class LinkForm(forms.ModelForm):
         model = Link
         fields = ["label", "url"]
 
-    def clean_url(self):
+    def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         if not url.lower().startswith(("https://", "http://")):
             raise ValidationError(_("Seules les adresses http:// ou https:// sont acceptées."))
@@ -87,7 +88,7 @@ class ProjectPrinciplesForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["principles"].queryset = GovernancePrinciple.objects.filter(partnership=partnership)
 

@@ -13,6 +13,7 @@
 from collections import Counter, defaultdict
 
 from django.db.models import Count as Count_
+from django.db.models import QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from activities.models import Activity
@@ -63,7 +64,7 @@ def indicator_rows(table) -> list[dict]:
     return rows
 
 
-def _public_activities(partnership):
+def _public_activities(partnership) -> QuerySet[Activity]:
     return Activity.objects.filter(partnership=partnership)
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +45,7 @@ class IndicatorForm(Versioned, translated_form(Indicator)):
         ]
         labels = {"result": _("Résultat")}
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.fields["result"].queryset = Result.objects.filter(partnership=partnership)
@@ -55,7 +57,7 @@ class IndicatorForm(Versioned, translated_form(Indicator)):
             "(des plants, des hectares) est saisi sans sexe."
         )
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         clash = Indicator.objects.filter(result__partnership=self.partnership, code=code).exclude(
             pk=self.instance.pk
@@ -64,7 +66,7 @@ class IndicatorForm(Versioned, translated_form(Indicator)):
             raise forms.ValidationError(_("Un autre indicateur de ce partenariat porte déjà ce code."))
         return code
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("source") == Indicator.Source.ACTIVITIES:
             cleaned["by_sex"] = False  # activities have no sex; the help text says so
@@ -88,7 +90,7 @@ class MeasurementForm(forms.Form):
     )
     value = forms.IntegerField(label=_("Valeur"), min_value=0, max_value=10_000_000)
 
-    def __init__(self, *args, indicator, **kwargs):
+    def __init__(self, *args, indicator, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         partnership = indicator.result.partnership
         today = timezone.localdate().year
@@ -103,7 +105,7 @@ class MeasurementForm(forms.Form):
         if not indicator.by_sex:
             del self.fields["sex"]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if "sex" not in self.fields:
             cleaned["sex"] = Target.Sex.TOTAL

@@ -5,6 +5,7 @@ suppressed cells included ("< 5"), and nothing else.
 """
 
 import io
+from collections.abc import Iterator
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -36,7 +37,7 @@ def report_pdf(report: dict) -> bytes:
     return pdf_from_html(report_html(report))
 
 
-def data_rows(report: dict):
+def data_rows(report: dict) -> Iterator[list]:
     """The report's aggregated data, one value per row: what the CSV holds and the XLSX's data sheet."""
     year = report["year"]
     yield [

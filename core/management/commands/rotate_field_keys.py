@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     help = "Rechiffre tous les champs chiffrés avec la première clé de FIELD_ENCRYPTION_KEYS."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         quote = connection.ops.quote_name
         total = 0
         for model, field in encrypted_fields():
