@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 # the order in which Django discovers the apps' admin modules.
 from django_otp.plugins.otp_totp import admin as _otp_totp_admin  # noqa: F401
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import StrOrPromise
 
 from partnerships import actions as role_actions
 from partnerships.models import CENTRE_ROLES, Membership
@@ -61,7 +62,7 @@ def holds_centre_role(user) -> bool:
     return Membership.objects.filter(user=user, role__in=CENTRE_ROLES).exists()
 
 
-def out_of_reach(user) -> str:
+def out_of_reach(user) -> StrOrPromise:
     """Why the platform admin may not touch this account's address, password link or second factor."""
     if holds_centre_role(user):
         return _("%(user)s travaille au centre d'écoute : c'est la coordinatrice du centre qui s'en charge.")

@@ -2,7 +2,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from typing import Self
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -58,7 +58,7 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignor
 class User(AbstractUser):
     """A person who signs in. What she may see comes from her memberships, never from here."""
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["username"]

@@ -41,7 +41,8 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         # Work she typed before her session ended waits for her, wherever she signs in from.
         url = super().get_success_url()
-        waiting = keeping.KeptSubmission.objects.live().filter(user=self.request.user).first()
+        user = self.request.user  # signed in by now (form_valid): never the AnonymousUser of its type
+        waiting = keeping.KeptSubmission.objects.live().filter(user=user).first()  # type: ignore[misc]
         return keeping.resume_url(waiting) if waiting and not keeping.is_resume_url(url) else url
 
     def form_valid(self, form) -> HttpResponse:
@@ -104,7 +105,7 @@ def csrf_failure(request, reason="") -> HttpResponse:
             kept = keeping.keep(author, request)
     context = {
         "kept": kept,
-        "mine": kept is not None and signed_in and kept.user_id == user.pk,
+        "mine": kept is not None and user is not None and signed_in and kept.user_id == user.pk,
         "action": kept and keeping.action_url(kept),
         "resume": kept and keeping.resume_url(kept),
         "back": keeping.safe_referer(request) or resolve_url("core:home"),

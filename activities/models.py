@@ -8,7 +8,7 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Organisation, Partnership, Structure
@@ -16,7 +16,7 @@ from people.models import Person, TargetGroup
 from programme.models import GovernancePrinciple, Result
 
 
-def _scope(user) -> tuple[set[int], set[int], bool]:
+def _scope(user) -> tuple[QuerySet, QuerySet, QuerySet]:
     """(partnership ids the user coordinates, structure ids she staffs, partnership ids she may read)."""
     from partnerships.models import Membership, Role
 

@@ -15,6 +15,7 @@ databases `twiza_bench_<rows>` created next to the given URL), all in the same r
 """
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -113,7 +114,6 @@ def child(rows, admin_url=None) -> None:
 
 def generate(rows: int, partnerships: int = 3, seed: int = 2026) -> "Partnership":
     """Several partnerships with the roadmap's framework, people, activities, attendance and tallies."""
-    import datetime
 
     from django.db import connection, transaction
     from django.utils import timezone
@@ -243,10 +243,9 @@ def measure_rebuild(partnership) -> dict[str, float | bool]:
     return {"rebuild_s": min(rebuild_s), "sql_s": min(sql_s), "identical": ours == theirs}
 
 
-def periods(d, today) -> Iterator[int]:
+def periods(d, today) -> Iterator[tuple[int, datetime.date, datetime.date]]:
     """(period, first day, day after the last) of each year and each cumulative period through a year
     of an indicator, cut at today: nothing dated after today counts."""
-    import datetime
 
     from programme.models import cumulative
 
@@ -268,7 +267,7 @@ def hand_written_sql(connection) -> dict:
     from indicators import engine
     from partnerships.models import Partnership
 
-    values = {}
+    values: dict[tuple, int] = {}
     today = timezone.localdate()
     with connection.cursor() as cursor:
         for p in Partnership.objects.all():
@@ -344,7 +343,7 @@ def hand_written_report_totals(cursor, today) -> dict:
     """The report's totals per (partnership, year, result or none, kind) — activities, then people by
     sex (tallies and attendance) — by plain GROUP BYs over the raw rows dated by today, summed per
     year here."""
-    totals = {}
+    totals: dict[tuple, list[int]] = {}
 
     def add(rows, column) -> None:
         for pid, day, result_id, kind, *rest in rows:
@@ -415,7 +414,7 @@ def measure_dashboard(partnership, rounds: int = 15) -> dict[str, float]:
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=name))
     url = f"/p/{partnership.slug}/tableau-de-bord/?annee=2025"
-    timings = {name: [] for name in clients}
+    timings: dict[str, list[float]] = {name: [] for name in clients}
     for _ in range(rounds + 1):
         for name, client in clients.items():
             started = time.perf_counter()

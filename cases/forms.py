@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -29,6 +29,8 @@ def today() -> datetime.date:
 
 
 class NotInFuture:
+    cleaned_data: dict[str, Any]  # a mixin of forms
+
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > today():
@@ -69,7 +71,8 @@ class CaseForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("children_count") and not data.get("children_with_her"):
             raise forms.ValidationError(
                 _("Des enfants sont comptés, mais « enfants avec elle » n'est pas coché.")
@@ -151,7 +154,8 @@ class ShelterForm(NotInFuture, forms.ModelForm):
         labels = {"date": _("début")}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("end") and data.get("date") and data["end"] < data["date"]:
             raise forms.ValidationError(_("La fin de l'hébergement précède son début."))
         return data
@@ -167,7 +171,7 @@ class GroupJoinForm(NotInFuture, forms.Form):
 
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = groups
 
 
 class GroupForm(forms.ModelForm):
@@ -188,7 +192,7 @@ class GroupSessionForm(NotInFuture, forms.Form):
 
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = members
+        cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = members
 
 
 class CloseForm(forms.Form):
@@ -201,7 +205,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, structure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["listener"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["listener"]).queryset = User.objects.filter(
             memberships__structure=structure, memberships__role=Role.LISTENER, is_active=True
         ).distinct()
 

@@ -12,7 +12,7 @@ import secrets
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -191,7 +191,9 @@ def backup(path: Path, force: bool = False) -> dict[str, int]:
     # the app's writers go on during a long copy instead of timing out.
     if connection.vendor == "sqlite":
         connection.ensure_connection()
-        write_mode, connection.transaction_mode = connection.transaction_mode, None
+        # transaction_mode: SQLite's backend only (django-stubs types the base class): attr-defined below.
+        write_mode = connection.transaction_mode  # type: ignore[attr-defined]
+        connection.transaction_mode = None  # type: ignore[attr-defined]
     try:
         with transaction.atomic():  # one snapshot for the counts and the copy
             if connection.vendor == "postgresql":
@@ -222,7 +224,7 @@ def backup(path: Path, force: bool = False) -> dict[str, int]:
         os.replace(temporary, path)
     finally:
         if connection.vendor == "sqlite":
-            connection.transaction_mode = write_mode
+            connection.transaction_mode = write_mode  # type: ignore[attr-defined]
         Path(temporary).unlink(missing_ok=True)
     return counts
 
@@ -335,6 +337,7 @@ def check_restored(expected: dict[str, int], config: dict) -> tuple[list[str], l
             % {"tables": len(counts), "rows": sum(counts.values())}
         )
         quote = connection.ops.quote_name
+        columns: list[tuple[Any, Any, Callable[[Any], Any], str]]
         columns = [(m, f, decrypt, "<> ''") for m, f in encrypted_fields()]
         columns += [(m, f, decrypt_bytes, "IS NOT NULL") for m, f in encrypted_binary_fields()]
         for model, field, read, present in columns:

@@ -19,7 +19,7 @@ import os
 import secrets
 import unicodedata
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -98,7 +98,7 @@ def _write_token(out, token: bytes) -> None:
     out.write(len(token).to_bytes(4, "big") + token)
 
 
-def read_encrypted_file(path) -> Iterator[IO[bytes]]:
+def read_encrypted_file(path) -> Iterator[bytes]:
     """The clear chunks of a file written by `write_encrypted_file`, one at a time. Raises ValueError
     for a file that cannot be read with the configured keys or was changed in any way."""
     fernet, expected, ended = _fernet(), 0, False

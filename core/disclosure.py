@@ -168,7 +168,7 @@ class _Reader:
     def __init__(self, values, relations, k, small) -> None:
         self.values, self.relations, self.k, self.small = values, relations, k, small
         self.floor = 1  # the least value of a "< k": 1 while every zero is shown
-        self.safe = set()  # hiding more only widens what a reader must consider: safe stays safe
+        self.safe: set = set()  # hiding more only widens what a reader must consider: safe stays safe
 
     def exposed(self, hidden) -> Any:
         """A hidden cell a reader can recover, or None."""
@@ -195,7 +195,8 @@ class _Reader:
         self.keys = keys
         index = {key: i for i, key in enumerate(keys)}
         self.truth = [self.values[key] for key in keys]
-        self.rows, self.of_var = [], [[] for _ in keys]
+        self.rows: list = []
+        self.of_var: list[list] = [[] for _ in keys]
         for relation in self.relations:
             terms = [(index[key], a) for key, a in relation.coeffs.items() if key in index and a]
             if not terms:

@@ -170,3 +170,4 @@ class RetryOnConflictMiddleware:
                     for file in files:
                         file.seek(0)
                 time.sleep(random.uniform(0.01, 0.05) * attempt)  # jitter: the two losers don't meet again
+        raise AssertionError("unreachable: the last attempt returns or raises")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from partnerships.models import Role
 
@@ -13,7 +14,7 @@ EVERYONE = frozenset(Role.values) | {"platform_admin"}
 @dataclass(frozen=True)
 class Entry:
     url_name: str
-    label: str
+    label: StrOrPromise
     roles: frozenset
 
 
@@ -90,7 +91,7 @@ ROLE_INTROS = {
 }
 
 
-def role_intros(access) -> list[str]:
+def role_intros(access) -> list[StrOrPromise]:
     """What each role the user holds here lets her do, in PRODUCT.md's words."""
     held = sorted(access.roles) + (["platform_admin"] if access.platform_admin else [])
     return [ROLE_INTROS[role] for role in held]

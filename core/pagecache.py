@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, connection, connections
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -40,7 +40,7 @@ _WRITE = re.compile(r'\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\
 # attempts, the task queue's heartbeats, the record of applied migrations.
 _UNWATCHED = ("twiza_cache", "django_session", "axes_", "django_tasks", "django_migrations")
 _pages = LocMemCache("twiza-pages", {"MAX_ENTRIES": settings.PAGE_CACHE_ENTRIES})
-_seen = {"token": "", "at": -CHECK_SECONDS}  # this process's last reading of the token
+_seen: dict[str, Any] = {"token": "", "at": -CHECK_SECONDS}  # this process's last reading of the token
 
 
 def generation() -> str:
@@ -105,11 +105,11 @@ def install(sender=None, connection=connection, **kwargs) -> None:
         connection.execute_wrappers.append(watch_writes)
 
 
-def for_visitors(view) -> Callable[..., HttpResponseBase]:
+def for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serves `view`'s page to visitors from the cache (GET, HEAD); everyone else gets it as usual."""
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs) -> HttpResponseBase:
+    def cached_view(request, *args, **kwargs) -> HttpResponse:
         if (
             not settings.PAGE_CACHE
             or request.method not in ("GET", "HEAD")

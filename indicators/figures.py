@@ -182,7 +182,11 @@ class Sources:
     def __init__(self, partnership) -> None:
         self.partnership = partnership
         self.years = partnership.years
-        self._derived = self._cases = self._forums = self._manual = None
+        # Each read on first use.
+        self._derived: dict | None = None
+        self._cases: dict | None = None
+        self._forums: dict | None = None
+        self._manual: dict | None = None
 
     def values(self, indicator: Indicator) -> dict:
         """{(period, sex): value} for every year and every cumulative(Y), sexes F, M, X."""

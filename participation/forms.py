@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,8 @@ class ForumForm(forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("rule") == Forum.Rule.BUDGET and not data.get("budget"):
             self.add_error("budget", _("Le vote budgétaire demande un budget."))
         return data
@@ -102,7 +103,7 @@ class BallotForm(Unanswered):
 
     def __init__(self, *args, proposals=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choices"].choices = [
+        cast(forms.ChoiceField, self.fields["choices"]).choices = [
             (str(p.pk), f"{p.number}. {p.title} — {p.estimated_cost} DH") for p in proposals
         ]
 
@@ -117,9 +118,11 @@ class ProjectForm(Versioned, forms.ModelForm):
 
     def __init__(self, *args, partnership=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = partnership.results.all()
+        cast(forms.ModelChoiceField, self.fields["result"]).queryset = partnership.results.all()
         # Only this partnership's activities can implement its projects.
-        self.fields["activities"].queryset = partnership.activities.order_by("-date")
+        cast(forms.ModelChoiceField, self.fields["activities"]).queryset = partnership.activities.order_by(
+            "-date"
+        )
         self.fields["activities"].required = False
         bound(self.fields["progress"], high=100)
 

@@ -167,7 +167,10 @@ def proposal_decide(request, slug, pk, number) -> HttpResponse:
             form.add_error(None, _errors(exc))
         except Stale:
             current = Proposal.objects.get(pk=proposal.pk)
-            admissible = {Proposal.Status.ADMISSIBLE: True, Proposal.Status.INADMISSIBLE: False}
+            admissible: dict[str, bool] = {
+                Proposal.Status.ADMISSIBLE: True,
+                Proposal.Status.INADMISSIBLE: False,
+            }
             refuse(form, current, admissible=admissible.get(current.status), reason=current.decision_reason)
         else:
             messages.success(request, _("Décision enregistrée."))

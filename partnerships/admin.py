@@ -5,6 +5,8 @@ is ever registered in the admin (SECURITY.md 4). The roles of the listening cent
 changed or taken here, superuser or not (SECURITY.md 26): see partnerships/actions.py.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +64,10 @@ class MembershipForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "role" in self.fields:  # absent on the read-only page of a centre role
-            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] not in CENTRE_ROLES]
+            role = cast(forms.ChoiceField, self.fields["role"])
+            # Normalised by the field to (value, label) pairs; django-stubs types all it accepts.
+            shown: list[tuple[str, str]] = role.choices  # type: ignore[assignment]
+            role.choices = [c for c in shown if c[0] not in CENTRE_ROLES]
 
     def clean_role(self) -> str:
         # The choice list hides them; a forged POST is refused here too.

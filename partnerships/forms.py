@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -22,7 +22,7 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, centres, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = centres
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = centres
 
     def clean_username(self) -> "User":
         user = _account(self.cleaned_data["username"])
@@ -46,7 +46,8 @@ class CentreRoleForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         user = _account(data.get("username", ""))
         # One answer for an unknown account and a wrong address: the form reveals no one's address.
         if user is None or not data.get("email") or user.email.lower() != data["email"].lower():

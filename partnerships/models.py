@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class TranslatedMixin(models.Model):
@@ -24,7 +25,7 @@ class TranslatedMixin(models.Model):
     language (core/translations.py).
     """
 
-    TRANSLATED = ("name",)
+    TRANSLATED: tuple[str, ...] = ("name",)
 
     translations = models.JSONField(default=dict, blank=True)
 
@@ -278,7 +279,7 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         if self.role in STRUCTURE_ROLES:
-            if not self.structure_id:
+            if self.structure is None:
                 raise ValidationError(_("Ce rôle s'exerce dans une structure."))
             self.partnership_id = self.structure.partnership_id
         elif self.role in NETWORK_ROLES and not self.network_id:
@@ -372,5 +373,5 @@ class RoleLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_username}"
 
     @property
-    def role_label(self) -> str:
+    def role_label(self) -> StrOrPromise:
         return Role(self.role).label if self.role in Role.values else self.role

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -13,7 +13,9 @@ from .models import Person, Sex, TargetGroup
 class PersonForm(forms.Form):
     """A new person: code given automatically; identifying fields only for the holding staff."""
 
-    structure = forms.ModelChoiceField(queryset=None, required=False, label=_("Structure"))
+    structure = forms.ModelChoiceField(
+        queryset=Structure.objects.none(), required=False, label=_("Structure")
+    )
     sex = forms.ChoiceField(choices=Sex.choices, label=_("Sexe"), widget=forms.RadioSelect)
     birth_year = forms.IntegerField(label=_("Année de naissance"), min_value=1900, max_value=2100)
     target_groups = forms.ModelMultipleChoiceField(
@@ -32,7 +34,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, structures, identity: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = structures
         if not identity:
             for name in self.IDENTITY:
                 del self.fields[name]
@@ -44,7 +46,8 @@ class PersonForm(forms.Form):
         return year
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if any(data.get(name) for name in self.IDENTITY) and not data.get("structure"):
             raise forms.ValidationError(
                 _("Les données d'identité ne peuvent être saisies que pour une structure.")
@@ -62,12 +65,15 @@ class PersonEditForm(Versioned, PersonForm):
         self.person = person
 
     def clean(self) -> dict[str, Any]:
-        return forms.Form.clean(self)
+        forms.Form.clean(self)
+        return self.cleaned_data
 
 
 class PeopleFilter(forms.Form):
     q = forms.CharField(label=_("Code ou nom"), required=False)
-    structure = forms.ModelChoiceField(queryset=None, required=False, label=_("Structure"))
+    structure = forms.ModelChoiceField(
+        queryset=Structure.objects.none(), required=False, label=_("Structure")
+    )
     target_group = forms.ModelChoiceField(
         queryset=TargetGroup.objects.all(), required=False, label=_("Public cible"), to_field_name="code"
     )
@@ -85,8 +91,8 @@ class PeopleFilter(forms.Form):
 
     def __init__(self, *args, structures, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
-        self.fields["structure"].to_field_name = "code"
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = structures
+        cast(forms.ModelChoiceField, self.fields["structure"]).to_field_name = "code"
 
 
 class MergeForm(forms.Form):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -40,12 +42,16 @@ class PracticeForm(Versioned, forms.ModelForm):
 
     def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = partnership.structures.all()
-        self.fields["activity"].queryset = Activity.objects.filter(partnership=partnership).only(
-            "date", "title"
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = partnership.structures.all()
+        cast(forms.ModelChoiceField, self.fields["activity"]).queryset = Activity.objects.filter(
+            partnership=partnership
+        ).only("date", "title")
+        cast(forms.ModelChoiceField, self.fields["result"]).queryset = Result.objects.filter(
+            partnership=partnership
         )
-        self.fields["result"].queryset = Result.objects.filter(partnership=partnership)
-        self.fields["principles"].queryset = GovernancePrinciple.objects.filter(partnership=partnership)
+        cast(forms.ModelChoiceField, self.fields["principles"]).queryset = GovernancePrinciple.objects.filter(
+            partnership=partnership
+        )
 
 
 class PublishForm(forms.Form):
@@ -90,7 +96,9 @@ class ProjectPrinciplesForm(forms.Form):
 
     def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["principles"].queryset = GovernancePrinciple.objects.filter(partnership=partnership)
+        cast(forms.ModelChoiceField, self.fields["principles"]).queryset = GovernancePrinciple.objects.filter(
+            partnership=partnership
+        )
 
 
 class SearchForm(forms.Form):

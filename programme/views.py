@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -101,7 +104,8 @@ def measurements(request, slug, code) -> HttpResponse:
     return render(request, "programme/measurements.html", context)
 
 
-TRANSITIONS = {
+# Each step: who may take it ("enter" or "approve"), its action, whether it asks for a reason.
+TRANSITIONS: dict[str, tuple[str, Callable[..., Any], bool]] = {
     "submit": ("enter", actions.submit_measurement, False),
     "approve": ("approve", actions.approve_measurement, False),
     "reject": ("approve", actions.reject_measurement, True),

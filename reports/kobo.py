@@ -17,11 +17,13 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Iterator
+from typing import cast
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from activities.models import MAX_COUNT, Activity
 from core.spreadsheets import workbook
@@ -37,7 +39,7 @@ class Field:
     key: str
     name: str  # the XLSForm name (last segment of `group/field`)
     group: str
-    label: str
+    label: StrOrPromise
     required: bool = False
 
 
@@ -57,7 +59,7 @@ FIELDS = [
 BY_KEY = {f.key: f for f in FIELDS}
 TRUE = {"1", "1.0", "true", "vrai", "yes", "oui"}
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-UUID_LENGTH = ImportedSubmission._meta.get_field("uuid").max_length
+UUID_LENGTH = cast(int, ImportedSubmission._meta.get_field("uuid").max_length)  # a CharField's
 
 
 class UnreadableFile(Exception):
@@ -69,7 +71,7 @@ def normalise(text) -> str:
     return re.sub(r"[^a-z0-9_/]+", " ", text).strip()
 
 
-def read_table(data, filename: str) -> tuple[list[str], list[list]]:
+def read_table(data, filename: str) -> tuple[list[str], "xlsx.Rows"]:
     """(headers, rows) of the first sheet of an XLSX, or of a CSV (`,` `;` or tab), both streamed: rows
     are lists of stripped text, read as they are consumed. `rows.estimate` is the number of rows the
     file announces and `rows.first_row` the spreadsheet number of the first row after the headers.
@@ -173,10 +175,11 @@ class Seen:
     the row of each is found back, when a duplicate needs it, through an array of hashes."""
 
     def __init__(self) -> None:
-        self.keys, self.hashes, self.rows = set(), array("q"), array("L")
+        self.keys: set[int | str] = set()
+        self.hashes, self.rows = array("q"), array("L")
 
     @staticmethod
-    def _key(uuid: str) -> int:
+    def _key(uuid: str) -> int | str:
         prefixed = uuid.startswith("uuid:")  # as ODK writes its instanceID
         text = uuid[5:] if prefixed else uuid
         if CANONICAL_UUID.fullmatch(text):
@@ -231,7 +234,8 @@ class Validator:
             else None
         )
         self.seen = Seen()
-        self.problems, self.problem_count = [], 0
+        self.problems: list[Problem] = []
+        self.problem_count = 0
         multi = mapping.get("results", "")
         self.choice_columns = (
             []
@@ -245,7 +249,10 @@ class Validator:
 
     def chunks(self, rows, first_row: int = 2) -> Iterator[list[Submission]]:
         """Lists of valid Submissions, about CHUNK rows at a time; row numbers as in the spreadsheet."""
-        batch, pending, problems, count = [], [], [], 0
+        batch: list[Submission] = []
+        pending: list[int] = []
+        problems: list[Problem] = []
+        count = 0
         for number, row in enumerate(rows, start=first_row):
             if not any(row):
                 continue
@@ -260,7 +267,7 @@ class Validator:
         if count:
             yield self._finish(batch, problems)
 
-    def validate(self, rows, first_row: int = 2) -> tuple[list[Submission], list]:
+    def validate(self, rows, first_row: int = 2) -> tuple[list[Submission], list[Problem]]:
         """(submissions, problems) of a whole file, in memory: for small files."""
         submissions = [s for chunk in self.chunks(rows, first_row) for s in chunk]
         return submissions, self.problems
@@ -346,7 +353,7 @@ class Validator:
                 )
                 % {"date": date},
             )
-        if len(problems) > before:
+        if len(problems) > before or date is None:  # a missing date is one of the problems
             return None
         title = value(row, "title").replace("\x00", "") or f"{self.kind_label} {date:%d/%m/%Y}"
         return Submission(number, uuid, title[:200], date, structure, tallies, group, people, results)

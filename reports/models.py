@@ -237,4 +237,5 @@ class Job(models.Model):
 
     @property
     def expired(self) -> bool:
-        return self.finished_at is not None and timezone.now() >= self.files_expire_at
+        expires = self.files_expire_at
+        return expires is not None and timezone.now() >= expires

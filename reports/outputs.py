@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,10 @@ def report_html(report: dict, request=None) -> str:
 
 
 def print_stylesheet() -> str:
-    return finders.find("css/report-print.css")
+    path = finders.find("css/report-print.css")
+    if path is None:  # a broken install, not a request's fault
+        raise ImproperlyConfigured("The static file css/report-print.css is missing.")
+    return path
 
 
 def pdf_from_html(html: str) -> bytes:
@@ -115,7 +119,7 @@ def report_xlsx(report: dict) -> bytes:
             periods = [(year, str(year))] if table.annual else []
             periods.append((cumulative(year), table.programme_label))
             for period, label in periods:
-                values = [f"{table.indicator.code} {table.indicator.label}", label]
+                values: list[str | int | None] = [f"{table.indicator.code} {table.indicator.label}", label]
                 for sex in ("F", "M", "X", "T"):
                     cell = table.cells[(period, sex)] if sex in table.columns else None
                     if cell is None:

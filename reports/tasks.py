@@ -12,6 +12,7 @@ one transaction, so a dead worker's import left nothing behind and can simply ru
 """
 
 import datetime
+import functools
 import io
 import logging
 import os
@@ -131,7 +132,7 @@ def recover_stale_jobs(jobs=None, *, now=None) -> tuple[int, int]:
                 if job.attempts < MAX_ATTEMPTS:
                     changed = this_run.update(status=Job.Status.QUEUED, done=0, worker="", message=retry)
                     if changed:
-                        transaction.on_commit(lambda pk=job.pk: run_job.enqueue(pk))
+                        transaction.on_commit(functools.partial(run_job.enqueue, job.pk))
                     retried += changed
                 else:
                     ended = this_run.update(
@@ -249,6 +250,7 @@ def check_import(job_id: int, token: str) -> str:
     from . import kobo
 
     job = Job.objects.select_related("partnership", "user").get(pk=job_id)
+    check: dict[str, Any]
     with translation.override(job.params.get("lang") or "fr"):
         try:
             outcome = _import_file(job, dry_run=True)
