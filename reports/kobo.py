@@ -17,8 +17,8 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Iterator
-from typing import cast
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
