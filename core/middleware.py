@@ -169,5 +169,5 @@ class RetryOnConflictMiddleware:
                 for _name, files in request.FILES.lists():
                     for file in files:
                         file.seek(0)
-                time.sleep(random.uniform(0.01, 0.05) * attempt)  # jitter: the two losers don't meet again
+                time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter, no secret: the two losers don't meet again
         raise AssertionError("unreachable: the last attempt returns or raises")
