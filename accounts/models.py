@@ -51,7 +51,7 @@ class UserQuerySet(models.QuerySet):
         return count
 
 
-class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # a base made at run time
     pass
 
 
