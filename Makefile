@@ -47,6 +47,7 @@ test-browser: $(VENV)/.dev messages
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 # Regenerate the hashed lock files after editing requirements/*.in.
 lock: $(VENV)/.dev

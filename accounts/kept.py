@@ -18,6 +18,7 @@ a file is not: the import page asks for the file again), never a form of the sig
 
 import json
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -31,6 +32,9 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import KeptSubmission
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 WHO_COOKIE = "twiza_who"
 AUTHOR_FIELD = "_twiza_author"
@@ -47,7 +51,7 @@ def author_stamp(user) -> str:
     return signing.Signer(salt=_SALT).sign(str(user.pk))
 
 
-def _user_of(stamp: str):
+def _user_of(stamp: str) -> "User | None":
     try:
         pk = int(signing.Signer(salt=_SALT).unsign(stamp))
     except (signing.BadSignature, ValueError):
@@ -55,7 +59,7 @@ def _user_of(stamp: str):
     return get_user_model().objects.filter(pk=pk, is_active=True).first()
 
 
-def author(request):
+def author(request) -> "User | None":
     """Who typed the form being sent: the page's stamp, else the browser's cookie, else nobody."""
     stamp = request.POST.get(AUTHOR_FIELD) or request.COOKIES.get(WHO_COOKIE) or ""
     return _user_of(stamp) if stamp else None

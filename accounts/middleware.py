@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -20,10 +21,10 @@ SESSION_STARTED = "twiza_session_started"
 class SessionLimitsMiddleware:
     """Ends a session 8 hours after login, whatever the activity (idle expiry is Django's own)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:
         if request.user.is_authenticated:
             started = request.session.get(SESSION_STARTED)
             now = int(time.time())
@@ -53,10 +54,10 @@ class SecondFactorMiddleware:
         "/api/",
     )
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:
         from .otp import requires_otp
 
         user = request.user
@@ -83,10 +84,10 @@ class KeepTypedWorkMiddleware:
     the absolute limit it sees as a redirect to the sign-in page like any other.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:
         response = self.get_response(request)
         taken = getattr(request, "kept_taken", None)
         if taken is not None and response.status_code >= 500:
@@ -105,7 +106,7 @@ class KeepTypedWorkMiddleware:
         keeping.remember_author(request, response)
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request, view_func, view_args, view_kwargs) -> HttpResponseBase | None:
         if (
             not keeping.is_form(request)
             or keeping.KEPT_FIELD not in request.POST

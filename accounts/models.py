@@ -2,6 +2,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -39,7 +40,7 @@ def end_access(user_ids) -> None:
 
 
 class UserQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs) -> int:
         """A bulk deactivation ends the sessions and tokens of those it deactivates, like `save`."""
         if "is_active" not in kwargs or kwargs["is_active"]:
             return super().update(**kwargs)
@@ -50,21 +51,21 @@ class UserQuerySet(models.QuerySet):
         return count
 
 
-class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # a base made at run time
     pass
 
 
 class User(AbstractUser):
     """A person who signs in. What she may see comes from her memberships, never from here."""
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["username"]
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         # Deactivation ends sessions and tokens wherever it is done: the admin, a form, an action.
         fields = kwargs.get("update_fields")
         deactivating = (
@@ -89,11 +90,11 @@ def token_expiry() -> dt.datetime:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> Self:
         """Tokens that open the API: not revoked, not expired, of an active user."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
 
-    def for_raw(self, raw: str):
+    def for_raw(self, raw: str) -> Self:
         """The active token matching a raw bearer value (only its hash is stored)."""
         return self.active().filter(key_hash=hash_token(raw)).select_related("user")
 
@@ -122,7 +123,7 @@ class ApiToken(models.Model):
         verbose_name = _("jeton d'API")
         verbose_name_plural = _("jetons d'API")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} — {self.created_at:%Y-%m-%d}"
 
     @property
@@ -147,7 +148,7 @@ def kept_expiry() -> dt.datetime:
 
 
 class KeptSubmissionQuerySet(models.QuerySet):
-    def live(self):
+    def live(self) -> Self:
         return self.filter(expires_at__gt=timezone.now())
 
 
@@ -171,5 +172,5 @@ class KeptSubmission(models.Model):
         verbose_name = _("saisie gardée")
         verbose_name_plural = _("saisies gardées")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} — {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 import base64
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,19 +32,20 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         # Issue 14: she is told that what she typed waits for her (accounts/kept.py).
         context["work_kept"] = keeping.is_resume_url(context.get("next", ""))
         return context
 
-    def get_success_url(self):
+    def get_success_url(self) -> str:
         # Work she typed before her session ended waits for her, wherever she signs in from.
         url = super().get_success_url()
-        waiting = keeping.KeptSubmission.objects.live().filter(user=self.request.user).first()
+        user = self.request.user  # signed in by now (form_valid): never the AnonymousUser of its type
+        waiting = keeping.KeptSubmission.objects.live().filter(user=user).first()  # type: ignore[misc]
         return keeping.resume_url(waiting) if waiting and not keeping.is_resume_url(url) else url
 
-    def form_valid(self, form):
+    def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session[SESSION_STARTED] = int(time.time())
         if requires_otp(form.get_user()):
@@ -56,7 +58,7 @@ class LogoutView(auth_views.LogoutView):
     """Ends the session (POST only, as Django requires). A form sent later from one of her tabs is no
     longer hers to keep (accounts/kept.py)."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request, *args, **kwargs) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         response.delete_cookie(keeping.WHO_COOKIE, samesite="Lax")
         return response
@@ -64,7 +66,7 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 @require_POST
-def keepalive(request):
+def keepalive(request) -> HttpResponse:
     """The "stay signed in" button of the warning before the idle limit (static/js/session.js): any
     signed-in user's request renews her session (SESSION_SAVE_EVERY_REQUEST); this one does nothing
     else. 204, so that the page stays as it is."""
@@ -73,7 +75,7 @@ def keepalive(request):
 
 @sensitive_variables("data")
 @login_required
-def resume(request, pk):
+def resume(request, pk) -> HttpResponse:
     """Her own kept form (accounts/kept.py), after signing in again: what she typed, and one button
     that sends it to the page it was typed on (or one that drops it). Anyone else, an expired or an
     already sent copy: "nothing waits", which says nothing of anyone else's work."""
@@ -91,7 +93,7 @@ def resume(request, pk):
 
 
 @sensitive_variables("author")
-def csrf_failure(request, reason=""):
+def csrf_failure(request, reason="") -> HttpResponse:
     """Replaces Django's technical CSRF page (CSRF_FAILURE_VIEW): what happened, in plain words, in
     the site's layout, with the way back; a form sent from one of our pages (by the browser's Origin:
     a cross-site forgery is never kept) is kept for its author and offered to be sent again."""
@@ -103,7 +105,7 @@ def csrf_failure(request, reason=""):
             kept = keeping.keep(author, request)
     context = {
         "kept": kept,
-        "mine": kept is not None and signed_in and kept.user_id == user.pk,
+        "mine": kept is not None and user is not None and signed_in and kept.user_id == user.pk,
         "action": kept and keeping.action_url(kept),
         "resume": kept and keeping.resume_url(kept),
         "back": keeping.safe_referer(request) or resolve_url("core:home"),
@@ -120,7 +122,7 @@ def _next(request) -> str:
 
 @sensitive_post_parameters("token")
 @login_required
-def otp_verify(request):
+def otp_verify(request) -> HttpResponse:
     """The second step of sign-in for listening-centre staff and the platform admin (SECURITY.md 17):
     the 6-digit code of her authenticator. Anyone else, or an already verified user, goes on."""
     if request.user.is_verified() or not requires_otp(request.user):
@@ -142,7 +144,7 @@ def otp_verify(request):
 
 @sensitive_post_parameters("token")
 @login_required
-def otp_setup(request):
+def otp_setup(request) -> HttpResponse:
     """First sign-in of a user who must use TOTP and has no device yet: she adds the key to her
     authenticator app and confirms with a code. Anyone else goes on."""
     if not requires_otp(request.user) or confirmed_device(request.user):
@@ -166,7 +168,7 @@ def otp_setup(request):
 
 @sensitive_variables("created")
 @login_required
-def tokens(request):
+def tokens(request) -> HttpResponse:
     """Her own API tokens (created, last used, expires), for every signed-in user: she makes one, shown
     once on this answer only, or revokes one (SECURITY.md 32)."""
     form = TokenForm(request.POST or None)
@@ -185,7 +187,7 @@ def tokens(request):
 
 @login_required
 @require_POST
-def token_revoke(request, pk):
+def token_revoke(request, pk) -> HttpResponse:
     """Revokes one of her own tokens for good; anyone else's is a 404."""
     token = get_token_for_user(request.user, pk)
     token.revoke()

@@ -4,9 +4,11 @@ Attendance and tallies are kept simple and indexed (the indicator engine reads t
 them goes through `activities/actions.py`.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Organisation, Partnership, Structure
@@ -14,7 +16,7 @@ from people.models import Person, TargetGroup
 from programme.models import GovernancePrinciple, Result
 
 
-def _scope(user):
+def _scope(user) -> tuple[QuerySet, QuerySet, QuerySet]:
     """(partnership ids the user coordinates, structure ids she staffs, partnership ids she may read)."""
     from partnerships.models import Membership, Role
 
@@ -30,7 +32,7 @@ MAX_COUNT = 1_000_000
 
 
 class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Activities of the partnerships the user holds a role in (activities are not personal data).
 
         Who attended is a different matter, decided in `activities/access.py`.
@@ -117,7 +119,7 @@ class Activity(models.Model):
             models.Index(fields=["partnership", "kind", "date"], name="activity_partnership_kind_date"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
 
 
@@ -137,7 +139,7 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["activity", "person"], name="attendance_once")]
         indexes = [models.Index(fields=["person", "date"], name="attendance_person_date")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} @ {self.activity_id}"
 
 
@@ -176,7 +178,7 @@ class Tally(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.activity_id} {self.sex} {self.target_group_id}: {self.count}"
 
 
@@ -196,7 +198,7 @@ class ActivityPartner(models.Model):
             models.UniqueConstraint(fields=["activity", "organisation"], name="activity_partner_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation} — {self.activity_id}"
 
 
@@ -220,7 +222,7 @@ class StructurePartner(models.Model):
             models.UniqueConstraint(fields=["structure", "organisation"], name="structure_partner_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation} — {self.structure}"
 
 
@@ -240,12 +242,12 @@ class Decision(models.Model):
         verbose_name = _("décision")
         verbose_name_plural = _("décisions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text[:60]
 
 
 class VisitQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Visits of the structures the user staffs, or of the partnerships she coordinates; else none."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -302,5 +304,5 @@ class Visit(models.Model):
         verbose_name_plural = _("visites")
         indexes = [models.Index(fields=["structure", "date"], name="visit_structure_date")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_orientation_display()}"

@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from .models import Activity
 
 
-def trainings(partnership, user, year: int | None = None):
+def trainings(partnership, user, year: int | None = None) -> QuerySet[Activity]:
     """The trainings (`formation` activities) of a partnership that `user` attended, newest first."""
     found = Activity.objects.filter(partnership=partnership, kind=Activity.Kind.TRAINING, trained_staff=user)
     return found.filter(date__year=year) if year else found

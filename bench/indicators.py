@@ -15,6 +15,7 @@ databases `twiza_bench_<rows>` created next to the given URL), all in the same r
 """
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -22,13 +23,18 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from partnerships.models import Partnership
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
 
-def parent(args):
+def parent(args) -> None:
     OUT.mkdir(exist_ok=True)
     results = {}
     for rows in args.sizes:
@@ -79,7 +85,7 @@ def parent(args):
     )
 
 
-def child(rows, admin_url=None):
+def child(rows, admin_url=None) -> None:
     if admin_url:
         import psycopg
 
@@ -106,9 +112,8 @@ def child(rows, admin_url=None):
     print(json.dumps(report))
 
 
-def generate(rows: int, partnerships: int = 3, seed: int = 2026):
+def generate(rows: int, partnerships: int = 3, seed: int = 2026) -> "Partnership":
     """Several partnerships with the roadmap's framework, people, activities, attendance and tallies."""
-    import datetime
 
     from django.db import connection, transaction
     from django.utils import timezone
@@ -211,7 +216,7 @@ def generate(rows: int, partnerships: int = 3, seed: int = 2026):
     return first
 
 
-def measure_rebuild(partnership):
+def measure_rebuild(partnership) -> dict[str, float | bool]:
     from django.db import connection, transaction
 
     from indicators import engine
@@ -238,10 +243,9 @@ def measure_rebuild(partnership):
     return {"rebuild_s": min(rebuild_s), "sql_s": min(sql_s), "identical": ours == theirs}
 
 
-def periods(d, today):
+def periods(d, today) -> Iterator[tuple[int, datetime.date, datetime.date]]:
     """(period, first day, day after the last) of each year and each cumulative period through a year
     of an indicator, cut at today: nothing dated after today counts."""
-    import datetime
 
     from programme.models import cumulative
 
@@ -263,7 +267,7 @@ def hand_written_sql(connection) -> dict:
     from indicators import engine
     from partnerships.models import Partnership
 
-    values = {}
+    values: dict[tuple, int] = {}
     today = timezone.localdate()
     with connection.cursor() as cursor:
         for p in Partnership.objects.all():
@@ -339,9 +343,9 @@ def hand_written_report_totals(cursor, today) -> dict:
     """The report's totals per (partnership, year, result or none, kind) — activities, then people by
     sex (tallies and attendance) — by plain GROUP BYs over the raw rows dated by today, summed per
     year here."""
-    totals = {}
+    totals: dict[tuple, list[int]] = {}
 
-    def add(rows, column):
+    def add(rows, column) -> None:
         for pid, day, result_id, kind, *rest in rows:
             key = ("total", pid, int(str(day)[:4]), result_id, kind)
             row = totals.setdefault(key, [0, 0, 0, 0])
@@ -374,7 +378,7 @@ def hand_written_report_totals(cursor, today) -> dict:
     return {k: tuple(v) for k, v in totals.items() if any(v)}
 
 
-def measure_read(partnership):
+def measure_read(partnership) -> dict[str, float]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -397,7 +401,7 @@ def measure_read(partnership):
     return {"read_ms": 1000 * statistics.median(timings), "read_queries": len(queries.captured_queries)}
 
 
-def measure_dashboard(partnership, rounds: int = 15):
+def measure_dashboard(partnership, rounds: int = 15) -> dict[str, float]:
     """The cost of disclosure: the dashboard of the partner commune's officer (`jette`, every
     people-counting indicator disclosed over all its periods) ÷ the coordinator's (shown as they are),
     same page, interleaved rounds, medians."""
@@ -410,7 +414,7 @@ def measure_dashboard(partnership, rounds: int = 15):
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=name))
     url = f"/p/{partnership.slug}/tableau-de-bord/?annee=2025"
-    timings = {name: [] for name in clients}
+    timings: dict[str, list[float]] = {name: [] for name in clients}
     for _ in range(rounds + 1):
         for name, client in clients.items():
             started = time.perf_counter()
@@ -420,7 +424,7 @@ def measure_dashboard(partnership, rounds: int = 15):
     return {f"dashboard_{name}_ms": 1000 * statistics.median(t[1:]) for name, t in timings.items()}
 
 
-def measure_write(partnership, n: int = 150):
+def measure_write(partnership, n: int = 150) -> dict[str, float]:
     from django.utils import timezone
 
     from activities import actions
@@ -433,7 +437,7 @@ def measure_write(partnership, n: int = 150):
     people = list(Person.objects.filter(partnership=partnership).order_by("?")[: n * 2])
     real = engine.attendance_added
 
-    def run(pairs, upkeep: bool):
+    def run(pairs, upkeep: bool) -> float:
         engine.attendance_added = real if upkeep else (lambda activity, people: None)
         timings = []
         for act, person in pairs:

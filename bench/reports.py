@@ -71,7 +71,7 @@ def generate(path: Path, rows: int) -> None:
     book.close()
 
 
-def setup_django():
+def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -151,7 +151,7 @@ def pdf_child() -> None:
     print(json.dumps({"app_s": min(app), "static_s": min(raw)}))
 
 
-def run(args_list, env):
+def run(args_list, env) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, *args_list], env=env, cwd=ROOT, capture_output=True, text=True
     )

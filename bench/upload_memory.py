@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,7 +27,7 @@ from core.tests.live import PASSWORD, SLUG, serve  # noqa: E402
 class InsecureSession(requests.Session):
     """Sends back the server's `Secure` cookies over plain HTTP (a production server on 127.0.0.1)."""
 
-    def send(self, request, **kwargs):
+    def send(self, request, **kwargs) -> Any:
         response = super().send(request, **kwargs)
         for cookie in self.cookies:
             cookie.secure = False
@@ -64,21 +65,28 @@ def _csv(path: Path, megabytes: int) -> None:
             size, n = size + len(line), n + 1
 
 
+def _csrf_token(html: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if found is None:
+        raise SystemExit("No CSRF token on the page: is this Twiza's server?")
+    return found.group(1)
+
+
 def measure(megabytes: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="twiza-upload-bench-") as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(prefix="twiza-upload-bench-") as scratch_dir:
+        scratch = Path(scratch_dir)
         _csv(scratch / "upload.csv", megabytes)
         with serve(scratch, workers=1, threads=1, production=True) as (_env, base, master):
             session = InsecureSession()
             page = session.get(base + "/comptes/connexion/")
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            token = _csrf_token(page.text)
             session.post(
                 base + "/comptes/connexion/",
                 data={"csrfmiddlewaretoken": token, "username": "coordination", "password": PASSWORD},
                 allow_redirects=False,
             )
             page = session.get(f"{base}/p/{SLUG}/imports/")
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            token = _csrf_token(page.text)
             worker = _worker(master)
             Path(f"/proc/{worker}/clear_refs").write_text("5")  # the peak restarts from now (Linux)
             before = _memory(worker)

@@ -41,7 +41,7 @@ def _event(case: Case, by, action: str, fields=()) -> CaseEvent:
 
 def anonymised_message(case: Case) -> str:
     return _("Ce dossier a été anonymisé le %(date)s : il ne peut plus être ni modifié ni rouvert.") % {
-        "date": date_format(case.anonymised_on, "DATE_FORMAT")
+        "date": date_format(case.anonymised_on, "DATE_FORMAT")  # type: ignore[arg-type]  # anonymised: dated
     }
 
 

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -24,12 +25,14 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def today():
+def today() -> datetime.date:
     return timezone.localdate()
 
 
 class NotInFuture:
-    def clean_date(self):
+    cleaned_data: dict[str, Any]  # a mixin of forms
+
+    def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > today():
             raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
@@ -47,14 +50,15 @@ class CaseForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
         }
 
-    def clean_opened_on(self):
+    def clean_opened_on(self) -> datetime.date:
         value = self.cleaned_data["opened_on"]
         if value > today():
             raise forms.ValidationError(_("La date d'accueil ne peut pas être dans le futur."))
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("children_count") and not data.get("children_with_her"):
             raise forms.ValidationError(
                 _("Des enfants sont comptés, mais « enfants avec elle » n'est pas coché.")
@@ -76,7 +80,7 @@ class IncidentForm(forms.ModelForm):
         fields = ["type", "context", "narrative"]
         widgets = {"type": forms.RadioSelect, "narrative": forms.Textarea(attrs={"rows": 4})}
 
-    def clean_month_of(self):
+    def clean_month_of(self) -> datetime.date:
         try:
             value = datetime.datetime.strptime(self.cleaned_data["month_of"], "%Y-%m").date()
         except ValueError:
@@ -85,7 +89,7 @@ class IncidentForm(forms.ModelForm):
             raise forms.ValidationError(_("Ce mois n'est pas plausible."))
         return value
 
-    def action_kwargs(self):
+    def action_kwargs(self) -> dict[str, Any]:
         data = {k: self.cleaned_data[k] for k in ["type", "context", "narrative"]}
         month = self.cleaned_data["month_of"]
         return {**data, "year": month.year, "month": month.month, "date": today()}
@@ -135,8 +139,9 @@ class ShelterForm(NotInFuture, forms.ModelForm):
         widgets = {"date": DATE, "end": DATE}
         labels = {"date": _("début")}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("end") and data.get("date") and data["end"] < data["date"]:
             raise forms.ValidationError(_("La fin de l'hébergement précède son début."))
         return data
@@ -150,9 +155,9 @@ class GroupJoinForm(NotInFuture, forms.Form):
     group = forms.ModelChoiceField(label=_("groupe de parole"), queryset=SpeechGroup.objects.none())
     date = forms.DateField(label=_("date"), widget=DATE)
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = groups
 
 
 class GroupForm(forms.ModelForm):
@@ -171,9 +176,9 @@ class GroupSessionForm(NotInFuture, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = members
+        cast(forms.ModelChoiceField, self.fields["attendees"]).queryset = members
 
 
 class CloseForm(forms.Form):
@@ -184,9 +189,9 @@ class CloseForm(forms.Form):
 class AssignForm(forms.Form):
     listener = forms.ModelChoiceField(label=_("écoutante"), queryset=User.objects.none())
 
-    def __init__(self, *args, structure, **kwargs):
+    def __init__(self, *args, structure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["listener"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["listener"]).queryset = User.objects.filter(
             memberships__structure=structure, memberships__role=Role.LISTENER, is_active=True
         ).distinct()
 

@@ -5,6 +5,8 @@ registered in the Django admin and never exposed by the API; statistics leave th
 `cases/stats.py`. Reads go through `cases/access.py`, which writes the access log.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -52,7 +54,7 @@ class IncidentContext(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Cases of the centres where the user is centre coordinator, and those assigned to her where
         she is a listener. Nobody else — partnership coordinator, partner, network, platform admin —
         sees a case, not even that it exists (SECURITY.md 4)."""
@@ -143,7 +145,7 @@ class Case(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         # Never a name: the code only (SECURITY.md 4, 14).
         return self.code
 
@@ -163,7 +165,7 @@ class CaseChild(models.Model):
         abstract = True
         ordering = ["-date", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case.code} {self._meta.verbose_name} {self.date:%Y-%m}"
 
 
@@ -255,7 +257,7 @@ class ComplaintStep(models.Model):
         ordering = ["date", "pk"]
         constraints = [models.UniqueConstraint(fields=["complaint", "stage"], name="complaint_stage_once")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.complaint.case.code} {self.stage}"
 
 
@@ -276,7 +278,7 @@ class ShelterStay(CaseChild):
 
 
 class SpeechGroupQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Speech groups of the centres where the user is listener or centre coordinator."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -307,7 +309,7 @@ class SpeechGroup(models.Model):
         verbose_name_plural = _("groupes de parole")
         constraints = [models.UniqueConstraint(fields=["structure", "name"], name="speech_group_name_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -333,7 +335,7 @@ class GroupSession(models.Model):
         verbose_name = _("séance de groupe de parole")
         verbose_name_plural = _("séances de groupe de parole")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.group} {self.date:%Y-%m-%d}"
 
 
@@ -373,7 +375,7 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case.code} {self.action}"
 
 
@@ -394,5 +396,5 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["case_id", "at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.case_code}"

@@ -9,8 +9,9 @@ never below the commune (the whole centre). No code, name, text, date or worker 
 
 import datetime
 from collections import Counter
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.disclosure import THRESHOLDS, Cell, at_most, protect, total
@@ -40,16 +41,16 @@ SERVICES = {
 }
 
 
-def consenting(partnership: Partnership):
+def consenting(partnership: Partnership) -> QuerySet[Case]:
     """Cases of the partnership's listening centre that may be counted."""
     return Case.objects.filter(partnership=partnership, consent_statistics=True)
 
 
-def _followed(qs, until: datetime.date):
+def _followed(qs, until: datetime.date) -> QuerySet:
     """Cases that received at least one service dated `until` at the latest."""
     condition = Q()
     for model in SERVICES.values():
-        condition |= Q(Exists(model.objects.filter(case=OuterRef("pk"), date__lte=until)))
+        condition |= Q(Exists(model._default_manager.filter(case=OuterRef("pk"), date__lte=until)))
     return qs.filter(condition)
 
 
@@ -71,7 +72,9 @@ def women_followed_by_year(partnership: Partnership) -> dict[int, int]:
     """{Y: women_followed(partnership, Y)} for every year of the programme, in one query: a case
     counts from the later of its opening and its first service, if that day has come."""
     firsts = {
-        f"first_{i}": Subquery(model.objects.filter(case=OuterRef("pk")).order_by("date").values("date")[:1])
+        f"first_{i}": Subquery(
+            model._default_manager.filter(case=OuterRef("pk")).order_by("date").values("date")[:1]
+        )
         for i, model in enumerate(SERVICES.values())
     }
     rows = (
@@ -81,7 +84,7 @@ def women_followed_by_year(partnership: Partnership) -> dict[int, int]:
         .values_list("opened_on", *firsts)
     )
     today = timezone.localdate()
-    counted = Counter()
+    counted: Counter[int] = Counter()
     for opened_on, *services in rows:
         dates = [d for d in services if d is not None]
         if dates and max(opened_on, min(dates)) <= today:
@@ -135,7 +138,7 @@ def by_service(partnership: Partnership, year: int | None = None) -> dict[str, i
     """Cases that received each service (a case may count under several services)."""
     result = {}
     for name, model in SERVICES.items():
-        qs = model.objects.filter(case__in=consenting(partnership))
+        qs = model._default_manager.filter(case__in=consenting(partnership))
         if year:
             qs = qs.filter(date__year=year)
         result[name] = qs.values("case_id").distinct().count()
@@ -159,7 +162,9 @@ def published(partnership, year: int | None, suppressed: bool) -> dict:
         "by_incident": (by_incident_type(partnership, year), False),
         "by_service": (by_service(partnership, year), False),
     }
-    values = {(name, key): n for name, (counts, _t) in tables.items() for key, n in counts.items()}
+    values: dict[tuple[str, str | None], int] = {
+        (name, key): n for name, (counts, _t) in tables.items() for key, n in counts.items()
+    }
     relations = []
     for name, (counts, with_total) in tables.items():
         if with_total:
@@ -175,7 +180,7 @@ def published(partnership, year: int | None, suppressed: bool) -> dict:
     if not suppressed:
         relations.append(at_most(("followed", None), ("by_year", None)))
     cells = protect(values, relations, THRESHOLD) if suppressed else {k: Cell(v) for k, v in values.items()}
-    result = {
+    result: dict[str, Any] = {
         name: {
             "rows": {key: cells[(name, key)] for key in counts},
             "total": cells[(name, None)] if with_total else None,

@@ -6,7 +6,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
 

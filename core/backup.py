@@ -12,8 +12,10 @@ import secrets
 import sqlite3
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import environ
@@ -189,7 +191,9 @@ def backup(path: Path, force: bool = False) -> dict[str, int]:
     # the app's writers go on during a long copy instead of timing out.
     if connection.vendor == "sqlite":
         connection.ensure_connection()
-        write_mode, connection.transaction_mode = connection.transaction_mode, None
+        # transaction_mode: SQLite's backend only (django-stubs types the base class): attr-defined below.
+        write_mode = connection.transaction_mode  # type: ignore[attr-defined]
+        connection.transaction_mode = None  # type: ignore[attr-defined]
     try:
         with transaction.atomic():  # one snapshot for the counts and the copy
             if connection.vendor == "postgresql":
@@ -220,7 +224,7 @@ def backup(path: Path, force: bool = False) -> dict[str, int]:
         os.replace(temporary, path)
     finally:
         if connection.vendor == "sqlite":
-            connection.transaction_mode = write_mode
+            connection.transaction_mode = write_mode  # type: ignore[attr-defined]
         Path(temporary).unlink(missing_ok=True)
     return counts
 
@@ -273,7 +277,7 @@ def restore(path: Path, config: dict, replace_live: bool = False) -> None:
 
 
 @contextmanager
-def connected(config: dict):
+def connected(config: dict) -> Iterator[Any]:
     """A Django connection to another database (the restored copy), outside `connections`."""
     connection = load_backend(config["ENGINE"]).DatabaseWrapper(config, "restore-check")
     try:
@@ -283,7 +287,7 @@ def connected(config: dict):
 
 
 @contextmanager
-def scratch_database():
+def scratch_database() -> Iterator[dict]:
     """A new empty database beside the live one (a temporary file, or a PostgreSQL database), then gone."""
     live = connections[DEFAULT_DB_ALIAS]
     if live.vendor == "sqlite":
@@ -333,6 +337,7 @@ def check_restored(expected: dict[str, int], config: dict) -> tuple[list[str], l
             % {"tables": len(counts), "rows": sum(counts.values())}
         )
         quote = connection.ops.quote_name
+        columns: list[tuple[Any, Any, Callable[[Any], Any], str]]
         columns = [(m, f, decrypt, "<> ''") for m, f in encrypted_fields()]
         columns += [(m, f, decrypt_bytes, "IS NOT NULL") for m, f in encrypted_binary_fields()]
         for model, field, read, present in columns:

@@ -7,8 +7,13 @@ No Django import here beyond the checks framework: the settings module imports t
 
 import base64
 import binascii
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core import checks
+
+if TYPE_CHECKING:  # for the type only: nothing more is imported when the settings load
+    from django.apps import AppConfig
 
 # The development and demo values of config/settings.py: anyone can read them here.
 DEMO_SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32
@@ -60,7 +65,7 @@ def weak_secrets(secret_key: str, encryption_keys: list[str], index_key: str) ->
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_secrets(app_configs, **kwargs):
+def check_secrets(app_configs: "Sequence[AppConfig] | None", **kwargs: Any) -> list[checks.CheckMessage]:
     from django.conf import settings
 
     return [

@@ -18,6 +18,8 @@ import hmac
 import os
 import secrets
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -96,7 +98,7 @@ def _write_token(out, token: bytes) -> None:
     out.write(len(token).to_bytes(4, "big") + token)
 
 
-def read_encrypted_file(path):
+def read_encrypted_file(path) -> Iterator[bytes]:
     """The clear chunks of a file written by `write_encrypted_file`, one at a time. Raises ValueError
     for a file that cannot be read with the configured keys or was changed in any way."""
     fernet, expected, ended = _fernet(), 0, False
@@ -146,12 +148,12 @@ class EncryptedTextField(models.TextField):
     Not searchable or sortable in SQL, by design. Use `blind_index` for exact matches.
     """
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value, expression, connection) -> str | None:
         if value is None or value == "":
             return value
         return decrypt(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value) -> str | None:
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
@@ -161,18 +163,18 @@ class EncryptedTextField(models.TextField):
 class EncryptedBinaryField(models.BinaryField):
     """A binary column (a file) stored encrypted; Python code sees the clear bytes. None stays None."""
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value, expression, connection) -> bytes | None:
         if value is None:
             return value
         return decrypt_bytes(value)
 
-    def get_db_prep_value(self, value, connection, prepared=False):
+    def get_db_prep_value(self, value, connection, prepared=False) -> Any:
         if value is not None:
             value = encrypt_bytes(value)
         return super().get_db_prep_value(value, connection, prepared)
 
 
-def encrypted_fields():
+def encrypted_fields() -> Iterator[tuple[type[models.Model], models.Field]]:
     """Every (model, field) stored encrypted, across apps — for key rotation and the dump test."""
     from django.apps import apps
 
@@ -182,7 +184,7 @@ def encrypted_fields():
                 yield model, field
 
 
-def encrypted_binary_fields():
+def encrypted_binary_fields() -> Iterator[tuple[type[models.Model], models.Field]]:
     """Every (model, field) holding an encrypted file, across apps — for key rotation."""
     from django.apps import apps
 

@@ -20,6 +20,7 @@ is still not enough, the whole table is hidden, every cell "×".
 
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 THRESHOLDS = {"registry": 5, "centre": 10}  # centre counts 1–9 → "< 10"; other registries 1–4 → "< 5"
 COMPLEMENTARY = "×"
@@ -37,7 +38,7 @@ class Cell:
     def hidden(self) -> bool:
         return self.value is None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.mark or str(self.value)
 
 
@@ -164,12 +165,12 @@ class _Reader:
     within 1 of every true value (on random tables of every shape the callers build, a wider search
     found no further safe cell, at ten times the cost; a cell not shown safe is hidden more)."""
 
-    def __init__(self, values, relations, k, small):
+    def __init__(self, values, relations, k, small) -> None:
         self.values, self.relations, self.k, self.small = values, relations, k, small
         self.floor = 1  # the least value of a "< k": 1 while every zero is shown
-        self.safe = set()  # hiding more only widens what a reader must consider: safe stays safe
+        self.safe: set = set()  # hiding more only widens what a reader must consider: safe stays safe
 
-    def exposed(self, hidden):
+    def exposed(self, hidden) -> Any:
         """A hidden cell a reader can recover, or None."""
         keys = [key for key in self.values if key in hidden]
         self._setup(keys)
@@ -188,13 +189,14 @@ class _Reader:
         found = self._another(keys.index(exposed), order)
         return set() if found is None else {key for key in candidates if found[key] != self.values[key]}
 
-    def _setup(self, keys):
+    def _setup(self, keys) -> None:
         """Variables: `keys`, within 1 of their true value and their published range ("< k": 1 to
         k−1; "×": at least k); every other cell is a constant."""
         self.keys = keys
         index = {key: i for i, key in enumerate(keys)}
         self.truth = [self.values[key] for key in keys]
-        self.rows, self.of_var = [], [[] for _ in keys]
+        self.rows: list = []
+        self.of_var: list[list] = [[] for _ in keys]
         for relation in self.relations:
             terms = [(index[key], a) for key, a in relation.coeffs.items() if key in index and a]
             if not terms:
@@ -217,7 +219,7 @@ class _Reader:
         # leaves every other cell at its true value (which satisfies its relations).
         group = list(range(len(keys)))
 
-        def root(v):
+        def root(v) -> Any:
             while group[v] != v:
                 group[v] = group[group[v]]
                 v = group[v]
@@ -228,7 +230,7 @@ class _Reader:
                 group[root(v)] = root(terms[0][0])
         self.group = [root(v) for v in range(len(keys))]
 
-    def _another(self, var, order):
+    def _another(self, var, order) -> Any:
         """{key: value} of a complete table where `var` differs from its true value, or None. When
         one is found, every hidden cell that differs in it is safe."""
         for value in (self.truth[var] + 1, self.truth[var] - 1):
@@ -254,7 +256,7 @@ class _Reader:
                 continue
         return None
 
-    def _dfs(self, lo, hi, order, rows, budget, start=0):
+    def _dfs(self, lo, hi, order, rows, budget, start=0) -> Any:
         """An assignment of the variables in `order` within [lo, hi] satisfying `rows` (all the
         relations they appear in), or None. Variables are fixed in `order`, true value first (those
         before `start` are fixed already)."""

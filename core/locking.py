@@ -14,13 +14,16 @@ followed by a write: two requests can both pass it. Only the conditional UPDATE 
 """
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.db import models, transaction
+from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 # Beyond 32 bits a tampered version is a clear form error, not a database overflow (SECURITY.md 23).
 MAX_VERSION = 2**31 - 1
@@ -30,7 +33,7 @@ class Stale(Exception):
     """The object was saved by someone else since the form was read: nothing was written."""
 
 
-def claim(obj: models.Model, seen: int, **changes) -> None:
+def claim(obj: Any, seen: int, **changes) -> None:  # obj: a model with a `version` field
     """Moves `obj` from version `seen` to the next, writing `changes` in the same UPDATE, or raises
     Stale. Call it first inside the action's transaction, so a refusal rolls back the whole save."""
     if not transaction.get_connection().in_atomic_block:
@@ -44,7 +47,7 @@ def claim(obj: models.Model, seen: int, **changes) -> None:
 
 
 @transaction.atomic
-def save_edit(form):
+def save_edit(form) -> Model:
     """Saves a valid `Versioned` model form whose save touches nothing else: the instance's version is
     claimed first, so a stale save raises Stale and writes nothing. A new object is simply created."""
     if form.instance.pk is not None:
@@ -58,16 +61,17 @@ class Versioned(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is None:
             self.fields["version"].required = False
         elif instance is not None:
             self.initial.setdefault("version", instance.version)
-        self.stale, self.conflicts = False, []
+        self.stale = False
+        self.conflicts: list[tuple[StrOrPromise, str, str]] = []
 
-    def clean_version(self):
+    def clean_version(self) -> int:
         version = self.cleaned_data.get("version")
         return 0 if version is None else version
 
@@ -76,11 +80,11 @@ def _shown(field: forms.Field, value) -> str:
     """A value as the form shows it: a name for a chosen row, a label for a choice, a written date."""
     if isinstance(field, forms.ModelMultipleChoiceField):
         items = list(value or [])
-        if items and not isinstance(items[0], models.Model):
+        if items and not isinstance(items[0], models.Model) and field.queryset is not None:
             items = list(field.queryset.filter(pk__in=items))
         return ", ".join(sorted(str(field.label_from_instance(item)) for item in items)) or "—"
     if isinstance(field, forms.ModelChoiceField):
-        if value not in (None, "") and not isinstance(value, models.Model):
+        if value not in (None, "") and not isinstance(value, models.Model) and field.queryset is not None:
             value = field.queryset.filter(pk=value).first()
         return str(field.label_from_instance(value)) if value else "—"
     if value in (None, "", [], ()):
@@ -91,7 +95,8 @@ def _shown(field: forms.Field, value) -> str:
         choices = dict(getattr(field, "choices", []))
         return ", ".join(sorted(str(choices.get(v, v)) for v in value))
     if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(value, value))
+        # A form field normalises its choices to (value, label) pairs; django-stubs types what it accepts.
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     return str(value)
@@ -104,21 +109,21 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
-def refuse(form: Versioned, current: models.Model, **extra) -> None:
+def refuse(form: Versioned, current: Any, **extra) -> None:
     """Shows a Stale refusal on the bound, valid `form`: the message; `form.conflicts`, the fields
     where the value saved in `current` (the row as it is now; `extra` for form fields that are not
     model fields) differs from the typed one, as (label, saved, typed); and the current version in
     the hidden field, so that what she typed stays in the form and saving it again replaces the other
     person's version knowingly."""
-    current = {**model_to_dict(current), "version": current.version, **extra}
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(current["version"])
+    saved_values = {**model_to_dict(current), "version": current.version, **extra}
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict: both copy
+    data[form.add_prefix("version")] = str(saved_values["version"])
     form.data = data
     form.add_error(None, STALE_MESSAGE)
     form.stale = True  # the view answers 409 Conflict
     for name, field in form.fields.items():
-        if name == "version" or name not in current:
+        if name == "version" or name not in saved_values:
             continue
-        saved, typed = _shown(field, current[name]), _shown(field, form.cleaned_data.get(name))
+        saved, typed = _shown(field, saved_values[name]), _shown(field, form.cleaned_data.get(name))
         if saved != typed:
             form.conflicts.append((field.label or name, saved, typed))

@@ -6,13 +6,17 @@ like 99999999999999999999 made SQLite's driver raise OverflowError, a 500. Such 
 row, so it is dropped from the list, exactly as Django drops `None`.
 """
 
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import IntegerField
 from django.db.models.lookups import In
+from django.db.models.sql.compiler import SQLCompiler
 
 
 @IntegerField.register_lookup
 class IntegerIn(In):
-    def process_rhs(self, compiler, connection):
+    def process_rhs(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
         if self.rhs_is_direct_value():
             low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
             self.rhs = [

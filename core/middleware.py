@@ -10,7 +10,7 @@ import time
 import uuid
 
 from django.db import OperationalError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 
 _local = threading.local()
@@ -31,10 +31,10 @@ class RequestIdMiddleware:
     must not hold an id a client chose, or a client could make its reads look like another's. A
     well-formed X-Request-ID (from a proxy, say) is kept beside it in the log lines, never instead."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:
         given = request.headers.get("X-Request-ID", "")
         request.request_id = uuid.uuid4().hex
         request.client_request_id = given if given.isalnum() and len(given) <= 64 else ""
@@ -50,7 +50,7 @@ class RequestIdMiddleware:
 class RequestIdFilter(logging.Filter):
     """Puts the request's id in `%(request_id)s`, followed by the client's own id when it sent one."""
 
-    def filter(self, record):
+    def filter(self, record) -> bool:
         client = current_client_request_id()
         record.request_id = current_request_id() + (f" client={client}" if client else "")
         return True
@@ -59,10 +59,10 @@ class RequestIdFilter(logging.Filter):
 class NoStoreForAuthenticatedMiddleware:
     """SECURITY.md 19: pages served to a signed-in user are never stored by a browser or proxy."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -103,10 +103,10 @@ class JsonBodyGuardMiddleware:
 
     MAX_DEPTH = 32  # Twiza's bodies nest 3 deep at most
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.content_type == "application/json":
             try:
                 depth = _depth(json.loads(request.body or b"null", parse_int=_bounded_int))
@@ -142,13 +142,13 @@ class RetryOnConflictMiddleware:
 
     ATTEMPTS = 3
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request, view_func, view_args, view_kwargs) -> HttpResponseBase | None:
         if request.method in ("GET", "HEAD", "OPTIONS") or connection.vendor != "postgresql":
             return None
         for attempt in range(1, self.ATTEMPTS + 1):
@@ -169,4 +169,5 @@ class RetryOnConflictMiddleware:
                 for _name, files in request.FILES.lists():
                     for file in files:
                         file.seek(0)
-                time.sleep(random.uniform(0.01, 0.05) * attempt)  # jitter: the two losers don't meet again
+                time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter, no secret: the two losers don't meet again
+        raise AssertionError("unreachable: the last attempt returns or raises")

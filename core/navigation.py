@@ -1,11 +1,16 @@
 """The navigation of a partnership, by role: one list, each entry saying who sees it."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from partnerships.models import Role
+
+if TYPE_CHECKING:
+    from partnerships.access import Access
 
 EVERYONE = frozenset(Role.values) | {"platform_admin"}
 
@@ -13,8 +18,8 @@ EVERYONE = frozenset(Role.values) | {"platform_admin"}
 @dataclass(frozen=True)
 class Entry:
     url_name: str
-    label: str
-    roles: frozenset
+    label: StrOrPromise
+    roles: frozenset[str]
 
 
 ENTRIES = [
@@ -40,7 +45,7 @@ ENTRIES = [
 ]
 
 
-def navigation(access) -> list[dict]:
+def navigation(access: "Access") -> list[dict[str, Any]]:
     """The entries the user's roles in this partnership open, with their URLs."""
     held = set(access.roles) | ({"platform_admin"} if access.platform_admin else set())
     return [
@@ -50,7 +55,7 @@ def navigation(access) -> list[dict]:
     ]
 
 
-def mark_current(nav: list[dict], path: str) -> list[dict]:
+def mark_current(nav: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
     """The entries with `current`: "page" on the entry's own page, "true" on a page of its section
     (the entry whose URL is the longest start of the path), None elsewhere (aria-current's values)."""
     section = max((e["url"] for e in nav if path.startswith(e["url"])), key=len, default=None)
@@ -90,7 +95,7 @@ ROLE_INTROS = {
 }
 
 
-def role_intros(access) -> list[str]:
+def role_intros(access: "Access") -> list[StrOrPromise]:
     """What each role the user holds here lets her do, in PRODUCT.md's words."""
     held = sorted(access.roles) + (["platform_admin"] if access.platform_admin else [])
     return [ROLE_INTROS[role] for role in held]

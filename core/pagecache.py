@@ -21,7 +21,9 @@ import hashlib
 import re
 import time
 import uuid
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -38,7 +40,7 @@ _WRITE = re.compile(r'\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\
 # attempts, the task queue's heartbeats, the record of applied migrations.
 _UNWATCHED = ("twiza_cache", "django_session", "axes_", "django_tasks", "django_migrations")
 _pages = LocMemCache("twiza-pages", {"MAX_ENTRIES": settings.PAGE_CACHE_ENTRIES})
-_seen = {"token": "", "at": -CHECK_SECONDS}  # this process's last reading of the token
+_seen: dict[str, Any] = {"token": "", "at": -CHECK_SECONDS}  # this process's last reading of the token
 
 
 def generation() -> str:
@@ -70,7 +72,7 @@ def _renew(conn) -> None:
     new_generation()
 
 
-def watch_writes(execute, sql, params, many, context):
+def watch_writes(execute, sql, params, many, context) -> Any:
     """Database execute wrapper: after a write, a new generation once it is committed.
 
     In a transaction, when it commits. In autocommit mode the write is committed at once, but its
@@ -97,17 +99,17 @@ def renew_if_stale(**kwargs) -> None:
             _renew(conn)
 
 
-def install(sender=None, connection=connection, **kwargs):
+def install(sender=None, connection=connection, **kwargs) -> None:
     """Watches the writes of a new database connection (the `connection_created` signal)."""
     if watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch_writes)
 
 
-def for_visitors(view):
+def for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serves `view`'s page to visitors from the cache (GET, HEAD); everyone else gets it as usual."""
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
+    def cached_view(request, *args, **kwargs) -> HttpResponse:
         if (
             not settings.PAGE_CACHE
             or request.method not in ("GET", "HEAD")

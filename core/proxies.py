@@ -11,10 +11,11 @@ import functools
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
 @functools.cache
-def _networks(trusted: tuple[str, ...]):
+def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
 
 
@@ -26,10 +27,10 @@ def _is_trusted(address: str) -> bool:
     return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address: `REMOTE_ADDR`, or behind trusted proxies the right-most untrusted hop of
     `X-Forwarded-For` (django-axes calls it too: AXES_CLIENT_IP_CALLABLE)."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address: str = request.META.get("REMOTE_ADDR", "")
     if not _is_trusted(address):
         return address
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

@@ -7,6 +7,8 @@ form of one's own, whose Meta then chooses the model fields) that adds, for each
 model's own field. An empty box removes that translation: the French text is shown instead.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
@@ -22,8 +24,15 @@ def source_language() -> str:
     return dict(settings.LANGUAGES)[settings.LANGUAGE_CODE[:2]]
 
 
-class TranslationsMixin:
-    def __init__(self, *args, **kwargs):
+# The mixin is used only on ModelForms: mypy checks it as one.
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm
+else:
+    _ModelForm = object
+
+
+class TranslationsMixin(_ModelForm):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translations = self.instance.translations or {}
         for name in self._translation_fields():
@@ -45,8 +54,8 @@ class TranslationsMixin:
             f"{field}_{lang}" for field in self._meta.model.TRANSLATED for lang, _name in other_languages()
         ]
 
-    def _post_clean(self):
-        super()._post_clean()
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # private to BaseModelForm: absent from django-stubs
         translations = {lang: dict(texts) for lang, texts in (self.instance.translations or {}).items()}
         for name in self._translation_fields():
             if name not in self.cleaned_data:
@@ -61,7 +70,7 @@ class TranslationsMixin:
         self.instance.translations = {lang: texts for lang, texts in translations.items() if texts}
 
 
-def translated_form(model):
+def translated_form(model) -> type[forms.ModelForm]:
     """A ModelForm class for `model` with a field per translated field and language."""
     attrs = {}
     for field_name in model.TRANSLATED:

@@ -13,7 +13,7 @@ from portal.public_views import front_door
 from .navigation import navigation, role_intros
 
 
-def home(request):
+def home(request) -> HttpResponse:
     """`/`: the front door for a visitor (the public portals, no login asked); for a signed-in user,
     her home: her partnerships, what her roles let her do there, and where to go."""
     if not request.user.is_authenticated:
@@ -38,12 +38,12 @@ def home(request):
     return render(request, "core/home.html", {"cards": cards, "networks": networks})
 
 
-def healthz(request):
+def healthz(request) -> HttpResponse:
     """Liveness probe for a load balancer; says nothing about the data."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-def bad_request(request, exception):
+def bad_request(request, exception) -> HttpResponse:
     """400 in the layout and in the user's language (issue 14): above all a form sent with more text
     than the server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE), which Django answered "Bad Request (400)"."""
     too_big = isinstance(exception, RequestDataTooBig)
@@ -54,7 +54,7 @@ def bad_request(request, exception):
 
 
 @csrf_exempt
-def set_language(request):
+def set_language(request) -> HttpResponse:
     """Django's language switch (POST `language`, `next`). A signed-in user's switch is checked
     against CSRF as any form; a visitor's is not: the public pages are cached and shared, so they
     carry no CSRF token, and another site forcing a visitor's language does her no harm."""

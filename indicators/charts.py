@@ -14,6 +14,7 @@ would break Arabic words; the chart's own text is digits only.
 import re
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
@@ -143,7 +144,7 @@ def _description(table, rows, sexes, index) -> str:
     return ". ".join(parts)
 
 
-def _legend(chart_id, sexes, has_target):
+def _legend(chart_id, sexes, has_target) -> SafeString:
     """The legend: a swatch (its own small SVG, so the PDF prints it) and the name of each series."""
     key = f"{chart_id}-key"  # the swatches' own pattern: WeasyPrint draws each SVG on its own
     items = [(series_label(s), *COLOURS[s], False) for s in sexes]
@@ -166,7 +167,7 @@ def _legend(chart_id, sexes, has_target):
     )
 
 
-def _rect(x, y, width, height, fill, stroke, rtl, dashed=False):
+def _rect(x, y, width, height, fill, stroke, rtl, dashed=False) -> SafeString:
     if rtl:
         x = WIDTH - x - width
     dash = format_html(' stroke-dasharray="{}"', "4 2") if dashed else ""
@@ -183,7 +184,7 @@ def _rect(x, y, width, height, fill, stroke, rtl, dashed=False):
     )
 
 
-def _text(x, y, text, rtl, anchor="middle", fill=INK, weight="normal"):
+def _text(x, y, text, rtl, anchor="middle", fill=INK, weight="normal") -> SafeString:
     if rtl:
         x = WIDTH - x
         anchor = {"start": "end", "end": "start"}.get(anchor, anchor)

@@ -29,10 +29,13 @@ Counting rules (CONTRACT.md): a person counts once per period however many activ
 tallies are participations, never people; sex X (not recorded) appears in the total only.
 """
 
+import datetime
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
@@ -138,7 +141,7 @@ def _add_values(deltas: dict) -> None:
         )
 
 
-def _attendance_pairs(activity, people, sources=COUNTED):
+def _attendance_pairs(activity, people, sources=COUNTED) -> list[tuple[Definition, Person]]:
     """(definition, person) pairs that an attendance of `people` at `activity` counts in."""
     defs = _matching(activity, sources)
     if not defs or not people:
@@ -154,7 +157,7 @@ def attendance_added(activity, people) -> None:
     if not pairs:
         return
     year = activity.date.year
-    deltas = defaultdict(int)
+    deltas: defaultdict[tuple, int] = defaultdict(int)
     rows = []
     for d, p in pairs:
         for period in d.periods(year):
@@ -185,7 +188,7 @@ def attendance_removed(activity, people) -> None:
     if not pairs:
         return
     year = activity.date.year
-    deltas = defaultdict(int)
+    deltas: defaultdict[tuple, int] = defaultdict(int)
     by_def = defaultdict(list)
     for d, p in pairs:
         by_def[d].append(p.pk)
@@ -221,7 +224,7 @@ def tally_changed(activity, sex: str, group_code: str | None, delta: int) -> Non
     if not delta:
         return
     _participants_changed(activity, {sex: delta})
-    deltas = defaultdict(int)
+    deltas: defaultdict[tuple, int] = defaultdict(int)
     for d in _matching(activity, [Indicator.Source.PARTICIPATIONS]):
         if d.groups and group_code not in d.groups:
             continue
@@ -232,7 +235,7 @@ def tally_changed(activity, sex: str, group_code: str | None, delta: int) -> Non
 
 def _activity_counted(activity, sign: int) -> None:
     """Adds (sign=+1) or removes (−1) the activity itself and its tallies from the values."""
-    deltas = defaultdict(int)
+    deltas: defaultdict[tuple, int] = defaultdict(int)
     defs = _matching(activity, [Indicator.Source.ACTIVITIES, Indicator.Source.PARTICIPATIONS])
     tallies = None
     for d in defs:
@@ -258,7 +261,7 @@ def activity_created(activity) -> None:
 
 
 @contextmanager
-def activity_changing(activity):
+def activity_changing(activity) -> Iterator[None]:
     """Wrap a change of an activity's date, kind, structure or result links, or its deletion.
 
     Uncounts the activity, its tallies and its attendees before; counts them again after (an
@@ -284,7 +287,7 @@ def _lock(activity) -> None:
 
 
 @contextmanager
-def results_changing(activity):
+def results_changing(activity) -> Iterator[None]:
     """Wrap a change of an activity's result links: its totals (the activity, its tallies and its
     attendance) leave the old results and join the new ones. Indicators do not depend on results."""
     _lock(activity)
@@ -294,7 +297,7 @@ def results_changing(activity):
 
 
 @contextmanager
-def people_changing(person_ids):
+def people_changing(person_ids) -> Iterator[None]:
     """Wrap any change of people that can change what they count for (sex, groups, merge, deletion).
 
     Before: every derived row of these people is removed and its contribution subtracted. After:
@@ -315,7 +318,7 @@ def people_changing(person_ids):
 
 
 def _by_sex(people, sign: int) -> dict:
-    counts = defaultdict(int)
+    counts: defaultdict[tuple, int] = defaultdict(int)
     for p in people:
         counts[p.sex] += sign
     return counts
@@ -362,7 +365,7 @@ def _totals(
     sums = ", ".join(
         f"SUM(CASE WHEN sex = '{s}' THEN count ELSE 0 END) AS {c}" for s, c in SEX_COLUMNS.items()
     )
-    totals = defaultdict(lambda: [0, 0, 0, 0])
+    totals: defaultdict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     with connection.cursor() as cursor:
         if activities:
             cursor.execute(
@@ -428,7 +431,7 @@ def _people_rows(person_ids, sign: int) -> None:
         .values_list("indicator_id", "period", "sex")
         .order_by()
     )
-    deltas = defaultdict(int)
+    deltas: defaultdict[tuple, int] = defaultdict(int)
     for indicator_id, period, sex in rows:
         deltas[(indicator_id, period, sex)] += sign
     if sign < 0:
@@ -440,12 +443,12 @@ def _participations(person_ids, sign: int) -> None:
     """Adds or subtracts the attendances of these people to participations indicators, from raw rows."""
     att, act, person = (_table(m) for m in (Attendance, Activity, Person))
     partnership_ids = set(Person.objects.filter(pk__in=person_ids).values_list("partnership_id", flat=True))
-    deltas = defaultdict(int)
+    deltas: defaultdict[tuple, int] = defaultdict(int)
     with connection.cursor() as cursor:
         for pid in partnership_ids:
             for d in definitions(pid, [Indicator.Source.PARTICIPATIONS]):
                 for year, start, end in _years(d):
-                    params = [pid, start, end]
+                    params: list[Any] = [pid, start, end]
                     where = _where(d, params, person_ids)
                     cursor.execute(
                         f"SELECT p.sex, COUNT(*) FROM {att} att JOIN {act} a ON a.id = att.activity_id "  # noqa: S608
@@ -485,11 +488,9 @@ def _where(d: Definition, params: list, person_ids=None) -> str:
     return "".join(" AND " + c for c in clauses)
 
 
-def _years(d: Definition):
+def _years(d: Definition) -> Iterator[tuple[int, datetime.date, datetime.date]]:
     """(year, 1 January, 1 January next) of each year of the programme. The cumulative periods are
     computed from the years: sums spread by `Definition.periods`, people from their yearly rows."""
-    import datetime
-
     for year in range(d.start_year, d.end_year + 1):
         yield year, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
 
@@ -507,7 +508,7 @@ def _insert_members(partnership_id=None, person_ids=None) -> None:
         for pid in partnership_ids:
             for d in definitions(pid, [Indicator.Source.PEOPLE]):
                 for year, start, end in _years(d):
-                    params = [d.id, year, pid, start, end]
+                    params: list[Any] = [d.id, year, pid, start, end]
                     where = _where(d, params, person_ids)
                     cursor.execute(
                         f"INSERT INTO {member} (indicator_id, period, person_id, sex, hits) "  # noqa: S608
@@ -559,7 +560,7 @@ def rebuild(partnership=None) -> None:
                         [d.id],
                     )
                     continue
-                deltas = defaultdict(int)
+                deltas: defaultdict[tuple, int] = defaultdict(int)
                 for year, start, end in _years(d):
                     periods = d.periods(year)
                     activities = Activity.objects.filter(partnership=p, date__gte=start, date__lt=end)
@@ -572,7 +573,7 @@ def rebuild(partnership=None) -> None:
                         for period in periods:
                             deltas[(d.id, period, "X")] += n
                         continue
-                    params = [p.pk, start, end]
+                    params: list[Any] = [p.pk, start, end]
                     where = _where(d, params)
                     cursor.execute(
                         f"SELECT pe.sex, COUNT(*) FROM {att} att JOIN {act} a ON a.id = att.activity_id "  # noqa: S608
@@ -647,7 +648,7 @@ def _planned(counters: list[Definition], planned: list) -> dict:
     that nothing has to happen on the day it comes (no daily job); it is left out here until then.
     Planned activities hold no attendance nor tallies (refused before the date), so the other
     sources need no such correction."""
-    result = defaultdict(int)
+    result: defaultdict[tuple, int] = defaultdict(int)
     for day, kind, structure_code, n in planned:
         year = int(str(day)[:4])
         for d in counters:
@@ -661,8 +662,6 @@ def activity_totals(partnership, year: int) -> dict:
     """{(result_id, kind): [activities, F, M, X]} of a year as of today, for the annual report:
     ActivityTotal's rows less the activities dated after today (with anything they hold). Result id
     None holds the activities linked to no result; an activity of two results counts under each."""
-    import datetime
-
     totals = {}
     rows = ActivityTotal.objects.filter(partnership=partnership, year=year).values_list(
         "result_id", "kind", *TOTAL_COLUMNS

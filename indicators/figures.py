@@ -107,7 +107,7 @@ class IndicatorTable:
         return self.annual and self.indicator.source != Source.CASES
 
     @property
-    def chart_rows(self):
+    def chart_rows(self) -> list[tuple[str, int, list[Cell]]]:
         """[(label, period, row)] the chart draws and its data table shows, earliest year first."""
         if self.chart_annual:
             return [(str(y), y, self.row(y)) for y in self.years]
@@ -117,7 +117,7 @@ class IndicatorTable:
     def row(self, period) -> list[Cell]:
         return [self.cells[(period, sex)] for sex in self.columns]
 
-    def rows(self):
+    def rows(self) -> list[tuple[str, int, list[Cell]]]:
         return [(label, period, self.row(period)) for period, label in self.periods]
 
     @property
@@ -179,10 +179,14 @@ def partnership_tables(partnership, access, year: int | None = None) -> list[dic
 class Sources:
     """The raw figures of a partnership's indicators, each read once per page."""
 
-    def __init__(self, partnership):
+    def __init__(self, partnership) -> None:
         self.partnership = partnership
         self.years = partnership.years
-        self._derived = self._cases = self._forums = self._manual = None
+        # Each read on first use.
+        self._derived: dict | None = None
+        self._cases: dict | None = None
+        self._forums: dict | None = None
+        self._manual: dict | None = None
 
     def values(self, indicator: Indicator) -> dict:
         """{(period, sex): value} for every year and every cumulative(Y), sexes F, M, X."""

@@ -28,7 +28,7 @@ class IndicatorMember(models.Model):
         ]
         indexes = [models.Index(fields=["person"], name="indicator_member_person")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator_id}/{self.period}/{self.person_id}: {self.hits}"
 
 
@@ -46,7 +46,7 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint(fields=["indicator", "period", "sex"], name="indicator_value_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator_id}/{self.period}/{self.sex}: {self.value}"
 
 
@@ -84,5 +84,5 @@ class ActivityTotal(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.partnership_id}/{self.year}/{self.result_id}/{self.kind}: {self.activities}"

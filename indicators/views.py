@@ -3,7 +3,7 @@ coordinator's definition of an indicator (its values are recomputed at once)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from . import actions, charts, figures
 
 
 @login_required
-def dashboard(request, slug):
+def dashboard(request, slug) -> HttpResponse:
     """Per result, each indicator's target vs actual by sex for a year and the programme, with a chart
     over the years and its data table. Small cells are hidden outside the holding service."""
     partnership, access = get_partnership_for_user(request.user, slug)
@@ -36,7 +36,7 @@ def dashboard(request, slug):
 
 
 @login_required
-def indicator_edit(request, slug, code=None):
+def indicator_edit(request, slug, code=None) -> HttpResponse:
     """The coordinator defines an indicator (source, filters, publication); values are recomputed at once."""
     if code is None:
         partnership, access = get_partnership_for_user(request.user, slug)

@@ -113,7 +113,7 @@ def issue_codes(forum: Forum, count: int) -> list[str]:
         raise ValidationError(_("Indiquez un nombre de codes entre 1 et 2000."))
     if forum.phase_at_least(Phase.RESULTS):
         raise ValidationError(_("Le vote est terminé : plus de nouveaux codes."))
-    codes = []
+    codes: list[str] = []
     with transaction.atomic():
         while len(codes) < count:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +15,9 @@ class ForumForm(forms.ModelForm):
         fields = ["title", "slug", "date", "place", "theme", "rule", "max_choices", "seats", "budget"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("rule") == Forum.Rule.BUDGET and not data.get("budget"):
             self.add_error("budget", _("Le vote budgétaire demande un budget."))
         return data
@@ -33,10 +36,10 @@ class Unanswered(forms.Form):
         required=False,
     )
 
-    def clean_sex(self):
+    def clean_sex(self) -> str:
         return self.cleaned_data["sex"] or Sex.X
 
-    def clean_age_band(self):
+    def clean_age_band(self) -> str:
         return self.cleaned_data["age_band"] or AgeBand.UNKNOWN
 
 
@@ -66,7 +69,7 @@ class ProposalForm(Unanswered, forms.ModelForm):
 class PaperProposalForm(ProposalForm):
     """An officer's entry of a paper form: sex and age band may be missing on paper."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["site_web"]
 
@@ -98,9 +101,9 @@ class BallotForm(Unanswered):
     )
     field_order = ["code", "choices", "sex", "age_band"]
 
-    def __init__(self, *args, proposals=(), **kwargs):
+    def __init__(self, *args, proposals=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choices"].choices = [
+        cast(forms.ChoiceField, self.fields["choices"]).choices = [
             (str(p.pk), f"{p.number}. {p.title} — {p.estimated_cost} DH") for p in proposals
         ]
 
@@ -113,11 +116,13 @@ class ProjectForm(Versioned, forms.ModelForm):
         model = FollowedProject
         fields = ["status", "progress", "result", "activities"]
 
-    def __init__(self, *args, partnership=None, **kwargs):
+    def __init__(self, *args, partnership=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = partnership.results.all()
+        cast(forms.ModelChoiceField, self.fields["result"]).queryset = partnership.results.all()
         # Only this partnership's activities can implement its projects.
-        self.fields["activities"].queryset = partnership.activities.order_by("-date")
+        cast(forms.ModelChoiceField, self.fields["activities"]).queryset = partnership.activities.order_by(
+            "-date"
+        )
         self.fields["activities"].required = False
         bound(self.fields["progress"], high=100)
 

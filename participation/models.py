@@ -5,6 +5,8 @@ coordinator only), a voter holds a one-time code of which only a keyed hash is s
 is never linked to the code that cast it.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -49,7 +51,7 @@ PHASE_ORDER = list(Phase.values)
 
 
 class ForumQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Forums of the partnerships where the user holds a reader role (or the platform admin)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -63,7 +65,7 @@ class ForumQuerySet(models.QuerySet):
 class ForumChildQuerySet(models.QuerySet):
     forum_path = "forum"
 
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Rows of the forums the user may read (ForumQuerySet.visible_to); none without a role."""
         return self.filter(**{f"{self.forum_path}__in": Forum.objects.visible_to(user)})
 
@@ -116,7 +118,7 @@ class Forum(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -127,12 +129,12 @@ class Forum(models.Model):
         return self.phase_index >= PHASE_ORDER.index(phase)
 
     @property
-    def next_phase(self):
+    def next_phase(self) -> Phase | None:
         i = self.phase_index
         return Phase(PHASE_ORDER[i + 1]) if i + 1 < len(PHASE_ORDER) else None
 
     @property
-    def earlier_phases(self):
+    def earlier_phases(self) -> list[Phase]:
         return [Phase(p) for p in PHASE_ORDER[: self.phase_index]]
 
 
@@ -156,7 +158,7 @@ class PhaseChange(models.Model):
             models.CheckConstraint(name="reopening_has_reason", condition=Q(reopening=False) | ~Q(reason=""))
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.forum} : {self.from_phase} → {self.to_phase}"
 
 
@@ -222,7 +224,7 @@ class Proposal(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
 
@@ -241,7 +243,7 @@ class VotingCode(models.Model):
         ordering = ["forum", "pk"]
         constraints = [models.UniqueConstraint(fields=["forum", "code_hash"], name="voting_code_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.forum} : code {self.pk}"
 
 
@@ -274,7 +276,7 @@ class PaperBatch(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.forum} : lot {self.pk}"
 
     @property
@@ -283,7 +285,7 @@ class PaperBatch(models.Model):
 
 
 class BallotQuerySet(ForumChildQuerySet):
-    def counted(self):
+    def counted(self) -> Self:
         """Online ballots, and paper ballots of confirmed batches."""
         return self.filter(Q(batch__isnull=True) | Q(batch__confirmed_at__isnull=False))
 
@@ -308,7 +310,7 @@ class Ballot(models.Model):
     class Meta:
         ordering = ["forum", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.forum} : bulletin {self.pk}"
 
 
@@ -355,7 +357,7 @@ class FollowedProject(models.Model):
             models.CheckConstraint(name="progress_is_a_percentage", condition=Q(progress__lte=100))
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.proposal.title
 
 
@@ -374,5 +376,5 @@ class Milestone(models.Model):
         verbose_name = _("étape")
         verbose_name_plural = _("étapes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -4,6 +4,8 @@ What they show depends on the forum's phase; never a proposer's contact, sex or 
 entered or decided anything. Light pages: text and tables, no images.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
@@ -20,20 +22,20 @@ from .forms import BallotForm, ProposalForm
 from .models import FollowedProject, Forum, Phase, Proposal
 
 
-def _closed(request, forum, message, status):
+def _closed(request, forum, message, status) -> HttpResponse:
     return render(
         request, "participation/public/closed.html", {"forum": forum, "message": message}, status=status
     )
 
 
-def forum_list(request, slug):
+def forum_list(request, slug) -> HttpResponse:
     """Every forum of a partnership, with its phase."""
     partnership = get_public_partnership(slug)
     forums = Forum.objects.filter(partnership=partnership)
     return render(request, "participation/public/forum_list.html", {"p": partnership, "forums": forums})
 
 
-def forum_detail(request, slug, pk):
+def forum_detail(request, slug, pk) -> HttpResponse:
     """A forum, its phase and its proposals (titles, descriptions, admissibility and public reason)."""
     forum = get_public_forum(slug, pk)
     proposals = forum.proposals.only(
@@ -45,7 +47,7 @@ def forum_detail(request, slug, pk):
 
 
 @sensitive_post_parameters("contact")
-def propose(request, slug, pk):
+def propose(request, slug, pk) -> HttpResponse:
     """A young person proposes a project (proposals phase only; rate-limited per IP; honeypot)."""
     forum = get_public_forum(slug, pk)
     if forum.phase != Phase.PROPOSALS:
@@ -78,7 +80,7 @@ def propose(request, slug, pk):
     return render(request, "participation/public/propose.html", {"forum": forum, "form": form})
 
 
-def vote(request, slug, pk):
+def vote(request, slug, pk) -> HttpResponse:
     """A voter casts a ballot with a one-time code (voting phase only; rate-limited per IP)."""
     forum = get_public_forum(slug, pk)
     if forum.phase != Phase.VOTING:
@@ -115,7 +117,7 @@ def vote(request, slug, pk):
     return render(request, "participation/public/vote.html", context, status=status)
 
 
-def _result_rows(forum):
+def _result_rows(forum) -> tuple[list, Any]:
     outcome = actions.results(forum)
     winners = set(outcome["winner_ids"])
     rows = [
@@ -128,7 +130,7 @@ def _result_rows(forum):
     return rows, outcome
 
 
-def results(request, slug, pk):
+def results(request, slug, pk) -> HttpResponse:
     """Votes per proposal, turnout by sex and age band (suppressed), winners, followed projects."""
     forum = get_public_forum(slug, pk)
     if not forum.phase_at_least(Phase.RESULTS):
@@ -144,7 +146,7 @@ def results(request, slug, pk):
     return render(request, "participation/public/results.html", context)
 
 
-def results_csv(request, slug, pk):
+def results_csv(request, slug, pk) -> HttpResponse:
     """The results as CSV: votes per proposal and the suppressed turnout."""
     forum = get_public_forum(slug, pk)
     if not forum.phase_at_least(Phase.RESULTS):

@@ -7,17 +7,21 @@ tallies do (PRODUCT.md 2). A participation is dated by its forum: those of a for
 """
 
 from collections import Counter
+from typing import TypeVar
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from core.disclosure import THRESHOLDS, protect, total
 
 from .models import AgeBand, Ballot, Forum, Proposal, Sex
 
+_Rows = TypeVar("_Rows", bound=QuerySet)
 
-def _scope(model, partnership, year):
-    rows = model.objects.filter(forum__partnership=partnership, forum__date__lte=timezone.localdate())
+
+def _scope(rows: _Rows, partnership, year) -> _Rows:
+    """`rows` (of a model with a forum) of the partnership's forums held by today, of `year` if given."""
+    rows = rows.filter(forum__partnership=partnership, forum__date__lte=timezone.localdate())
     if year is not None:
         rows = rows.filter(forum__date__year=year)
     return rows
@@ -25,8 +29,8 @@ def _scope(model, partnership, year):
 
 def _count(partnership, year, field, keys) -> dict[str, int]:
     counts = Counter(dict.fromkeys(keys, 0))
-    proposals = _scope(Proposal, partnership, year)
-    ballots = _scope(Ballot, partnership, year).counted()
+    proposals = _scope(Proposal.objects.all(), partnership, year)
+    ballots = _scope(Ballot.objects.counted(), partnership, year)
     for rows in (proposals, ballots):
         for row in rows.values(field).annotate(n=Count("pk")).order_by():
             counts[row[field]] += row["n"]
@@ -50,11 +54,13 @@ def turnout(forum: Forum) -> dict:
     Both breakdowns add up to the same total, so they are protected together as one table.
     """
     ballots = Ballot.objects.filter(forum=forum).counted()
-    values = dict.fromkeys([("sex", s) for s in Sex.values] + [("age", a) for a in AgeBand.values], 0)
+    values: dict[tuple[str, str] | str, int] = dict.fromkeys(
+        [("sex", s) for s in Sex.values] + [("age", a) for a in AgeBand.values], 0
+    )
     for row in ballots.values("sex", "age_band").annotate(n=Count("pk")).order_by():
         values[("sex", row["sex"])] += row["n"]
         values[("age", row["age_band"])] += row["n"]
-    values["total"] = sum(n for (line, _k), n in values.items() if line == "sex")
+    values["total"] = sum(values[("sex", s)] for s in Sex.values)
     relations = [total([key for key in values if key[0] == line], "total") for line in ("sex", "age")]
     cells = protect(values, relations, THRESHOLDS["registry"])
     labels = {("sex", k): v for k, v in Sex.choices} | {("age", k): v for k, v in AgeBand.choices}
@@ -69,12 +75,12 @@ def participations_by_year(partnership) -> dict[tuple[int, str], int]:
     """{(year of the forum, sex): participations} of all the partnership's forums, in one query
     (the indicator engine reads this for the `forums` source)."""
 
-    def per_year(rows):
+    def per_year(rows) -> QuerySet:
         return rows.values_list("forum__date__year", "sex").annotate(n=Count("pk")).order_by()
 
-    proposals = per_year(_scope(Proposal, partnership, None))
-    ballots = per_year(_scope(Ballot, partnership, None).counted())
-    counts = Counter()
+    proposals = per_year(_scope(Proposal.objects.all(), partnership, None))
+    ballots = per_year(_scope(Ballot.objects.counted(), partnership, None))
+    counts: Counter[tuple[int, str]] = Counter()
     for year, sex, n in proposals.union(ballots, all=True):
         counts[(year, sex)] += n
     return dict(counts)

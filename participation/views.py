@@ -1,10 +1,13 @@
 """Staff pages of the youth forums (p/<slug>/forums/). Who may do what: see participation/access.py."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,7 +39,7 @@ from .forms import (
 from .models import FollowedProject, Forum, PaperBatch, Phase, Proposal
 
 
-def _context(access, **extra):
+def _context(access, **extra) -> dict[str, Any]:
     return {
         "partnership": access.partnership,
         "nav": navigation(access),
@@ -51,7 +54,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 @login_required
-def forum_list(request, slug):
+def forum_list(request, slug) -> HttpResponse:
     """The partnership's forums, newest first (readers); the coordinator also creates one here."""
     partnership, access = get_forums_for_user(request.user, slug)
     forums = (
@@ -77,7 +80,7 @@ def forum_list(request, slug):
 
 
 @login_required
-def forum_detail(request, slug, pk):
+def forum_detail(request, slug, pk) -> HttpResponse:
     """A forum: its phase, proposals, paper batches, results and followed projects (readers)."""
     forum, access = get_forum_for_user(request.user, slug, pk)
     proposals = forum.proposals.select_related("project")
@@ -98,7 +101,7 @@ def forum_detail(request, slug, pk):
 
 @login_required
 @require_POST
-def forum_phase(request, slug, pk):
+def forum_phase(request, slug, pk) -> HttpResponse:
     """Move to the next phase, or reopen an earlier one with a logged reason (coordinator)."""
     forum, access = get_forum_for_user(request.user, slug, pk, need=can_manage)
     try:
@@ -123,7 +126,7 @@ def forum_phase(request, slug, pk):
 
 
 @login_required
-def proposal_paper(request, slug, pk):
+def proposal_paper(request, slug, pk) -> HttpResponse:
     """An officer types in a paper proposal form, while proposals are open."""
     forum, access = get_forum_for_user(request.user, slug, pk, need=is_officer)
     form = PaperProposalForm(request.POST or None)
@@ -143,7 +146,7 @@ def _proposal_fields(form) -> dict:
 
 
 @login_required
-def proposal_decide(request, slug, pk, number):
+def proposal_decide(request, slug, pk, number) -> HttpResponse:
     """The coordinator reads a proposal (with its contact) and decides its admissibility."""
     proposal, access = get_proposal_for_user(request.user, slug, pk, number)
     decided = proposal.status in (Proposal.Status.ADMISSIBLE, Proposal.Status.INADMISSIBLE)
@@ -164,7 +167,10 @@ def proposal_decide(request, slug, pk, number):
             form.add_error(None, _errors(exc))
         except Stale:
             current = Proposal.objects.get(pk=proposal.pk)
-            admissible = {Proposal.Status.ADMISSIBLE: True, Proposal.Status.INADMISSIBLE: False}
+            admissible: dict[str, bool] = {
+                Proposal.Status.ADMISSIBLE: True,
+                Proposal.Status.INADMISSIBLE: False,
+            }
             refuse(form, current, admissible=admissible.get(current.status), reason=current.decision_reason)
         else:
             messages.success(request, _("Décision enregistrée."))
@@ -174,7 +180,7 @@ def proposal_decide(request, slug, pk, number):
 
 
 @login_required
-def codes(request, slug, pk):
+def codes(request, slug, pk) -> HttpResponse:
     """The coordinator prints one-time voting codes: shown once, on a page made for printing."""
     forum, access = get_forum_for_user(request.user, slug, pk, need=can_manage)
     form = CodesForm(request.POST or None)
@@ -189,7 +195,7 @@ def codes(request, slug, pk):
 
 
 @login_required
-def batches(request, slug, pk):
+def batches(request, slug, pk) -> HttpResponse:
     """Paper ballot lots of a forum; an officer opens a new lot to type ballots into (officers)."""
     forum, access = get_forum_for_user(request.user, slug, pk, need=is_officer)
     if request.method == "POST":
@@ -204,7 +210,7 @@ def batches(request, slug, pk):
 
 
 @login_required
-def batch_detail(request, slug, pk, batch):
+def batch_detail(request, slug, pk, batch) -> HttpResponse:
     """Type paper ballots into a lot (the officer who opened it); another officer confirms it."""
     batch, access = get_batch_for_user(request.user, slug, pk, batch)
     forum = batch.forum
@@ -235,7 +241,7 @@ def batch_detail(request, slug, pk, batch):
 
 @login_required
 @require_POST
-def batch_confirm(request, slug, pk, batch):
+def batch_confirm(request, slug, pk, batch) -> HttpResponse:
     """A second officer, not the one who typed the lot, confirms it: then its ballots count."""
     batch, access = get_batch_for_user(request.user, slug, pk, batch)
     try:
@@ -248,7 +254,7 @@ def batch_confirm(request, slug, pk, batch):
 
 
 @login_required
-def project_detail(request, slug, project):
+def project_detail(request, slug, project) -> HttpResponse:
     """A followed project: status, progress, result served, milestones (readers; the coordinator edits)."""
     project, access = get_project_for_user(request.user, slug, project)
     manage = can_manage(access)

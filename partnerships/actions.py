@@ -11,6 +11,9 @@ Callers check who may act (partnerships/access.py, cases/access.py); these funct
 that hold whoever acts, and raise ValidationError with a French message when one is broken.
 """
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +24,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.middleware import current_request_id
 
 from .models import CENTRE_ROLES, Appointment, Membership, Role, RoleLog, Structure
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def log_role_event(
@@ -64,11 +70,11 @@ class OneUserPasswordResetForm(PasswordResetForm):
     """Django's reset-link e-mail, sent to exactly one account (Django's own form would also skip an
     account whose password was just made unusable, and would write to every account of the address)."""
 
-    def __init__(self, user):
+    def __init__(self, user) -> None:
         super().__init__({"email": user.email})
         self.user = user
 
-    def get_users(self, email):
+    def get_users(self, email) -> "Iterator[User]":
         yield self.user
 
 

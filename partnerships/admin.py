@@ -5,6 +5,8 @@ is ever registered in the admin (SECURITY.md 4). The roles of the listening cent
 changed or taken here, superuser or not (SECURITY.md 26): see partnerships/actions.py.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -59,12 +61,15 @@ class MembershipForm(forms.ModelForm):
         model = Membership
         fields = ["user", "role", "network", "partnership", "structure"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "role" in self.fields:  # absent on the read-only page of a centre role
-            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] not in CENTRE_ROLES]
+            role = cast(forms.ChoiceField, self.fields["role"])
+            # Normalised by the field to (value, label) pairs; django-stubs types all it accepts.
+            shown: list[tuple[str, str]] = role.choices  # type: ignore[assignment]
+            role.choices = [c for c in shown if c[0] not in CENTRE_ROLES]
 
-    def clean_role(self):
+    def clean_role(self) -> str:
         # The choice list hides them; a forged POST is refused here too.
         role = self.cleaned_data["role"]
         if role in CENTRE_ROLES:
@@ -84,12 +89,12 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.role in CENTRE_ROLES:
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.role in CENTRE_ROLES:
             return False
         return super().has_delete_permission(request, obj)

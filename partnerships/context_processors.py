@@ -1,9 +1,11 @@
+from typing import Any
+
 from .models import Partnership
 
 SESSION_KEY = "current_partnership"
 
 
-def current_partnership(request):
+def current_partnership(request) -> dict[str, Any]:
     """The partnership the header shows, and the others the user may switch to."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

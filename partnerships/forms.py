@@ -1,11 +1,16 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, Structure
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _account(username: str):
+
+def _account(username: str) -> "User | None":
     return get_user_model().objects.filter(username=username.strip(), is_active=True).first()
 
 
@@ -15,11 +20,11 @@ class ProposeForm(forms.Form):
     structure = forms.ModelChoiceField(queryset=Structure.objects.none(), label=_("Centre d'écoute"))
     username = forms.CharField(label=_("Identifiant du compte"), max_length=150)
 
-    def __init__(self, *args, centres, **kwargs):
+    def __init__(self, *args, centres, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = centres
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = centres
 
-    def clean_username(self):
+    def clean_username(self) -> "User":
         user = _account(self.cleaned_data["username"])
         if user is None:
             raise forms.ValidationError(_("Aucun compte actif ne porte cet identifiant."))
@@ -40,8 +45,9 @@ class CentreRoleForm(forms.Form):
         ],
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         user = _account(data.get("username", ""))
         # One answer for an unknown account and a wrong address: the form reveals no one's address.
         if user is None or not data.get("email") or user.email.lower() != data["email"].lower():

@@ -4,12 +4,15 @@ Every tenant-owned query in Twiza starts from `Partnership.objects.visible_to(us
 structure the user belongs to; a user with no membership sees nothing (SECURITY.md 1).
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class TranslatedMixin(models.Model):
@@ -22,14 +25,14 @@ class TranslatedMixin(models.Model):
     language (core/translations.py).
     """
 
-    TRANSLATED = ("name",)
+    TRANSLATED: tuple[str, ...] = ("name",)
 
     translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
     def tr(self, field: str) -> str:
@@ -87,7 +90,7 @@ class Organisation(TranslatedMixin):
 
 
 class PartnershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Partnerships where the user holds a role, or of a network she officers; none otherwise.
 
         The platform administrator sees every partnership (to manage it), never case content.
@@ -132,7 +135,7 @@ class Partnership(TranslatedMixin):
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
-    def clean(self):
+    def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError(_("La dernière année précède la première."))
 
@@ -155,12 +158,12 @@ class PartnerRole(TranslatedMixin):
             models.UniqueConstraint(fields=["partnership", "organisation"], name="one_role_per_partner")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organisation} ({self.partnership.slug})"
 
 
 class StructureQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Structures of the partnerships the user may see (their existence and status are not secret)."""
         return self.filter(partnership__in=Partnership.objects.visible_to(user))
 
@@ -270,13 +273,13 @@ class Membership(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = self.structure or self.partnership or self.network
         return f"{self.user} — {self.get_role_display()} — {where}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.role in STRUCTURE_ROLES:
-            if not self.structure_id:
+            if self.structure is None:
                 raise ValidationError(_("Ce rôle s'exerce dans une structure."))
             self.partnership_id = self.structure.partnership_id
         elif self.role in NETWORK_ROLES and not self.network_id:
@@ -334,7 +337,7 @@ class Appointment(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.candidate} — {self.structure} ({self.get_status_display()})"
 
 
@@ -366,9 +369,9 @@ class RoleLog(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["structure_id", "at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_username}"
 
     @property
-    def role_label(self) -> str:
+    def role_label(self) -> StrOrPromise:
         return Role(self.role).label if self.role in Role.values else self.role

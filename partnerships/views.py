@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from .models import Appointment, Membership, Role, Structure
 
 
 @login_required
-def detail(request, slug):
+def detail(request, slug) -> HttpResponse:
     """The partnership page: its communes, its structures and their status, its partners."""
     partnership, access = get_partnership_for_user(request.user, slug)
     request.session[SESSION_KEY] = partnership.slug
@@ -31,7 +32,7 @@ def detail(request, slug):
 
 
 @login_required
-def appointments(request, slug):
+def appointments(request, slug) -> HttpResponse:
     """Platform administrators: the listening centres, whether each has a centre coordinator, the
     pending proposals, and the form to propose the first one (another administrator confirms)."""
     partnership, access = get_appointments_for_user(request.user, slug)
@@ -67,7 +68,7 @@ def appointments(request, slug):
 
 
 @login_required
-def appointment_confirm(request, slug, pk):
+def appointment_confirm(request, slug, pk) -> HttpResponse:
     """The second step: another platform administrator reads the proposal (the candidate's account
     and address) and confirms it. The proposer is refused, with the reason."""
     appointment, access = get_appointment_for_user(request.user, slug, pk)
@@ -94,7 +95,7 @@ def appointment_confirm(request, slug, pk):
 
 @login_required
 @require_POST
-def appointment_withdraw(request, slug, pk):
+def appointment_withdraw(request, slug, pk) -> HttpResponse:
     """Any platform administrator withdraws a pending proposal."""
     appointment, _access = get_appointment_for_user(request.user, slug, pk)
     actions.withdraw_appointment(request.user, appointment)

@@ -6,7 +6,7 @@ that same transaction. Callers check access first (people/access.py).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from core.locking import claim
@@ -28,7 +28,9 @@ def next_code(partnership: Partnership) -> tuple[int, str]:
     return number, f"{partnership.code_prefix}-{number:06d}"
 
 
-def possible_duplicates(structure: Structure | None, first_name: str, last_name: str, birth_year: int):
+def possible_duplicates(
+    structure: Structure | None, first_name: str, last_name: str, birth_year: int
+) -> QuerySet[Person]:
     """People of the same structure with the same (normalised) name and birth year."""
     probe = Person(first_name=first_name, last_name=last_name)
     probe.refresh_name_index()

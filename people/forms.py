@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,7 +16,9 @@ from .models import Person, Sex, TargetGroup
 class PersonForm(forms.Form):
     """A new person: code given automatically; identifying fields only for the holding staff."""
 
-    structure = forms.ModelChoiceField(queryset=None, required=False, label=_("Structure"))
+    structure = forms.ModelChoiceField(
+        queryset=Structure.objects.none(), required=False, label=_("Structure")
+    )
     sex = forms.ChoiceField(choices=Sex.choices, label=_("Sexe"), widget=forms.RadioSelect)
     birth_year = forms.IntegerField(label=_("Année de naissance"), min_value=1900, max_value=2100)
     target_groups = forms.ModelMultipleChoiceField(
@@ -31,21 +35,22 @@ class PersonForm(forms.Form):
 
     IDENTITY = ["first_name", "last_name", "phone", "place"]
 
-    def __init__(self, *args, structures, identity: bool, **kwargs):
+    def __init__(self, *args, structures, identity: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = structures
         if not identity:
             for name in self.IDENTITY:
                 del self.fields[name]
 
-    def clean_birth_year(self):
+    def clean_birth_year(self) -> int:
         year = self.cleaned_data["birth_year"]
         if year > timezone.now().year:
             raise forms.ValidationError(_("L'année de naissance est dans le futur."))
         return year
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if any(data.get(name) for name in self.IDENTITY) and not data.get("structure"):
             raise forms.ValidationError(
                 _("Les données d'identité ne peuvent être saisies que pour une structure.")
@@ -57,18 +62,21 @@ class PersonEditForm(Versioned, PersonForm):
     """Changes a record; its structure stays. Its version refuses a save made from a stale page
     (core/locking.py)."""
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args, person, **kwargs) -> None:
         super().__init__(*args, structures=Structure.objects.none(), **kwargs)
         del self.fields["structure"]
         self.person = person
 
-    def clean(self):
-        return forms.Form.clean(self)
+    def clean(self) -> dict[str, Any]:
+        forms.Form.clean(self)
+        return self.cleaned_data
 
 
 class PeopleFilter(forms.Form):
     q = forms.CharField(label=_("Code ou nom"), required=False)
-    structure = forms.ModelChoiceField(queryset=None, required=False, label=_("Structure"))
+    structure = forms.ModelChoiceField(
+        queryset=Structure.objects.none(), required=False, label=_("Structure")
+    )
     target_group = forms.ModelChoiceField(
         queryset=TargetGroup.objects.all(), required=False, label=_("Public cible"), to_field_name="code"
     )
@@ -84,10 +92,10 @@ class PeopleFilter(forms.Form):
         label=_("Tri"),
     )
 
-    def __init__(self, *args, structures, **kwargs):
+    def __init__(self, *args, structures, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
-        self.fields["structure"].to_field_name = "code"
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = structures
+        cast(forms.ModelChoiceField, self.fields["structure"]).to_field_name = "code"
 
     def apply(self, people: QuerySet) -> QuerySet:
         """The people matching the filters, without the search `q` (all of them when the form is not
@@ -113,11 +121,11 @@ def registry_filter(params, access: Access) -> PeopleFilter:
 class MergeForm(forms.Form):
     other = forms.CharField(label=_("Code de la fiche à fusionner dans celle-ci"), max_length=20)
 
-    def __init__(self, *args, person: Person, candidates, **kwargs):
+    def __init__(self, *args, person: Person, candidates, **kwargs) -> None:
         self.person, self.candidates = person, candidates
         super().__init__(*args, **kwargs)
 
-    def clean_other(self):
+    def clean_other(self) -> str:
         code = self.cleaned_data["other"].strip().upper()
         other = self.candidates.filter(code=code).exclude(pk=self.person.pk).first()
         if other is None:

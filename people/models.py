@@ -1,10 +1,15 @@
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import EncryptedTextField, blind_index
 from partnerships.models import TranslatedMixin
+
+if TYPE_CHECKING:
+    from partnerships.models import Membership
 
 
 class TargetGroup(TranslatedMixin):
@@ -40,11 +45,11 @@ class PersonSequence(models.Model):
     class Meta:
         ordering = ["partnership"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.partnership_id}: {self.last}"
 
 
-def registry_memberships(user):
+def registry_memberships(user) -> "QuerySet[Membership]":
     """The user's structure roles that open a registry: any but the listening centre's (whose clients
     live only in `cases`, SECURITY.md 34)."""
     from partnerships.models import CENTRE_ROLES, Membership, Structure
@@ -57,7 +62,7 @@ def registry_memberships(user):
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """People whose existence (code, sex, birth year, target groups) the user may see.
 
         The coordinator sees every person of her partnership; structure staff see the people their
@@ -74,7 +79,7 @@ class PersonQuerySet(models.QuerySet):
         staffed = registry_memberships(user).values("structure_id")
         return self.filter(Q(partnership_id__in=coordinated) | Q(structure_id__in=staffed))
 
-    def held_by(self, user):
+    def held_by(self, user) -> Self:
         """People whose identifying fields the user may read: those of the structures she staffs."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -136,7 +141,7 @@ class Person(models.Model):
         ]
         indexes = [models.Index(fields=["structure", "name_index", "birth_year"], name="person_duplicates")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.code
 
     @property

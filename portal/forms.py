@@ -1,5 +1,8 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -37,14 +40,18 @@ class PracticeForm(Versioned, forms.ModelForm):
             "principles": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = partnership.structures.all()
-        self.fields["activity"].queryset = Activity.objects.filter(partnership=partnership).only(
-            "date", "title"
+        cast(forms.ModelChoiceField, self.fields["structure"]).queryset = partnership.structures.all()
+        cast(forms.ModelChoiceField, self.fields["activity"]).queryset = Activity.objects.filter(
+            partnership=partnership
+        ).only("date", "title")
+        cast(forms.ModelChoiceField, self.fields["result"]).queryset = Result.objects.filter(
+            partnership=partnership
         )
-        self.fields["result"].queryset = Result.objects.filter(partnership=partnership)
-        self.fields["principles"].queryset = GovernancePrinciple.objects.filter(partnership=partnership)
+        cast(forms.ModelChoiceField, self.fields["principles"]).queryset = GovernancePrinciple.objects.filter(
+            partnership=partnership
+        )
 
 
 class PublishForm(forms.Form):
@@ -59,7 +66,7 @@ class AttachmentForm(forms.Form):
     )
     file = forms.FileField(label=_("Fichier (PDF, PNG ou JPEG, 10 Mo au plus)"))
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         self.content_type = documents.check(upload)
         return upload
@@ -72,7 +79,7 @@ class LinkForm(forms.ModelForm):
         model = Link
         fields = ["label", "url"]
 
-    def clean_url(self):
+    def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         if not url.lower().startswith(("https://", "http://")):
             raise ValidationError(_("Seules les adresses http:// ou https:// sont acceptées."))
@@ -87,9 +94,11 @@ class ProjectPrinciplesForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["principles"].queryset = GovernancePrinciple.objects.filter(partnership=partnership)
+        cast(forms.ModelChoiceField, self.fields["principles"]).queryset = GovernancePrinciple.objects.filter(
+            partnership=partnership
+        )
 
 
 class SearchForm(forms.Form):

@@ -5,6 +5,8 @@ published to the partnership, to the whole network, or to the public portal. Doc
 under a random name outside static and media, and served only by a view after an access check.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,14 +29,14 @@ class Audience(models.TextChoices):
 
 
 class GoodPracticeQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(status=GoodPractice.Status.PUBLISHED)
 
-    def public(self):
+    def public(self) -> Self:
         """Published to the public: what the portal may show to anyone."""
         return self.published().filter(audience=Audience.PUBLIC)
 
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Fail closed. Editors (coordinator, partnership admin) see their partnership's drafts; every
         role of a partnership sees its published items; anyone holding a role in a network (through a
         partnership of it, or as its officer) sees items published to the network or the public."""
@@ -137,10 +139,10 @@ class GoodPractice(models.Model):
         ]
         indexes = [models.Index(fields=["partnership", "status", "audience"], name="practice_scope")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self.search_text = fold(
             " ".join(
                 [self.title, self.summary, self.lessons, self.title_ar, self.summary_ar, self.lessons_ar]
@@ -191,7 +193,7 @@ class Attachment(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name
 
     @property
@@ -213,7 +215,7 @@ class Link(models.Model):
         verbose_name = _("lien")
         verbose_name_plural = _("liens")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
 
@@ -235,5 +237,5 @@ class ProjectPrinciple(models.Model):
             models.UniqueConstraint(fields=["project", "principle"], name="project_principle_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.project} — {self.principle}"

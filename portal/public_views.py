@@ -6,7 +6,7 @@ pages from a cache that every write invalidates (core/pagecache.py).
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
 from core.pagecache import for_visitors
@@ -20,14 +20,14 @@ from .views import search
 
 
 @for_visitors
-def front_door(request):
+def front_door(request) -> HttpResponse:
     """`/` for a visitor (no account): each partnership's public portal, its youth forums open for
     proposals or votes, its latest good practices, and the way to sign in."""
     return render(request, "portal/public/front_door.html", {"partnerships": published.front_door()})
 
 
 @for_visitors
-def home(request, slug):
+def home(request, slug) -> HttpResponse:
     """What the partnership is, its structures, progress of its published indicators, forums and
     followed projects, and the governance principles with what applies them."""
     partnership = get_public_partnership(slug)
@@ -51,7 +51,7 @@ def home(request, slug):
 
 
 @for_visitors
-def activities(request, slug):
+def activities(request, slug) -> HttpResponse:
     """Activities held per month and kind for a year (counts only: no title, place, day or person)."""
     partnership = get_public_partnership(slug)
     year = figures.chosen_year(request.GET.get("annee"), partnership)
@@ -65,13 +65,13 @@ def activities(request, slug):
     return render(request, "portal/public/activities.html", context)
 
 
-def _csv_response(name):
+def _csv_response(name) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
-def _write_tables(writer, tables):
+def _write_tables(writer, tables) -> None:
     writer.writerow(["indicateur", "intitule", "periode", "sexe", "cible", "reel", "masque"])
     for table in tables:
         for row in published.indicator_rows(table):
@@ -94,7 +94,7 @@ def _write_tables(writer, tables):
             )
 
 
-def indicators_csv(request, slug):
+def indicators_csv(request, slug) -> HttpResponse:
     """Every published indicator table, one row per period and sex; masked cells read « < 5 »."""
     partnership = get_public_partnership(slug)
     tables = [t for block in published.indicator_blocks(partnership) for t in block["tables"]]
@@ -103,7 +103,7 @@ def indicators_csv(request, slug):
     return response
 
 
-def indicator_csv(request, slug, code):
+def indicator_csv(request, slug, code) -> HttpResponse:
     """One published indicator table as CSV; 404 for an unpublished or unknown indicator."""
     partnership = get_public_partnership(slug)
     tables = [
@@ -119,7 +119,7 @@ def indicator_csv(request, slug, code):
     return response
 
 
-def activities_csv(request, slug):
+def activities_csv(request, slug) -> HttpResponse:
     """Activities per month and per year and kind, with the programme's totals (masked: « < 5 »,
     « × »)."""
     partnership = get_public_partnership(slug)
@@ -138,7 +138,7 @@ def activities_csv(request, slug):
 
 
 @for_visitors
-def practices(request, slug):
+def practices(request, slug) -> HttpResponse:
     """Good practices published to the public, searchable in French and Arabic."""
     partnership = get_public_partnership(slug)
     form, found = search(GoodPractice.objects.public().filter(partnership=partnership), request)
@@ -147,12 +147,12 @@ def practices(request, slug):
 
 
 @for_visitors
-def practice(request, slug, pk):
+def practice(request, slug, pk) -> HttpResponse:
     """One good practice published to the public, with its documents and links."""
     item = get_public_practice(slug, pk)
     return render(request, "portal/public/practice.html", {"p": item.partnership, "practice": item})
 
 
-def attachment(request, slug, pk, doc):
+def attachment(request, slug, pk, doc) -> FileResponse:
     """A document of a public good practice, as a download."""
     return documents.serve(get_public_attachment(slug, pk, doc))

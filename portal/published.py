@@ -13,6 +13,7 @@
 from collections import Counter, defaultdict
 
 from django.db.models import Count as Count_
+from django.db.models import QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from activities.models import Activity
@@ -63,7 +64,7 @@ def indicator_rows(table) -> list[dict]:
     return rows
 
 
-def _public_activities(partnership):
+def _public_activities(partnership) -> QuerySet[Activity]:
     return Activity.objects.filter(partnership=partnership)
 
 
@@ -82,7 +83,7 @@ def activity_counts(partnership) -> dict:
         .values_list("year", "month", "kind")
         .annotate(n=Count_("id"))
     )
-    found = Counter()
+    found: Counter[tuple[int, int, str]] = Counter()
     for y, m, k, n in raw:
         found[(y, m, "T")] += n
         found[(y, 0, k)] += n
@@ -149,14 +150,14 @@ def forums(partnership) -> dict:
 def principles(partnership) -> list[dict]:
     """For each governance principle: activities applying it per kind, public good practices and
     followed projects tagged with it."""
-    per_kind = defaultdict(Counter)
-    rows = (
+    per_kind: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    applied = (
         _public_activities(partnership)
         .filter(principles__isnull=False)
         .values_list("principles", "kind")
         .annotate(n=Count_("id"))
     )
-    for principle_id, kind, n in rows:
+    for principle_id, kind, n in applied:
         per_kind[principle_id][kind] += n
     labels = dict(Activity.Kind.choices)
     practices = defaultdict(list)
@@ -195,7 +196,7 @@ def front_door(practices_each=3) -> list[dict]:
     acting = defaultdict(list)
     for forum in Forum.objects.filter(phase__in=[Phase.PROPOSALS, Phase.VOTING]).order_by("date", "title"):
         acting[forum.partnership_id].append(forum)
-    latest = defaultdict(list)
+    latest: defaultdict[int, list[GoodPractice]] = defaultdict(list)
     for practice in GoodPractice.objects.public().order_by("-published_at", "pk"):
         if len(latest[practice.partnership_id]) < practices_each:
             latest[practice.partnership_id].append(practice)

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,7 @@ from people.models import TargetGroup
 from .models import Indicator, Result, Target
 
 
-class IndicatorForm(Versioned, translated_form(Indicator)):
+class IndicatorForm(Versioned, translated_form(Indicator)):  # type: ignore[misc]  # a base made at run time
     """An indicator's definition: what it counts and how it is filtered, its name in each language."""
 
     target_groups = forms.MultipleChoiceField(
@@ -43,19 +45,25 @@ class IndicatorForm(Versioned, translated_form(Indicator)):
         ]
         labels = {"result": _("Résultat")}
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        self.fields["result"].queryset = Result.objects.filter(partnership=partnership)
-        self.fields["target_groups"].choices = [(g.code, g.label) for g in TargetGroup.objects.all()]
-        self.fields["structures"].choices = [(s.code, s.label) for s in partnership.structures.all()]
+        cast(forms.ModelChoiceField, self.fields["result"]).queryset = Result.objects.filter(
+            partnership=partnership
+        )
+        cast(forms.ChoiceField, self.fields["target_groups"]).choices = [
+            (g.code, g.label) for g in TargetGroup.objects.all()
+        ]
+        cast(forms.ChoiceField, self.fields["structures"]).choices = [
+            (s.code, s.label) for s in partnership.structures.all()
+        ]
         self.fields["by_sex"].help_text = _(
             "Pour les indicateurs qui comptent des personnes. Un nombre d'activités n'a pas de sexe : "
             "il n'est jamais désagrégé (décoché à l'enregistrement). Un chiffre saisi non désagrégé "
             "(des plants, des hectares) est saisi sans sexe."
         )
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         clash = Indicator.objects.filter(result__partnership=self.partnership, code=code).exclude(
             pk=self.instance.pk
@@ -64,8 +72,9 @@ class IndicatorForm(Versioned, translated_form(Indicator)):
             raise forms.ValidationError(_("Un autre indicateur de ce partenariat porte déjà ce code."))
         return code
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("source") == Indicator.Source.ACTIVITIES:
             cleaned["by_sex"] = False  # activities have no sex; the help text says so
         return cleaned
@@ -88,11 +97,13 @@ class MeasurementForm(forms.Form):
     )
     value = forms.IntegerField(label=_("Valeur"), min_value=0, max_value=10_000_000)
 
-    def __init__(self, *args, indicator, **kwargs):
+    def __init__(self, *args, indicator, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         partnership = indicator.result.partnership
         today = timezone.localdate().year
-        self.fields["year"].choices = [(y, str(y)) for y in reversed(partnership.years) if y <= today]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            (y, str(y)) for y in reversed(partnership.years) if y <= today
+        ]
         self.fields["year"].initial = min(max(today, partnership.start_year), partnership.end_year)
         if indicator.period == Indicator.Period.CUMULATIVE:
             self.fields["value"].label = _("Réalisé dans l'année")
@@ -103,8 +114,9 @@ class MeasurementForm(forms.Form):
         if not indicator.by_sex:
             del self.fields["sex"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "sex" not in self.fields:
             cleaned["sex"] = Target.Sex.TOTAL
         return cleaned

@@ -1,5 +1,7 @@
 """The results framework as data: outcome, results R1–R5, indicators and their targets by sex."""
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils.text import Truncator
@@ -29,13 +31,13 @@ class Result(TranslatedMixin):
         verbose_name_plural = _("résultats")
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="result_code_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         # Shortened between words, never inside one (issue 14: labels cut mid-word).
         return f"{self.code} — {Truncator(self.label).words(10)}"
 
 
 class IndicatorQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Indicators of the partnerships the user may see (aggregates are for every role there)."""
         return self.filter(result__partnership__in=Partnership.objects.visible_to(user))
 
@@ -89,7 +91,7 @@ class Indicator(TranslatedMixin):
         verbose_name_plural = _("indicateurs")
         constraints = [models.UniqueConstraint(fields=["result", "code"], name="indicator_code_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} — {self.label}"
 
 
@@ -123,7 +125,7 @@ class Target(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator.code} {self.year or '∑'} {self.sex}: {self.value}"
 
 
@@ -165,7 +167,7 @@ def period_year(period: int) -> int:
 
 
 class MeasurementQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         return self.filter(indicator__result__partnership__in=Partnership.objects.visible_to(user))
 
     def approved_values(self, partnership) -> dict[tuple[int, int, str], int]:
@@ -219,7 +221,7 @@ class Measurement(models.Model):
             models.CheckConstraint(condition=Q(period__gte=1900), name="measurement_period_is_a_year"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} {self.sex}: {self.value} ({self.status})"
 
     def authors(self) -> set[int]:
@@ -234,7 +236,7 @@ class Measurement(models.Model):
                 authors.add(last[-1].user_id)
         return authors
 
-    def approval(self):
+    def approval(self) -> "MeasurementEvent | None":
         """The event that approved the figure as it stands, or None if it is not approved."""
         if self.status != self.Status.APPROVED:
             return None
@@ -268,5 +270,5 @@ class MeasurementEvent(models.Model):
     class Meta:
         ordering = ["measurement", "created_at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measurement_id} {self.action} {self.value}"

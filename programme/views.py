@@ -1,8 +1,11 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +27,7 @@ from .models import Indicator, Measurement, Result
 
 
 @login_required
-def framework(request, slug):
+def framework(request, slug) -> HttpResponse:
     """The results framework: the outcome, R1–R5, each indicator with its targets by sex and period."""
     partnership, access = get_partnership_for_user(request.user, slug)
     results = Result.objects.filter(partnership=partnership).prefetch_related(
@@ -63,7 +66,7 @@ def _with_targets(indicator: Indicator, partnership) -> dict:
 
 
 @login_required
-def measurements(request, slug, code):
+def measurements(request, slug, code) -> HttpResponse:
     """Manual figures of an indicator: entry, submission, approval and locks, with their history."""
     partnership, access, indicator = get_measurement_indicator_for_user(request.user, slug, code)
     may_enter, may_approve = can_enter_figures(access, indicator), can_approve_figures(access, indicator)
@@ -101,7 +104,8 @@ def measurements(request, slug, code):
     return render(request, "programme/measurements.html", context)
 
 
-TRANSITIONS = {
+# Each step: who may take it ("enter" or "approve"), its action, whether it asks for a reason.
+TRANSITIONS: dict[str, tuple[str, Callable[..., Any], bool]] = {
     "submit": ("enter", actions.submit_measurement, False),
     "approve": ("approve", actions.approve_measurement, False),
     "reject": ("approve", actions.reject_measurement, True),
@@ -111,7 +115,7 @@ TRANSITIONS = {
 
 @login_required
 @require_POST
-def measurement_step(request, slug, code, pk, step):
+def measurement_step(request, slug, code, pk, step) -> HttpResponse:
     """Moves a manual figure one step: submit, approve, reject (with reason), reopen (with reason)."""
     partnership, access, indicator = get_measurement_indicator_for_user(request.user, slug, code)
     if step not in TRANSITIONS:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -21,7 +22,7 @@ class UploadForm(forms.Form):
 
     MAX_BYTES = 200 * 1024 * 1024
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Choisissez un fichier .xlsx ou .csv."))
@@ -33,7 +34,7 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One select per field: which column of the file feeds it."""
 
-    def __init__(self, *args, headers, **kwargs):
+    def __init__(self, *args, headers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "—")] + [(c, c) for c in kobo.column_choices(headers)]
         for f in kobo.FIELDS:

@@ -22,7 +22,7 @@ from programme.models import is_cumulative, period_year
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _narrative(parent, tag: str, text: str, variants: dict[str, str] | None = None, **attrs):
+def _narrative(parent, tag: str, text: str, variants: dict[str, str] | None = None, **attrs) -> ET.Element:
     """An element with its French narrative, then one per translation (`variants`, by language)."""
     element = ET.SubElement(parent, tag, {k.replace("_", "-"): str(v) for k, v in attrs.items()})
     ET.SubElement(element, "narrative").text = text
@@ -37,7 +37,7 @@ def _coded(code: str, obj) -> tuple[str, dict[str, str]]:
 
 
 def _description(partnership) -> tuple[str, dict[str, str]]:
-    def text():
+    def text() -> str:
         return _("Partenariat de coopération communale %(start)s–%(end)s.") % {
             "start": partnership.start_year,
             "end": partnership.end_year,
@@ -57,14 +57,14 @@ def org_ref(partnership) -> str:
     return getattr(settings, "TWIZA_IATI_ORG_REF", "") or f"XI-TWIZA-{partnership.network.slug}"
 
 
-def _period_bounds(partnership, period):
+def _period_bounds(partnership, period) -> tuple[dt.date, dt.date]:
     """A year, or a cumulative period from the programme's start to 31 December of its year."""
     if is_cumulative(period):
         return dt.date(partnership.start_year, 1, 1), dt.date(period_year(period), 12, 31)
     return dt.date(period, 1, 1), dt.date(period, 12, 31)
 
 
-def _value_element(parent, tag: str, value, sex: str | None, comment: str = ""):
+def _value_element(parent, tag: str, value, sex: str | None, comment: str = "") -> ET.Element:
     element = ET.SubElement(parent, tag, {} if value is None else {"value": str(value)})
     if sex in ("F", "M"):
         ET.SubElement(element, "dimension", {"name": "sex", "value": sex})
@@ -108,7 +108,7 @@ def activity_file(partnership) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _indicator(parent, partnership, table):
+def _indicator(parent, partnership, table) -> None:
     indicator = table.indicator
     element = ET.SubElement(
         parent, "indicator", {"measure": "1", "ascending": "1", "aggregation-status": "0"}

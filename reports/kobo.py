@@ -16,11 +16,14 @@ import io
 import re
 import unicodedata
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from activities.models import MAX_COUNT, Activity
 from core.spreadsheets import workbook
@@ -36,7 +39,7 @@ class Field:
     key: str
     name: str  # the XLSForm name (last segment of `group/field`)
     group: str
-    label: str
+    label: StrOrPromise
     required: bool = False
 
 
@@ -56,7 +59,7 @@ FIELDS = [
 BY_KEY = {f.key: f for f in FIELDS}
 TRUE = {"1", "1.0", "true", "vrai", "yes", "oui"}
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-UUID_LENGTH = ImportedSubmission._meta.get_field("uuid").max_length
+UUID_LENGTH = cast(int, ImportedSubmission._meta.get_field("uuid").max_length)  # a CharField's
 
 
 class UnreadableFile(Exception):
@@ -68,7 +71,7 @@ def normalise(text) -> str:
     return re.sub(r"[^a-z0-9_/]+", " ", text).strip()
 
 
-def read_table(data, filename: str):
+def read_table(data, filename: str) -> tuple[list[str], "xlsx.Rows"]:
     """(headers, rows) of the first sheet of an XLSX, or of a CSV (`,` `;` or tab), both streamed: rows
     are lists of stripped text, read as they are consumed. `rows.estimate` is the number of rows the
     file announces and `rows.first_row` the spreadsheet number of the first row after the headers.
@@ -97,7 +100,7 @@ def read_table(data, filename: str):
     return headers, rows
 
 
-def _chunks(file):
+def _chunks(file) -> Iterator[bytes]:
     """The file's bytes 1 MiB at a time from its start; the file is back at its start after."""
     file.seek(0)
     while chunk := file.read(1 << 20):
@@ -171,11 +174,12 @@ class Seen:
     strings. A canonical UUID is kept as its 128-bit integer (exact), anything else as the string;
     the row of each is found back, when a duplicate needs it, through an array of hashes."""
 
-    def __init__(self):
-        self.keys, self.hashes, self.rows = set(), array("q"), array("L")
+    def __init__(self) -> None:
+        self.keys: set[int | str] = set()
+        self.hashes, self.rows = array("q"), array("L")
 
     @staticmethod
-    def _key(uuid: str):
+    def _key(uuid: str) -> int | str:
         prefixed = uuid.startswith("uuid:")  # as ODK writes its instanceID
         text = uuid[5:] if prefixed else uuid
         if CANONICAL_UUID.fullmatch(text):
@@ -207,7 +211,7 @@ class Validator:
     PROBLEMS_KEPT = 1000
     CHUNK = 5000
 
-    def __init__(self, partnership, kind, structures, user, mapping, headers):
+    def __init__(self, partnership, kind, structures, user, mapping, headers) -> None:
         self.partnership, self.kind, self.user = partnership, kind, user
         self.mapping, self.headers = mapping, headers
         index = {h: i for i, h in enumerate(headers)}
@@ -230,7 +234,8 @@ class Validator:
             else None
         )
         self.seen = Seen()
-        self.problems, self.problem_count = [], 0
+        self.problems: list[Problem] = []
+        self.problem_count = 0
         multi = mapping.get("results", "")
         self.choice_columns = (
             []
@@ -242,9 +247,12 @@ class Validator:
         i = self.columns[key]
         return row[i] if i is not None and i < len(row) else ""
 
-    def chunks(self, rows, first_row: int = 2):
+    def chunks(self, rows, first_row: int = 2) -> Iterator[list[Submission]]:
         """Lists of valid Submissions, about CHUNK rows at a time; row numbers as in the spreadsheet."""
-        batch, pending, problems, count = [], [], [], 0
+        batch: list[Submission] = []
+        pending: list[int] = []
+        problems: list[Problem] = []
+        count = 0
         for number, row in enumerate(rows, start=first_row):
             if not any(row):
                 continue
@@ -259,12 +267,12 @@ class Validator:
         if count:
             yield self._finish(batch, problems)
 
-    def validate(self, rows, first_row: int = 2):
+    def validate(self, rows, first_row: int = 2) -> tuple[list[Submission], list[Problem]]:
         """(submissions, problems) of a whole file, in memory: for small files."""
         submissions = [s for chunk in self.chunks(rows, first_row) for s in chunk]
         return submissions, self.problems
 
-    def _finish(self, batch, problems):
+    def _finish(self, batch, problems) -> list[Submission]:
         batch = self._resolve_people(batch, problems)
         problems.sort(key=lambda p: p.row)
         self.problem_count += len(problems)
@@ -274,8 +282,8 @@ class Validator:
     def _column(self, key) -> str:
         return self.mapping.get(key) or str(BY_KEY[key].label)
 
-    def _one(self, number, row, problems):
-        def fail(key, message):
+    def _one(self, number, row, problems) -> Submission | None:
+        def fail(key, message) -> None:
             problems.append(Problem(number, self._column(key), message))
 
         before = len(problems)
@@ -345,7 +353,7 @@ class Validator:
                 )
                 % {"date": date},
             )
-        if len(problems) > before:
+        if len(problems) > before or date is None:  # a missing date is one of the problems
             return None
         title = value(row, "title").replace("\x00", "") or f"{self.kind_label} {date:%d/%m/%Y}"
         return Submission(number, uuid, title[:200], date, structure, tallies, group, people, results)

@@ -13,8 +13,10 @@
 import datetime
 import secrets
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Self
 
 from django.conf import settings
 from django.db import models
@@ -29,7 +31,7 @@ from programme.models import Result
 
 
 class NarrativeQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Narratives of the partnerships where the user holds a role (the report is read by all of them)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -66,7 +68,7 @@ class Narrative(models.Model):
             models.CheckConstraint(condition=Q(status__in=["draft", "final"]), name="narrative_status_known"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.result} {self.year}"
 
     @property
@@ -75,7 +77,7 @@ class Narrative(models.Model):
 
 
 class ImportMappingQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """Mappings of the partnerships where the user holds a role; the import pages decide who uses them."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -100,7 +102,7 @@ class ImportMapping(models.Model):
             models.UniqueConstraint(fields=["partnership", "kind", "fingerprint"], name="import_mapping_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} {self.fingerprint[:8]}"
 
 
@@ -117,12 +119,12 @@ class ImportedSubmission(models.Model):
         ordering = ["partnership", "uuid"]
         constraints = [models.UniqueConstraint(fields=["partnership", "uuid"], name="submission_once")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.uuid
 
 
 class JobQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         """A job is its author's: nobody else sees its progress or downloads its output."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -172,7 +174,7 @@ class Job(models.Model):
         verbose_name = _("tâche")
         verbose_name_plural = _("tâches")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} {self.status}"
 
     def shown_message(self) -> str:
@@ -199,7 +201,7 @@ class Job(models.Model):
         return Path(settings.JOB_FILES_ROOT) / name if name else None
 
     @contextmanager
-    def open_upload(self):
+    def open_upload(self) -> Iterator[IO[bytes]]:
         """The uploaded file in clear, decrypted a chunk at a time into a temporary file (the XLSX
         reader seeks), deleted on leaving. A job from before JOB_FILES_ROOT has it in its column."""
         with tempfile.TemporaryFile() as clear:
@@ -227,7 +229,7 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
-    def files_expire_at(self):
+    def files_expire_at(self) -> datetime.datetime | None:
         """When the job's files stop being served (and `purge_job_files` deletes them)."""
         if self.finished_at is None:
             return None
@@ -235,4 +237,5 @@ class Job(models.Model):
 
     @property
     def expired(self) -> bool:
-        return self.finished_at is not None and timezone.now() >= self.files_expire_at
+        expires = self.files_expire_at
+        return expires is not None and timezone.now() >= expires

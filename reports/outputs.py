@@ -5,8 +5,10 @@ suppressed cells included ("< 5"), and nothing else.
 """
 
 import io
+from collections.abc import Iterator
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,10 @@ def report_html(report: dict, request=None) -> str:
 
 
 def print_stylesheet() -> str:
-    return finders.find("css/report-print.css")
+    path = finders.find("css/report-print.css")
+    if path is None:  # a broken install, not a request's fault
+        raise ImproperlyConfigured("The static file css/report-print.css is missing.")
+    return path
 
 
 def pdf_from_html(html: str) -> bytes:
@@ -36,7 +41,7 @@ def report_pdf(report: dict) -> bytes:
     return pdf_from_html(report_html(report))
 
 
-def data_rows(report: dict):
+def data_rows(report: dict) -> Iterator[list]:
     """The report's aggregated data, one value per row: what the CSV holds and the XLSX's data sheet."""
     year = report["year"]
     yield [
@@ -114,7 +119,7 @@ def report_xlsx(report: dict) -> bytes:
             periods = [(year, str(year))] if table.annual else []
             periods.append((cumulative(year), table.programme_label))
             for period, label in periods:
-                values = [f"{table.indicator.code} {table.indicator.label}", label]
+                values: list[str | int | None] = [f"{table.indicator.code} {table.indicator.label}", label]
                 for sex in ("F", "M", "X", "T"):
                     cell = table.cells[(period, sex)] if sex in table.columns else None
                     if cell is None:

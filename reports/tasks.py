@@ -12,15 +12,18 @@ one transaction, so a dead worker's import left nothing behind and can simply ru
 """
 
 import datetime
+import functools
 import io
 import logging
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 from django_tasks import task
@@ -39,13 +42,13 @@ EXPORT_PROGRESS_EVERY = 2000
 MAX_ATTEMPTS = 2
 
 
-def _progress(job):
+def _progress(job) -> Callable[..., None]:
     """Writes a job's progress and heartbeat where its page can read them while the work goes on.
     Inside an open transaction (an import) it takes a connection of its own on PostgreSQL. SQLite
     allows one writer at a time: there the import's own connection writes them, seen when it
     commits — meanwhile the worker is known alive by its process (`_alive_here`)."""
 
-    def update(done, total):
+    def update(done, total) -> None:
         now = timezone.now()
         if not connection.in_atomic_block or connection.vendor != "postgresql":
             _this_run(job).update(done=done, total=total, heartbeat_at=now)
@@ -62,12 +65,12 @@ def _progress(job):
     return update
 
 
-def _this_run(job):
+def _this_run(job) -> QuerySet[Job]:
     """The job's row while this run owns it: a run taken for dead and retried writes nothing more."""
     return Job.objects.filter(pk=job.pk, attempts=job.attempts)
 
 
-def _finish(job, status, **fields):
+def _finish(job, status, **fields) -> None:
     """The job's outcome: finished now (its files expire from now on), without its upload."""
     if _this_run(job).update(status=status, finished_at=timezone.now(), upload=None, **fields):
         job.delete_upload()
@@ -129,7 +132,7 @@ def recover_stale_jobs(jobs=None, *, now=None) -> tuple[int, int]:
                 if job.attempts < MAX_ATTEMPTS:
                     changed = this_run.update(status=Job.Status.QUEUED, done=0, worker="", message=retry)
                     if changed:
-                        transaction.on_commit(lambda pk=job.pk: run_job.enqueue(pk))
+                        transaction.on_commit(functools.partial(run_job.enqueue, job.pk))
                     retried += changed
                 else:
                     ended = this_run.update(
@@ -172,7 +175,7 @@ def run_job(job_id: int) -> str:
     return "done"
 
 
-def _report_file(job):
+def _report_file(job) -> None:
     from . import annual, outputs
 
     year, progress = job.params["year"], _progress(job)
@@ -194,7 +197,7 @@ def _report_file(job):
     )
 
 
-def _import_file(job, dry_run: bool):
+def _import_file(job, dry_run: bool) -> Any:
     from . import actions
 
     access = access_for(job.user, job.partnership)
@@ -213,7 +216,7 @@ def _import_file(job, dry_run: bool):
         )
 
 
-def _import(job):
+def _import(job) -> None:
     from . import kobo
 
     try:
@@ -246,6 +249,7 @@ def check_import(job_id: int, token: str) -> str:
     from . import kobo
 
     job = Job.objects.select_related("partnership", "user").get(pk=job_id)
+    check: dict[str, Any]
     with translation.override(job.params.get("lang") or "fr"):
         try:
             outcome = _import_file(job, dry_run=True)
@@ -284,7 +288,7 @@ def check_import(job_id: int, token: str) -> str:
     return "done"
 
 
-def _export(job):
+def _export(job) -> None:
     """The CSV of the direct export, for the job's author with the access she holds now."""
     from . import exports
 

@@ -77,8 +77,8 @@ ROWS = {
         kwargs=lambda world: {
             "slug": world["partnership"].slug,
             "pk": Activity.objects.filter(partnership=world["partnership"], structure__code="centre-ecoute")
-            .first()
-            .pk,
+            .values_list("pk", flat=True)
+            .first(),
         },
         allowed=[],
         method="post",

@@ -99,7 +99,7 @@ def serve(tmp_path, workers: int, threads: int, production: bool = False, **envi
                 if requests.get(base + "/healthz", timeout=5).status_code == 200:
                     break
             except requests.RequestException:
-                assert server.poll() is None, server.stderr.read()[-3000:]
+                assert server.poll() is None, server.stderr.read()[-3000:] if server.stderr else ""
                 time.sleep(0.2)
         else:
             pytest.fail(f"the server did not answer on port {PORT}")

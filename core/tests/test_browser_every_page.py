@@ -23,7 +23,9 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 LANGUAGES = ["fr", "ar", "nl", "en"]
 AXE_LANGUAGES = {"fr", "ar"}
-AXED = set()  # (url, language): axe runs once per page, as the first persona who opens it sees it
+AXED: set[tuple[str, str]] = (
+    set()
+)  # (url, language): axe runs once per page, as the first persona who opens it sees it
 ORDER = ["coordination", "centre"]  # who sees the most forms and buttons: axe sees their pages
 PERSONAS = [
     *ORDER,

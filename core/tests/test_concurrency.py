@@ -80,7 +80,9 @@ def live_server_env(tmp_path):
 def _signed_in(base) -> requests.Session:
     session = requests.Session()
     page = session.get(base + "/comptes/connexion/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert found, page.text
+    token = found.group(1)
     answer = session.post(
         base + "/comptes/connexion/",
         data={"csrfmiddlewaretoken": token, "username": "coordination", "password": PASSWORD},

@@ -87,8 +87,9 @@ def model_validators(cls, name) -> list:
     """The validators a model declares on the field a model form takes `name` from (the form field
     does not get them: they only run once the form is valid, with no `min`/`max` in the page)."""
     model = getattr(getattr(cls, "_meta", None), "model", None)
-    names = {f.name for f in model._meta.concrete_fields} if model else set()
-    return list(model._meta.get_field(name)._validators) if name in names else []
+    if model is None or name not in {f.name for f in model._meta.concrete_fields}:
+        return []
+    return list(model._meta.get_field(name)._validators)
 
 
 @pytest.mark.parametrize("cls", project_forms())

@@ -33,7 +33,7 @@ YEAR = 2024
 
 def post_data(form) -> dict:
     """What the browser posts for an unchanged edit page."""
-    data = {}
+    data: dict[str, str | list[str]] = {}
     for bound in form:
         value = bound.value()
         if isinstance(bound.field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):

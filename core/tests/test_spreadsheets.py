@@ -68,6 +68,7 @@ def assert_xlsx_safe(data: bytes, *hostile: str):
             for c in row:
                 assert c.data_type != "f", f"{sheet.title}!{c.coordinate} is a formula: {c.value!r}"
                 if c.data_type == "s":
+                    assert isinstance(c.value, str), c.value
                     assert not c.value.startswith(FORMULA_STARTS), c.value
                     texts.append(c.value)
     for bad in hostile:

@@ -80,7 +80,7 @@ class Definition:
 
 def definitions(partnership) -> list[Definition]:
     rows = Indicator.objects.filter(result__partnership=partnership).order_by("pk")
-    targets = defaultdict(dict)
+    targets: defaultdict[int, dict] = defaultdict(dict)
     for i, year, sex, value in Target.objects.filter(indicator__in=rows).values_list(
         "indicator_id", "year", "sex", "value"
     ):
@@ -394,7 +394,7 @@ def build(world: dict, partnership, users: dict, manual_indicators=()) -> None:
         try:
             if op == "attend" and people:
                 activity_actions.record_attendance(act, [people[k % len(people)] for k in sorted(args[1])])
-            elif op == "unattend" and people:
+            elif op == "unattend" and who:
                 activity_actions.remove_attendance(acts[args[1] % len(acts)], who)
             elif op == "tally":
                 _, sex, group, n = args
@@ -411,7 +411,7 @@ def build(world: dict, partnership, users: dict, manual_indicators=()) -> None:
                 people_actions.update_person(who, sex=args[1])
             elif op == "regroup" and who:
                 people_actions.update_person(who, target_groups=[groups[g] for g in sorted(args[1])])
-            elif op == "merge" and len(people) > 1:
+            elif op == "merge" and who and len(people) > 1:
                 drop = people[args[1] % len(people)]
                 if drop.pk != who.pk:
                     people_actions.merge_people(who, drop)

@@ -116,7 +116,7 @@ def engine_values(p, defs) -> dict:
     callers, is read as what it stands for: cumulative(end year)."""
     ids = {d.id for d in defs if d.source in oracle.DERIVED}
     end = oracle.cumulative(p.end_year)
-    got = {}
+    got: dict = {}
     for (i, period, sex), v in engine.values_of(p).items():
         if i in ids and v:
             key = (i, end if period == PROGRAMME else period, sex)
@@ -255,7 +255,7 @@ def period_of(label: str, year: int) -> int:
     return oracle.cumulative(year)
 
 
-def read_api(client, token, p, year) -> dict:
+def read_api(client, token, p, year) -> tuple[dict, dict]:
     response = client.get(
         f"/api/v1/partnerships/{p.slug}/indicators?year={year}", headers={"Authorization": f"Bearer {token}"}
     )
@@ -412,7 +412,7 @@ def read_pdf(content: bytes, year: int) -> dict:
         elif line.startswith("Période") and code:
             sexes = [sex for name, sex in COLUMNS.items() if name in line]
             row = re.compile(r"^(?P<label>\S.*?)" + rf" {CELL}" * len(sexes) + "$")
-        elif sexes and (match := row.match(line)):
+        elif sexes and row is not None and (match := row.match(line)):
             period = period_of(match["label"], year)
             for sex, value in zip(sexes, match.groups()[1:], strict=True):
                 cells[(code, period, sex)] = shown(value)
@@ -427,20 +427,25 @@ def read_iati(content: bytes, defs) -> dict:
     programme's start: cumulative(its last year)."""
     from xml.etree import ElementTree as ET
 
+    def iso_date(period, tag) -> str:
+        value = period.find(tag).get("iso-date")
+        assert value, tag
+        return value
+
     annual = {d.code for d in defs if d.annual}
-    cells = {}
+    cells: dict[tuple, int | str] = {}
     for indicator in ET.fromstring(content).iter("indicator"):  # noqa: S314 - our own file
-        code = indicator.findtext("title/narrative").split(" ")[0]
+        code = (indicator.findtext("title/narrative") or "").split(" ")[0]
         for period in indicator.findall("period"):
-            start = period.find("period-start").get("iso-date")
-            end = period.find("period-end").get("iso-date")
+            start, end = iso_date(period, "period-start"), iso_date(period, "period-end")
             year = int(end[:4])
             key = year if code in annual and start[:4] == end[:4] else oracle.cumulative(year)
             for actual in period.findall("actual"):
                 dimension = actual.find("dimension")
                 sex = dimension.get("value") if dimension is not None else "T"
-                if actual.get("value") is not None:
-                    value = int(actual.get("value"))
+                value: int | str
+                if (number := actual.get("value")) is not None:
+                    value = int(number)
                 else:
                     comment = actual.findtext("comment/narrative") or ""
                     value = (
@@ -667,7 +672,7 @@ def disclosure_errors(surfaces: dict, defs, values) -> list[str]:
     """A cell is published the same way on every surface (the API's `suppressed` carries no mark);
     a shown cell is the oracle's; a small cell of people is never shown; a "< k" cell holds 1…k−1."""
     by_code = {d.code: d for d in defs}
-    seen = {}
+    seen: dict = {}
     for surface, cells in surfaces.items():
         for key, value in cells.items():
             seen.setdefault(key, {})[surface] = value
@@ -720,7 +725,7 @@ BIG = 10**6
 
 def union(surfaces: dict) -> dict:
     """{cell: what is known of it}: an int, or the most telling mark ("< k" or "×" over "hidden")."""
-    known = {}
+    known: dict = {}
     for cells in surfaces.values():
         for key, value in cells.items():
             if value is None:

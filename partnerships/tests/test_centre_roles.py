@@ -44,7 +44,9 @@ def account(username: str) -> User:
 
 
 def a_case(partnership) -> Case:
-    return Case.objects.filter(structure=listening_centre(partnership)).order_by("code").first()
+    case = Case.objects.filter(structure=listening_centre(partnership)).order_by("code").first()
+    assert case is not None
+    return case
 
 
 def case_url(partnership, case) -> str:
@@ -195,7 +197,9 @@ def test_a_new_account_from_the_admin_gets_a_link_never_a_password_typed_by_the_
 
 
 def reset_link(message) -> str:
-    return re.search(r"https?://[^/\s]+(/comptes/mot-de-passe/\S+/)", message.body).group(1)
+    found = re.search(r"https?://[^/\s]+(/comptes/mot-de-passe/\S+/)", message.body)
+    assert found, message.body
+    return found.group(1)
 
 
 def choose_password(link: str) -> None:

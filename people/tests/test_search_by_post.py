@@ -32,7 +32,9 @@ def strict_client(user):
 
 
 def csrf_token(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
 
 
 def addresses(html: str) -> list[str]:

@@ -16,11 +16,11 @@ class Command(BaseCommand):
 
     help = "Affiche un nouveau jeton d'API personnel pour cet utilisateur, et sa date d'expiration."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("username")
         parser.add_argument("--name", default="", help="Un nom pour reconnaître le jeton dans la liste.")
 
-    def handle(self, *args, username, name, **options):
+    def handle(self, *args, username, name, **options) -> None:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"Aucun utilisateur actif nommé « {username} ».")

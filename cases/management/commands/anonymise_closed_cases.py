@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.actions import StaleVersion, anonymise_case
@@ -19,7 +20,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, last))
 
 
-def due(cutoff: datetime.date):
+def due(cutoff: datetime.date) -> QuerySet[Case]:
     """Closed before `cutoff` and not anonymised yet. A reopened case is not closed (its closing
     date is cleared when it is reopened), so it is never due."""
     return Case.objects.filter(status=Case.Status.CLOSED, closed_on__lt=cutoff, anonymised_on__isnull=True)
@@ -43,10 +44,10 @@ class Command(BaseCommand):
         "(--dry-run : les compte par partenariat sans rien changer)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="compter sans rien changer")
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, **options) -> None:
         months = settings.CASE_RETENTION_MONTHS
         if months < 1:
             raise CommandError("CASE_RETENTION_MONTHS doit valoir au moins 1.")
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(f"{len(done)} dossier(s) anonymisé(s)."))
 
-    def _per_partnership(self, cases):
+    def _per_partnership(self, cases) -> None:
         counts = Counter(case.partnership.slug for case in cases)
         for slug, count in sorted(counts.items()):
             self.stdout.write(f"  {slug} : {count}")

@@ -17,11 +17,11 @@ class Command(BaseCommand):
 
     help = _("Sauvegarde la base de données dans un fichier (SQLite ou pg_dump).")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path, help=_("fichier de sauvegarde à écrire"))
         parser.add_argument("--force", action="store_true", help=_("remplacer le fichier s'il existe"))
 
-    def handle(self, *args, file, force, **options):
+    def handle(self, *args, file, force, **options) -> None:
         counts = backup(file, force=force)
         self.stdout.write(
             self.style.SUCCESS(

@@ -15,13 +15,13 @@ class Command(BaseCommand):
 
     help = _("Exercice de restauration : sauvegarde, restaure dans une base de contrôle et vérifie tout.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--database-url",
             help=_("base de contrôle existante (sinon une base temporaire est créée)"),
         )
 
-    def handle(self, *args, database_url, **options):
+    def handle(self, *args, database_url, **options) -> None:
         target = config_from_url(database_url) if database_url else None
         report, problems = drill(target)
         for line in report:

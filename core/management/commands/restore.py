@@ -22,7 +22,7 @@ class Command(BaseCommand):
         "d'environnement TWIZA_RESTORE_DATABASE_URL."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path, help=_("fichier de sauvegarde à lire"))
         parser.add_argument(
             "--database-url",
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             help=_("autoriser la restauration par-dessus la base en service"),
         )
 
-    def handle(self, *args, file, database_url, replace_live_database, **options):
+    def handle(self, *args, file, database_url, replace_live_database, **options) -> None:
         config = config_from_url(restore_url(database_url))
         restore(file, config, replace_live=replace_live_database)
         with connected(config) as connection:

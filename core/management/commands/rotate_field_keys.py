@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from core.crypto import (
@@ -11,6 +11,14 @@ from core.crypto import (
     rotate_bytes,
     rotate_encrypted_file,
 )
+
+
+def _quoted_names(model, field) -> tuple[str, str, str]:
+    """The quoted table, column and primary-key column of an encrypted field of `model`."""
+    if field.column is None or model._meta.pk is None:  # a field or model without a column of its own
+        raise CommandError(f"{model._meta.label}.{field.name}: no database column to re-encrypt")
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), quote(field.column), quote(model._meta.pk.column)
 
 
 class Command(BaseCommand):
@@ -25,15 +33,10 @@ class Command(BaseCommand):
 
     help = "Rechiffre tous les champs chiffrés avec la première clé de FIELD_ENCRYPTION_KEYS."
 
-    def handle(self, *args, **options):
-        quote = connection.ops.quote_name
+    def handle(self, *args, **options) -> None:
         total = 0
         for model, field in encrypted_fields():
-            table, column, pk = (
-                quote(model._meta.db_table),
-                quote(field.column),
-                quote(model._meta.pk.column),
-            )
+            table, column, pk = _quoted_names(model, field)
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
                 rows = cursor.fetchall()
@@ -45,11 +48,7 @@ class Command(BaseCommand):
             total += len(rows)
             self.stdout.write(f"{model._meta.label}.{field.name} : {len(rows)}")
         for model, field in encrypted_binary_fields():
-            table, column, pk = (
-                quote(model._meta.db_table),
-                quote(field.column),
-                quote(model._meta.pk.column),
-            )
+            table, column, pk = _quoted_names(model, field)
             count = 0
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"SELECT {pk} FROM {table} WHERE {column} IS NOT NULL")  # noqa: S608

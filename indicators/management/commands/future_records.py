@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     help = "Liste les activités datées après aujourd'hui qui ont des présences ou des comptages."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         today = timezone.localdate()
         found = (
             Activity.objects.filter(date__gt=today)

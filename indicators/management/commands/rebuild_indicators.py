@@ -14,10 +14,10 @@ class Command(BaseCommand):
 
     help = "Recalcule toutes les valeurs des indicateurs depuis les présences, comptages et activités."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("slug", nargs="?", help="slug d'un partenariat (tous par défaut)")
 
-    def handle(self, *args, slug=None, **options):
+    def handle(self, *args, slug=None, **options) -> None:
         partnership = None
         if slug:
             partnership = Partnership.objects.filter(slug=slug).first()

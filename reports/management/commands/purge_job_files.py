@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     help = "Efface les fichiers des tâches en arrière-plan terminées depuis plus de JOB_FILES_HOURS heures."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         hours = settings.JOB_FILES_HOURS
         if hours < 1:
             raise CommandError("JOB_FILES_HOURS doit valoir au moins 1.")
