@@ -110,7 +110,8 @@ class _Part:
     what = "part"
 
     def __init__(self, stream: IO[bytes]) -> None:
-        self.stream, self.found, self.read, self.marked = stream, [], 0, 0
+        self.stream, self.read, self.marked = stream, 0, 0
+        self.found: list = []  # what was read (rows, strings), and the error that stopped the reading
         self.depth, self.done, self.in_phonetic = 0, False, 0
         self.parser = DefusedXMLParser(forbid_dtd=True).parser
         self.parser.ordered_attributes = False
@@ -256,7 +257,7 @@ class _Sheet(_Part):
             if number and number.isdigit() and int(number) > expected:
                 if int(number) > MAX_ROWS:
                     raise BadWorkbook("too many rows")
-                found.extend([] for _gap in range(expected, int(number)))
+                found.append(int(number) - expected)  # that many empty rows, made as they are read
                 expected = int(number)
             expected += 1
             if expected > MAX_ROWS + 1:
@@ -298,9 +299,13 @@ class _Sheet(_Part):
         """The rows, then the error that stopped the reading, if any, where it was found."""
         while True:
             for row in self.found:
-                if isinstance(row, BadWorkbook):
+                if isinstance(row, list):
+                    yield row
+                elif isinstance(row, int):
+                    for _gap in range(row):
+                        yield []
+                else:
                     raise row
-                yield row
             self.found.clear()
             if self.done:
                 return

@@ -310,3 +310,25 @@ def test_what_xlsxwriter_and_openpyxl_write_is_read_back(writer, grid):
         assert len(row) <= len(values)
         padded = row + [""] * (len(values) - len(row))
         assert all(same(text, value) for text, value in zip(padded, values, strict=True)), (row, values)
+
+
+@pytest.mark.parametrize("part", ["sheet", "shared strings"])
+def test_a_doctype_in_the_sheet_or_the_shared_strings_is_refused(part):
+    doctype = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+    sheet = sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>&a;</t></is></c></row>')
+    strings = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&a;</t></si></sst>'
+    )
+    if part == "sheet":
+        data = with_strings(doctype + sheet, strings.replace("&a;", "a"))
+    else:
+        data = with_strings(sheet.replace("&a;", "a"), doctype + strings)
+    with pytest.raises(kobo.UnreadableFile):
+        kobo.read_table(data, "export.xlsx")
+
+
+def test_rows_are_read_only_in_sheet_data_and_a_gap_is_given_row_by_row():
+    sheet = sheet_xml(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="4"><c r="B4"><v>4</v></c></row>'
+    ).replace("</worksheet>", '<extLst><row r="9"><c r="A9"><v>9</v></c></row></extLst></worksheet>')
+    assert list(xlsx.read(minimal(sheet))) == [["1"], [], [], ["", "4"]]
