@@ -102,8 +102,8 @@ class _Stop(Exception):
 class _Part:
     """A part of the zip (the sheet, the shared strings) parsed as a stream, CHUNK bytes at a time, by
     defusedxml's expat parser (no DTD, no entity declaration, no external reference; an undefined
-    entity is an error) calling the part's own `start`, `end` and `text`. What `end` finds (rows,
-    strings) is taken in `found` after each chunk. More than LONGEST_ROW bytes read since the end
+    entity is an error) calling the part's own `start` and `end`, which send the text they want to a
+    list's `append`. What `end` finds (rows, strings) is taken in `found` after each chunk. More than LONGEST_ROW bytes read since the end
     of the last item (`mark`) is refused: one row that never ends, a text node of a gigabyte, is
     never held whole."""
 

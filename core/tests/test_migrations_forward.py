@@ -8,8 +8,11 @@ connection `default` while it migrates, since data migrations read and write thr
 connection."""
 
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+from django.apps.registry import Apps
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -27,7 +30,7 @@ SQUASHES = {
 
 
 @contextmanager
-def migrating(path, modules: dict[str, str] | None = None):
+def migrating(path: Path, modules: dict[str, str] | None = None) -> Iterator[MigrationExecutor]:
     """A MigrationExecutor on a scratch SQLite database, which is `default` meanwhile."""
     handler = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}})
     connection, saved = handler["default"], connections["default"]
@@ -40,7 +43,7 @@ def migrating(path, modules: dict[str, str] | None = None):
         connections._connections.default = saved
 
 
-def migrate(executor: MigrationExecutor, targets=None) -> None:
+def migrate(executor: MigrationExecutor, targets: list[tuple[str, str]] | None = None) -> None:
     executor.loader.check_consistent_history(executor.connection)
     executor.migrate(targets or executor.loader.graph.leaf_nodes())
     executor.loader.build_graph()
@@ -50,7 +53,7 @@ def unapplied(executor: MigrationExecutor) -> list:
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-def partnership_with_an_activity(apps):
+def partnership_with_an_activity(apps: Apps) -> tuple:
     """A partnership, a result, an activity linked to it and its tallies, in the models of `apps`."""
     network = apps.get_model("partnerships", "Network").objects.create(slug="reseau", name="Réseau")
     partnership = apps.get_model("partnerships", "Partnership").objects.create(
@@ -69,7 +72,7 @@ def partnership_with_an_activity(apps):
     return partnership, result, activity
 
 
-def rows(apps) -> dict:
+def rows(apps: Apps) -> dict:
     return {
         (app, model): sorted(apps.get_model(app, model).objects.values_list(*fields))
         for app, model, fields in [
@@ -87,7 +90,7 @@ def rows(apps) -> dict:
     }
 
 
-def test_a_database_of_the_previous_history_migrates_forward_intact(tmp_path, django_db_blocker):
+def test_a_database_of_the_previous_history_migrates_forward_intact(tmp_path, django_db_blocker) -> None:
     path = tmp_path / "before.sqlite3"
     with django_db_blocker.unblock():
         with migrating(path, BEFORE) as executor:
@@ -112,7 +115,9 @@ def test_a_database_of_the_previous_history_migrates_forward_intact(tmp_path, dj
             assert rows(executor.loader.project_state().apps) == before
 
 
-def test_a_database_from_before_the_derived_totals_gets_them_from_the_squash(tmp_path, django_db_blocker):
+def test_a_database_from_before_the_derived_totals_gets_them_from_the_squash(
+    tmp_path, django_db_blocker
+) -> None:
     """The squash keeps the fill of ActivityTotal: a database at programme 0003 with activities gets
     their totals, as the engine's rebuild would count them."""
     path = tmp_path / "older.sqlite3"
@@ -135,7 +140,7 @@ def test_a_database_from_before_the_derived_totals_gets_them_from_the_squash(tmp
     assert totals == [(partnership.pk, 2025, result.pk, "atelier", 1, 7, 4)]
 
 
-def test_no_migration_depends_on_a_replaced_name():
+def test_no_migration_depends_on_a_replaced_name() -> None:
     """The squashes' replaced names are gone from the tree: no migration of any app still names one."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     replaced = {key for squash in SQUASHES for key in loader.disk_migrations[squash].replaces}

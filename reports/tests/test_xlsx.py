@@ -302,7 +302,7 @@ def same(read: str, value) -> bool:
 
 @settings(max_examples=40, deadline=None, database=None)
 @given(writer=st.sampled_from(WRITERS), grid=st.lists(st.lists(CELLS, max_size=6), max_size=6))
-def test_what_xlsxwriter_and_openpyxl_write_is_read_back(writer, grid):
+def test_what_xlsxwriter_and_openpyxl_write_is_read_back(writer: str, grid: list[list]) -> None:
     rows = list(xlsx.read(written_by(writer, grid)))
     last = max((r + 1 for r, values in enumerate(grid) if any(v is not None for v in values)), default=0)
     assert len(rows) == last  # empty rows in between come out empty, nothing after the last
@@ -313,7 +313,7 @@ def test_what_xlsxwriter_and_openpyxl_write_is_read_back(writer, grid):
 
 
 @pytest.mark.parametrize("part", ["sheet", "shared strings"])
-def test_a_doctype_in_the_sheet_or_the_shared_strings_is_refused(part):
+def test_a_doctype_in_the_sheet_or_the_shared_strings_is_refused(part: str) -> None:
     doctype = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
     sheet = sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>&a;</t></is></c></row>')
     strings = (
@@ -327,7 +327,7 @@ def test_a_doctype_in_the_sheet_or_the_shared_strings_is_refused(part):
         kobo.read_table(data, "export.xlsx")
 
 
-def test_rows_are_read_only_in_sheet_data_and_a_gap_is_given_row_by_row():
+def test_rows_are_read_only_in_sheet_data_and_a_gap_is_given_row_by_row() -> None:
     sheet = sheet_xml(
         '<row r="1"><c r="A1"><v>1</v></c></row><row r="4"><c r="B4"><v>4</v></c></row>'
     ).replace("</worksheet>", '<extLst><row r="9"><c r="A9"><v>9</v></c></row></extLst></worksheet>')
