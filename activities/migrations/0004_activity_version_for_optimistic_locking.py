@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_activity_index_partnership_kind_date'),
+        ('activities', '0002_activity_indexes_partnership_kind_date'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programme", "0008_drop_activity_tally"),
+        ("programme", "0004_activity_totals_derived"),
     ]
 
     operations = [

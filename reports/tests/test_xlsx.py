@@ -2,11 +2,14 @@
 
 import datetime as dt
 import io
+import math
 import zipfile
 
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports import kobo, xlsx
 
@@ -221,3 +224,111 @@ def test_a_corrupted_sheet_is_found_while_reading():
     with pytest.raises((xlsx.BadWorkbook, kobo.UnreadableFile)):
         headers, rows = kobo.read_table(bytes(data), "export.xlsx")
         list(rows)
+
+
+# Round trip: what xlsxwriter or openpyxl write, the reader gives back (issue 15, item 6).
+ARABIC = st.text(st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), min_size=1, max_size=12)
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=16)
+FORMULA_LIKE = st.sampled_from(["=SUM(A1:A3)", '=HYPERLINK("http://x")', "+212 600", "-1+1", "@cmd", "=1/0"])
+CELLS = st.one_of(
+    st.none(),
+    TEXT,
+    ARABIC,
+    FORMULA_LIKE,
+    st.booleans(),
+    st.integers(-(10**15), 10**15),
+    st.floats(min_value=-1e300, max_value=1e300),  # Excel holds none larger (9.99E+307)
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31)).map(
+        lambda moment: moment.replace(microsecond=0)
+    ),
+)
+WRITERS = ["xlsxwriter, shared strings", "xlsxwriter, inline strings", "openpyxl"]
+
+
+def written_by(writer: str, grid: list[list]) -> bytes:
+    """The grid as an XLSX file: text always as text (never a formula), dates with a date format."""
+    out = io.BytesIO()
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for r, values in enumerate(grid, start=1):
+            for c, value in enumerate(values, start=1):
+                if value is not None:
+                    cell = sheet.cell(r, c, value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # openpyxl takes `=…` for a formula otherwise
+        book.save(out)
+        return out.getvalue()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": writer.endswith("inline strings")})
+    sheet = book.add_worksheet()
+    date, moment = (
+        book.add_format({"num_format": "yyyy-mm-dd"}),
+        book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+    )
+    for r, values in enumerate(grid):
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            elif isinstance(value, bool):
+                sheet.write_boolean(r, c, value)
+            elif isinstance(value, dt.datetime):
+                sheet.write_datetime(r, c, value, moment)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, date)
+            else:
+                sheet.write_number(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+def same(read: str, value) -> bool:
+    """Whether the reader's text is the value written, as the reader promises to give it."""
+    if value is None:
+        return read == ""
+    if isinstance(value, str):
+        return read == value.strip()
+    if isinstance(value, bool):
+        return read == ("TRUE" if value else "FALSE")
+    if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+        return read == value.isoformat()
+    if isinstance(value, dt.date):
+        return read == (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    # Numbers as written: xlsxwriter writes 16 significant digits, openpyxl all of them.
+    return math.isclose(float(read), value, rel_tol=1e-15, abs_tol=0)
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(writer=st.sampled_from(WRITERS), grid=st.lists(st.lists(CELLS, max_size=6), max_size=6))
+def test_what_xlsxwriter_and_openpyxl_write_is_read_back(writer: str, grid: list[list]) -> None:
+    rows = list(xlsx.read(written_by(writer, grid)))
+    last = max((r + 1 for r, values in enumerate(grid) if any(v is not None for v in values)), default=0)
+    assert len(rows) == last  # empty rows in between come out empty, nothing after the last
+    for values, row in zip(grid, rows, strict=False):
+        assert len(row) <= len(values)
+        padded = row + [""] * (len(values) - len(row))
+        assert all(same(text, value) for text, value in zip(padded, values, strict=True)), (row, values)
+
+
+@pytest.mark.parametrize("part", ["sheet", "shared strings"])
+def test_a_doctype_in_the_sheet_or_the_shared_strings_is_refused(part: str) -> None:
+    doctype = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+    sheet = sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>&a;</t></is></c></row>')
+    strings = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&a;</t></si></sst>'
+    )
+    if part == "sheet":
+        data = with_strings(doctype + sheet, strings.replace("&a;", "a"))
+    else:
+        data = with_strings(sheet.replace("&a;", "a"), doctype + strings)
+    with pytest.raises(kobo.UnreadableFile):
+        kobo.read_table(data, "export.xlsx")
+
+
+def test_rows_are_read_only_in_sheet_data_and_a_gap_is_given_row_by_row() -> None:
+    sheet = sheet_xml(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="4"><c r="B4"><v>4</v></c></row>'
+    ).replace("</worksheet>", '<extLst><row r="9"><c r="A9"><v>9</v></c></row></extLst></worksheet>')
+    assert list(xlsx.read(minimal(sheet))) == [["1"], [], [], ["", "4"]]

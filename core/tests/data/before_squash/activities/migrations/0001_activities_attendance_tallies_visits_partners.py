@@ -1,0 +1,1 @@
+../../../../../../activities/migrations/0001_activities_attendance_tallies_visits_partners.py

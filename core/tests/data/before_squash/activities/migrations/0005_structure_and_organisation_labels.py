@@ -1,0 +1,1 @@
+../../../../../../activities/migrations/0005_structure_and_organisation_labels.py

@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0001_results_framework.py

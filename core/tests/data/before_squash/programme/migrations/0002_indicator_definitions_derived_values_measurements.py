@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0002_indicator_definitions_derived_values_measurements.py

@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0003_indicator_source_forums.py

@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0010_measurement_moved_event.py

@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0011_measurement_period_to_year.py

@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0012_measurement_period_is_a_year.py

@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0013_indicator_version_for_optimistic_locking.py
