@@ -205,7 +205,7 @@ def test_two_simultaneous_saves_of_an_activity_exactly_one_is_accepted(committed
                 barrier.wait(timeout=10)
                 for _attempt in range(100):
                     try:
-                        update_activity(form, partners)
+                        update_activity(fresh, **{**form.edit(), "partners": partners})
                         outcome[title] = "accepted"
                         return
                     except Stale:
