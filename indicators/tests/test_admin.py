@@ -1,44 +1,19 @@
 """The admin's indicator page saves through `save_indicator`: a definition changed there leaves the
 figures right at once (the derived values of the new definition), as the coordinator's page does."""
 
-import datetime
-
-from django import forms
-from django.db import models
 from django.test import Client
 from django.urls import reverse
 
 from activities.models import Activity
 from conftest import verify_second_factor
+from core.tests.test_locking import post_data  # what the browser posts for an unchanged form
 from indicators import engine
 from programme.models import Indicator
 
 
-def _posted(form) -> dict:
-    """What the browser posts for an unchanged admin form (prefixed names)."""
-    data = {}
-    for bound in form:
-        value = bound.value()
-        if isinstance(bound.field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            data[bound.html_name] = [str(getattr(v, "pk", v)) for v in value or []]
-        elif isinstance(bound.field, forms.BooleanField):
-            if value:
-                data[bound.html_name] = "on"
-        elif value is None:
-            data[bound.html_name] = ""
-        elif isinstance(value, models.Model):
-            data[bound.html_name] = str(value.pk)
-        elif isinstance(value, datetime.date):
-            data[bound.html_name] = value.isoformat()
-        else:
-            data[bound.html_name] = str(value)
-    return data
-
-
 def test_an_admin_save_recounts_the_indicator(partnership, users):
-    indicator = Indicator.objects.filter(result__partnership=partnership, source=Indicator.Source.ACTIVITIES)[
-        0
-    ]
+    counted = Indicator.objects.filter(result__partnership=partnership, source=Indicator.Source.ACTIVITIES)
+    indicator = counted.order_by("pk").first()
     held = set(partnership.activities.values_list("kind", flat=True))
     unheld = next(kind for kind in Activity.Kind.values if kind not in held)  # its counts are all 0
     before = {k: v for k, v in engine.values_of(partnership).items() if k[0] == indicator.pk and v}
@@ -49,11 +24,11 @@ def test_an_admin_save_recounts_the_indicator(partnership, users):
     url = reverse("admin:programme_indicator_change", args=[indicator.pk])
     page = client.get(url)
     assert page.status_code == 200
-    data = _posted(page.context["adminform"].form)
+    data = post_data(page.context["adminform"].form)
     for formset in page.context["inline_admin_formsets"]:
-        data.update(_posted(formset.formset.management_form))
+        data.update(post_data(formset.formset.management_form))
         for form in formset.formset.forms:
-            data.update(_posted(form))
+            data.update(post_data(form))
     data["activity_kinds"] = f'["{unheld}"]'
 
     response = client.post(url, data)
