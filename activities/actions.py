@@ -9,17 +9,21 @@ holds some cannot be moved after today. The indicators then never count a future
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.locking import claim
 from indicators import engine
+from partnerships.models import Membership, Organisation, PartnerRole
 from people.models import Person, TargetGroup
+from programme.models import GovernancePrinciple, Result
 
-from .models import Activity, Attendance, Tally
+from .models import Activity, ActivityPartner, Attendance, Tally
 
 
 class NotYetHeld(ValueError):
@@ -65,20 +69,86 @@ def _still_held(activity: Activity) -> None:
         )
 
 
+class OutsidePartnership(ValueError):
+    """A structure, result, partner, principle, trained person or attendee given for an activity is
+    not of its partnership: nothing was written. The pages' forms offer only the partnership's own;
+    this is the action's own check, for every other caller."""
+
+
+def _of_partnership(activity: Activity, **given: list) -> None:
+    """Raises OutsidePartnership unless every object given belongs to the activity's partnership.
+    `given` maps a kind (structure, results, principles, people, partners, trained_staff) to its
+    objects."""
+    partnership = activity.partnership_id
+    for kind, objects in given.items():
+        objects = [o for o in objects if o is not None]
+        if not objects:
+            continue
+        if kind == "partners":
+            ok = set(
+                PartnerRole.objects.filter(partnership_id=partnership).values_list(
+                    "organisation_id", flat=True
+                )
+            )
+        elif kind == "trained_staff":
+            ok = set(Membership.objects.filter(partnership_id=partnership).values_list("user_id", flat=True))
+        else:  # structure, results, principles, people: rows of one partnership
+            ok = {o.pk for o in objects if o.partnership_id == partnership}
+        stranger = next((o for o in objects if o.pk not in ok), None)
+        if stranger is not None:
+            raise OutsidePartnership(
+                _("« %(name)s » n'appartient pas au partenariat de cette activité : rien n'a été enregistré.")
+                % {"name": stranger}
+            )
+
+
 @transaction.atomic
-def create_activity(activity: Activity) -> Activity:
-    """Saves a new activity and counts it. The caller has checked the user may create it."""
+def create_activity(
+    activity: Activity,
+    *,
+    results: Iterable[Result] = (),
+    partners: Iterable[Organisation] = (),
+    principles: Iterable[GovernancePrinciple] = (),
+    trained_staff: Iterable[User] = (),
+) -> Activity:
+    """Saves a new (unsaved) activity with its result links, partners involved, governance principles
+    and trained staff, and counts it — all or nothing: a failure anywhere leaves no activity and no
+    link. Raises OutsidePartnership, writing nothing, for any of them not of the activity's
+    partnership. The caller has checked the user may create it."""
+    if activity.pk is not None:
+        raise ValueError("create_activity saves a new activity; update_activity edits one")
+    results, partners = list(results), list(partners)
+    principles, trained_staff = list(principles), list(trained_staff)
+    _of_partnership(
+        activity,
+        structure=[activity.structure],
+        results=results,
+        partners=partners,
+        principles=principles,
+        trained_staff=trained_staff,
+    )
     activity.save()
     engine.activity_created(activity)
+    if results:
+        with engine.results_changing(activity):
+            activity.results.set(results)
+    if principles:
+        activity.principles.set(principles)
+    if trained_staff:
+        activity.trained_staff.set(trained_staff)
+    ActivityPartner.objects.bulk_create(
+        [ActivityPartner(activity=activity, organisation=o) for o in partners]
+    )
     return activity
 
 
 @transaction.atomic
-def set_results(activity: Activity, results) -> None:
+def set_results(activity: Activity, results: Iterable[Result]) -> None:
     """Links an activity to exactly `results` (the annual report's totals follow). The caller has
-    checked the user may write the activity; the results are of its partnership."""
+    checked the user may write the activity. Raises OutsidePartnership, writing nothing, for a
+    result of another partnership."""
     results = list(results)
-    assert all(r.partnership_id == activity.partnership_id for r in results)
+    _of_partnership(activity, results=results)
     with engine.results_changing(activity):
         activity.results.set(results)
 
@@ -87,10 +157,10 @@ def set_results(activity: Activity, results) -> None:
 def record_attendance(activity: Activity, people: list[Person]) -> int:
     """Marks people present at an activity; idempotent. Returns the activity's attendance count.
 
-    The caller has checked that every person belongs to the activity's partnership. Raises NotYetHeld
-    before the activity's date.
+    Raises OutsidePartnership, writing nothing, for a person of another partnership, and NotYetHeld
+    before the activity's date. The caller has checked the user may write the activity.
     """
-    assert all(p.partnership_id == activity.partnership_id for p in people)
+    _of_partnership(activity, people=people)
     # The lock also makes two concurrent entries of the same person count once in the indicators.
     day = _held_on(activity)
     present = set(activity.attendances.values_list("person_id", flat=True))
@@ -198,29 +268,62 @@ def move_activity(activity: Activity, date, end_date=None) -> Activity:
     return activity
 
 
-@transaction.atomic
-def update_activity(form, partners) -> Activity:
-    """Saves an edited activity (a valid ActivityForm): its kind, structure or dates may change, so the
-    indicators are recounted around it; the dates copied onto attendance and tallies follow; the
-    partners involved become exactly `partners`; its result links too, since the form saves them
-    inside `activity_changing`. The caller has checked the user may write it. Raises NotYetHeld
-    (nothing changed) to move one holding attendance or tallies after today (the edit page shows it
-    on the date field), and Stale, writing nothing, when someone saved the activity since the form's
-    version (SECURITY.md 21)."""
-    from .models import ActivityPartner
+# What an edit may change on the activity's own row (its links are given apart).
+EDITABLE = frozenset({"kind", "title", "structure", "date", "end_date", "place", "hours", "topics"})
 
-    activity = form.instance
-    claim(activity, form.cleaned_data["version"])
+
+@transaction.atomic
+def update_activity(
+    activity: Activity,
+    *,
+    fields: dict,
+    version: int,
+    results: Iterable[Result] | None = None,
+    partners: Iterable[Organisation] | None = None,
+    principles: Iterable[GovernancePrinciple] | None = None,
+    trained_staff: Iterable[User] | None = None,
+) -> Activity:
+    """Saves an edit of an activity: `fields` (names of EDITABLE → new values) and, where given, its
+    result links, partners involved, principles and trained staff become exactly those (None: left
+    as they are). Its kind, structure or dates may change, so the indicators are recounted around it;
+    the dates copied onto attendance and tallies follow.
+
+    `version` is the one the edit was read at: Stale, writing nothing, when someone saved the
+    activity since (SECURITY.md 21). NotYetHeld (nothing changed) to move one holding attendance or
+    tallies after today; OutsidePartnership (nothing changed) for a structure, result, partner,
+    principle or person not of its partnership. The caller has checked the user may write it."""
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise ValueError(f"update_activity cannot change {sorted(unknown)}")
+    links = {
+        "results": results,
+        "partners": partners,
+        "principles": principles,
+        "trained_staff": trained_staff,
+    }
+    links = {name: list(objects) for name, objects in links.items() if objects is not None}
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    _of_partnership(activity, structure=[activity.structure], **links)
+    claim(activity, version)
     with engine.activity_changing(Activity.objects.get(pk=activity.pk)):
-        _still_held(form.instance)
-        activity = form.save()
+        _still_held(activity)
+        activity.save()
+        for name in ("results", "principles", "trained_staff"):
+            if name in links:
+                getattr(activity, name).set(links[name])
         activity.attendances.update(date=activity.date)
         activity.tallies.update(date=activity.date)
-    activity.partner_roles.exclude(organisation__in=partners).delete()
-    present = set(activity.partner_roles.values_list("organisation_id", flat=True))
-    ActivityPartner.objects.bulk_create(
-        [ActivityPartner(activity=activity, organisation=o) for o in partners if o.pk not in present]
-    )
+    if "partners" in links:
+        activity.partner_roles.exclude(organisation__in=links["partners"]).delete()
+        present = set(activity.partner_roles.values_list("organisation_id", flat=True))
+        ActivityPartner.objects.bulk_create(
+            [
+                ActivityPartner(activity=activity, organisation=o)
+                for o in links["partners"]
+                if o.pk not in present
+            ]
+        )
     return activity
 
 

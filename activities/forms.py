@@ -22,6 +22,8 @@ class DateInput(forms.DateInput):
 
 
 class ActivityForm(Versioned, forms.ModelForm):
+    LINKS = ("results", "partners", "principles", "trained_staff")  # saved by the action, not the form
+
     partners = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
@@ -84,6 +86,16 @@ class ActivityForm(Versioned, forms.ModelForm):
         if data.get("date") and data.get("end_date") and data["end_date"] < data["date"]:
             self.add_error("end_date", _("La date de fin précède la date de début."))
         return data
+
+    def links(self) -> dict:
+        """A valid form's links, as `create_activity` and `update_activity` take them."""
+        return {name: list(self.cleaned_data[name]) for name in self.LINKS}
+
+    def edit(self) -> dict:
+        """A valid edit form as `update_activity` takes it: the row's fields, the version it was read
+        at, and the links."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in self.LINKS}
+        return {"fields": fields, "version": self.cleaned_data["version"], **self.links()}
 
 
 class ActivityFilter(forms.Form):

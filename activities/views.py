@@ -76,34 +76,36 @@ def activity_list(request, slug):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "may_create": access.has(Role.COORDINATOR) or bool(access.structure_roles),
+        "may_create": access.records_work,
         "outside": outside,
     }
     return render(request, "activities/list.html", context)
+
+
+def _structures(partnership, access):
+    """The structures an activity may be given: all for the coordinator, her own for staff."""
+    structures = partnership.structures.all()
+    if not access.has(Role.COORDINATOR):
+        structures = structures.filter(pk__in=access.structure_ids)
+    return structures
 
 
 @login_required
 def activity_create(request, slug):
     """A new activity: the coordinator for any structure or none; staff for their own structure."""
     partnership, access = get_partnership_for_user(request.user, slug)
-    if not (access.has(Role.COORDINATOR) or access.structure_roles):
+    if not access.records_work:
         raise Http404
-    structures = partnership.structures.all()
-    if not access.has(Role.COORDINATOR):
-        structures = structures.filter(pk__in=list(access.structure_roles))
-    form = ActivityForm(request.POST or None, partnership=partnership, structures=structures)
+    form = ActivityForm(
+        request.POST or None, partnership=partnership, structures=_structures(partnership, access)
+    )
     if request.method == "POST" and form.is_valid():
         if not may_create(access, form.cleaned_data["structure"]):
             form.add_error("structure", _("Choisissez votre structure."))
         else:
-            activity = form.save(commit=False)
+            activity = form.instance
             activity.partnership, activity.created_by = partnership, request.user
-            actions.create_activity(activity)
-            results = form.cleaned_data.pop("results")  # written by the action, which tells the engine
-            form.save_m2m()
-            actions.set_results(activity, results)
-            for organisation in form.cleaned_data["partners"]:
-                ActivityPartner.objects.create(activity=activity, organisation=organisation)
+            actions.create_activity(activity, **form.links())
             messages.success(request, _("Activité enregistrée."))
             if activity.date > timezone.localdate():  # planned: attendance is taken on the day
                 return redirect("activities:detail", slug=slug, pk=activity.pk)
@@ -120,14 +122,11 @@ def activity_edit(request, slug, pk):
     if not may_write(access, activity):
         raise Http404
     partnership = activity.partnership
-    structures = partnership.structures.all()
-    if not access.has(Role.COORDINATOR):
-        structures = structures.filter(pk__in=list(access.structure_roles))
     form = ActivityForm(
         request.POST or None,
         instance=activity,
         partnership=partnership,
-        structures=structures,
+        structures=_structures(partnership, access),
         initial={"partners": list(activity.partners.all())},
     )
     if request.method == "POST" and form.is_valid():
@@ -135,7 +134,7 @@ def activity_edit(request, slug, pk):
             form.add_error("structure", _("Choisissez votre structure."))
         else:
             try:
-                actions.update_activity(form, list(form.cleaned_data["partners"]))
+                actions.update_activity(activity, **form.edit())
             except actions.NotYetHeld as error:
                 form.add_error("date", str(error))
             except Stale:

@@ -2,12 +2,9 @@ from django.contrib import admin
 
 from core.translations import translated_form
 
-from .models import GovernancePrinciple, Indicator, Result, Target
+from .models import GovernancePrinciple, Result
 
-
-class TargetInline(admin.TabularInline):
-    model = Target
-    extra = 0
+# IndicatorAdmin is in indicators/admin.py: it saves through indicators' action.
 
 
 @admin.register(Result)
@@ -15,16 +12,6 @@ class ResultAdmin(admin.ModelAdmin):
     form = translated_form(Result)
     list_display = ["code", "partnership", "level"]
     list_filter = ["partnership"]
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    """Targets are set here; definitions are also editable by the coordinator in the app."""
-
-    form = translated_form(Indicator)
-    list_display = ["code", "name", "result", "source", "period", "public"]
-    list_filter = ["result__partnership", "source"]
-    inlines = [TargetInline]
 
 
 @admin.register(GovernancePrinciple)

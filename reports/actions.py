@@ -1,24 +1,39 @@
-"""Writes of the reports app: narratives, and imports of Kobo/ODK submissions (all-or-nothing).
+"""Writes of the reports app: narratives; background jobs and the import's steps; imports of
+Kobo/ODK submissions (all-or-nothing).
+
+A job moves queued → running → done or failed (reports/tasks.py runs it). An import's job waits,
+queued, through its steps first: opened with its upload (`open_import`), mapped and checked in the
+background (`map_import`, every new mapping checked again), then started once (`start_import`: one
+conditional UPDATE, so a double click queues it once). Each step is one transaction; its task is
+queued once that transaction is over (a task run at once, as in the tests, must not run inside it).
 
 Imported activities, attendance and tallies are written through activities/actions.py, which keeps
-the indicator engine's derived tables right in the same transaction.
+the indicator engine's derived tables right in the same transaction; big imports through
+activities/bulk.py, then the partnership is recounted.
 """
 
 import contextlib
 import itertools
+import secrets
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from activities import actions as activity_actions
-from activities.models import Activity, Attendance, Tally
+from activities import bulk
+from activities.models import Activity
 from core.locking import claim
 from indicators import engine
+from partnerships.models import Partnership
 
 from . import kobo, xlsx
-from .models import ImportedSubmission, Narrative
+from .models import ImportedSubmission, ImportMapping, Job, Narrative
+from .tasks import check_import, run_job
 
 
 class Locked(Exception):
@@ -43,6 +58,107 @@ def save_narrative(partnership, result, year: int, text: str, version: int, fina
     narrative.updated_by = user
     narrative.save()
     return narrative
+
+
+# Jobs and the import's steps ---------------------------------------------------------------------
+
+
+class ImportStarted(Exception):
+    """The import is already queued, running or over: its mapping and check can no longer change."""
+
+
+class NotChecked(Exception):
+    """The import has no check, or its check found problems: it cannot start."""
+
+
+def queue_job(partnership: Partnership, user: User, kind: str, params: dict) -> Job:
+    """Creates a job (a report file or an export; `params` say what) in the user's language, and
+    queues its task. The caller has checked the user may have it; the task checks again as it runs."""
+    job = Job.objects.create(
+        partnership=partnership,
+        user=user,
+        kind=kind,
+        params={**params, "lang": translation.get_language()},
+    )
+    run_job.enqueue(job.pk)
+    return job
+
+
+def open_import(partnership: Partnership, user: User, kind: str, upload: UploadedFile) -> Job:
+    """Step 1 of an import: keeps the upload encrypted on disk (SECURITY.md 33: never read whole),
+    reads its headers, and opens a queued import job whose mapping is the one remembered for these
+    headers, or else a guess. Raises kobo.UnreadableFile, keeping nothing, for a file that cannot be
+    read. The caller has checked the user may import."""
+    upload_file = Job.store_upload(upload)
+    try:
+        headers, _rows = kobo.read_table(upload.file, upload.name)
+        remembered = ImportMapping.objects.filter(
+            partnership=partnership, kind=kind, fingerprint=kobo.fingerprint(headers)
+        ).first()
+        return Job.objects.create(
+            partnership=partnership,
+            user=user,
+            kind=Job.Kind.IMPORT,
+            params={
+                "kind": kind,
+                "filename": upload.name,
+                "upload_file": upload_file,
+                "mapping": remembered.columns if remembered else kobo.guess_mapping(headers),
+                "remembered": bool(remembered),
+                "lang": translation.get_language(),
+            },
+        )
+    except BaseException:
+        Job(params={"upload_file": upload_file}).delete_upload()
+        raise
+
+
+def _waiting(job: Job) -> QuerySet[Job]:
+    """The job's row while it is an import still waiting for its start."""
+    return Job.objects.filter(pk=job.pk, kind=Job.Kind.IMPORT, status=Job.Status.QUEUED).exclude(
+        params__has_key="enqueued"
+    )
+
+
+def map_import(job: Job, mapping: dict, headers: list[str]) -> Job:
+    """Step 2: the import's mapping (field key → column), remembered for files with these headers,
+    and its dry run queued (a previous check no longer counts). Raises ImportStarted, writing
+    nothing, once the import has started."""
+    token = secrets.token_hex(8)
+    params = {**job.params, "mapping": mapping, "check_token": token, "check": None}
+    with transaction.atomic():
+        if not _waiting(job).update(params=params, done=0, total=0, updated_at=timezone.now()):
+            raise ImportStarted(_("Cet import est déjà lancé : sa correspondance ne change plus."))
+        ImportMapping.objects.update_or_create(
+            partnership=job.partnership,
+            kind=job.params["kind"],
+            fingerprint=kobo.fingerprint(headers),
+            defaults={"columns": mapping},
+        )
+    job.params, job.done, job.total = params, 0, 0
+    check_import.enqueue(job.pk, token)
+    return job
+
+
+def start_import(job: Job) -> bool:
+    """Step 3: starts an import whose check found no problem. One UPDATE decides which request queues
+    it, so a double click (or two tabs) queues it once: True for the one that did, False when it was
+    already started. Raises NotChecked, writing nothing, while the check runs or when it failed."""
+    check = job.params.get("check")
+    if not check or check.get("unreadable") or check.get("problem_count"):
+        raise NotChecked(_("Cet import n'a pas été vérifié sans erreur : rien n'a été importé."))
+    params = {**job.params, "enqueued": True}
+    with transaction.atomic():
+        claimed = _waiting(job).update(
+            total=check["new"] + check["known"], params=params, updated_at=timezone.now()
+        )
+    if claimed:
+        job.params = params
+        run_job.enqueue(job.pk)
+    return bool(claimed)
+
+
+# Imports ---------------------------------------------------------------------------------------
 
 
 SAMPLE = 500  # submissions a dry run shows
@@ -130,12 +246,13 @@ def _create_each(partnership, kind: str, submissions: list, user) -> int:
                 title=row.title,
                 date=row.date,
                 created_by=user,
-            )
+            ),
+            results=row.results,
         )
-        if row.results:
-            activity_actions.set_results(activity, row.results)
-        for sex, count in row.tallies.items():
-            activity_actions.set_tally(activity, sex, row.target_group, count)
+        if row.tallies:
+            activity_actions.set_tallies(
+                activity, {(sex, row.target_group): count for sex, count in row.tallies.items()}
+            )
         if row.people:
             activity_actions.record_attendance(activity, row.people)
         ImportedSubmission.objects.create(partnership=partnership, uuid=row.uuid, activity=activity)
@@ -143,80 +260,13 @@ def _create_each(partnership, kind: str, submissions: list, user) -> int:
 
 
 def _create_bulk(partnership, kind: str, submissions: list, user) -> int:
-    """Big imports: the same rows as `_create_each`, in a few multi-row INSERTs per chunk. The caller
-    recounts the partnership's indicators once every chunk is written."""
-    if not submissions:
-        return 0
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    dates = {d: ops.adapt_datefield_value(d) for d in {s.date for s in submissions}}
-    ids = _insert(
-        Activity,
-        ["partnership", "structure", "kind", "title", "date", "created_by", "created_at", "updated_at"],
-        [
-            (
-                partnership.pk,
-                s.structure.pk if s.structure else None,
-                kind,
-                s.title,
-                dates[s.date],
-                user.pk,
-                now,
-                now,
-            )
-            for s in submissions
-        ],
-        returning=True,
+    """Big imports: the same rows as `_create_each`, in bulk (activities/bulk.py), with their keys.
+    The caller recounts the partnership's indicators once every chunk is written."""
+    ids = bulk.insert_activities(partnership, kind, user, submissions)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    bulk.insert_rows(
+        ImportedSubmission,
+        ["partnership", "uuid", "activity", "created_at", "updated_at"],
+        [(partnership.pk, s.uuid, activity, now, now) for activity, s in zip(ids, submissions, strict=True)],
     )
-    links, tallies, attendance, keys = [], [], [], []
-    for activity, s in zip(ids, submissions, strict=True):
-        date = dates[s.date]
-        links += [(activity, result.pk) for result in s.results]
-        group = s.target_group.pk if s.target_group else None
-        tallies += [(activity, sex, group, n, date, now, now) for sex, n in s.tallies.items()]
-        attendance += [(activity, pk, date, now, now) for pk in {p.pk for p in s.people}]
-        keys.append((partnership.pk, s.uuid, activity, now, now))
-    _insert(Activity.results.through, ["activity", "result"], links)
-    _insert(Tally, ["activity", "sex", "target_group", "count", "date", "created_at", "updated_at"], tallies)
-    _insert(Attendance, ["activity", "person", "date", "created_at", "updated_at"], attendance)
-    _insert(ImportedSubmission, ["partnership", "uuid", "activity", "created_at", "updated_at"], keys)
     return len(submissions)
-
-
-def _insert(model, names: list[str], rows: list[tuple], returning: bool = False) -> list:
-    """Plain multi-row INSERTs of validated rows (the ORM's per-object work dominated big imports),
-    on the database connection's own cursor. `names` are the fields the rows' values go to, already
-    adapted for the database; the other columns take their field's default. With `returning`, the new
-    ids in insertion order (SQLite ≥ 3.35 and PostgreSQL keep it for a multi-row VALUES, as
-    bulk_create relies on)."""
-    if not rows:
-        return []
-    given = [model._meta.get_field(name) for name in names]
-    others = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
-    tail = tuple(
-        f.get_default() if f.has_default() else ("" if f.empty_strings_allowed and not f.null else None)
-        for f in others
-    )
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*given, *others])
-    width = len(given) + len(others)
-    mark = "?" if connection.vendor == "sqlite" else "%s"
-    row_marks = "(" + ", ".join([mark] * width) + ")"
-    batch = max(1, 30000 // width)  # under SQLite's 32766 and PostgreSQL's 65535 bound parameters
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    returning_sql = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
-    connection.ensure_connection()
-    cursor = connection.connection.cursor()
-    ids = []
-    try:
-        for start in range(0, len(rows), batch):
-            part = rows[start : start + batch]
-            values = (
-                [value for row in part for value in row + tail] if tail else [v for row in part for v in row]
-            )
-            cursor.execute(sql + ", ".join([row_marks] * len(part)) + returning_sql, values)
-            if returning:
-                ids += [r[0] for r in cursor.fetchall()]
-    finally:
-        cursor.close()
-    return ids

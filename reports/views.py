@@ -1,11 +1,8 @@
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,8 +20,8 @@ from .access import (
     may_write_narratives,
 )
 from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
-from .models import ImportMapping, Job, Narrative
-from .tasks import check_import, recover_stale_jobs, run_job
+from .models import Job, Narrative
+from .tasks import recover_stale_jobs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Past this many rows the exports page suggests preparing the file in the background.
@@ -80,13 +77,7 @@ def background(request, slug, year):
     """Prepares the PDF (or XLSX) in the background; the user follows it on the job page."""
     partnership, _access, year = get_report_for_user(request.user, slug, year)
     kind = Job.Kind.XLSX if request.POST.get("fmt") == "xlsx" else Job.Kind.PDF
-    job = Job.objects.create(
-        partnership=partnership,
-        user=request.user,
-        kind=kind,
-        params={"year": year, "lang": translation.get_language()},
-    )
-    run_job.enqueue(job.pk)
+    job = actions.queue_job(partnership, request.user, kind, {"year": year})
     return redirect("reports:job", slug=slug, pk=job.pk)
 
 
@@ -178,32 +169,12 @@ def import_upload(request, slug):
     partnership, access = get_recorder_for_user(request.user, slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        # SECURITY.md 33: never read whole; kept encrypted on disk, a chunk at a time.
-        upload_file = Job.store_upload(upload)
+        data = form.cleaned_data
         try:
-            headers, _rows = kobo.read_table(upload.file, upload.name)
+            job = actions.open_import(partnership, request.user, data["kind"], data["file"])
         except kobo.UnreadableFile as problem:
-            Job(params={"upload_file": upload_file}).delete_upload()
             form.add_error("file", str(problem))
         else:
-            kind = form.cleaned_data["kind"]
-            remembered = ImportMapping.objects.filter(
-                partnership=partnership, kind=kind, fingerprint=kobo.fingerprint(headers)
-            ).first()
-            job = Job.objects.create(
-                partnership=partnership,
-                user=request.user,
-                kind=Job.Kind.IMPORT,
-                params={
-                    "kind": kind,
-                    "filename": upload.name,
-                    "upload_file": upload_file,
-                    "mapping": remembered.columns if remembered else kobo.guess_mapping(headers),
-                    "remembered": bool(remembered),
-                    "lang": translation.get_language(),
-                },
-            )
             return redirect("reports:import_mapping", slug=slug, pk=job.pk)
     context = {
         "partnership": partnership,
@@ -241,16 +212,10 @@ def import_mapping(request, slug, pk):
         return redirect("reports:import_upload", slug=slug)
     form = MappingForm(request.POST or None, headers=headers, initial=job.params["mapping"])
     if request.method == "POST" and form.is_valid():
-        mapping = {k: v for k, v in form.cleaned_data.items() if v}
-        job.params = {**job.params, "mapping": mapping}
-        job.save(update_fields=["params", "updated_at"])
-        ImportMapping.objects.update_or_create(
-            partnership=partnership,
-            kind=job.params["kind"],
-            fingerprint=kobo.fingerprint(headers),
-            defaults={"columns": mapping},
-        )
-        _start_check(job)
+        try:
+            actions.map_import(job, {k: v for k, v in form.cleaned_data.items() if v}, headers)
+        except actions.ImportStarted:  # started meanwhile (another tab)
+            return redirect("reports:job", slug=slug, pk=pk)
         return redirect("reports:import_dry_run", slug=slug, pk=pk)
     context = {
         "partnership": partnership,
@@ -261,15 +226,6 @@ def import_mapping(request, slug, pk):
         "kind_label": dict(Activity.Kind.choices).get(job.params["kind"]),
     }
     return render(request, "reports/import_mapping.html", context)
-
-
-def _start_check(job):
-    """Queues the dry run of an import with its current mapping; a previous check no longer counts."""
-    token = secrets.token_hex(8)
-    job.params = {**job.params, "check_token": token, "check": None}
-    job.done = job.total = 0
-    job.save(update_fields=["params", "done", "total", "updated_at"])
-    check_import.enqueue(job.pk, token)
 
 
 @login_required
@@ -294,18 +250,7 @@ def import_dry_run(request, slug, pk):
         return HttpResponse(headers={"HX-Refresh": "true"})
     failed = bool(check.get("unreadable") or check.get("problem_count"))
     if request.method == "POST" and not failed:
-        # One UPDATE decides which request queues the import: a double click queues it once.
-        claimed = (
-            Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED)
-            .exclude(params__has_key="enqueued")
-            .update(
-                total=check["new"] + check["known"],
-                params={**job.params, "enqueued": True},
-                updated_at=timezone.now(),
-            )
-        )
-        if claimed:
-            run_job.enqueue(job.pk)
+        actions.start_import(job)  # queued once, whatever the number of clicks
         return redirect("reports:job", slug=slug, pk=pk)
     sample = check.get("sample", [])
     structures = {
@@ -397,15 +342,6 @@ def export_background(request, slug, what):
     partnership, _access = get_recorder_for_user(request.user, slug)
     if what not in exports.ROWS:
         raise Http404
-    job = Job.objects.create(
-        partnership=partnership,
-        user=request.user,
-        kind=Job.Kind.EXPORT,
-        params={
-            "what": what,
-            "filters": _export_filters(request.POST, what),
-            "lang": translation.get_language(),
-        },
-    )
-    run_job.enqueue(job.pk)
+    params = {"what": what, "filters": _export_filters(request.POST, what)}
+    job = actions.queue_job(partnership, request.user, Job.Kind.EXPORT, params)
     return redirect("reports:job", slug=slug, pk=job.pk)

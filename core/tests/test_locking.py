@@ -37,18 +37,18 @@ def post_data(form) -> dict:
     for bound in form:
         value = bound.value()
         if isinstance(bound.field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            data[bound.name] = [str(getattr(v, "pk", v)) for v in value or []]
+            data[bound.html_name] = [str(getattr(v, "pk", v)) for v in value or []]
         elif isinstance(bound.field, forms.BooleanField):
             if value:
-                data[bound.name] = "on"
+                data[bound.html_name] = "on"
         elif value is None:
-            data[bound.name] = ""
+            data[bound.html_name] = ""
         elif isinstance(value, models.Model):
-            data[bound.name] = str(value.pk)
+            data[bound.html_name] = str(value.pk)
         elif isinstance(value, datetime.date):
-            data[bound.name] = value.isoformat()
+            data[bound.html_name] = value.isoformat()
         else:
-            data[bound.name] = str(value)
+            data[bound.html_name] = str(value)
     return data
 
 
@@ -205,7 +205,7 @@ def test_two_simultaneous_saves_of_an_activity_exactly_one_is_accepted(committed
                 barrier.wait(timeout=10)
                 for _attempt in range(100):
                     try:
-                        update_activity(form, partners)
+                        update_activity(fresh, **{**form.edit(), "partners": partners})
                         outcome[title] = "accepted"
                         return
                     except Stale:

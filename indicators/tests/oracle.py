@@ -446,7 +446,7 @@ def _edit_activity(act, kind, structure, date):
     )
     if not form.is_valid():
         raise ValidationError(form.errors.as_text())
-    activity_actions.update_activity(form, [])
+    activity_actions.update_activity(act, **form.edit())
 
 
 def _cases(rows, partnership, users):

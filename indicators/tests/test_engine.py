@@ -91,7 +91,7 @@ def edit_activity(act, kind, day, structure, results):
         data, instance=act, partnership=act.partnership, structures=act.partnership.structures.all()
     )
     assert form.is_valid(), form.errors
-    activity_actions.update_activity(form, [])
+    activity_actions.update_activity(act, **form.edit())
 
 
 def snapshot(p):

@@ -292,12 +292,12 @@ def test_the_dry_run_counts_every_error_and_lists_the_first(demo_activity, clien
 
 def test_the_dry_run_runs_in_the_background_and_the_page_follows_it(demo_activity, client_for, monkeypatch):
     """While the check runs the page shows its progress and polls; once it is done, htmx reloads."""
-    from reports import views
+    from reports import actions
 
     partnership = demo_activity["partnership"]
     client = client_for("coordination")
     queued = []
-    monkeypatch.setattr(views, "check_import", SimpleNamespace(enqueue=lambda *args: queued.append(args)))
+    monkeypatch.setattr(actions, "check_import", SimpleNamespace(enqueue=lambda *args: queued.append(args)))
     response = upload(client, partnership.slug, xlsx(rows(partnership)))
     mapping_url = response["Location"]
     form = client.get(mapping_url).context["form"]

@@ -15,7 +15,7 @@ from django.db import connection
 from activities.models import Activity
 from partnerships.models import Membership, Role
 from people.models import Person
-from reports import tasks, views
+from reports import actions, tasks, views
 from reports.models import ImportedSubmission, Job
 from reports.tests.test_imports import HEADERS, rows, run_import, upload, xlsx
 
@@ -269,7 +269,7 @@ def test_importer_clicked_twice_imports_once(demo_activity, client_for, monkeypa
     stale = views.get_job_for_user(user, partnership.slug, job.pk)
     monkeypatch.setattr(views, "get_job_for_user", lambda *args: (copy.copy(stale[0]), stale[1]))
     queued = []
-    monkeypatch.setattr(views, "run_job", SimpleNamespace(enqueue=queued.append))
+    monkeypatch.setattr(actions, "run_job", SimpleNamespace(enqueue=queued.append))
     before = Activity.objects.count()
     assert client.post(dry_url).status_code == 302
     assert client.post(dry_url).status_code == 302

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from core.translations import translated_form
+from programme.models import Indicator, Target
+
+from . import actions
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """Targets are set here; definitions are also editable by the coordinator in the app. Here, beside
+    programme's other admin pages, because a definition is saved through `save_indicator`, which
+    recounts the derived values (the admin must not leave the figures of the old definition)."""
+
+    form = translated_form(Indicator)
+    list_display = ["code", "name", "result", "source", "period", "public"]
+    list_filter = ["result__partnership", "source"]
+    inlines = [TargetInline]
+
+    def save_model(self, request, obj: Indicator, form, change: bool) -> None:
+        actions.save_indicator(obj)
