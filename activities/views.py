@@ -15,7 +15,6 @@ from core import disclosure
 from core.locking import Stale, refuse
 from core.navigation import navigation
 from partnerships.access import get_partnership_for_user
-from partnerships.models import Role
 from people import actions as people_actions
 from people.access import may_register, search_people, shows_identity
 from people.models import Person
@@ -82,23 +81,13 @@ def activity_list(request, slug):
     return render(request, "activities/list.html", context)
 
 
-def _structures(partnership, access):
-    """The structures an activity may be given: all for the coordinator, her own for staff."""
-    structures = partnership.structures.all()
-    if not access.has(Role.COORDINATOR):
-        structures = structures.filter(pk__in=access.structure_ids)
-    return structures
-
-
 @login_required
 def activity_create(request, slug):
     """A new activity: the coordinator for any structure or none; staff for their own structure."""
     partnership, access = get_partnership_for_user(request.user, slug)
     if not access.records_work:
         raise Http404
-    form = ActivityForm(
-        request.POST or None, partnership=partnership, structures=_structures(partnership, access)
-    )
+    form = ActivityForm(request.POST or None, partnership=partnership, structures=access.work_structures)
     if request.method == "POST" and form.is_valid():
         if not may_create(access, form.cleaned_data["structure"]):
             form.add_error("structure", _("Choisissez votre structure."))
@@ -126,7 +115,7 @@ def activity_edit(request, slug, pk):
         request.POST or None,
         instance=activity,
         partnership=partnership,
-        structures=_structures(partnership, access),
+        structures=access.work_structures,
         initial={"partners": list(activity.partners.all())},
     )
     if request.method == "POST" and form.is_valid():
@@ -458,7 +447,7 @@ def partners(request, slug):
     """
     partnership, access = get_partnership_for_user(request.user, slug)
     form = None
-    if access.has(Role.COORDINATOR):
+    if access.coordinates:
         form = StructurePartnerForm(request.POST or None, partnership=partnership)
         if request.method == "POST" and form.is_valid():
             form.save()
