@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-
-from .actions import CODE_ALPHABET, code_hash, start_follow_up
-from .models import (
+from participation.actions import CODE_ALPHABET, code_hash, start_follow_up
+from participation.models import (
     AgeBand,
     Ballot,
     Forum,
@@ -220,7 +219,7 @@ def _load_2026(partnership, coordination):
 
 def link_activities(partnership) -> None:
     """Ties the 2024 forum's followed projects to the demo's youth activities (after the activities demo)."""
-    from .models import FollowedProject
+    from participation.models import FollowedProject
 
     activities = list(
         partnership.activities.filter(kind__in=["forum", "atelier"], date__year__gte=2024).order_by(

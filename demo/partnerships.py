@@ -6,8 +6,7 @@ Every loader here is idempotent: it finds or creates by code, so `load_demo` can
 from django.conf import settings
 
 from accounts.models import User
-
-from .models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
+from partnerships.models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
 
 SLUG = "belfaa-jette-2022-2026"
 # The second, fictional partnership of the network is loaded by portal/demo.py.

@@ -13,12 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from activities.models import Activity, ActivityPartner, Attendance, Decision, StructurePartner, Tally, Visit
 from core.crypto import blind_index
 from partnerships.models import Organisation, Partnership
 from people.models import Person, PersonSequence, TargetGroup
 from programme.models import GovernancePrinciple, Result
-
-from .models import Activity, ActivityPartner, Attendance, Decision, StructurePartner, Tally, Visit
 
 FIRST_F = ["Aïcha", "Fatima", "Khadija", "Meryem", "Salma", "Awa", "Mariam", "Nadia", "Imane", "Sara"]
 FIRST_M = ["Youssef", "Omar", "Hamza", "Mamadou", "Ibrahima", "Karim", "Ayoub", "Moussa", "Bilal", "Issa"]

@@ -9,15 +9,14 @@ import datetime
 from django.utils import timezone
 
 from activities.models import Activity, Tally
+from demo.partnerships import by_name
+from demo.programme import indicator_translations
 from indicators import engine
 from participation.models import FollowedProject
-from partnerships.demo import by_name
 from partnerships.models import Network, Organisation, PartnerRole, Partnership, Structure
 from people.models import TargetGroup
-from programme.demo import indicator_translations
+from portal.models import Audience, GoodPractice, Link, ProjectPrinciple
 from programme.models import GovernancePrinciple, Indicator, Result, Target
-
-from .models import Audience, GoodPractice, Link, ProjectPrinciple
 
 OTHER_SLUG = "demo-ait-nour-saint-aubin-2023-2026"
 

@@ -1,9 +1,8 @@
 """The partnership's results framework, word for word from the roadmap (../shared/seed)."""
 
-from partnerships.demo import by_name
+from demo.partnerships import by_name
 from partnerships.models import Partnership
-
-from .models import GovernancePrinciple, Indicator, Result, Target
+from programme.models import GovernancePrinciple, Indicator, Result, Target
 
 OUTCOME = (
     "En 2026, les publics cibles (jeunes, femmes, personnes à besoins spécifiques, migrants) "

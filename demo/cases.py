@@ -8,9 +8,7 @@ import datetime
 import random
 
 from accounts.models import User
-from partnerships.models import Partnership
-
-from .models import (
+from cases.models import (
     AgeBand,
     Case,
     CaseEvent,
@@ -28,6 +26,7 @@ from .models import (
     ShelterStay,
     SpeechGroup,
 )
+from partnerships.models import Partnership
 
 CASES_PER_YEAR = {2022: 8, 2023: 16, 2024: 20, 2025: 22, 2026: 14}
 SHELTER_CAPACITY = 12
