@@ -44,7 +44,8 @@ def load_all() -> Partnership:
     accounts_demo.load_devices()
     cases_demo.load(partnership)
     portal_demo.load(partnership)  # good practices, and the network's second (fictional) partnership
-    # The demo's bulk loaders bypass the actions: compute the derived indicator tables once.
+    # Rows without an action (case services, principles…) are bulk-created: recompute the derived
+    # indicator tables once, from everything.
     for demo_partnership in Partnership.objects.filter(slug__in=partnerships_demo.DEMO_PARTNERSHIP_SLUGS):
         engine.rebuild(demo_partnership)
     return partnership
