@@ -63,7 +63,7 @@ def demo_codes(seed=2026, count=40) -> list[str]:
     return ["".join(rng.choice(CODE_ALPHABET) for _ in range(8)) for _ in range(count)]
 
 
-def _voter(rng):
+def _voter(rng) -> tuple[str, str]:
     sex = rng.choices(Sex.values, weights=[50, 44, 6])[0]
     age = rng.choices(AgeBand.values, weights=[25, 45, 25, 0, 5])[0]
     return sex, age
@@ -124,7 +124,7 @@ def load(partnership) -> None:
         )
 
 
-def _load_2024(partnership, coordination, jour):
+def _load_2024(partnership, coordination, jour) -> None:
     rng = random.Random(2024)
     forum, proposals = _open(
         partnership,
@@ -183,7 +183,7 @@ def _load_2024(partnership, coordination, jour):
             )
 
 
-def _load_2026(partnership, coordination):
+def _load_2026(partnership, coordination) -> None:
     rng = random.Random(2026)
     forum, proposals = _open(
         partnership,

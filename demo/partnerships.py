@@ -9,7 +9,7 @@ from accounts.models import User
 from partnerships.models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
 
 SLUG = "belfaa-jette-2022-2026"
-# The second, fictional partnership of the network is loaded by portal/demo.py.
+# The second, fictional partnership of the network is loaded by demo/portal.py.
 DEMO_PARTNERSHIP_SLUGS = {SLUG, "demo-ait-nour-saint-aubin-2023-2026"}
 
 # slug, name, kind, country, role in the partnership (roadmap wording), its translations, translations

@@ -16,10 +16,10 @@ class Command(BaseCommand):
 
     help = "Affiche le code à usage unique actuel d'un utilisateur de démo."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("username")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, **options) -> None:
         if not settings.DEBUG or foreign_data():
             raise CommandError("demo_otp refuse de s'exécuter hors d'une base de démo.")
         user = User.objects.filter(username=username, username__in=DEMO_USERNAMES).first()

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     help = "Charge le partenariat Belfaa–Jette de la feuille de route et les utilisateurs de démo."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             raise CommandError("load_demo refuse de s'exécuter avec DEBUG désactivé (production).")
         found = foreign_data()
