@@ -25,7 +25,7 @@ def build_world():
     from django.test import override_settings
 
     from accounts.models import User
-    from core.management.commands.load_demo import load_all
+    from demo.world import load_all
     from partnerships.models import Membership, Network, Organisation, Partnership, Role, Structure
 
     existing = Partnership.objects.filter(slug="ailleurs-2023-2027").first()

@@ -119,10 +119,10 @@ def generate(rows: int, partnerships: int = 3, seed: int = 2026) -> "Partnership
     from django.utils import timezone
 
     from activities.models import Activity, Attendance, Tally
-    from core.management.commands.load_demo import load_roadmap
+    from demo import programme as programme_demo
+    from demo.world import load_roadmap
     from partnerships.models import Network, Organisation, Partnership
     from people.models import Person, TargetGroup
-    from programme import demo as programme_demo
 
     rng = random.Random(seed)
     today = timezone.localdate()

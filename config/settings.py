@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "reports",
+    "demo",  # the top of the layer order: imports every app, imported by none (docs/architecture.md)
 ]
 
 MIDDLEWARE = [

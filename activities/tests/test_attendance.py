@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from activities.models import Activity, Attendance, Tally
 from activities.trainings import training_hours
-from core.management.commands.load_demo import load_all
+from demo.world import load_all
 from people.models import Person
 
 HTMX = {"HX-Request": "true"}

@@ -188,7 +188,7 @@ def test_the_demo_holds_no_attendance_nor_tallies_after_the_day_it_was_loaded(wo
 
 
 def test_the_demo_loaded_on_another_day_plans_what_follows_it(empty_db, today):
-    from core.management.commands.load_demo import load_all
+    from demo.world import load_all
 
     today["today"] = datetime.date(2024, 3, 10)
     load_all()

@@ -132,7 +132,7 @@ def test_a_bad_proposal_is_refused_beside_the_field(partnership, client, open_fo
 
 
 def test_a_voter_who_skips_sex_and_age_is_recorded_as_unknown(partnership, client):
-    from participation import demo
+    from demo import participation as demo
     from participation.models import Ballot
 
     cache.clear()

@@ -4,7 +4,7 @@ good practices without signing in; each persona's home leads to her main pages (
 from django.test import Client
 from django.urls import reverse
 
-from participation import demo as forums_demo
+from demo import participation as forums_demo
 from participation.models import Forum
 from portal.models import GoodPractice
 

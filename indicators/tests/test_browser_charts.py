@@ -25,7 +25,7 @@ def switch_to(page, language):
 
 
 def test_charts_read_at_360px_in_french_and_arabic(browser_page):
-    from activities import demo as activities_demo
+    from demo import activities as activities_demo
     from indicators import engine
 
     world = build_world()

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_dashboard_in_french_then_arabic_at_360px(browser_page):
-    from activities import demo as activities_demo
+    from demo import activities as activities_demo
     from indicators import engine
 
     world = build_world()

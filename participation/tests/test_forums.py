@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from participation import actions, demo, stats
+from demo import participation as demo
+from participation import actions, stats
 from participation.counting import BallotRefused
 from participation.models import (
     Ballot,

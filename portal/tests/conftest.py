@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture
 def demo_portal(world):
     """Belfaa's good practices and the fictional second partnership of the Brulocalis network."""
-    from portal import demo
+    from demo import portal as demo
 
     other = demo.load(world["partnership"])
     return {**world, "fictional": other}

@@ -6,8 +6,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_public_portal_on_a_phone_in_french_and_arabic(browser_page):
-    from core.management.commands.load_demo import load_roadmap
-    from portal import demo
+    from demo import portal as demo
+    from demo.world import load_roadmap
 
     partnership = load_roadmap()
     demo.load(partnership)

@@ -188,7 +188,7 @@ def test_network_view_matches_each_partnership_dashboard(demo_portal, client_for
 
 
 def test_demo_loader_is_idempotent(demo_portal):
-    from portal import demo
+    from demo import portal as demo
 
     before = (GoodPractice.objects.count(), demo_portal["fictional"].activities.count())
     demo.load(demo_portal["partnership"])

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from programme.demo import OUTCOME_TRANSLATIONS
+from demo.programme import OUTCOME_TRANSLATIONS
 
 
 @pytest.mark.parametrize("lang", ["ar", "nl", "en"])

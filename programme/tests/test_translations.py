@@ -11,9 +11,9 @@ from django.utils import translation
 from lxml import etree
 
 from accounts.models import ApiToken
+from demo.programme import OUTCOME_TRANSLATIONS, RESULTS
 from partnerships.models import PartnerRole
 from people.models import TargetGroup
-from programme.demo import OUTCOME_TRANSLATIONS, RESULTS
 from programme.models import GovernancePrinciple, Indicator, Result
 from reports import iati
 

@@ -1,7 +1,10 @@
 """Demo forums: the 2024 forum (closed, with results and followed projects), the 2026 one (voting)
 and December 2026's (open for proposals, none yet: a visitor can propose one).
 
-Deterministic (seeded) and idempotent: a forum that exists is left as it is. The unused voting codes
+Deterministic (seeded) and idempotent: a forum that exists is left as it is. Written as the
+coordinator and the voters would, through participation's actions: proposals submitted and decided,
+phases moved (and logged), ballots cast with one-time codes, the paper batch confirmed by a second
+officer. The unused voting codes
 of the 2026 forum are `demo_codes()[USED_2026:]`, so the demo can be tried end to end.
 """
 
@@ -9,19 +12,25 @@ import datetime
 import random
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
-
-from .actions import CODE_ALPHABET, code_hash, start_follow_up
-from .models import (
+from participation.actions import (
+    CODE_ALPHABET,
+    advance_phase,
+    cast_ballot,
+    code_hash,
+    confirm_batch,
+    decide_admissibility,
+    start_follow_up,
+    submit_proposal,
+)
+from participation.models import (
     AgeBand,
-    Ballot,
+    FollowedProject,
     Forum,
     Milestone,
     PaperBatch,
     Phase,
-    PhaseChange,
     Proposal,
     Sex,
     VotingCode,
@@ -54,36 +63,40 @@ def demo_codes(seed=2026, count=40) -> list[str]:
     return ["".join(rng.choice(CODE_ALPHABET) for _ in range(8)) for _ in range(count)]
 
 
-def _voter(rng):
+def _voter(rng) -> tuple[str, str]:
     sex = rng.choices(Sex.values, weights=[50, 44, 6])[0]
     age = rng.choices(AgeBand.values, weights=[25, 45, 25, 0, 5])[0]
     return sex, age
 
 
-def _ballots(forum, rng, count, pick, batch_every=None, batch=None):
-    through = Ballot.choices.through
-    links = []
+def _open(partnership, coordination, slug, proposals, decide, **forum) -> tuple[Forum, list[Proposal]]:
+    """A forum taken, as its coordinator would, from proposals through review and deliberation to
+    the vote: each proposal submitted, then decided with its public reason (`decide` tells which are
+    admissible)."""
+    forum = Forum.objects.create(partnership=partnership, slug=slug, phase=Phase.PROPOSALS, **forum)
+    for fields in proposals:
+        submit_proposal(forum, **fields)
+    advance_phase(forum, coordination)
+    submitted = list(forum.proposals.select_related("forum").order_by("number"))  # in review now
+    for proposal in submitted:
+        admissible = decide(proposal)
+        decide_admissibility(
+            proposal, coordination, admissible=admissible, reason=REASON_OK if admissible else REASON_KO
+        )
+    advance_phase(forum, coordination)  # deliberation
+    advance_phase(forum, coordination)  # the vote
+    forum.refresh_from_db()
+    return forum, submitted
+
+
+def _vote(forum, rng, codes, count, pick, batch_every=None, batch=None) -> None:
+    """`count` ballots cast with the first `count` of `codes` (issued first, unused), as voters do."""
+    VotingCode.objects.bulk_create([VotingCode(forum=forum, code_hash=code_hash(forum, c)) for c in codes])
     for i in range(count):
         sex, age = _voter(rng)
+        chosen = pick(rng)
         in_batch = batch if batch_every and i % batch_every == 0 else None
-        ballot = Ballot.objects.create(forum=forum, sex=sex, age_band=age, batch=in_batch)
-        links += [through(ballot_id=ballot.pk, proposal_id=p.pk) for p in pick(rng)]
-    through.objects.bulk_create(links)
-
-
-def _codes(forum, codes, used):
-    now = timezone.now()
-    VotingCode.objects.bulk_create(
-        [
-            VotingCode(forum=forum, code_hash=code_hash(forum, c), used_at=now if i < used else None)
-            for i, c in enumerate(codes)
-        ]
-    )
-
-
-def _log(forum, user, phases):
-    for before, after in zip(phases, phases[1:], strict=False):
-        PhaseChange.objects.create(forum=forum, from_phase=before, to_phase=after, by=user)
+        cast_ballot(forum, codes[i], [p.pk for p in chosen], sex=sex, age_band=age, batch=in_batch)
 
 
 @transaction.atomic
@@ -111,39 +124,33 @@ def load(partnership) -> None:
         )
 
 
-def _load_2024(partnership, coordination, jour):
+def _load_2024(partnership, coordination, jour) -> None:
     rng = random.Random(2024)
-    forum = Forum.objects.create(
-        partnership=partnership,
-        slug="forum-2024",
+    forum, proposals = _open(
+        partnership,
+        coordination,
+        "forum-2024",
+        [
+            {
+                "title": title,
+                "description": f"{title} : proposé par des jeunes lors du forum ouvert de 2024.",
+                "category": category,
+                "estimated_cost": cost,
+                "sex": sex,
+                "age_band": age,
+                # A paper form entered by the coordinator, one in two; the others came online.
+                "entered_by": coordination if number % 2 else None,
+            }
+            for number, (title, category, cost, sex, age, _status) in enumerate(PROPOSALS_2024, start=1)
+        ],
+        lambda proposal: PROPOSALS_2024[proposal.number - 1][5] == "recevable",
         title="Forum ouvert des jeunes 2024",
         date=datetime.date(2024, 4, 20),
         place="Maison des jeunes de Belfaa",
         theme="Des projets des jeunes pour la commune",
-        phase=Phase.VOTING,
         rule=Forum.Rule.BUDGET,
         budget=60000,
     )
-    proposals = []
-    for number, (title, category, cost, sex, age, status) in enumerate(PROPOSALS_2024, start=1):
-        proposals.append(
-            Proposal.objects.create(
-                forum=forum,
-                number=number,
-                title=title,
-                description=f"{title} : proposé par des jeunes lors du forum ouvert de 2024.",
-                category=category,
-                estimated_cost=cost,
-                sex=sex,
-                age_band=age,
-                source=Proposal.Source.PAPER if number % 2 else Proposal.Source.ONLINE,
-                entered_by=coordination if number % 2 else None,
-                status=status,
-                decision_reason=REASON_OK if status == "recevable" else REASON_KO,
-                decided_by=coordination,
-                decided_at=timezone.now(),
-            )
-        )
     admissible = proposals[:5]
     weights = [9, 8, 5, 6, 7]
 
@@ -158,16 +165,11 @@ def _load_2024(partnership, coordination, jour):
     batch = PaperBatch.objects.create(
         forum=forum, label="Urne de la maison des jeunes", entered_by=coordination
     )
-    _ballots(forum, rng, 62, pick, batch_every=3, batch=batch)
-    batch.confirmed_by, batch.confirmed_at = jour, timezone.now()
-    batch.save()
-    _codes(forum, demo_codes(seed=2024, count=80), used=62)
-    _log(forum, coordination, Phase.values)
-    forum.phase = Phase.RESULTS
-    forum.save()
-    forum.phase = Phase.FOLLOW_UP
-    forum.save()
-    projects = start_follow_up(forum)
+    _vote(forum, rng, demo_codes(seed=2024, count=80), 62, pick, batch_every=3, batch=batch)
+    confirm_batch(batch, jour)
+    advance_phase(forum, coordination)  # results
+    advance_phase(forum, coordination)  # follow-up: a followed project for each winner
+    projects = start_follow_up(forum)  # idempotent: the projects the move started
     for i, project in enumerate(projects):
         project.status = "termine" if i == 0 else "en-cours"
         project.progress = 100 if i == 0 else 40 + 15 * i
@@ -181,47 +183,37 @@ def _load_2024(partnership, coordination, jour):
             )
 
 
-def _load_2026(partnership, coordination):
+def _load_2026(partnership, coordination) -> None:
     rng = random.Random(2026)
-    forum = Forum.objects.create(
-        partnership=partnership,
-        slug="forum-2026",
+    forum, proposals = _open(
+        partnership,
+        coordination,
+        "forum-2026",
+        [
+            {
+                "title": title,
+                "description": f"{title} : proposé au forum ouvert de 2026.",
+                "category": category,
+                "estimated_cost": cost,
+                "sex": sex,
+                "age_band": age,
+            }
+            for title, category, cost, sex, age in PROPOSALS_2026
+        ],
+        lambda proposal: True,
         title="Forum ouvert des jeunes 2026",
         date=datetime.date(2026, 3, 14),
         place="Maison de la création multiculturelle",
         theme="Vivre ensemble à Belfaa",
-        phase=Phase.VOTING,
         rule=Forum.Rule.APPROVAL,
         max_choices=3,
         seats=2,
     )
-    proposals = []
-    for number, (title, category, cost, sex, age) in enumerate(PROPOSALS_2026, start=1):
-        proposals.append(
-            Proposal.objects.create(
-                forum=forum,
-                number=number,
-                title=title,
-                description=f"{title} : proposé au forum ouvert de 2026.",
-                category=category,
-                estimated_cost=cost,
-                sex=sex,
-                age_band=age,
-                status=Proposal.Status.ADMISSIBLE,
-                decision_reason=REASON_OK,
-                decided_by=coordination,
-                decided_at=timezone.now(),
-            )
-        )
-    _ballots(forum, rng, USED_2026, lambda rng: rng.sample(proposals, k=rng.randint(1, 3)))
-    _codes(forum, demo_codes(), used=USED_2026)
-    _log(forum, coordination, Phase.values[:4])
+    _vote(forum, rng, demo_codes(), USED_2026, lambda rng: rng.sample(proposals, k=rng.randint(1, 3)))
 
 
 def link_activities(partnership) -> None:
     """Ties the 2024 forum's followed projects to the demo's youth activities (after the activities demo)."""
-    from .models import FollowedProject
-
     activities = list(
         partnership.activities.filter(kind__in=["forum", "atelier"], date__year__gte=2024).order_by(
             "date", "pk"

@@ -1,9 +1,9 @@
 """The partnership's results framework, word for word from the roadmap (../shared/seed)."""
 
-from partnerships.demo import by_name
+from demo.partnerships import by_name
+from indicators.actions import save_indicator
 from partnerships.models import Partnership
-
-from .models import GovernancePrinciple, Indicator, Result, Target
+from programme.models import GovernancePrinciple, Indicator, Result, Target
 
 OUTCOME = (
     "En 2026, les publics cibles (jeunes, femmes, personnes à besoins spécifiques, migrants) "
@@ -299,6 +299,19 @@ PRINCIPLES = [
 ]
 
 
+def save_definition(result: Result, code: str, fields: dict) -> Indicator:
+    """Creates or restores an indicator's definition through `save_indicator` (its values follow); an
+    indicator already as the demo defines it is left alone, so a second run changes nothing."""
+    indicator = Indicator.objects.filter(result=result, code=code).first() or Indicator(
+        result=result, code=code
+    )
+    if indicator.pk is not None and all(getattr(indicator, name) == value for name, value in fields.items()):
+        return indicator
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    return save_indicator(indicator)
+
+
 def load_framework(partnership: Partnership) -> None:
     """Outcome, R1–R5, OC.1–OC.3 with exactly the roadmap's targets, and the governance principles."""
     outcome, _ = Result.objects.update_or_create(
@@ -323,10 +336,10 @@ def load_framework(partnership: Partnership) -> None:
             },
         )
     for order, (code, name, period, target_f, target_m, translations) in enumerate(OUTCOME_INDICATORS):
-        indicator, _ = Indicator.objects.update_or_create(
-            result=outcome,
-            code=code,
-            defaults={
+        indicator = save_definition(
+            outcome,
+            code,
+            {
                 "name": name,
                 "period": period,
                 "unit": "personnes",
@@ -351,10 +364,10 @@ def load_framework(partnership: Partnership) -> None:
         OUTPUT_INDICATORS
     ):
         unit = {"activities": "activités", "manual": "plants"}.get(source, "participations")
-        Indicator.objects.update_or_create(
-            result=results[result],
-            code=code,
-            defaults={
+        save_definition(
+            results[result],
+            code,
+            {
                 "name": name,
                 "period": period,
                 "unit": unit,

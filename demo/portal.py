@@ -8,16 +8,17 @@ import datetime
 
 from django.utils import timezone
 
-from activities.models import Activity, Tally
+from activities.actions import create_activity, set_tallies
+from activities.models import Activity
+from demo.partnerships import by_name
+from demo.programme import indicator_translations, save_definition
 from indicators import engine
 from participation.models import FollowedProject
-from partnerships.demo import by_name
 from partnerships.models import Network, Organisation, PartnerRole, Partnership, Structure
 from people.models import TargetGroup
-from programme.demo import indicator_translations
+from portal.actions import publish_practice, set_project_principles
+from portal.models import Audience, GoodPractice, Link, ProjectPrinciple
 from programme.models import GovernancePrinciple, Indicator, Result, Target
-
-from .models import Audience, GoodPractice, Link, ProjectPrinciple
 
 OTHER_SLUG = "demo-ait-nour-saint-aubin-2023-2026"
 
@@ -94,18 +95,16 @@ def load(partnership: Partnership) -> Partnership:
         practice.kind, practice.summary, practice.lessons = kind, summary, lessons
         practice.title_ar, practice.summary_ar = title_ar, summary_ar
         practice.result = results.get(result)
-        practice.status, practice.audience = GoodPractice.Status.PUBLISHED, audience
-        practice.published_at = practice.published_at or timezone.now()
         practice.save()
+        publish_practice(practice, audience)
         practice.target_groups.set([groups[c] for c in tgs if c in groups])
         practice.principles.set([principles[c] for c in prs if c in principles])
         for label, url in links:
             Link.objects.get_or_create(practice=practice, url=url, defaults={"label": label})
     if "participation-citoyenne" in principles:
         for project in FollowedProject.objects.filter(proposal__forum__partnership=partnership):
-            ProjectPrinciple.objects.get_or_create(
-                project=project, principle=principles["participation-citoyenne"]
-            )
+            if not ProjectPrinciple.objects.filter(project=project).exists():  # a demo user's choice stays
+                set_project_principles(project, [principles["participation-citoyenne"]])
     return load_other_partnership(partnership.network)
 
 
@@ -211,10 +210,10 @@ def load_other_partnership(network: Network) -> Partnership:
             ),
         },
     )
-    oc, _ = Indicator.objects.update_or_create(
-        result=outcome,
-        code="OC.3",
-        defaults={
+    oc = save_definition(
+        outcome,
+        "OC.3",
+        {
             "name": "Migrants participant aux réunions d'information de la commune",
             "period": Indicator.Period.ANNUAL,
             "source": Indicator.Source.PARTICIPATIONS,
@@ -235,10 +234,10 @@ def load_other_partnership(network: Network) -> Partnership:
     for year in other.years:
         for sex, value in (("F", 10), ("M", 20)):
             Target.objects.update_or_create(indicator=oc, year=year, sex=sex, defaults={"value": value})
-    Indicator.objects.update_or_create(
-        result=r1,
-        code="R1.1",
-        defaults={
+    save_definition(
+        r1,
+        "R1.1",
+        {
             "name": "Activités tenues par le partenariat",
             "period": Indicator.Period.ANNUAL,
             "source": Indicator.Source.ACTIVITIES,
@@ -259,22 +258,25 @@ def load_other_partnership(network: Network) -> Partnership:
         migrants = TargetGroup.objects.get(code="migrants")
         for year in other.years:
             for month, (women, men) in ((3, (3, 14)), (10, (6, 11))):
-                a = Activity.objects.create(
-                    partnership=other,
-                    structure=office,
-                    kind=Activity.Kind.INFO_MEETING,
-                    title="Réunion d'information fictive",
-                    date=datetime.date(year, month, 15),
+                a = create_activity(
+                    Activity(
+                        partnership=other,
+                        structure=office,
+                        kind=Activity.Kind.INFO_MEETING,
+                        title="Réunion d'information fictive",
+                        date=datetime.date(year, month, 15),
+                    )
                 )
                 if a.date > timezone.localdate():
                     continue  # planned: tallies are recorded on the day, not before
-                for sex, n in (("F", women), ("M", men)):
-                    Tally.objects.create(activity=a, sex=sex, target_group=migrants, count=n, date=a.date)
-            Activity.objects.create(
-                partnership=other,
-                kind=Activity.Kind.FORUM,
-                title="Forum fictif",
-                date=datetime.date(year, 6, 1),
+                set_tallies(a, {("F", migrants): women, ("M", migrants): men})
+            create_activity(
+                Activity(
+                    partnership=other,
+                    kind=Activity.Kind.FORUM,
+                    title="Forum fictif",
+                    date=datetime.date(year, 6, 1),
+                )
             )
         engine.rebuild(other)
     return other

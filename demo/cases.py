@@ -2,23 +2,25 @@
 
 Deterministic (seeded random) and idempotent: cases are found by code; a case's services are created
 only with the case. OC.1's progress toward 150 comes out realistic (about half-way).
+
+Cases are opened through `open_case` (the centre's numbering, the opening in the history) and group
+sessions held through `hold_group_session`. The services are bulk-created with the status they led
+to: their actions would each add a line to the history and move the case's version, and the demo's
+history holds the openings only, as it always has (the test world is built from it).
 """
 
 import datetime
 import random
 
 from accounts.models import User
-from partnerships.models import Partnership
-
-from .models import (
+from cases.actions import hold_group_session, open_case
+from cases.models import (
     AgeBand,
     Case,
-    CaseEvent,
     Channel,
     Complaint,
     ComplaintStep,
     GroupMembership,
-    GroupSession,
     Incident,
     IncidentContext,
     IncidentType,
@@ -28,6 +30,7 @@ from .models import (
     ShelterStay,
     SpeechGroup,
 )
+from partnerships.models import Partnership
 
 CASES_PER_YEAR = {2022: 8, 2023: 16, 2024: 20, 2025: 22, 2026: 14}
 SHELTER_CAPACITY = 12
@@ -79,32 +82,31 @@ def load(partnership: Partnership) -> None:
             opened = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randint(0, 360))
             opened = min(opened, TODAY - datetime.timedelta(days=20))
             children = rng.random() < 0.35
-            case = Case(
-                partnership=partnership,
-                structure=centre,
-                code=f"ce-{year}-{n:03d}",
-                opened_on=opened,
-                channel=rng.choice(Channel.values),
-                age_band=rng.choices(AgeBand.values[:5], weights=[1, 5, 8, 6, 2])[0],
-                children_with_her=children,
-                children_count=rng.randint(1, 3) if children else 0,
-                full_name=f"Bénéficiaire {number:03d}",
-                phone=f"+212 600 000 {number:03d}" if rng.random() < 0.6 else "",
-                address=f"Douar fictif n° {number}, Belfaa" if rng.random() < 0.5 else "",
-                consent_services=True,
-                consent_referral=rng.random() < 0.7,
-                consent_statistics=rng.random() < 0.9,
-                assigned_to=listener if rng.random() < 0.7 else None,
-            )
+            data = {
+                "opened_on": opened,
+                "channel": rng.choice(Channel.values),
+                "age_band": rng.choices(AgeBand.values[:5], weights=[1, 5, 8, 6, 2])[0],
+                "children_with_her": children,
+                "children_count": rng.randint(1, 3) if children else 0,
+                "full_name": f"Bénéficiaire {number:03d}",
+                "phone": f"+212 600 000 {number:03d}" if rng.random() < 0.6 else "",
+                "address": f"Douar fictif n° {number}, Belfaa" if rng.random() < 0.5 else "",
+                "consent_services": True,
+                "consent_referral": rng.random() < 0.7,
+                "consent_statistics": rng.random() < 0.9,
+            }
+            assigned_to = listener if rng.random() < 0.7 else None
+            # Where the case stands today, as the services below would have left it.
             if (TODAY - opened).days > 365 and rng.random() < 0.6:
-                case.status = Case.Status.CLOSED
-                case.closure_reason = rng.choice(Case.ClosureReason.values)
-                case.closed_on = _day(rng, opened + datetime.timedelta(days=120), 200)
+                data["status"] = Case.Status.CLOSED
+                data["closure_reason"] = rng.choice(Case.ClosureReason.values)
+                data["closed_on"] = _day(rng, opened + datetime.timedelta(days=120), 200)
             else:
-                case.status = Case.Status.FOLLOWED
-            case.save()
-            by = case.assigned_to or coordinator
-            CaseEvent.objects.create(case=case, by=by, action="ouverture")
+                data["status"] = Case.Status.FOLLOWED
+            by = assigned_to or coordinator
+            case = open_case(structure=centre, by=by, data=data, assigned_to=assigned_to)
+            if case.code != f"ce-{year}-{n:03d}":  # the year's n-th case, as the centre numbers them
+                raise RuntimeError(f"demo: opened {case.code}, expected ce-{year}-{n:03d}")
             for _i in range(rng.choice([1, 1, 1, 2])):
                 when = opened - datetime.timedelta(days=rng.randint(0, 90))
                 rows[Incident].append(
@@ -180,6 +182,7 @@ def load(partnership: Partnership) -> None:
             ComplaintStep(complaint=complaint, stage=stage, date=_day(crng, start, 40 * i), by=by)
             for i, stage in enumerate(stages[: reached + 1])
         )
+    cases = Case.objects.filter(structure=centre).in_bulk()
     for group in groups.values():
         members = list(group.memberships.values_list("case_id", flat=True))
         first = group.started_on
@@ -187,5 +190,5 @@ def load(partnership: Partnership) -> None:
             date = first + datetime.timedelta(days=28 * month)
             if date > TODAY or not members:
                 break
-            session = GroupSession.objects.create(group=group, date=date, by=coordinator)
-            session.attendees.set(rng.sample(members, k=max(1, len(members) * 2 // 3)))
+            attendees = rng.sample(members, k=max(1, len(members) * 2 // 3))
+            hold_group_session(group, by=coordinator, date=date, attendees=[cases[pk] for pk in attendees])

@@ -1,8 +1,7 @@
 """The six target groups of the roadmap, with the codes of CONTRACT.md."""
 
-from partnerships.demo import by_name
-
-from .models import TargetGroup
+from demo.partnerships import by_name
+from people.models import TargetGroup
 
 TARGET_GROUPS = [
     (

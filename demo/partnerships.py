@@ -6,11 +6,10 @@ Every loader here is idempotent: it finds or creates by code, so `load_demo` can
 from django.conf import settings
 
 from accounts.models import User
-
-from .models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
+from partnerships.models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
 
 SLUG = "belfaa-jette-2022-2026"
-# The second, fictional partnership of the network is loaded by portal/demo.py.
+# The second, fictional partnership of the network is loaded by demo/portal.py.
 DEMO_PARTNERSHIP_SLUGS = {SLUG, "demo-ait-nour-saint-aubin-2023-2026"}
 
 # slug, name, kind, country, role in the partnership (roadmap wording), its translations, translations

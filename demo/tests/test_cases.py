@@ -2,9 +2,9 @@
 
 from collections import Counter
 
-from cases import demo
 from cases.access import listening_centre
 from cases.models import Case, Complaint, GroupSession, ShelterStay
+from demo import cases as demo
 
 
 def fingerprint(partnership):

@@ -3,8 +3,7 @@
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-
-from .otp import requires_otp
+from accounts.otp import requires_otp
 
 
 def load_devices() -> None:

@@ -1,6 +1,8 @@
 """Deterministic, clearly fictional activity 2022–2026 shaped by the roadmap (seeded random).
 
-Idempotent: if the partnership already has activities, nothing is added. Fast: bulk_create.
+Idempotent: if the partnership already has activities, nothing is added. People, activities, their
+result links, attendance and tallies are written through the registry's and activities' actions (the
+indicators follow); the rest (principles, partners, decisions, visits) has no action and is bulk-created.
 The activities after the day it is loaded are planned: they hold no attendance nor tallies (nothing
 is recorded before an activity's date), whatever that day; the rest does not depend on it.
 """
@@ -9,16 +11,15 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from core.crypto import blind_index
+from activities.actions import add_to_tally, create_activity, record_attendance, set_results
+from activities.models import Activity, ActivityPartner, Decision, StructurePartner, Visit
 from partnerships.models import Organisation, Partnership
+from people.actions import register_person
 from people.models import Person, PersonSequence, TargetGroup
 from programme.models import GovernancePrinciple, Result
-
-from .models import Activity, ActivityPartner, Attendance, Decision, StructurePartner, Tally, Visit
 
 FIRST_F = ["Aïcha", "Fatima", "Khadija", "Meryem", "Salma", "Awa", "Mariam", "Nadia", "Imane", "Sara"]
 FIRST_M = ["Youssef", "Omar", "Hamza", "Mamadou", "Ibrahima", "Karim", "Ayoub", "Moussa", "Bilal", "Issa"]
@@ -211,10 +212,9 @@ def load(partnership: Partnership) -> None:
         tally(a, "F", groups[group] if group else None, f)
         tally(a, "M", groups[group] if group else None, m)
 
-    Activity.objects.bulk_create(activities)
-    result_links = Activity.results.through.objects.bulk_create(
-        [Activity.results.through(activity_id=a.pk, result_id=results[a._result].pk) for a in activities]
-    )
+    for a in activities:
+        create_activity(a)
+        set_results(a, [results[a._result]])
     Activity.principles.through.objects.bulk_create(
         [
             Activity.principles.through(activity_id=a.pk, governanceprinciple_id=p.pk)
@@ -222,15 +222,14 @@ def load(partnership: Partnership) -> None:
             for p in rng.sample(principles, 2)
         ]
     )
-    del result_links
-    Attendance.objects.bulk_create([Attendance(activity=a, person=p, date=a.date) for a, p in attendance])
-    Tally.objects.bulk_create(
-        [
-            Tally(activity=a, sex=sex, target_group=g, count=n, date=a.date)
-            for a, sex, g, n in tallies
-            if a.date <= today
-        ]
-    )
+    present = {}  # activity → the people present, as each session's list is entered
+    for a, p in attendance:
+        present.setdefault(a, []).append(p)
+    for a, people in present.items():
+        record_attendance(a, people)
+    for a, sex, g, n in tallies:
+        if a.date <= today:
+            add_to_tally(a, sex, g, n)  # from zero: a count of nobody is recorded too
     trainings = [a for a in activities if a.kind == "formation"]
     Activity.trained_staff.through.objects.bulk_create(
         [
@@ -314,31 +313,24 @@ DECISIONS = [
 
 
 def _people(partnership, structure, group, n_f, n_m, years, rng) -> dict[str, list[Person]]:
-    """`n_f` women and `n_m` men with fictional names, registered by `structure`, codes in one block."""
-    total = n_f + n_m
-    PersonSequence.objects.get_or_create(partnership=partnership)
-    PersonSequence.objects.filter(partnership=partnership).update(last=F("last") + total)
-    last = PersonSequence.objects.values_list("last", flat=True).get(partnership=partnership)
+    """`n_f` women and `n_m` men with fictional names, registered by `structure` with the next codes
+    (the fictional surname carries the number the registration gives)."""
+    last = PersonSequence.objects.filter(partnership=partnership).values_list("last", flat=True).first()
     people = []
     for i, sex in enumerate(["F"] * n_f + ["M"] * n_m):
-        number = last - total + 1 + i
+        number = (last or 0) + 1 + i
         first = rng.choice(FIRST_F if sex == "F" else FIRST_M)
-        people.append(
-            Person(
-                partnership=partnership,
-                structure=structure,
-                number=number,
-                code=f"{partnership.code_prefix}-{number:06d}",
-                sex=sex,
-                birth_year=rng.randint(*years),
-                consent=True,
-                first_name=first,
-                last_name=f"{LAST} {number}",
-                name_index=blind_index(f"{first} {LAST} {number}"),
-            )
+        person = register_person(
+            partnership,
+            sex=sex,
+            birth_year=rng.randint(*years),
+            target_groups=[group],
+            structure=structure,
+            consent=True,
+            first_name=first,
+            last_name=f"{LAST} {number}",
         )
-    Person.objects.bulk_create(people)
-    Person.target_groups.through.objects.bulk_create(
-        [Person.target_groups.through(person_id=p.pk, targetgroup_id=group.pk) for p in people]
-    )
+        if person.number != number:  # the name would tell another number than the code
+            raise RuntimeError(f"demo: registered {person.code}, expected number {number}")
+        people.append(person)
     return {"F": [p for p in people if p.sex == "F"], "M": [p for p in people if p.sex == "M"]}

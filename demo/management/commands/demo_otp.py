@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from accounts.otp import confirmed_device, current_code
-from core.management.commands.load_demo import foreign_data
-from partnerships.demo import DEMO_USERNAMES
+from demo.partnerships import DEMO_USERNAMES
+from demo.world import foreign_data
 
 
 class Command(BaseCommand):
