@@ -1,7 +1,17 @@
-"""Test personas, named after the demo users (CONTRACT.md), in a world built by the demo's own loaders.
+"""Test personas, named after the demo users (CONTRACT.md), in two worlds.
 
-`world` holds the Belfaa–Jette partnership of the roadmap and a mirror partnership ("autre") with its
-own coordinator and listener, so every test can check that one tenant never sees the other.
+`small_world` is made by factories (`<app>/tests/factories.py`) inside each test: a partnership with
+one user per persona and a mirror partnership ("autre") with its own coordinator and listener, so a
+test can check that one tenant never sees the other. Unit tests of access, actions and the engine
+build on it (or on a few factory rows of their own): a change of demo text cannot break them.
+
+`world` is the demo (the Belfaa–Jette partnership of the roadmap, built once per test database by
+the demo's own loaders) plus the same mirror partnership: the one integration layer — the
+authorisation matrix, the pages, the languages, the indicators' oracle — runs on it.
+
+The personas' fixtures (`users`, `partnership`, `coordination`…, `client_for`) read `world`: a test
+marked `small_world` (`pytestmark = pytest.mark.small_world` for a module) gets them made by
+factories, every other test — and one marked `demo_world` in such a module — gets the demo's.
 """
 
 import os
@@ -103,9 +113,32 @@ def empty_db(db):
                 continue
 
 
+def build_small_world():
+    """The personas of `PERSONAS`, `OTHER_PERSONAS` and an outsider, made by factories: the same
+    shape as `build_world()`, none of its rows, usernames or slugs."""
+    from partnerships.tests.factories import PartnershipFactory, persona
+
+    partnership, other = PartnershipFactory(), PartnershipFactory()
+    users = {name: persona(name, partnership) for name in PERSONAS}
+    users["autre_coordination"] = persona("coordination", other)
+    users["autre_ecoute"] = persona("ecoute", other, device=False)  # as in `world`: none set up yet
+    users["outsider"] = persona("outsider")
+    return {"partnership": partnership, "other": other, "users": users}
+
+
 @pytest.fixture
-def world(db):
+def world(request, db):
+    """The demo world (the integration layer); for a test marked `small_world`, the factories' one."""
+    node = request.node
+    if node.get_closest_marker("small_world") and not node.get_closest_marker("demo_world"):
+        return build_small_world()
     return build_world()
+
+
+@pytest.fixture
+def small_world(db):
+    """Two partnerships and every persona, made by factories inside this test's transaction."""
+    return build_small_world()
 
 
 @pytest.fixture
