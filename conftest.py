@@ -15,6 +15,7 @@ factories, every other test — and one marked `demo_world` in such a module —
 """
 
 import os
+import re
 
 import pytest
 
@@ -25,6 +26,21 @@ PASSWORD = "a-long-test-password-2026"
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """How many processes `-n auto` (pyproject.toml) starts: one per core for the whole suite, each
+    with its own test database and demo world. None (a single process) for a run of some files or
+    tests (a second database and world would cost more than they save), and for the browser and
+    live runs (`-m browser`, `-m live`), which share one Chromium and the live server's fixed port.
+    PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    if re.search(r"(?<!not )\b(browser|live)\b", config.option.markexpr or ""):
+        return 0
+    return len(os.sched_getaffinity(0))
 
 
 def build_world():

@@ -312,7 +312,7 @@ def test_centre_page_lists_her_cases_with_bounded_queries(
 ):
     for listener in [users["ecoute"], users["ecoute"], second_listener]:
         CaseFactory(structure=centre, by=listener)
-    ActivityFactory(formation=True, partnership=partnership, hours=7.5, trained_staff=[users["ecoute"]])
+    ActivityFactory(formation=True, partnership=partnership, hours=7, trained_staff=[users["ecoute"]])
     ActivityFactory(partnership=partnership, hours=3, trained_staff=[users["ecoute"]])  # not a training
     client = client_for("centre")
     url = reverse("cases:centre", kwargs={"slug": partnership.slug})
