@@ -134,7 +134,7 @@ def build_small_world():
     shape as `build_world()`, none of its rows, usernames or slugs."""
     from partnerships.tests.factories import PartnershipFactory, persona
 
-    partnership, other = PartnershipFactory(), PartnershipFactory()
+    partnership, other = PartnershipFactory(), PartnershipFactory(start_year=2023, end_year=2027)
     users = {name: persona(name, partnership) for name in PERSONAS}
     users["autre_coordination"] = persona("coordination", other)
     users["autre_ecoute"] = persona("ecoute", other, device=False)  # as in `world`: none set up yet

@@ -2,10 +2,11 @@
 partnership's next code, the encrypted name and its search index), as the registry's form does."""
 
 import factory
+from factory.django import DjangoModelFactory
 
 from partnerships.tests.factories import PartnershipFactory
 from people import actions
-from people.models import Person, Sex
+from people.models import Person, Sex, TargetGroup
 
 
 class PersonFactory(factory.Factory):
@@ -31,3 +32,15 @@ class PersonFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, partnership, **fields):
         return actions.register_person(partnership, **fields)
+
+
+class TargetGroupFactory(DjangoModelFactory):
+    """A target group (reference data, global): the one of that code when it exists already, so a
+    test may ask for the roadmap's codes (`jeunes-handicap`…) whether or not the demo is loaded."""
+
+    class Meta:
+        model = TargetGroup
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"f-groupe-{n}")
+    name = factory.LazyAttribute(lambda group: f"Groupe {group.code}")
