@@ -30,7 +30,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def pytest_xdist_auto_num_workers(config) -> int:
     """How many processes `-n auto` (pyproject.toml) starts: one per core for the whole suite, each
-    with its own test database and demo world. None (a single process) for a run of some files or
+    with its own test database and demo world. 0 (a single process) for a run of some files or
     tests (a second database and world would cost more than they save), and for the browser and
     live runs (`-m browser`, `-m live`), which share one Chromium and the live server's fixed port.
     PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides."""
@@ -147,7 +147,7 @@ def world(request, db):
     """The demo world (the integration layer); for a test marked `small_world`, the factories' one."""
     node = request.node
     if node.get_closest_marker("small_world") and not node.get_closest_marker("demo_world"):
-        return build_small_world()
+        return request.getfixturevalue("small_world")
     return build_world()
 
 

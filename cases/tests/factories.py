@@ -55,12 +55,24 @@ class CaseFactory(_ThroughActions):
         return actions.open_case(structure=structure, by=by, assigned_to=assigned_to, data=data)
 
 
-class IncidentFactory(_ThroughActions):
+class _OfACase(_ThroughActions):
+    """A row of `case` written by `by` (her listener unless given) through the action `_action`."""
+
     class Meta:
-        model = Incident
+        abstract = True
 
     case = None
     by = factory.SelfAttribute("case.assigned_to")
+
+    @classmethod
+    def _create(cls, model_class, case, by, **data):
+        return cls._action(case, by=by, **data)
+
+
+class IncidentFactory(_OfACase):
+    class Meta:
+        model = Incident
+
     date = datetime.date(2025, 3, 4)
     type = "agression-physique"
     context = "partenaire"
@@ -68,56 +80,42 @@ class IncidentFactory(_ThroughActions):
     month = 2
     narrative = ""
 
-    @classmethod
-    def _create(cls, model_class, case, by, **data):
-        return actions.add_incident(case, by=by, **data)
+    _action = staticmethod(actions.add_incident)
 
 
-class ListeningSessionFactory(_ThroughActions):
+class ListeningSessionFactory(_OfACase):
     class Meta:
         model = ListeningSession
 
-    case = None
-    by = factory.SelfAttribute("case.assigned_to")
     date = datetime.date(2025, 3, 5)
     duration_minutes = 45
 
-    @classmethod
-    def _create(cls, model_class, case, by, **data):
-        return actions.give_listening_session(case, by=by, **data)
+    _action = staticmethod(actions.give_listening_session)
 
 
-class NoteFactory(_ThroughActions):
+class NoteFactory(_OfACase):
     class Meta:
         model = Note
 
-    case = None
-    by = factory.SelfAttribute("case.assigned_to")
     date = datetime.date(2025, 3, 5)
     text = factory.Sequence(lambda n: f"Note de test {n}")
 
-    @classmethod
-    def _create(cls, model_class, case, by, **data):
-        return actions.add_note(case, by=by, **data)
+    _action = staticmethod(actions.add_note)
 
 
-class ReferralFactory(_ThroughActions):
+class ReferralFactory(_OfACase):
     """A referral; without her consent, `by` must be the centre coordinator with `override_reason`."""
 
     class Meta:
         model = Referral
 
-    case = None
-    by = factory.SelfAttribute("case.assigned_to")
     role = Role.LISTENER
     date = datetime.date(2025, 3, 6)
     kind = "medicale"
     partner = factory.Sequence(lambda n: f"Partenaire de test {n}")
     override_reason = ""
 
-    @classmethod
-    def _create(cls, model_class, case, by, role, **data):
-        return actions.refer(case, by=by, role=role, **data)
+    _action = staticmethod(actions.refer)
 
 
 class SpeechGroupFactory(factory.django.DjangoModelFactory):
