@@ -8,15 +8,12 @@ import factory
 from factory.django import DjangoModelFactory, Password
 
 from accounts.models import User
-
-# The test password (conftest.PASSWORD), hashed with the tests' fast hasher when a user is built.
-PASSWORD = "a-long-test-password-2026"
+from conftest import PASSWORD  # hashed with the tests' fast hasher when a user is made
 
 
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
-        django_get_or_create = ()
         skip_postgeneration_save = True
 
     # "f-" + a number: the demo's usernames are plain words, so these can never clash.
