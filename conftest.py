@@ -1,10 +1,21 @@
-"""Test personas, named after the demo users (CONTRACT.md), in a world built by the demo's own loaders.
+"""Test personas, named after the demo users (CONTRACT.md), in two worlds.
 
-`world` holds the Belfaa–Jette partnership of the roadmap and a mirror partnership ("autre") with its
-own coordinator and listener, so every test can check that one tenant never sees the other.
+`small_world` is made by factories (`<app>/tests/factories.py`) inside each test: a partnership with
+one user per persona and a mirror partnership ("autre") with its own coordinator and listener, so a
+test can check that one tenant never sees the other. Unit tests of access, actions and the engine
+build on it (or on a few factory rows of their own): a change of demo text cannot break them.
+
+`world` is the demo (the Belfaa–Jette partnership of the roadmap, built once per test database by
+the demo's own loaders) plus the same mirror partnership: the one integration layer — the
+authorisation matrix, the pages, the languages, the indicators' oracle — runs on it.
+
+The personas' fixtures (`users`, `partnership`, `coordination`…, `client_for`) read `world`: a test
+marked `small_world` (`pytestmark = pytest.mark.small_world` for a module) gets them made by
+factories, every other test — and one marked `demo_world` in such a module — gets the demo's.
 """
 
 import os
+import re
 
 import pytest
 
@@ -15,6 +26,21 @@ PASSWORD = "a-long-test-password-2026"
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """How many processes `-n auto` (pyproject.toml) starts: one per core for the whole suite, each
+    with its own test database and demo world. 0 (a single process) for a run of some files or
+    tests (a second database and world would cost more than they save), and for the browser and
+    live runs (`-m browser`, `-m live`), which share one Chromium and the live server's fixed port.
+    PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    if re.search(r"(?<!not )\b(browser|live)\b", config.option.markexpr or ""):
+        return 0
+    return len(os.sched_getaffinity(0))
 
 
 def build_world():
@@ -103,9 +129,32 @@ def empty_db(db):
                 continue
 
 
+def build_small_world():
+    """The personas of `PERSONAS`, `OTHER_PERSONAS` and an outsider, made by factories: the same
+    shape as `build_world()`, none of its rows, usernames or slugs."""
+    from partnerships.tests.factories import PartnershipFactory, persona
+
+    partnership, other = PartnershipFactory(), PartnershipFactory(start_year=2023, end_year=2027)
+    users = {name: persona(name, partnership) for name in PERSONAS}
+    users["autre_coordination"] = persona("coordination", other)
+    users["autre_ecoute"] = persona("ecoute", other, device=False)  # as in `world`: none set up yet
+    users["outsider"] = persona("outsider")
+    return {"partnership": partnership, "other": other, "users": users}
+
+
 @pytest.fixture
-def world(db):
+def world(request, db):
+    """The demo world (the integration layer); for a test marked `small_world`, the factories' one."""
+    node = request.node
+    if node.get_closest_marker("small_world") and not node.get_closest_marker("demo_world"):
+        return request.getfixturevalue("small_world")
     return build_world()
+
+
+@pytest.fixture
+def small_world(db):
+    """Two partnerships and every persona, made by factories inside this test's transaction."""
+    return build_small_world()
 
 
 @pytest.fixture

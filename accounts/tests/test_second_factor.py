@@ -14,8 +14,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.otp import current_code, requires_otp
 from conftest import PASSWORD
 
-CENTRE_URL = "/p/belfaa-jette-2022-2026/centre/"
-
 
 def password_login(username, password=PASSWORD, client=None):
     client = client or Client()
@@ -23,6 +21,7 @@ def password_login(username, password=PASSWORD, client=None):
     return client, response
 
 
+@pytest.mark.small_world
 def test_who_needs_a_second_factor(users):
     assert {name for name, user in users.items() if requires_otp(user)} == {
         "admin",
@@ -32,11 +31,14 @@ def test_who_needs_a_second_factor(users):
     }
 
 
-@pytest.mark.parametrize("username", ["ecoute", "centre", "admin"])
-def test_staff_must_give_the_code_before_any_page(username, world):
+@pytest.mark.small_world
+@pytest.mark.parametrize("persona", ["ecoute", "centre", "admin"])
+def test_staff_must_give_the_code_before_any_page(persona, users, partnership):
+    username = users[persona].username
     client, response = password_login(username)
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:otp"))
-    for url in [CENTRE_URL, "/", "/admin/", "/p/belfaa-jette-2022-2026/"]:
+    home = reverse("partnerships:detail", kwargs={"slug": partnership.slug})
+    for url in [reverse("cases:centre", kwargs={"slug": partnership.slug}), "/", "/admin/", home]:
         blocked = client.get(url)
         assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("accounts:otp")), url
     wrong = client.post(reverse("accounts:otp"), {"token": "000000", "next": "/"})
@@ -50,14 +52,16 @@ def test_staff_must_give_the_code_before_any_page(username, world):
     assert client.get("/").status_code == 200
 
 
-def test_other_personas_need_no_code(world):
-    client, response = password_login("coordination")
+@pytest.mark.small_world
+def test_other_personas_need_no_code(coordination):
+    client, response = password_login(coordination.username)
     assert response.status_code == 302 and not response["Location"].startswith(reverse("accounts:otp"))
     assert client.get("/").status_code == 200
 
 
-def test_a_listener_without_device_must_set_one_up(world, users):
-    client, _ = password_login("autre_ecoute")
+@pytest.mark.small_world
+def test_a_listener_without_device_must_set_one_up(users):
+    client, _ = password_login(users["autre_ecoute"].username)
     assert client.get(reverse("accounts:otp")).status_code == 302
     page = client.get(reverse("accounts:otp_setup"))
     assert page.status_code == 200
@@ -94,23 +98,24 @@ def test_demo_otp_prints_the_current_code_as_its_last_word(world, settings):
         call_command("demo_otp", "ecoute", stdout=io.StringIO())
 
 
-def test_five_failures_lock_the_username_and_ip_for_thirty_minutes(world, settings):
+@pytest.mark.small_world
+def test_five_failures_lock_the_username_and_ip_for_thirty_minutes(coordination, jette, settings):
     settings.AXES_ENABLED = True
     for attempt in range(1, 6):
-        _, response = password_login("coordination", "mauvais-mot-de-passe")
+        _, response = password_login(coordination.username, "mauvais-mot-de-passe")
         # The fifth failure locks: a clear page with HTTP 429.
         assert response.status_code == (429 if attempt == 5 else 200)
-    _, response = password_login("coordination")  # the right password, but locked
+    _, response = password_login(coordination.username)  # the right password, but locked
     assert response.status_code == 429
     # Another username from the same IP is not locked.
-    _, other = password_login("jette")
+    _, other = password_login(jette.username)
     assert other.status_code == 302
     # 29 minutes later: still locked; 31 minutes later: free again.
     AccessAttempt.objects.update(
         attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=29)
     )
-    assert password_login("coordination")[1].status_code == 429
+    assert password_login(coordination.username)[1].status_code == 429
     AccessAttempt.objects.update(
         attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=31)
     )
-    assert password_login("coordination")[1].status_code == 302
+    assert password_login(coordination.username)[1].status_code == 302

@@ -39,10 +39,11 @@ def login(client, username, password=PASSWORD):
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
-def test_login_gives_a_new_session_key_and_logout_ends_it(world, client):
+@pytest.mark.small_world
+def test_login_gives_a_new_session_key_and_logout_ends_it(coordination, client):
     client.get(reverse("accounts:login"))
     before = client.session.session_key
-    response = login(client, "coordination")
+    response = login(client, coordination.username)
     assert response.status_code == 302
     after = client.session.session_key
     assert after and after != before
@@ -51,8 +52,9 @@ def test_login_gives_a_new_session_key_and_logout_ends_it(world, client):
     assert client.get(reverse("accounts:tokens")).status_code == 302  # `/` is the front door: not a test
 
 
-def test_wrong_password_is_refused_with_a_clear_message(world, client):
-    response = login(client, "coordination", "not-the-password-at-all")
+@pytest.mark.small_world
+def test_wrong_password_is_refused_with_a_clear_message(coordination, client):
+    response = login(client, coordination.username, "not-the-password-at-all")
     assert response.status_code == 200
     assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
 
@@ -62,8 +64,9 @@ def test_idle_timeout_is_thirty_minutes_renewed_on_each_request():
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
 
 
-def test_session_ends_after_eight_hours_whatever_the_activity(world, client):
-    login(client, "coordination")
+@pytest.mark.small_world
+def test_session_ends_after_eight_hours_whatever_the_activity(coordination, client):
+    login(client, coordination.username)
     session = client.session
     session[SESSION_STARTED] = int(time.time()) - 8 * 3600 - 1
     session.save()
@@ -73,13 +76,15 @@ def test_session_ends_after_eight_hours_whatever_the_activity(world, client):
     assert client.get(reverse("accounts:tokens")).status_code == 302  # logged out for good
 
 
-def test_deactivated_user_is_signed_out_at_her_next_request(world, client, coordination):
-    login(client, "coordination")
+@pytest.mark.small_world
+def test_deactivated_user_is_signed_out_at_her_next_request(client, coordination):
+    login(client, coordination.username)
     coordination.is_active = False
     coordination.save()
     assert client.get(reverse("accounts:tokens")).status_code == 302
 
 
+@pytest.mark.small_world
 def test_security_headers_on_an_authenticated_page(client_for, partnership):
     response = client_for("coordination").get(
         reverse("partnerships:detail", kwargs={"slug": partnership.slug})

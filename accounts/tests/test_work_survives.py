@@ -17,9 +17,11 @@ from activities.models import Activity
 
 from .signing_in import SENTINEL, idle_too_long, kept_after_expiry, send_kept, sign_in_again, signed_in
 
+pytestmark = pytest.mark.small_world
 
-def test_a_normal_form_survives_expiry(partnership, world):
-    client = signed_in("coordination")
+
+def test_a_normal_form_survives_expiry(partnership, coordination):
+    client = signed_in(coordination.username)
     url = reverse("activities:create", kwargs={"slug": partnership.slug})
     idle_too_long(client)
     typed = {"kind": "comite", "title": f"Comité {SENTINEL}", "date": "2025-01-10"}
@@ -28,7 +30,7 @@ def test_a_normal_form_survives_expiry(partnership, world):
 
     login_page = client.get(f"{reverse('accounts:login')}?next={resume}")
     assert "Ce que vous aviez saisi est gardé" in login_page.content.decode()
-    assert sign_in_again(client, "coordination", resume)["Location"] == resume
+    assert sign_in_again(client, coordination.username, resume)["Location"] == resume
     page = client.get(resume)
     assert SENTINEL in page.content.decode()  # she reads what she typed before sending it
     response = send_kept(client, resume)
@@ -37,8 +39,8 @@ def test_a_normal_form_survives_expiry(partnership, world):
     assert not KeptSubmission.objects.exists()
 
 
-def test_the_kept_copy_is_encrypted_and_expires(partnership, world):
-    client = signed_in("coordination")
+def test_the_kept_copy_is_encrypted_and_expires(partnership, coordination):
+    client = signed_in(coordination.username)
     url = reverse("activities:create", kwargs={"slug": partnership.slug})
     idle_too_long(client)
     resume = kept_after_expiry(client, url, {"kind": "comite", "title": SENTINEL, "date": "2025-01-10"})
@@ -51,7 +53,7 @@ def test_the_kept_copy_is_encrypted_and_expires(partnership, world):
     assert 3.9 < hours < 4.1  # KEPT_SUBMISSION_HOURS
 
     KeptSubmission.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
-    response = sign_in_again(client, "coordination", resume)
+    response = sign_in_again(client, coordination.username, resume)
     home = client.get(response["Location"], follow=True)
     assert "Aucune saisie n&#x27;attend" in home.content.decode()
     kept_id = resume.rstrip("/").rsplit("/", 1)[1]
@@ -63,15 +65,15 @@ def test_the_kept_copy_is_encrypted_and_expires(partnership, world):
     assert KeptSubmission.objects.count() == 1 and KeptSubmission.objects.get().pk != kept.pk
 
 
-def test_another_user_on_that_browser_never_sees_it(partnership, world):
-    client = signed_in("coordination")
+def test_another_user_on_that_browser_never_sees_it(partnership, coordination, jour):
+    client = signed_in(coordination.username)
     url = reverse("activities:create", kwargs={"slug": partnership.slug})
     idle_too_long(client)
     resume = kept_after_expiry(client, url, {"kind": "comite", "title": SENTINEL, "date": "2025-01-10"})
     kept_id = resume.rstrip("/").rsplit("/", 1)[1]
 
     # "jour" sits down at the same browser and signs in from the very same sign-in link.
-    response = sign_in_again(client, "jour", resume)
+    response = sign_in_again(client, jour.username, resume)
     seen = [client.get(response["Location"], follow=True)]
     seen.append(client.get(resume, follow=True))
     seen.append(client.post(url, {"_twiza_kept": kept_id}, follow=True))
@@ -82,7 +84,7 @@ def test_another_user_on_that_browser_never_sees_it(partnership, world):
     assert KeptSubmission.objects.filter(pk=kept_id).exists()  # still hers
     # The author, back later, finds it waiting right after signing in.
     author = Client()
-    response = sign_in_again(author, "coordination", "/")
+    response = sign_in_again(author, coordination.username, "/")
     assert response["Location"] == resume
 
 
@@ -107,8 +109,8 @@ def test_stay_signed_in_renews_the_session(client_for):
         ("en", "This form has expired"),
     ],
 )
-def test_a_stale_tab_gets_a_friendly_translated_page_that_resends(partnership, world, language, words):
-    client = signed_in("coordination", Client(enforce_csrf_checks=True))
+def test_a_stale_tab_gets_a_friendly_translated_page_that_resends(partnership, coordination, language, words):
+    client = signed_in(coordination.username, Client(enforce_csrf_checks=True))
     client.cookies["django_language"] = language
     url = reverse("activities:create", kwargs={"slug": partnership.slug})
     typed = {"csrfmiddlewaretoken": "stale" * 8, "kind": "comite", "title": SENTINEL, "date": "2025-01-10"}
@@ -129,8 +131,8 @@ def test_a_stale_tab_gets_a_friendly_translated_page_that_resends(partnership, w
     assert Activity.objects.filter(title=SENTINEL).count() == 1
 
 
-def test_a_cross_site_post_is_never_kept(partnership, world):
-    client = signed_in("coordination", Client(enforce_csrf_checks=True))
+def test_a_cross_site_post_is_never_kept(partnership, coordination):
+    client = signed_in(coordination.username, Client(enforce_csrf_checks=True))
     url = reverse("activities:create", kwargs={"slug": partnership.slug})
     forged = {"kind": "comite", "title": SENTINEL, "date": "2025-01-10"}
     response = client.post(url, forged, headers={"Origin": "https://evil.example"})

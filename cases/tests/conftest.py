@@ -1,10 +1,12 @@
-import datetime
+"""Fixtures of the cases tests. The security tests are marked `small_world`: they run on factory
+rows, never on the demo's, so a change of demo text cannot break them."""
 
 import pytest
 
-from cases import actions
 from cases.access import listening_centre
 from cases.models import Case
+
+from .factories import CaseFactory, IncidentFactory, NoteFactory, ReferralFactory
 
 SENTINEL = "Sentinelle-7f3a"
 
@@ -16,44 +18,26 @@ def centre(partnership):
 
 @pytest.fixture
 def sentinel_case(partnership, users):
-    """A case of Belfaa's centre assigned to `ecoute`, with the sentinel in every encrypted field."""
+    """A case of the partnership's centre assigned to `ecoute`, with the sentinel in every encrypted
+    field, written through the actions."""
     structure = listening_centre(partnership)
     ecoute, centre_user = users["ecoute"], users["centre"]
-    case = actions.open_case(
+    case = CaseFactory(
         structure=structure,
         by=ecoute,
-        assigned_to=ecoute,
-        data={
-            "opened_on": datetime.date(2025, 3, 4),
-            "channel": "famille",
-            "age_band": "25-34",
-            "children_with_her": True,
-            "children_count": 2,
-            "full_name": f"Nom {SENTINEL}",
-            "phone": f"Tel {SENTINEL}",
-            "address": f"Adresse {SENTINEL}",
-            "consent_services": True,
-            "consent_referral": False,
-            "consent_statistics": True,
-        },
+        children_with_her=True,
+        children_count=2,
+        full_name=f"Nom {SENTINEL}",
+        phone=f"Tel {SENTINEL}",
+        address=f"Adresse {SENTINEL}",
+        consent_referral=False,
     )
-    actions.add_incident(
-        case,
-        by=ecoute,
-        date=datetime.date(2025, 3, 4),
-        type="agression-physique",
-        context="partenaire",
-        year=2025,
-        month=2,
-        narrative=f"Récit {SENTINEL}",
-    )
-    actions.add_note(case, by=ecoute, date=datetime.date(2025, 3, 5), text=f"Note {SENTINEL}")
-    actions.refer(
-        case,
+    IncidentFactory(case=case, by=ecoute, narrative=f"Récit {SENTINEL}")
+    NoteFactory(case=case, by=ecoute, text=f"Note {SENTINEL}")
+    ReferralFactory(
+        case=case,
         by=centre_user,
         role="centre_coordinator",
-        date=datetime.date(2025, 3, 6),
-        kind="medicale",
         partner=f"Partenaire {SENTINEL}",
         override_reason=f"Motif {SENTINEL}",
     )

@@ -12,17 +12,22 @@ from django.utils import timezone
 from cases.models import AccessLog, Case, Incident, Note, Referral
 
 from .conftest import SENTINEL, case_url
+from .factories import CaseFactory
+
+pytestmark = pytest.mark.small_world
 
 
 @pytest.mark.parametrize("persona", ["ecoute", "centre"])
-def test_one_row_per_read_with_who_role_case_action_when_and_request_id(persona, sentinel_case, client_for):
+def test_one_row_per_read_with_who_role_case_action_when_and_request_id(
+    persona, sentinel_case, client_for, users
+):
     client = client_for(persona)
     before = AccessLog.objects.count()
     response = client.get(case_url(sentinel_case), headers={"X-Request-ID": "abc123"})
     assert response.status_code == 200
     assert AccessLog.objects.count() == before + 1
     row = AccessLog.objects.order_by("-pk").first()
-    assert row.username == persona
+    assert row.username == users[persona].username
     assert row.role == ("listener" if persona == "ecoute" else "centre_coordinator")
     assert row.case_id == sentinel_case.pk and row.case_code == sentinel_case.code
     assert row.action == "consultation"
@@ -45,13 +50,13 @@ def _first_row(sentinel_case, client_for):
     return AccessLog.objects.order_by("-pk").first()
 
 
-def test_update_is_refused_by_the_database(sentinel_case, client_for):
+def test_update_is_refused_by_the_database(sentinel_case, client_for, users):
     row = _first_row(sentinel_case, client_for)
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.filter(pk=row.pk).update(username="quelqu'un d'autre")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE cases_accesslog SET action = 'rien'")
-    assert AccessLog.objects.get(pk=row.pk).username == "ecoute"
+    assert AccessLog.objects.get(pk=row.pk).username == users["ecoute"].username
 
 
 def test_delete_is_refused_by_the_database(sentinel_case, client_for):
@@ -69,7 +74,8 @@ def test_deleting_a_case_keeps_its_access_log(sentinel_case, client_for):
     assert AccessLog.objects.filter(pk=row.pk, case_code=sentinel_case.code).exists()
 
 
-def test_key_rotation_keeps_every_case_row_readable(sentinel_case, settings):
+def test_key_rotation_keeps_every_case_row_readable(sentinel_case, users, settings):
+    other = CaseFactory(structure=sentinel_case.structure, by=users["ecoute"], full_name="Une autre femme")
     old = list(settings.FIELD_ENCRYPTION_KEYS)
     with connection.cursor() as cursor:
         cursor.execute("SELECT narrative FROM cases_incident WHERE case_id = %s", [sentinel_case.pk])
@@ -84,8 +90,10 @@ def test_key_rotation_keeps_every_case_row_readable(sentinel_case, settings):
     assert Note.objects.get(case=case).text == f"Note {SENTINEL}"
     referral = Referral.objects.get(case=case)
     assert (referral.partner, referral.override_reason) == (f"Partenaire {SENTINEL}", f"Motif {SENTINEL}")
-    # Every demo case too.
-    assert all(c.full_name.startswith("Bénéficiaire") for c in Case.objects.exclude(pk=case.pk))
+    # Every other case too: another of this centre, and every row in the database (the demo's among
+    # them), none left under the old key (reading one would raise InvalidToken).
+    assert Case.objects.get(pk=other.pk).full_name == "Une autre femme"
+    assert all(isinstance(c.full_name, str) for c in Case.objects.exclude(pk=case.pk))
     with connection.cursor() as cursor:
         cursor.execute("SELECT narrative FROM cases_incident WHERE case_id = %s", [sentinel_case.pk])
         assert cursor.fetchone()[0] != stored_before

@@ -52,6 +52,8 @@ TEXT_TYPES = (
     models.GenericIPAddressField,
 )
 
+pytestmark = pytest.mark.small_world
+
 
 def case_data_models():
     """Every model of the cases app, and every model elsewhere with a foreign key to one of them."""

@@ -16,15 +16,18 @@ from django.utils import timezone
 from cases import actions, stats
 from cases.access import listening_centre
 from cases.management.commands.anonymise_closed_cases import months_before
-from cases.models import AccessLog, Case, CaseEvent, Incident, Note, Referral, SpeechGroup
+from cases.models import AccessLog, Case, CaseEvent, Incident, Note, Referral
 from conftest import ALL_PERSONAS
 from core.crypto import PREFIX, decrypt, encrypted_fields
 from indicators.figures import partnership_tables
 from partnerships.access import get_partnership_for_user
 
 from .conftest import SENTINEL, case_url
+from .factories import SpeechGroupFactory
 from .test_confidentiality import case_pages
 from .test_stats import everything
+
+pytestmark = pytest.mark.small_world
 
 STAFF = ["ecoute", "centre"]
 LONG_AGO = datetime.date(2025, 6, 1)  # closed more than 12 months ago, whenever the tests run
@@ -87,7 +90,7 @@ def old_case(sentinel_case, users, retention):
     )
     actions.accompany_complaint(case, by=centre_user, date=day, authority="parquet")
     actions.shelter(case, by=centre_user, date=day, children_count=2)
-    group = SpeechGroup.objects.filter(structure=case.structure).first()
+    group = SpeechGroupFactory(structure=case.structure)
     actions.join_group(case, by=centre_user, group=group, date=day)
     actions.close_case(case, by=centre_user, reason="besoins-couverts", date=LONG_AGO)
     return Case.objects.get(pk=case.pk)
@@ -156,7 +159,7 @@ def test_the_anonymised_case_renders_for_the_centre_staff(persona, old_case, cli
     assert "commande de conservation" in body  # the timeline names the command, not a person
     centre_page = client.get(reverse("cases:centre", kwargs={"slug": partnership.slug}) + "?statut=clos")
     assert centre_page.status_code == 200
-    group = SpeechGroup.objects.filter(structure=old_case.structure).first()
+    group = old_case.groupmemberships.get().group
     assert (
         client.get(reverse("cases:group", kwargs={"slug": partnership.slug, "pk": group.pk})).status_code
         == 200
@@ -238,6 +241,7 @@ def indicator_values(partnership, users):
     return values
 
 
+@pytest.mark.demo_world  # realistic numbers: many closed cases of the demo are due too
 def test_no_published_number_changes(old_case, partnership, users, client_for, settings):
     settings.CASE_RETENTION_MONTHS = 1  # most of the demo's closed cases are due too
     url = reverse("cases:statistics", kwargs={"slug": partnership.slug})

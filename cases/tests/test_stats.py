@@ -3,6 +3,7 @@ suppressed so that no hidden cell can be worked out from what is published."""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,6 +49,7 @@ def new_case(partnership, user, consent_statistics):
     return case
 
 
+@pytest.mark.small_world
 def test_a_non_consenting_case_changes_no_published_number(partnership, users, client_for):
     before = everything(partnership)
     url = reverse("cases:statistics", kwargs={"slug": partnership.slug})
@@ -60,6 +62,7 @@ def test_a_non_consenting_case_changes_no_published_number(partnership, users, c
         assert strip(after) == strip(body), persona
 
 
+@pytest.mark.small_world
 def test_a_consenting_case_is_counted(partnership, users):
     before = stats.women_followed(partnership)["F"]
     new_case(partnership, users["ecoute"], consent_statistics=True)

@@ -2,9 +2,13 @@
 
 import datetime
 
+import pytest
+
 from activities.tests.test_dates import today  # noqa: F401 — the fixture pinning today
 from cases import actions, stats
 from cases.access import listening_centre
+
+pytestmark = pytest.mark.small_world
 
 
 def test_a_woman_counts_from_her_first_service_never_before(partnership, users, today):  # noqa: F811

@@ -1,6 +1,7 @@
 """Issue 14: a listener's long account, typed while her session ended, is never lost: kept encrypted,
 it lands in the case once, after she signs in again with her password and her code (accounts/kept.py)."""
 
+import pytest
 from django.urls import reverse
 
 from accounts.tests.signing_in import (
@@ -13,9 +14,11 @@ from accounts.tests.signing_in import (
     signed_in,
 )
 
+pytestmark = pytest.mark.small_world
 
-def test_a_listeners_long_account_survives_expiry_and_lands_in_the_case(sentinel_case, world):
-    client = signed_in("ecoute")
+
+def test_a_listeners_long_account_survives_expiry_and_lands_in_the_case(sentinel_case, users):
+    client = signed_in(users["ecoute"].username)
     url = reverse(
         "cases:case_add",
         kwargs={"slug": sentinel_case.partnership.slug, "code": sentinel_case.code, "kind": "incident"},
@@ -31,15 +34,15 @@ def test_a_listeners_long_account_survives_expiry_and_lands_in_the_case(sentinel
     resume = kept_after_expiry(client, url, typed)
     assert client.get(url)["Location"].startswith(reverse("accounts:login"))  # signed out indeed
 
-    response = sign_in_again(client, "ecoute", resume)  # password, then her code
+    response = sign_in_again(client, users["ecoute"].username, resume)  # password, then her code
     assert response["Location"] == resume
     response = send_kept(client, resume)
     assert response.status_code == 302 and response["Location"].endswith(f"/dossiers/{sentinel_case.code}/")
     assert [i.narrative for i in sentinel_case.incidents.all()].count(NARRATIVE.strip()) == 1
 
 
-def test_a_form_sent_twice_after_signing_in_again_is_applied_once(sentinel_case, world):
-    client = signed_in("ecoute")
+def test_a_form_sent_twice_after_signing_in_again_is_applied_once(sentinel_case, users):
+    client = signed_in(users["ecoute"].username)
     url = reverse(
         "cases:case_add",
         kwargs={"slug": sentinel_case.partnership.slug, "code": sentinel_case.code, "kind": "note"},
@@ -47,7 +50,7 @@ def test_a_form_sent_twice_after_signing_in_again_is_applied_once(sentinel_case,
     idle_too_long(client)
     text = f"Note {SENTINEL}"
     resume = kept_after_expiry(client, url, {"date": "2025-03-07", "text": text})
-    sign_in_again(client, "ecoute", resume)
+    sign_in_again(client, users["ecoute"].username, resume)
     first = send_kept(client, resume)
     kept_id = resume.rstrip("/").rsplit("/", 1)[1]
     second = client.post(url, {"_twiza_kept": kept_id}, follow=True)  # a double tap, or a reload
@@ -56,17 +59,17 @@ def test_a_form_sent_twice_after_signing_in_again_is_applied_once(sentinel_case,
     assert [note.text for note in sentinel_case.notes.all()].count(text) == 1
 
 
-def test_a_failed_send_keeps_the_copy(sentinel_case, world, monkeypatch):
+def test_a_failed_send_keeps_the_copy(sentinel_case, users, monkeypatch):
     from cases import views
 
-    client = signed_in("ecoute")
+    client = signed_in(users["ecoute"].username)
     url = reverse(
         "cases:case_add",
         kwargs={"slug": sentinel_case.partnership.slug, "code": sentinel_case.code, "kind": "note"},
     )
     idle_too_long(client)
     resume = kept_after_expiry(client, url, {"date": "2025-03-07", "text": NARRATIVE})
-    sign_in_again(client, "ecoute", resume)
+    sign_in_again(client, users["ecoute"].username, resume)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

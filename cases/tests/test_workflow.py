@@ -9,14 +9,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from accounts.models import User
+from activities.tests.factories import ActivityFactory
 from cases import actions
 from cases.access import get_case_for_user
-from cases.models import Case, CaseEvent, Complaint, SpeechGroup
+from cases.models import Case, CaseEvent, Complaint
 from conftest import verify_second_factor
-from partnerships.models import Membership, Role
+from partnerships.models import Role
+from partnerships.tests.factories import persona
 
 from .conftest import case_url
+from .factories import CaseFactory, SpeechGroupFactory
+
+pytestmark = pytest.mark.small_world
 
 INTAKE = {
     "opened_on": "2026-02-03",
@@ -34,9 +38,7 @@ INTAKE = {
 
 @pytest.fixture
 def second_listener(partnership, centre):
-    user = User.objects.create_user("ecoute2", password="a-long-test-password-2026")
-    Membership.objects.create(user=user, role=Role.LISTENER, partnership=partnership, structure=centre)
-    return user
+    return persona("ecoute", partnership)
 
 
 def signed_in(client, user):
@@ -84,7 +86,8 @@ def test_assignment_by_the_centre_coordinator_moves_the_case(
     assert client_for("ecoute").get(case_url(sentinel_case)).status_code == 404
 
 
-def test_unscoped_users_see_no_case(world, users):
+def test_unscoped_users_see_no_case(world, users, sentinel_case, second_listener, centre):
+    CaseFactory(structure=centre, by=users["centre"], assigned_to=second_listener)
     for name in [
         "coordination",
         "jette",
@@ -99,6 +102,7 @@ def test_unscoped_users_see_no_case(world, users):
         Case.objects.visible_to(users["centre"]).count()
         == Case.objects.filter(partnership=world["partnership"]).count()
     )
+    assert Case.objects.visible_to(users["centre"]).count() == 2
     assert set(Case.objects.visible_to(users["ecoute"]).values_list("assigned_to", flat=True)) == {
         users["ecoute"].pk
     }
@@ -268,6 +272,8 @@ def test_complaint_goes_through_its_stages_in_order(sentinel_case, client_for):
 
 
 def test_shelter_stay_with_children_and_the_capacity_shown(sentinel_case, client_for, centre):
+    centre.capacity = 12
+    centre.save()
     client = client_for("ecoute")
     client.post(
         case_url(sentinel_case, "cases:case_add", kind="hebergement"),
@@ -284,8 +290,8 @@ def test_shelter_stay_with_children_and_the_capacity_shown(sentinel_case, client
     assert stay.end == datetime.date(2025, 4, 1)
 
 
-def test_speech_group_membership_and_session_attendance(sentinel_case, client_for, partnership):
-    group = SpeechGroup.objects.filter(structure__partnership=partnership).first()
+def test_speech_group_membership_and_session_attendance(sentinel_case, client_for, partnership, centre):
+    group = SpeechGroupFactory(structure=centre)
     client = client_for("ecoute")
     client.post(
         case_url(sentinel_case, "cases:case_add", kind="groupe"), {"group": group.pk, "date": "2025-03-10"}
@@ -302,8 +308,12 @@ def test_speech_group_membership_and_session_attendance(sentinel_case, client_fo
 
 
 def test_centre_page_lists_her_cases_with_bounded_queries(
-    client_for, partnership, users, django_assert_max_num_queries
+    client_for, partnership, users, centre, second_listener, django_assert_max_num_queries
 ):
+    for listener in [users["ecoute"], users["ecoute"], second_listener]:
+        CaseFactory(structure=centre, by=listener)
+    ActivityFactory(formation=True, partnership=partnership, hours=7, trained_staff=[users["ecoute"]])
+    ActivityFactory(partnership=partnership, hours=3, trained_staff=[users["ecoute"]])  # not a training
     client = client_for("centre")
     url = reverse("cases:centre", kwargs={"slug": partnership.slug})
     with django_assert_max_num_queries(25):
@@ -315,5 +325,6 @@ def test_centre_page_lists_her_cases_with_bounded_queries(
     expected = hours_of(partnership, [users["ecoute"]], 2024)[users["ecoute"].pk]
     assert expected > 0
     assert f"2024 : {float(expected):g} h" in response.content.decode()
+    assert len(response.context["page"].object_list) == 3
     mine = client_for("ecoute").get(url).context["page"].object_list
-    assert all(case.assigned_to == users["ecoute"] for case in mine)
+    assert len(mine) == 2 and all(case.assigned_to == users["ecoute"] for case in mine)

@@ -11,8 +11,10 @@ from activities import actions as activity_actions
 from activities.models import Activity, Attendance, Tally
 from indicators import engine
 from indicators.models import ActivityTotal, IndicatorMember, IndicatorValue
+from partnerships.tests.factories import PartnershipFactory, StructureFactory
 from people import actions as people_actions
 from people.models import TargetGroup
+from people.tests.factories import TargetGroupFactory
 from programme.models import (
     PROGRAMME,
     Indicator,
@@ -36,9 +38,13 @@ def pin_today(monkeypatch, day):
 
 
 @pytest.fixture
-def small(world, monkeypatch):
-    """Indicators of the mirror partnership (2023–2027), which holds no demo activity."""
-    p = world["other"]
+def small(db, monkeypatch):
+    """Indicators of a partnership made by factories (2023–2027) with its listening centre, and the
+    target groups the indicators filter on."""
+    p = PartnershipFactory(start_year=2023, end_year=2027)
+    StructureFactory(partnership=p, code="centre-ecoute", centre_ecoute=True)
+    for code in ["jeunes-handicap", "ouvrieres-agricoles"]:
+        TargetGroupFactory(code=code)
     pin_today(monkeypatch, TODAY)  # the mirror partnership runs 2023–2027: 2027 is still to come
     result = Result.objects.create(partnership=p, code="R1", level="result", name="R1", order=1)
 

@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from partnerships.access import access_for, get_partnership_for_user, get_structure_for_user
 from partnerships.models import Membership, Partnership, Role, Structure
+from partnerships.tests.factories import PartnershipFactory
+
+pytestmark = pytest.mark.small_world
 
 
 def test_a_user_without_role_sees_nothing(world, outsider):
@@ -29,10 +32,10 @@ def test_anonymous_and_deactivated_users_see_nothing(world, coordination):
 @pytest.mark.parametrize(
     "persona", ["coordination", "ecoute", "centre", "accueil", "jour", "jette", "reseau"]
 )
-def test_belfaa_personas_see_belfaa_only(world, users, persona):
+def test_the_personas_see_their_partnership_only(world, users, persona):
     visible = set(Partnership.objects.visible_to(users[persona]))
-    if persona == "reseau":  # every partnership of Brulocalis (the demo has a second, fictional one)
-        assert visible == set(Partnership.objects.filter(network__slug="brulocalis"))
+    if persona == "reseau":  # every partnership of her network
+        assert visible == set(Partnership.objects.filter(network=world["partnership"].network))
     else:
         assert visible == {world["partnership"]}
     with pytest.raises(Http404):
@@ -40,10 +43,11 @@ def test_belfaa_personas_see_belfaa_only(world, users, persona):
 
 
 def test_the_other_tenant_sees_only_its_own(world, users):
+    centre = world["partnership"].structures.get(kind=Structure.Kind.LISTENING_CENTRE)
     for name in ["autre_coordination", "autre_ecoute"]:
         assert list(Partnership.objects.visible_to(users[name])) == [world["other"]]
         with pytest.raises(Http404):
-            get_structure_for_user(users[name], world["partnership"].slug, "centre-ecoute")
+            get_structure_for_user(users[name], world["partnership"].slug, centre.code)
 
 
 def test_missing_and_forbidden_look_the_same(client_for, world):
@@ -59,16 +63,16 @@ def test_missing_and_forbidden_look_the_same(client_for, world):
 
 
 def test_roles_are_those_of_the_roadmap_personas(world, users):
-    belfaa = world["partnership"]
-    assert access_for(users["coordination"], belfaa).roles == {Role.COORDINATOR}
-    assert access_for(users["reseau"], belfaa).roles == {Role.NETWORK_OFFICER}
-    listener = access_for(users["ecoute"], belfaa)
-    centre = belfaa.structures.get(code="centre-ecoute")
+    ours = world["partnership"]
+    assert access_for(users["coordination"], ours).roles == {Role.COORDINATOR}
+    assert access_for(users["reseau"], ours).roles == {Role.NETWORK_OFFICER}
+    listener = access_for(users["ecoute"], ours)
+    centre = ours.structures.get(kind=Structure.Kind.LISTENING_CENTRE)
     assert listener.in_structure(centre, Role.LISTENER)
-    assert not listener.in_structure(belfaa.structures.get(code="centre-jour"))
-    assert not access_for(users["jette"], belfaa).sees_individuals
-    assert not access_for(users["reseau"], belfaa).sees_individuals
-    assert access_for(users["coordination"], belfaa).sees_individuals
+    assert not listener.in_structure(ours.structures.get(kind=Structure.Kind.DAY_CENTRE))
+    assert not access_for(users["jette"], ours).sees_individuals
+    assert not access_for(users["reseau"], ours).sees_individuals
+    assert access_for(users["coordination"], ours).sees_individuals
 
 
 def test_a_role_held_at_the_wrong_level_is_refused_by_the_database(world, users):
@@ -88,14 +92,7 @@ def test_a_role_held_at_the_wrong_level_is_refused_by_the_database(world, users)
 def test_network_officer_sees_every_partnership_of_her_network(world, users):
     from partnerships.models import Partnership as P
 
-    sibling = P.objects.create(
-        network=world["partnership"].network,
-        slug="soeur-2024-2028",
-        name="Partenariat sœur",
-        start_year=2024,
-        end_year=2028,
-        code_prefix="SOE",
-    )
+    sibling = PartnershipFactory(network=world["partnership"].network, start_year=2024, end_year=2028)
     assert sibling in set(P.objects.visible_to(users["reseau"]))
     assert set(P.objects.visible_to(users["reseau"])) == set(
         P.objects.filter(network=world["partnership"].network)

@@ -19,9 +19,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from cases.access import listening_centre
 from cases.models import Case
+from cases.tests.factories import CaseFactory
 from conftest import PASSWORD, verify_second_factor
 from partnerships import actions
 from partnerships.models import CENTRE_ROLES, Appointment, Membership, Role, RoleLog
+
+pytestmark = pytest.mark.small_world
 
 NEW_PASSWORD = "un-mot-de-passe-bien-long-2026"
 
@@ -43,10 +46,8 @@ def account(username: str) -> User:
     return User.objects.create_user(username, email=f"{username}@example.org", password=PASSWORD)
 
 
-def a_case(partnership) -> Case:
-    case = Case.objects.filter(structure=listening_centre(partnership)).order_by("code").first()
-    assert case is not None
-    return case
+def a_case(partnership, listener) -> Case:
+    return CaseFactory(structure=listening_centre(partnership), by=listener)
 
 
 def case_url(partnership, case) -> str:
@@ -62,7 +63,7 @@ def test_the_platform_admin_alone_cannot_open_a_case_through_any_page(world, use
     me = users["admin"]
     client = signed_in(me)
     centre = listening_centre(partnership)
-    case = a_case(partnership)
+    case = a_case(partnership, users["ecoute"])
     assert client.get(case_url(partnership, case)).status_code == 404
     listener_row = Membership.objects.get(user=users["ecoute"], role=Role.LISTENER)
     coordinator_row = Membership.objects.get(user=users["coordination"], role=Role.COORDINATOR)
