@@ -1,4 +1,4 @@
-"""Test personas, named after the demo users (CONTRACT.md), in two worlds.
+"""Test personas, named after the demo users (docs/api.md), in two worlds.
 
 `small_world` is made by factories (`<app>/tests/factories.py`) inside each test: a partnership with
 one user per persona and a mirror partnership ("autre") with its own coordinator and listener, so a
@@ -271,7 +271,7 @@ def log_in(page, username, password=PASSWORD):
 
 
 def verify_second_factor(client, user):
-    """Marks a signed-in test client as having passed TOTP (SECURITY.md 17), when her role needs it."""
+    """Marks a signed-in test client as having passed TOTP (docs/security.md 17), when her role needs it."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.otp import requires_otp

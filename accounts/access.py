@@ -11,7 +11,7 @@ def tokens_of(user):
 
 
 def get_token_for_user(user, pk: int) -> ApiToken:
-    """One of the user's own tokens; 404 for anyone else's (SECURITY.md 2)."""
+    """One of the user's own tokens; 404 for anyone else's (docs/security.md 2)."""
     token = tokens_of(user).filter(pk=pk).first()
     if token is None:
         raise Http404

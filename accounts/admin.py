@@ -1,4 +1,4 @@
-"""The platform administrator's screen of accounts (SECURITY.md 26).
+"""The platform administrator's screen of accounts (docs/security.md 26).
 
 She creates accounts and (de)activates them; she never sets or sees a password: a new account gets a
 link by e-mail to choose its own, and the "change password" page of Django's admin is closed. She

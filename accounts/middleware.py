@@ -1,4 +1,4 @@
-"""SECURITY.md 17, 18: the second factor before any page, an absolute session lifetime on top of
+"""docs/security.md 17, 18: the second factor before any page, an absolute session lifetime on top of
 Django's idle timeout, and typed work kept when a session has ended (accounts/kept.py)."""
 
 import time
@@ -37,7 +37,7 @@ class SessionLimitsMiddleware:
 
 
 class SecondFactorMiddleware:
-    """SECURITY.md 17: a user who must use TOTP reaches no page before confirming her code.
+    """docs/security.md 17: a user who must use TOTP reaches no page before confirming her code.
 
     Runs after django-otp's OTPMiddleware (which sets `request.user.is_verified()`).
     """

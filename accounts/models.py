@@ -15,7 +15,7 @@ from core.crypto import EncryptedBinaryField
 
 
 def end_access(user_ids) -> None:
-    """Ends every session and revokes every API token of these users, for good (SECURITY.md 18, 32).
+    """Ends every session and revokes every API token of these users, for good (docs/security.md 18, 32).
 
     Called wherever a user is deactivated (`User.save`, `User.objects…update(is_active=False)`).
     Revoked tokens stay revoked and deleted sessions are gone: reactivating the user brings neither
@@ -102,7 +102,7 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 of the token is stored; the raw value is shown once.
 
-    It expires (`expires_at`, SECURITY.md 32) and its owner may revoke it; a revoked token is kept,
+    It expires (`expires_at`, docs/security.md 32) and its owner may revoke it; a revoked token is kept,
     revoked, so that her list shows what was revoked and when.
     """
 
@@ -155,7 +155,7 @@ class KeptSubmissionQuerySet(models.QuerySet):
 class KeptSubmission(models.Model):
     """A form sent after its author's session ended (or refused by the CSRF check), kept for her alone
     until she signs in again and sends it (accounts/kept.py). The page's address and every field are
-    in `content`, encrypted (SECURITY.md 13): a case narrative is never stored in clear. Deleted once
+    in `content`, encrypted (docs/security.md 13): a case narrative is never stored in clear. Deleted once
     sent, and worthless after `expires_at` (`KEPT_SUBMISSION_HOURS`, default 4)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -1,4 +1,4 @@
-"""SECURITY.md 17: who must confirm a TOTP second factor (django-otp), and the demo's devices."""
+"""docs/security.md 17: who must confirm a TOTP second factor (django-otp), and the demo's devices."""
 
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -9,7 +9,7 @@ urlpatterns = [
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("second-facteur/", views.otp_verify, name="otp"),
     path("second-facteur/activer/", views.otp_setup, name="otp_setup"),
-    # SECURITY.md 26: nobody sets another person's password; she chooses it from a link sent by
+    # docs/security.md 26: nobody sets another person's password; she chooses it from a link sent by
     # e-mail (partnerships/actions.py, send_password_reset). Django's own views, our templates.
     path(
         "mot-de-passe/<uidb64>/<token>/",

@@ -27,7 +27,7 @@ from .otp import confirmed_device, requires_otp
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Sign-in for every persona. Django gives a new session key at login (SECURITY.md 18)."""
+    """Sign-in for every persona. Django gives a new session key at login (docs/security.md 18)."""
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -49,7 +49,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         self.request.session[SESSION_STARTED] = int(time.time())
         if requires_otp(form.get_user()):
-            # SECURITY.md 17: no page before the second factor.
+            # docs/security.md 17: no page before the second factor.
             return redirect(f"{reverse('accounts:otp')}?next={self.get_success_url()}")
         return response
 
@@ -123,7 +123,7 @@ def _next(request) -> str:
 @sensitive_post_parameters("token")
 @login_required
 def otp_verify(request) -> HttpResponse:
-    """The second step of sign-in for listening-centre staff and the platform admin (SECURITY.md 17):
+    """The second step of sign-in for listening-centre staff and the platform admin (docs/security.md 17):
     the 6-digit code of her authenticator. Anyone else, or an already verified user, goes on."""
     if request.user.is_verified() or not requires_otp(request.user):
         return redirect(_next(request))
@@ -170,7 +170,7 @@ def otp_setup(request) -> HttpResponse:
 @login_required
 def tokens(request) -> HttpResponse:
     """Her own API tokens (created, last used, expires), for every signed-in user: she makes one, shown
-    once on this answer only, or revokes one (SECURITY.md 32)."""
+    once on this answer only, or revokes one (docs/security.md 32)."""
     form = TokenForm(request.POST or None)
     created = ""
     if request.method == "POST" and form.is_valid():

@@ -196,7 +196,7 @@ def set_tallies(activity: Activity, counts: dict, seen: dict | None = None) -> d
 
     `seen` (some of the same keys): the numbers the form showed. A row left as seen is not written; a
     row changed whose stored number is neither the seen one nor the new one was changed by someone
-    else meanwhile: TallyConflict, nothing written (SECURITY.md 21's optimistic locking, on the
+    else meanwhile: TallyConflict, nothing written (docs/security.md 21's optimistic locking, on the
     numbers themselves: a tally has no version). Rows without a seen number are written as given.
     Raises NotYetHeld before the activity's date. Returns the rows written, (sex, group) → new
     number. The indicators follow in the same transaction."""
@@ -289,7 +289,7 @@ def update_activity(
     the dates copied onto attendance and tallies follow.
 
     `version` is the one the edit was read at: Stale, writing nothing, when someone saved the
-    activity since (SECURITY.md 21). NotYetHeld (nothing changed) to move one holding attendance or
+    activity since (docs/security.md 21). NotYetHeld (nothing changed) to move one holding attendance or
     tallies after today; OutsidePartnership (nothing changed) for a structure, result, partner,
     principle or person not of its partnership. The caller has checked the user may write it."""
     unknown = set(fields) - EDITABLE

@@ -119,7 +119,7 @@ class ActivityFilter(forms.Form):
         self.fields["structure"].queryset = structures
         if outside:
             # Outside the services a filter is a question about one activity: a day, a structure or
-            # a public would single it out (SECURITY.md 9). Only the kind is left, newest first.
+            # a public would single it out (docs/security.md 9). Only the kind is left, newest first.
             for name in ("date_from", "date_to", "structure", "target_group", "sort"):
                 del self.fields[name]
 

@@ -92,7 +92,7 @@ class Activity(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # SECURITY.md 21: optimistic locking (core/locking.py); every edit claims it.
+    # docs/security.md 21: optimistic locking (core/locking.py); every edit claims it.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

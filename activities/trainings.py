@@ -1,4 +1,4 @@
-"""Staff training, read by the listening centre for the listeners' continuing training (PRODUCT.md 6)."""
+"""Staff training, read by the listening centre for the listeners' continuing training (docs/product.md 6)."""
 
 from decimal import Decimal
 

@@ -160,8 +160,8 @@ def activity_detail(request, slug, pk):
 
 def _detail_outside(request, activity, access):
     """What the partner commune, the network and the platform admin see of an activity: the annual
-    report's allow-list (SECURITY.md 9) — kind, month, communes, results, and participants by sex
-    through the disclosure rule (SECURITY.md 8). No title, place, day, structure, worker or partner;
+    report's allow-list (docs/security.md 9) — kind, month, communes, results, and participants by sex
+    through the disclosure rule (docs/security.md 8). No title, place, day, structure, worker or partner;
     a committee's decisions as the report shows them (text, month due, done)."""
     by_sex = dict.fromkeys(("F", "M", "X"), 0)
     for sex, n in activity.attendances.values_list("person__sex").annotate(n=Count("pk")).order_by():
@@ -196,7 +196,7 @@ def _attendance_context(request, activity, access, **extra):
         "attendees": _attendees(activity, access),
         "quick_form": QuickPersonForm(initial={"target_group": default_group}),
         "identity_allowed": bool(activity.structure_id) and access.in_structure(activity.structure_id),
-        # SECURITY.md 34: nobody registers a person on the fly at a listening centre's activity.
+        # docs/security.md 34: nobody registers a person on the fly at a listening centre's activity.
         "quick_allowed": may_register(access, activity.structure),
         **extra,
     }
@@ -255,7 +255,7 @@ def attendance(request, slug, pk):
 def search(request, slug, pk):
     """Search-as-you-type among the people the user may see: codes in SQL, names only within her structure.
 
-    Posted (with the CSRF token), so that no name reaches an access log (SECURITY.md 32)."""
+    Posted (with the CSRF token), so that no name reaches an access log (docs/security.md 32)."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
     query = request.POST.get("q", "").strip()
     results = []

@@ -1,4 +1,4 @@
-"""Peak memory of a gunicorn worker receiving one import upload (SECURITY.md 33), per file size.
+"""Peak memory of a gunicorn worker receiving one import upload (docs/security.md 33), per file size.
 
     .venv/bin/python bench/upload_memory.py --sizes 10 100      # MB; SQLite (DATABASE_URL for PostgreSQL)
 

@@ -6,7 +6,7 @@ Who may do what:
   assigns them, and may refer without consent with a logged reason;
 - nobody else — the partnership's coordinator, the partner commune, the network, the platform
   admin, a listener of another centre or partnership — sees any case or learns that it exists: 404.
-Every function fails closed. Every read of a case writes one AccessLog row (SECURITY.md 10).
+Every function fails closed. Every read of a case writes one AccessLog row (docs/security.md 10).
 """
 
 from dataclasses import dataclass
@@ -76,7 +76,7 @@ def get_centre_coordination_for_user(user, slug: str) -> Centre:
 
 def get_centre_member_for_user(user, slug: str, pk: int) -> tuple[Membership, Centre]:
     """A centre role held in the centre (membership `pk`), for the centre coordinator only, who
-    manages the centre's accounts (SECURITY.md 26); 404 otherwise."""
+    manages the centre's accounts (docs/security.md 26); 404 otherwise."""
     centre = get_centre_coordination_for_user(user, slug)
     membership = centre_staff(centre.structure).filter(pk=pk).first()
     if membership is None:
@@ -86,7 +86,7 @@ def get_centre_member_for_user(user, slug: str, pk: int) -> tuple[Membership, Ce
 
 def sees_raw_statistics(access: Access, centre: Structure | None) -> bool:
     """The centre's statistics unsuppressed: its centre coordinator alone; everyone else who may see
-    the partnership gets them suppressed (SECURITY.md 8)."""
+    the partnership gets them suppressed (docs/security.md 8)."""
     if centre is None:
         return False
     return access.in_structure(centre, Role.CENTRE_COORDINATOR)

@@ -31,7 +31,7 @@ from .models import (
     SpeechGroup,
 )
 
-# The case changed since the form was opened (SECURITY.md 21): the one lock of every edit form.
+# The case changed since the form was opened (docs/security.md 21): the one lock of every edit form.
 StaleVersion = Stale
 
 
@@ -47,7 +47,7 @@ def anonymised_message(case: Case) -> str:
 
 def _bump(case: Case, expected_version: int | None = None, **changes) -> None:
     """Bumps the version in one UPDATE … WHERE version = expected: a stale writer changes nothing.
-    Every write to a case passes here, so an anonymised case is refused here (SECURITY.md 25)."""
+    Every write to a case passes here, so an anonymised case is refused here (docs/security.md 25)."""
     if case.anonymised_on is not None:
         raise ValidationError(anonymised_message(case))
     expected = case.version if expected_version is None else expected_version
@@ -245,7 +245,7 @@ def reopen_case(case: Case, *, by) -> None:
     _event(case, by, "reouverture", ["status"])
 
 
-# SECURITY.md 25: what anonymisation removes, by name (the history and the report list these names,
+# docs/security.md 25: what anonymisation removes, by name (the history and the report list these names,
 # never a value). Field by field, and why, in docs/decisions.md ("Retention").
 ANONYMISED_FIELDS = [
     "address",

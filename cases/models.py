@@ -1,6 +1,6 @@
 """The listening centre's case files (confidential): intake, incidents, services, notes, history, audit.
 
-Identifying and free-text fields are `EncryptedTextField` (SECURITY.md 13). These models are never
+Identifying and free-text fields are `EncryptedTextField` (docs/security.md 13). These models are never
 registered in the Django admin and never exposed by the API; statistics leave the app only through
 `cases/stats.py`. Reads go through `cases/access.py`, which writes the access log.
 """
@@ -57,7 +57,7 @@ class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
         """Cases of the centres where the user is centre coordinator, and those assigned to her where
         she is a listener. Nobody else — partnership coordinator, partner, network, platform admin —
-        sees a case, not even that it exists (SECURITY.md 4)."""
+        sees a case, not even that it exists (docs/security.md 4)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         from partnerships.models import Membership
@@ -93,7 +93,7 @@ class Case(models.Model):
     )
     children_with_her = models.BooleanField(_("enfants avec elle"), default=False)
     children_count = models.PositiveSmallIntegerField(_("nombre d'enfants avec elle"), default=0)
-    # Identifying details: optional, encrypted (SECURITY.md 13).
+    # Identifying details: optional, encrypted (docs/security.md 13).
     full_name = EncryptedTextField(_("nom et prénom"), blank=True)
     phone = EncryptedTextField(_("téléphone"), blank=True)
     address = EncryptedTextField(_("adresse"), blank=True)
@@ -107,7 +107,7 @@ class Case(models.Model):
         _("motif de clôture"), max_length=20, choices=ClosureReason.choices, blank=True
     )
     closed_on = models.DateField(_("date de clôture"), null=True, blank=True)
-    # SECURITY.md 25: set by `manage.py anonymise_closed_cases`; an anonymised case is read-only.
+    # docs/security.md 25: set by `manage.py anonymise_closed_cases`; an anonymised case is read-only.
     anonymised_on = models.DateField(_("anonymisé le"), null=True, blank=True, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,7 +117,7 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("écoutante référente"),
     )
-    # SECURITY.md 21: optimistic locking; every save through actions.py bumps it.
+    # docs/security.md 21: optimistic locking; every save through actions.py bumps it.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -138,7 +138,7 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(children_with_her=True) | Q(children_count=0), name="case_children_consistent"
             ),
-            # An anonymised case stays closed: it can never be reopened (SECURITY.md 25).
+            # An anonymised case stays closed: it can never be reopened (docs/security.md 25).
             models.CheckConstraint(
                 condition=Q(anonymised_on__isnull=True) | Q(status="clos"),
                 name="case_anonymised_stays_closed",
@@ -146,7 +146,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Never a name: the code only (SECURITY.md 4, 14).
+        # Never a name: the code only (docs/security.md 4, 14).
         return self.code
 
 
@@ -211,7 +211,7 @@ class Referral(CaseChild):
         PSYCHOLOGICAL = "psychologique", _("psychologique")
 
     kind = models.CharField(_("type d'orientation"), max_length=20, choices=Kind.choices)
-    # Which partner she was sent to tells where she is treated: encrypted like her name (SECURITY.md 13).
+    # Which partner she was sent to tells where she is treated: encrypted like her name (docs/security.md 13).
     partner = EncryptedTextField(_("partenaire"), max_length=200)
     # Set only when the coordinator referred without recorded consent; the reason is logged, encrypted.
     override_reason = EncryptedTextField(_("motif de la dérogation au consentement"), blank=True)
@@ -341,7 +341,7 @@ class GroupSession(models.Model):
 
 class CaseEvent(models.Model):
     """The case's history and timeline. Stores what happened and which fields changed — never a
-    value of an identifying or free-text field (SECURITY.md 12)."""
+    value of an identifying or free-text field (docs/security.md 12)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
@@ -380,7 +380,7 @@ class CaseEvent(models.Model):
 
 
 class AccessLog(models.Model):
-    """Append-only audit of every read of a case (SECURITY.md 10, 11): database triggers refuse
+    """Append-only audit of every read of a case (docs/security.md 10, 11): database triggers refuse
     UPDATE and DELETE. No foreign keys, so deleting a user or a case never touches it; no content."""
 
     at = models.DateTimeField(auto_now_add=True)

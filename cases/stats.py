@@ -1,10 +1,10 @@
-"""The only figures that leave the listening centre (ARCHITECTURE.md: `programme` and `reports` read
+"""The only figures that leave the listening centre (docs/architecture.md: `programme` and `reports` read
 `cases` through this module only).
 
-Everything here counts cases whose holder consented to non-identifiable statistics (SECURITY.md 7),
+Everything here counts cases whose holder consented to non-identifiable statistics (docs/security.md 7),
 by year, incident type, service and age band — never finer than a year here (a month at most) and
 never below the commune (the whole centre). No code, name, text, date or worker leaves this module.
-`published()` applies SECURITY.md 8 (core/disclosure.py) to what is shown outside the centre.
+`published()` applies docs/security.md 8 (core/disclosure.py) to what is shown outside the centre.
 """
 
 import datetime
@@ -146,7 +146,7 @@ def by_service(partnership: Partnership, year: int | None = None) -> dict[str, i
 
 
 def published(partnership, year: int | None, suppressed: bool) -> dict:
-    """The statistics page's tables, protected together (SECURITY.md 8) since a reader can relate
+    """The statistics page's tables, protected together (docs/security.md 8) since a reader can relate
     them: {"by_year", "by_age", "by_incident", "by_service": {"rows": {key: Cell}, "total": Cell or
     None}, "followed": Cell, or None outside the centre}.
 

@@ -1,6 +1,6 @@
 """The listening centre's pages. Every case is fetched through `cases/access.py` (which logs the read);
 writes go through `cases/actions.py`. Views that touch case data hide their locals and POST
-parameters from error reports (SECURITY.md 14)."""
+parameters from error reports (docs/security.md 14)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,7 +70,7 @@ def _case_url(case, slug):
 
 
 def _refused_if_anonymised(request, case, slug):
-    """An anonymised case is read-only (SECURITY.md 25): every write page sends back to the case
+    """An anonymised case is read-only (docs/security.md 25): every write page sends back to the case
     with the reason, whatever the method."""
     if case.anonymised_on is None:
         return None
@@ -140,7 +140,7 @@ def case_detail(request, slug, code):
 
 @protected
 def case_edit(request, slug, code):
-    """Edits the intake; a save from a stale version is refused with a clear message (SECURITY.md 21)."""
+    """Edits the intake; a save from a stale version is refused with a clear message (docs/security.md 21)."""
     case, centre = get_case_for_user(request.user, slug, code, "modification")
     if refused := _refused_if_anonymised(request, case, slug):
         return refused
@@ -383,7 +383,7 @@ SERVICE_LABELS = {
 @login_required
 def statistics(request, slug):
     """The centre's statistics (consenting cases only): unsuppressed for the centre coordinator,
-    suppressed (SECURITY.md 8) for everyone else who may see the partnership."""
+    suppressed (docs/security.md 8) for everyone else who may see the partnership."""
     partnership, access, structure = get_stats_centre_for_user(request.user, slug)
     suppressed = not sees_raw_statistics(access, structure)
     year = request.GET.get("annee", "")
@@ -426,7 +426,7 @@ def statistics(request, slug):
 
 @protected
 def roles(request, slug):
-    """The centre coordinator manages the centre's accounts (SECURITY.md 26): who holds which role,
+    """The centre coordinator manages the centre's accounts (docs/security.md 26): who holds which role,
     granting a role to an existing account, and from each row: remove, reset the second factor, send
     a password link. Nobody outside the centre can do any of it."""
     centre = get_centre_coordination_for_user(request.user, slug)

@@ -41,7 +41,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(OperationalError)
 def database_conflict(request: HttpRequest, exc: OperationalError) -> HttpResponse:
-    """Up to core.middleware.RetryOnConflictMiddleware, which runs the request again (SECURITY.md 28),
+    """Up to core.middleware.RetryOnConflictMiddleware, which runs the request again (docs/security.md 28),
     even with DEBUG on (where ninja would answer 500 itself)."""
     raise exc
 

@@ -1,6 +1,6 @@
 """What every app's API shares: the error body, the types of paths and bodies, the write check.
 
-Order of the answers of a write (SECURITY.md 2, docs/decisions.md "API errors"): no token, 401; a
+Order of the answers of a write (docs/security.md 2, docs/decisions.md "API errors"): no token, 401; a
 path parameter of the wrong type, 422; anything the caller may not write, 404 — whatever the body
 holds, since `Writer` runs as ninja's authentication step, before the body is parsed; then the
 body, validated by its schema (types, bounds, codes), 422 with one French message naming the field.

@@ -2,7 +2,7 @@
 
 Defaults are for a laptop demo (DEBUG on, SQLite). With DEBUG off, SECRET_KEY,
 FIELD_ENCRYPTION_KEYS and FIELD_INDEX_KEY are mandatory, and refused when they are the demo's or weak
-(SECURITY.md 30): there is no fallback secret in production.
+(docs/security.md 30): there is no fallback secret in production.
 """
 
 from pathlib import Path
@@ -22,7 +22,7 @@ DEBUG = env.bool("DEBUG", default=False)
 # Mandatory in production (raises ImproperlyConfigured); a development-only fallback with DEBUG on.
 SECRET_KEY = env("SECRET_KEY", default=DEMO_SECRET_KEY) if DEBUG else env("SECRET_KEY")
 
-# SECURITY.md 13: keys of the encrypted fields, independent of SECRET_KEY. Comma-separated Fernet
+# docs/security.md 13: keys of the encrypted fields, independent of SECRET_KEY. Comma-separated Fernet
 # keys (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`);
 # the first encrypts, all decrypt (rotation: see `manage.py rotate_field_keys`).
 if DEBUG:
@@ -32,7 +32,7 @@ if DEBUG:
 else:
     FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
     FIELD_INDEX_KEY = env("FIELD_INDEX_KEY")
-    # SECURITY.md 30: production never starts with the demo's keys or weak ones (the same rule is a
+    # docs/security.md 30: production never starts with the demo's keys or weak ones (the same rule is a
     # deploy check, core/checks.py, which says why even with DEBUG on).
     if problems := weak_secrets(SECRET_KEY, FIELD_ENCRYPTION_KEYS, FIELD_INDEX_KEY):
         raise ImproperlyConfigured("Refusing to start with DEBUG off: " + " ".join(problems))
@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # SECURITY.md 23: before anything parses a JSON body; after the language is chosen (its message).
+    # docs/security.md 23: before anything parses a JSON body; after the language is chosen (its message).
     "core.middleware.JsonBodyGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
     "axes.middleware.AxesMiddleware",
-    "core.middleware.RetryOnConflictMiddleware",  # last: it calls the view (SECURITY.md 28)
+    "core.middleware.RetryOnConflictMiddleware",  # last: it calls the view (docs/security.md 28)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,7 +124,7 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # SECURITY.md 28: writers queue instead of failing with "database is locked". Every transaction
+    # docs/security.md 28: writers queue instead of failing with "database is locked". Every transaction
     # takes the write lock when it begins (IMMEDIATE): a transaction that read first and tried to write
     # later would get SQLITE_BUSY at once, without waiting. A writer waits up to 20 s for the lock
     # (below gunicorn's 30 s timeout); WAL lets readers work meanwhile. Why: docs/decisions.md.
@@ -137,7 +137,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# SECURITY.md 31: the throttles' counters live in the database (its table is made by a migration of
+# docs/security.md 31: the throttles' counters live in the database (its table is made by a migration of
 # core), so every gunicorn worker and every app server shares them; a per-process cache would give
 # each worker its own budget. Why not Redis: docs/decisions.md.
 # MAX_ENTRIES well above Django's 300: past it, the cache deletes live entries, throttle slots among them.
@@ -155,7 +155,7 @@ CACHES = {
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ENTRIES = env.int("PAGE_CACHE_ENTRIES", default=500)
 
-# SECURITY.md 31: addresses or networks of the reverse proxies in front of Twiza (comma-separated,
+# docs/security.md 31: addresses or networks of the reverse proxies in front of Twiza (comma-separated,
 # e.g. `127.0.0.1,10.0.0.0/8`). Only they are believed about the client's address (X-Forwarded-For,
 # right-most untrusted hop: core/proxies.py), for the throttles and the login lockout alike.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
@@ -166,11 +166,11 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # throttling first (SECURITY.md 16)
+    "axes.backends.AxesStandaloneBackend",  # throttling first (docs/security.md 16)
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# SECURITY.md 15: Argon2, at least 12 characters, no common password.
+# docs/security.md 15: Argon2, at least 12 characters, no common password.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -185,7 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# SECURITY.md 16: 5 failures per username + IP, then a 30-minute cool-off.
+# docs/security.md 16: 5 failures per username + IP, then a 30-minute cool-off.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -193,11 +193,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Attempts are rows in the database (axes' default handler, shared by every worker); the address is
-# the client's behind TRUSTED_PROXIES, as for the throttles (SECURITY.md 31).
+# the client's behind TRUSTED_PROXIES, as for the throttles (docs/security.md 31).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "core.proxies.client_ip"
 
-# SECURITY.md 18: 30 minutes idle (renewed on every request), 8 hours absolute.
+# docs/security.md 18: 30 minutes idle (renewed on every request), 8 hours absolute.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -239,7 +239,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Good-practice documents: outside static and media, served only by portal views after an access check.
 UPLOAD_ROOT = env.path("UPLOAD_ROOT", default=BASE_DIR / "uploads")
 
-# SECURITY.md 19: CSP without inline script, no framing, nosniff, referrer policy.
+# docs/security.md 19: CSP without inline script, no framing, nosniff, referrer policy.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -268,7 +268,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# SECURITY.md 25: the listening centre's cases closed more than this many months ago are anonymised by
+# docs/security.md 25: the listening centre's cases closed more than this many months ago are anonymised by
 # `manage.py anonymise_closed_cases` (run it monthly). Why 60: docs/decisions.md, "Retention".
 CASE_RETENTION_MONTHS = env.int("CASE_RETENTION_MONTHS", default=60)
 
@@ -277,13 +277,13 @@ CASE_RETENTION_MONTHS = env.int("CASE_RETENTION_MONTHS", default=60)
 # docs/decisions.md, "Background exports".
 JOB_FILES_HOURS = env.int("JOB_FILES_HOURS", default=24)
 # An import's uploaded file, encrypted, waits here (not in the database, so a worker's memory does not
-# grow with its size: SECURITY.md 33) until the import ends. Shared by the web and task processes.
+# grow with its size: docs/security.md 33) until the import ends. Shared by the web and task processes.
 JOB_FILES_ROOT = env.path("JOB_FILES_ROOT", default=Path(str(UPLOAD_ROOT)) / "jobs")
-# SECURITY.md 29: a running job whose worker has not beaten for this many minutes is taken as dead:
+# docs/security.md 29: a running job whose worker has not beaten for this many minutes is taken as dead:
 # retried once, then failed (reports/tasks.py `recover_stale_jobs`). Workers beat every few seconds.
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)
 
-# SECURITY.md 26: password links are sent by e-mail (nobody sets another person's password). By
+# docs/security.md 26: password links are sent by e-mail (nobody sets another person's password). By
 # default they are printed on the console (laptop demo); in production use the SMTP backend with
 # EMAIL_HOST…, or the file backend (EMAIL_FILE_PATH) read by your own mailer.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -295,10 +295,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="twiza@localhost")
 
-# SECURITY.md 32: a personal API token expires this many days after it was made (accounts/models.py).
+# docs/security.md 32: a personal API token expires this many days after it was made (accounts/models.py).
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 
-# Demo: the password of the demo users (CONTRACT.md).
+# Demo: the password of the demo users (docs/api.md).
 TWIZA_DEMO_PASSWORD = env("TWIZA_DEMO_PASSWORD", default="twiza-demo-2026")
 
 LOGGING = {

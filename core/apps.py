@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
 
-        # Registered on import: the deploy checks (SECURITY.md 30), the bounded `in` lookup (SECURITY.md 23).
+        # Registered on import: the deploy checks (docs/security.md 30), the bounded `in` lookup (docs/security.md 23).
         from . import checks, lookups, pagecache  # noqa: F401
 
         # Every write, whoever makes it, makes the public pages' cache stale (core/pagecache.py).

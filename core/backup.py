@@ -1,4 +1,4 @@
-"""Backup, restore and the restore drill (SECURITY.md 24), for `manage.py backup`, `restore`, `backup_drill`.
+"""Backup, restore and the restore drill (docs/security.md 24), for `manage.py backup`, `restore`, `backup_drill`.
 
 A backup is a whole-database copy: SQLite's online backup API (consistent while the app runs) or
 `pg_dump --format=custom`. Row counts are taken in the same snapshot as the copy, so the drill can

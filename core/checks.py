@@ -1,4 +1,4 @@
-"""SECURITY.md 30: the keys and secrets production refuses — the demo's (public in this repository) and
+"""docs/security.md 30: the keys and secrets production refuses — the demo's (public in this repository) and
 weak ones. One rule, applied twice: `config/settings.py` refuses to start with `DEBUG` off, and the
 deploy check (`manage.py check --deploy`) says why whatever `DEBUG` is.
 

@@ -1,4 +1,4 @@
-"""Encryption at rest of identifying and free-text fields (SECURITY.md 13).
+"""Encryption at rest of identifying and free-text fields (docs/security.md 13).
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256: authenticated) under keys read from
 FIELD_ENCRYPTION_KEYS — independent of SECRET_KEY. The first key encrypts; every key decrypts, so

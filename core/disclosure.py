@@ -1,4 +1,4 @@
-"""The one small-cell disclosure rule for every figure that leaves the holding service (SECURITY.md 8).
+"""The one small-cell disclosure rule for every figure that leaves the holding service (docs/security.md 8).
 
 A table is `values` ({key: count}) and the linear `relations` a reader knows between its cells
 (parts sum to a margin; for distinct people, cumulative counts that can only grow and never grow by
@@ -107,7 +107,7 @@ class _Total:
 
 
 def protect(values: dict, relations: list[Relation], k: int, known=()) -> dict:
-    """{key: Cell} for publishing `values` to a reader who knows `relations` (SECURITY.md 8).
+    """{key: Cell} for publishing `values` to a reader who knows `relations` (docs/security.md 8).
 
     `known` cells are not published but a reader is assumed to know them (the people whose sex was
     not recorded, shown elsewhere): never hidden, used as shown values."""

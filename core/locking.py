@@ -1,4 +1,4 @@
-"""Optimistic locking, the one mechanism of every edit form (SECURITY.md 21).
+"""Optimistic locking, the one mechanism of every edit form (docs/security.md 21).
 
 Every editable model has an integer `version`. Its edit form carries, in a hidden field, the version
 it was read at (`Versioned`); the action that saves the edit first calls `claim(obj, seen)`: one
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-# Beyond 32 bits a tampered version is a clear form error, not a database overflow (SECURITY.md 23).
+# Beyond 32 bits a tampered version is a clear form error, not a database overflow (docs/security.md 23).
 MAX_VERSION = 2**31 - 1
 
 

@@ -1,4 +1,4 @@
-"""SECURITY.md 23: `in` on an integer column never sends the database a number beyond the column.
+"""docs/security.md 23: `in` on an integer column never sends the database a number beyond the column.
 
 Django already turns `exact`, `gt`, `lt`… with an out-of-range integer into "no row" before the
 query runs, but not `in` — the lookup of every multiple-choice form field (`pk__in`): a posted id

@@ -27,7 +27,7 @@ def current_client_request_id() -> str:
 
 
 class RequestIdMiddleware:
-    """Gives every request an id made here (SECURITY.md 32): the append-only access log and the logs
+    """Gives every request an id made here (docs/security.md 32): the append-only access log and the logs
     must not hold an id a client chose, or a client could make its reads look like another's. A
     well-formed X-Request-ID (from a proxy, say) is kept beside it in the log lines, never instead."""
 
@@ -57,7 +57,7 @@ class RequestIdFilter(logging.Filter):
 
 
 class NoStoreForAuthenticatedMiddleware:
-    """SECURITY.md 19: pages served to a signed-in user are never stored by a browser or proxy."""
+    """docs/security.md 19: pages served to a signed-in user are never stored by a browser or proxy."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -94,7 +94,7 @@ def _depth(value) -> int:
 
 
 class JsonBodyGuardMiddleware:
-    """SECURITY.md 23: a JSON body nested deeper than MAX_DEPTH, or holding an integer beyond 64 bits
+    """docs/security.md 23: a JSON body nested deeper than MAX_DEPTH, or holding an integer beyond 64 bits
     (no column stores it), gets 422 and a French message before any view or database sees it.
 
     A body 10 000 arrays deep made `json.loads` raise RecursionError: a 500 on every POST endpoint.
@@ -130,7 +130,7 @@ RETRYABLE_SQLSTATES = {"40001", "40P01"}
 
 
 class RetryOnConflictMiddleware:
-    """SECURITY.md 28: a write request whose transaction PostgreSQL aborted as a deadlock's victim (or
+    """docs/security.md 28: a write request whose transaction PostgreSQL aborted as a deadlock's victim (or
     a serialisation failure) is run again, up to 3 times, instead of answering 500.
 
     Why the whole view: deadlocks come from the engine's multi-row upserts and the actions' row locks,

@@ -27,7 +27,7 @@ ENTRIES = [
     Entry("indicators:dashboard", _("Tableau de bord"), EVERYONE),
     Entry("programme:framework", _("Cadre de résultats"), EVERYONE),
     Entry("activities:list", _("Activités"), EVERYONE),
-    # Not the listening centre's roles: its clients live only in `cases` (SECURITY.md 34).
+    # Not the listening centre's roles: its clients live only in `cases` (docs/security.md 34).
     Entry("people:list", _("Personnes"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR})),
     Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
@@ -96,6 +96,6 @@ ROLE_INTROS = {
 
 
 def role_intros(access: "Access") -> list[StrOrPromise]:
-    """What each role the user holds here lets her do, in PRODUCT.md's words."""
+    """What each role the user holds here lets her do, in docs/product.md's words."""
     held = sorted(access.roles) + (["platform_admin"] if access.platform_admin else [])
     return [ROLE_INTROS[role] for role in held]

@@ -1,4 +1,4 @@
-"""The client's address, as the throttles and the login lockout see it (SECURITY.md 31).
+"""The client's address, as the throttles and the login lockout see it (docs/security.md 31).
 
 `REMOTE_ADDR` is the peer that opened the connection. Behind a reverse proxy that peer is the proxy,
 for every visitor; the proxy tells who its own peer was by appending to `X-Forwarded-For`. Anyone

@@ -1,4 +1,4 @@
-"""Every CSV and XLSX file Twiza writes goes through here (SECURITY.md 27: no formula injection).
+"""Every CSV and XLSX file Twiza writes goes through here (docs/security.md 27: no formula injection).
 
 A title, a name or a narrative typed by anyone (or imported from Kobo) may begin with `=`, `+`, `-`,
 `@`, a tab or a carriage return; a spreadsheet program opening the file would run it as a formula

@@ -1,4 +1,4 @@
-"""Demo second factors: the personas who must use TOTP get a confirmed device (CONTRACT.md)."""
+"""Demo second factors: the personas who must use TOTP get a confirmed device (docs/api.md)."""
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 

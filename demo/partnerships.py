@@ -264,11 +264,11 @@ def load_partnership() -> Partnership:
 
 
 def load_users(partnership: Partnership) -> dict[str, User]:
-    """The demo users of CONTRACT.md, each with the role PRODUCT.md gives her.
+    """The demo users of docs/api.md, each with the role docs/product.md gives her.
 
     The loader is the operator's own act, like `createsuperuser`: it writes the centre's roles
     directly, where people in the application go through two administrators or the centre
-    coordinator (SECURITY.md 26). Addresses are fictional: password links are printed on the console.
+    coordinator (docs/security.md 26). Addresses are fictional: password links are printed on the console.
     """
     users = {}
     for username, role, scope, first_name, is_admin in USERS:

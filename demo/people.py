@@ -1,4 +1,4 @@
-"""The six target groups of the roadmap, with the codes of CONTRACT.md."""
+"""The six target groups of the roadmap, with the codes of docs/api.md."""
 
 from demo.partnerships import by_name
 from people.models import TargetGroup

@@ -118,7 +118,7 @@ def indicator_translations(names: dict[str, str], unit: str) -> dict:
 
 
 # The roadmap's table: "Le nombre de bénéficiaires directs des projets soutenus par la CIC".
-# How each outcome indicator is computed (CONTRACT.md): source and filters.
+# How each outcome indicator is computed (docs/api.md): source and filters.
 DEFINITIONS = {
     "OC.1": {"source": "cases"},
     "OC.2": {"source": "people", "target_groups": ["jeunes-handicap"]},

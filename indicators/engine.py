@@ -25,7 +25,7 @@ Every writer of attendance, tallies, activities and people calls the engine in i
 - `with people_changing(person_ids):` around a change of sex or target groups, a merge, a deletion.
 `rebuild()` (manage.py rebuild_indicators) recomputes everything from the raw rows.
 
-Counting rules (CONTRACT.md): a person counts once per period however many activities she joins;
+Counting rules (docs/api.md): a person counts once per period however many activities she joins;
 tallies are participations, never people; sex X (not recorded) appears in the total only.
 """
 

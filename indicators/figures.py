@@ -8,7 +8,7 @@ Periods (one rule): a year's figure counts 1 January–31 December of that year;
 
 Totals are the sum of the categories: F + M + X (X: sex not recorded, tallies and forums only).
 
-Disclosure (SECURITY.md 8): outside the holding service every people-counting indicator goes through
+Disclosure (docs/security.md 8): outside the holding service every people-counting indicator goes through
 `core.disclosure` once, over all its periods and sexes at once, whichever year the viewer looks at, so
 that no hidden cell can be recovered from the shown cells, the totals, the other years or the
 cumulative figures, and so that every surface publishes the same value for the same cell. Counts of

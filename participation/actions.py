@@ -92,7 +92,7 @@ def decide_admissibility(
 ) -> Proposal:
     """The coordinator's decision on a proposal, with its public reason (review phase only). With the
     `version` her page was read at, raises Stale, writing nothing, when another decision was saved
-    since (SECURITY.md 21)."""
+    since (docs/security.md 21)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Le motif de la décision est obligatoire : il est publié."))

@@ -192,7 +192,7 @@ class Proposal(models.Model):
     age_band = models.CharField(
         _("tranche d'âge"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
     )
-    # Seen by the coordinator only, never on a public page (SECURITY.md 13: encrypted at rest).
+    # Seen by the coordinator only, never on a public page (docs/security.md 13: encrypted at rest).
     contact = EncryptedTextField(_("contact (facultatif)"), blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ONLINE)
     entered_by = models.ForeignKey(
@@ -206,7 +206,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    # SECURITY.md 21: optimistic locking (core/locking.py); every decision claims it.
+    # docs/security.md 21: optimistic locking (core/locking.py); every decision claims it.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -342,7 +342,7 @@ class FollowedProject(models.Model):
         related_name="youth_projects",
         verbose_name=_("activités qui le mettent en œuvre"),
     )
-    # SECURITY.md 21: optimistic locking (core/locking.py); every edit claims it.
+    # docs/security.md 21: optimistic locking (core/locking.py); every edit claims it.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -2,7 +2,7 @@
 
 A participation is one act of taking part (a proposal submitted, a counted ballot), never a distinct
 person: forums collect no identity, so the same young woman proposing and voting counts twice, as
-tallies do (PRODUCT.md 2). A participation is dated by its forum: those of a forum dated after today
+tallies do (docs/product.md 2). A participation is dated by its forum: those of a forum dated after today
 (proposals may come in before the day) count once that day has come, like everything else.
 """
 
@@ -48,7 +48,7 @@ def participations_by_age_band(partnership, year=None) -> dict[str, int]:
 
 
 def turnout(forum: Forum) -> dict:
-    """Counted ballots of a forum by sex and by age band, suppressed for publication (SECURITY.md 8):
+    """Counted ballots of a forum by sex and by age band, suppressed for publication (docs/security.md 8):
     {"by_sex": [(key, label, Cell)], "by_age": [...], "total": Cell}.
 
     Both breakdowns add up to the same total, so they are protected together as one table.

@@ -1,5 +1,5 @@
 """Per-client rate limits of the public forms, in Django's cache — the database cache, shared by every
-worker and every app server (SECURITY.md 31); the client's address comes from core.proxies.
+worker and every app server (docs/security.md 31); the client's address comes from core.proxies.
 
 Each attempt takes a slot of its own (`cache.add`, atomic: the table's primary key), kept for the
 window: the database cache's `incr` is a read then a write, which concurrent attempts would race

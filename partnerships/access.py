@@ -135,7 +135,7 @@ def get_structure_for_user(user, slug: str, code: str) -> tuple[Structure, Acces
 
 
 def get_appointments_for_user(user, slug: str) -> tuple[Partnership, Access]:
-    """The appointment of first centre coordinators (SECURITY.md 26): platform administrators only;
+    """The appointment of first centre coordinators (docs/security.md 26): platform administrators only;
     404 for everybody else."""
     partnership, access = get_partnership_for_user(user, slug)
     if not access.platform_admin:

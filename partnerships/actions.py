@@ -1,4 +1,4 @@
-"""Who holds a listening-centre role, and every change to it (SECURITY.md 26).
+"""Who holds a listening-centre role, and every change to it (docs/security.md 26).
 
 - The first centre coordinator of a structure: proposed by one platform administrator, confirmed by
   another (`propose_centre_coordinator`, `confirm_appointment`); the proposer never confirms.

@@ -1,8 +1,8 @@
 """The platform administrator's screens: networks, partnerships, organisations, structures, roles.
 
 Only tenancy and settings are here: no person of the registry and nothing of the listening centre
-is ever registered in the admin (SECURITY.md 4). The roles of the listening centre are not given,
-changed or taken here, superuser or not (SECURITY.md 26): see partnerships/actions.py.
+is ever registered in the admin (docs/security.md 4). The roles of the listening centre are not given,
+changed or taken here, superuser or not (docs/security.md 26): see partnerships/actions.py.
 """
 
 from typing import cast

@@ -10,7 +10,7 @@ router = Router(tags=["partenariats"])
 
 
 class PartnershipOut(Schema):
-    """`name` is the French name (CONTRACT.md); `names` its translations by language ("ar", "nl", "en")."""
+    """`name` is the French name (docs/api.md); `names` its translations by language ("ar", "nl", "en")."""
 
     slug: str
     name: str

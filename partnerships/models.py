@@ -1,7 +1,7 @@
 """The tenancy root: networks, partnerships, organisations, structures and who holds which role.
 
 Every tenant-owned query in Twiza starts from `Partnership.objects.visible_to(user)` or from a
-structure the user belongs to; a user with no membership sees nothing (SECURITY.md 1).
+structure the user belongs to; a user with no membership sees nothing (docs/security.md 1).
 """
 
 from typing import Self
@@ -290,7 +290,7 @@ class Membership(models.Model):
             self.structure = None
 
 
-# SECURITY.md 26: the roles that open the listening centre's cases. Nobody outside the centre grants
+# docs/security.md 26: the roles that open the listening centre's cases. Nobody outside the centre grants
 # them: the first centre coordinator of a structure is appointed by two platform administrators
 # (Appointment), later ones and every listener by that structure's centre coordinator.
 CENTRE_ROLES = {Role.LISTENER, Role.CENTRE_COORDINATOR}
@@ -343,7 +343,7 @@ class Appointment(models.Model):
 
 class RoleLog(models.Model):
     """Append-only record of who gave, took or reset what on the listening centre's accounts
-    (SECURITY.md 26): database triggers refuse UPDATE and DELETE, as for the case access log. No
+    (docs/security.md 26): database triggers refuse UPDATE and DELETE, as for the case access log. No
     foreign keys, so deleting a user or a structure never touches it."""
 
     class Action(models.TextChoices):

@@ -3,7 +3,7 @@
 - The coordinator sees every person of her partnership: code, sex, birth year, target groups.
 - Structure staff see the people their structure holds, with their identifying fields.
 - Partner officers, network officers, the platform admin and outsiders see no individual.
-- The listening centre holds no registry records (SECURITY.md 34): its clients live only in `cases`.
+- The listening centre holds no registry records (docs/security.md 34): its clients live only in `cases`.
   Its roles (listener, centre coordinator) neither read nor write the registry, and nobody registers
   a person for a listening centre, so no record says that someone is known to the centre.
 """

@@ -56,7 +56,7 @@ def register_person(
 ) -> Person:
     """Registers a person with the partnership's next code. Coordinator, or staff of `structure`.
 
-    Never for a listening centre (SECURITY.md 34): its clients live only in `cases`, and a registry
+    Never for a listening centre (docs/security.md 34): its clients live only in `cases`, and a registry
     record held by the centre would tell the coordinator that this person is known to it.
     """
     if structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE:
@@ -89,7 +89,7 @@ def register_person(
 def update_person(person: Person, *, target_groups=None, version: int | None = None, **fields) -> Person:
     """Changes a person's fields (and target groups); keeps the duplicate index in step. With the
     `version` an edit form was read at, raises Stale, writing nothing, if someone saved the record
-    since (SECURITY.md 21); without it, still moves the version on, so open forms see the change."""
+    since (docs/security.md 21); without it, still moves the version on, so open forms see the change."""
     claim(person, person.version if version is None else version)
     with engine.people_changing([person.pk]):
         for name, value in fields.items():

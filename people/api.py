@@ -2,7 +2,7 @@
 
 Errors: 404 for every write the caller may not make, whether she cannot see the partnership at all
 or only reads it (partner commune, network, platform admin): one answer that reveals nothing
-(SECURITY.md 2); the API never answers 403. The check runs before the body is read (`Writer`), so
+(docs/security.md 2); the API never answers 403. The check runs before the body is read (`Writer`), so
 that answer comes whatever she sends. 422 for invalid input, with a French message and nothing
 written: the schema refuses types, bounds and codes; the endpoint what only the database knows.
 """

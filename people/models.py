@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 class TargetGroup(TranslatedMixin):
-    """A public the programme serves (codes fixed by CONTRACT.md: `femmes-violence`, `migrants`…)."""
+    """A public the programme serves (codes fixed by docs/api.md: `femmes-violence`, `migrants`…)."""
 
     code = models.SlugField(unique=True)
     name = models.CharField(_("nom"), max_length=200)
@@ -51,7 +51,7 @@ class PersonSequence(models.Model):
 
 def registry_memberships(user) -> "QuerySet[Membership]":
     """The user's structure roles that open a registry: any but the listening centre's (whose clients
-    live only in `cases`, SECURITY.md 34)."""
+    live only in `cases`, docs/security.md 34)."""
     from partnerships.models import CENTRE_ROLES, Membership, Structure
 
     return (
@@ -67,7 +67,7 @@ class PersonQuerySet(models.QuerySet):
 
         The coordinator sees every person of her partnership; structure staff see the people their
         structure holds; the listening centre's roles, partner officers, network officers, the platform
-        admin and anyone without a role see none (fail closed; SECURITY.md 34). Identifying fields are
+        admin and anyone without a role see none (fail closed; docs/security.md 34). Identifying fields are
         a stricter matter: see `Person.identity_visible_to`.
         """
         from partnerships.models import Membership, Role
@@ -121,7 +121,7 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # SECURITY.md 21: optimistic locking (core/locking.py); every edit claims it.
+    # docs/security.md 21: optimistic locking (core/locking.py); every edit claims it.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

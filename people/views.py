@@ -33,7 +33,7 @@ def person_list(request, slug):
     """The registry: the coordinator sees codes of the whole partnership, staff their structure's people.
 
     The filters are posted, the search (a name, perhaps) with them, so that no name reaches an access
-    log or a browser's history (SECURITY.md 32). An address keeps the other filters (?sex=F) and
+    log or a browser's history (docs/security.md 32). An address keeps the other filters (?sex=F) and
     ignores `q`.
     """
     partnership, access = get_registry_for_user(request.user, slug)

@@ -1,6 +1,6 @@
 """The public transparency portal (public/<slug>/), no account needed.
 
-Shows only what portal/published.py allows (SECURITY.md 8 and 9) and good practices published to
+Shows only what portal/published.py allows (docs/security.md 8 and 9) and good practices published to
 the public. Light pages: text, tables and small inline SVG; every table has its CSV (open data). Visitors get the
 pages from a cache that every write invalidates (core/pagecache.py).
 """

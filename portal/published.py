@@ -1,8 +1,8 @@
-"""What the public portal may show of a partnership: an allow-list (SECURITY.md 9), nothing else.
+"""What the public portal may show of a partnership: an allow-list (docs/security.md 9), nothing else.
 
 - indicators: only those the coordinator published (`Indicator.public`), through
   indicators/figures.py with an Access holding no role, so small cells are suppressed with their
-  complements (SECURITY.md 8);
+  complements (docs/security.md 8);
 - activities: counts per year and kind and per month (never a title, a place, a day or a person),
   suppressed as one table with all its margins;
 - youth forums and followed projects: titles of young people's proposals, phases and progress;
@@ -71,7 +71,7 @@ def _public_activities(partnership) -> QuerySet[Activity]:
 def activity_counts(partnership) -> dict:
     """Activities per year and kind, per month (all kinds together), and their margins — (year, month,
     "T"), (year, 0, kind), (year, 0, "T"), (0, 0, kind), (0, 0, "T") — suppressed together as one
-    table (SECURITY.md 8), so that no page or CSV built from it lets a hidden count be recovered.
+    table (docs/security.md 8), so that no page or CSV built from it lets a hidden count be recovered.
 
     Not per month *and* kind: that grid is mostly zeros and small counts (the demo's: 858 cells, 204
     of 1–4), and checking it exactly took about a second per page; this table takes milliseconds."""

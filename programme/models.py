@@ -78,7 +78,7 @@ class Indicator(TranslatedMixin):
     activity_kinds = models.JSONField(_("types d'activité"), default=list, blank=True)
     structures = models.JSONField(_("structures"), default=list, blank=True)
     public = models.BooleanField(_("publié sur le portail"), default=False)
-    # SECURITY.md 21: optimistic locking (core/locking.py); every edit claims it.
+    # docs/security.md 21: optimistic locking (core/locking.py); every edit claims it.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

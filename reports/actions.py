@@ -45,7 +45,7 @@ def save_narrative(partnership, result, year: int, text: str, version: int, fina
     """The coordinator saves a draft (or the final, locked version) of a result's narrative.
 
     Refuses any change to a final version, and raises Stale, writing nothing, when someone saved the
-    narrative since `version` (SECURITY.md 21); a narrative not yet written is at version 0.
+    narrative since `version` (docs/security.md 21); a narrative not yet written is at version 0.
     """
     narrative, _created = Narrative.objects.get_or_create(
         partnership=partnership, result=result, year=year, defaults={"version": 0}
@@ -85,7 +85,7 @@ def queue_job(partnership: Partnership, user: User, kind: str, params: dict) -> 
 
 
 def open_import(partnership: Partnership, user: User, kind: str, upload: UploadedFile) -> Job:
-    """Step 1 of an import: keeps the upload encrypted on disk (SECURITY.md 33: never read whole),
+    """Step 1 of an import: keeps the upload encrypted on disk (docs/security.md 33: never read whole),
     reads its headers, and opens a queued import job whose mapping is the one remembered for these
     headers, or else a guess. Raises kobo.UnreadableFile, keeping nothing, for a file that cannot be
     read. The caller has checked the user may import."""

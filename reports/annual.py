@@ -4,7 +4,7 @@ Per result: the indicator tables (the year and the programme, suppressed for the
 indicators/figures.py), the activities held that year by kind with participants by sex (suppressed
 outside the holding services the same way), and the coordinator's narrative. Then the structures'
 status and the steering committees' decisions (text, month due and whether done; never who follows
-them up: SECURITY.md 9).
+them up: docs/security.md 9).
 """
 
 from dataclasses import dataclass, field

@@ -1,6 +1,6 @@
 """Streamed CSV exports of the registry and of activities, with the filters of their list pages.
 
-Allow-lists (SECURITY.md 9): only the columns below ever leave, and identity columns are filled only
+Allow-lists (docs/security.md 9): only the columns below ever leave, and identity columns are filled only
 for the records held by the exporter's own structure. No listening-centre case data is read here.
 Dates are exported to the month. The same rows are written by the direct (streamed) download and by
 the background job (`tasks._export`), evaluated for the user's access at the time.

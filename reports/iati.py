@@ -2,7 +2,7 @@
 actuals with the sex dimension.
 
 The file is a publication: its figures are always suppressed as for someone outside the services
-(SECURITY.md 8), whoever downloads it; a hidden actual is left out, with a comment saying why.
+(docs/security.md 8), whoever downloads it; a hidden actual is left out, with a comment saying why.
 Texts are French, with a narrative per translation (`xml:lang`) where the reference data has one.
 Element order follows the 2.03 schema (checked against the official XSD in the tests).
 """

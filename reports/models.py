@@ -7,7 +7,7 @@
   Its uploaded file and its output are encrypted at rest and kept JOB_FILES_HOURS hours after it
   finished (`manage.py purge_job_files`); an import's upload is dropped as soon as it finishes.
   The upload is a file under JOB_FILES_ROOT, encrypted chunk by chunk, never held whole in memory
-  (SECURITY.md 33); the `upload` column is only read for jobs created before that.
+  (docs/security.md 33); the `upload` column is only read for jobs created before that.
 """
 
 import datetime
@@ -159,7 +159,7 @@ class Job(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # SECURITY.md 29: the worker running the job beats (at start and with each progress report);
+    # docs/security.md 29: the worker running the job beats (at start and with each progress report);
     # `attempts` counts the runs begun, so a job whose worker died is retried once, then failed.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=100, blank=True)  # "host:pid:start" of the process running it

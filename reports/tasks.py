@@ -7,7 +7,7 @@ upload. The tests run tasks immediately (ImmediateBackend).
 A worker can die mid-job (killed, out of memory, machine restarted): the job would stay "en cours"
 for ever. So the running task beats — `heartbeat_at`, written with every progress report — and
 `recover_stale_jobs` (run by `purge_job_files` and whenever the job's page is opened) retries once,
-then fails with a clear message, a job whose worker stopped beating (SECURITY.md 29). An import is
+then fails with a clear message, a job whose worker stopped beating (docs/security.md 29). An import is
 one transaction, so a dead worker's import left nothing behind and can simply run again.
 """
 
@@ -201,7 +201,7 @@ def _import_file(job, dry_run: bool) -> Any:
     from . import actions
 
     access = access_for(job.user, job.partnership)
-    with job.open_upload() as file:  # SECURITY.md 33: decrypted a chunk at a time, never whole
+    with job.open_upload() as file:  # docs/security.md 33: decrypted a chunk at a time, never whole
         job.upload = None  # an older job's copy from its column: free it before reading
         return actions.import_file(
             job.partnership,

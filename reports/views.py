@@ -136,7 +136,7 @@ def iati_file(request, slug):
 def job(request, slug, pk):
     """The progress of a job the user started; the page refreshes itself until the job is done."""
     job, access = get_job_for_user(request.user, slug, pk)
-    # SECURITY.md 29: a job whose worker died is retried or failed as soon as its page looks at it.
+    # docs/security.md 29: a job whose worker died is retried or failed as soon as its page looks at it.
     if job.status == Job.Status.RUNNING and any(recover_stale_jobs(Job.objects.filter(pk=job.pk))):
         job.refresh_from_db()
     context = {

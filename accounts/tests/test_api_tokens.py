@@ -1,4 +1,4 @@
-"""SECURITY.md 32: API tokens stored hashed, expiring, listed and revoked by their owner; deactivation
+"""docs/security.md 32: API tokens stored hashed, expiring, listed and revoked by their owner; deactivation
 ends sessions and tokens for good; request ids made by the server."""
 
 import datetime as dt

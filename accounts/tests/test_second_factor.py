@@ -1,4 +1,4 @@
-"""SECURITY.md 16, 17: TOTP for listening-centre staff and the platform admin, before any page;
+"""docs/security.md 16, 17: TOTP for listening-centre staff and the platform admin, before any page;
 login throttling (django-axes) per username + IP: 5 failures, then 30 minutes locked."""
 
 import datetime

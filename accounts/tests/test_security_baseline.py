@@ -1,4 +1,4 @@
-"""SECURITY.md 15 (passwords), 18 (sessions), 19 (headers) and 20 (deploy settings)."""
+"""docs/security.md 15 (passwords), 18 (sessions), 19 (headers) and 20 (deploy settings)."""
 
 import time
 

@@ -57,7 +57,7 @@ ROWS = {
     "activities:detail": Row(kwargs=day_session, allowed=BELFAA),
     "activities:attendance": day(day_session),
     "activities:edit": day(day_session),
-    # Posted: a name must not reach an access log (SECURITY.md 32).
+    # Posted: a name must not reach an access log (docs/security.md 32).
     "activities:search": Row(
         kwargs=day_session, allowed=DAY_CENTRE_WRITERS, method="post", data=lambda world: {"q": "BLF"}
     ),
@@ -71,7 +71,7 @@ ROWS = {
         method="post",
         data=lambda world: {"sex": "F", "birth_year": "2008"},
     ),
-    # SECURITY.md 34: nobody, the centre's own staff included, registers a person at a listening
+    # docs/security.md 34: nobody, the centre's own staff included, registers a person at a listening
     # centre's activity.
     "activities:quick_person#listening-centre": Row(
         kwargs=lambda world: {

@@ -1,5 +1,5 @@
 """Activity pages seen outside the services (partner commune, network, platform admin) follow the
-annual report's allow-list (SECURITY.md 9) and the one disclosure rule (SECURITY.md 8)."""
+annual report's allow-list (docs/security.md 9) and the one disclosure rule (docs/security.md 8)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""SECURITY.md 11: the access log rejects UPDATE and DELETE at the database level (SQLite and PostgreSQL).
+"""docs/security.md 11: the access log rejects UPDATE and DELETE at the database level (SQLite and PostgreSQL).
 
 PostgreSQL's TRUNCATE (used only by test-database resets) is not a row change and is not blocked.
 """

@@ -1,4 +1,4 @@
-"""Encrypts the referral partners written in clear before 0004 (SECURITY.md 13); reversible.
+"""Encrypts the referral partners written in clear before 0004 (docs/security.md 13); reversible.
 
 Raw SQL, because the historical model already decrypts on read and the clear rows would not read.
 A row already encrypted (prefix `enc1:`) is left alone, so running it twice changes nothing.

@@ -1,6 +1,6 @@
 """Case files for the tests, written through `cases.actions` exactly as the pages write them: the
 code is generated, identifying and free-text fields go through the encrypted fields, and each write
-leaves its history row (SECURITY.md 12, 13). Never `Case.objects.create` in a test.
+leaves its history row (docs/security.md 12, 13). Never `Case.objects.create` in a test.
 
     case = CaseFactory(structure=centre, by=listener)                  # open, assigned to `by`
     IncidentFactory(case=case, by=listener, narrative="…")

@@ -1,4 +1,4 @@
-"""Every URL of the listening centre × every persona (SECURITY.md 2, 3, 4): only the centre's staff
+"""Every URL of the listening centre × every persona (docs/security.md 2, 3, 4): only the centre's staff
 reach a case — her listener and the centre coordinator — and everybody else gets 404, including the
 platform admin and a listener of another partnership's centre (`autre_ecoute`)."""
 
@@ -86,7 +86,7 @@ ROWS = {
     "cases:case_close": Row(kwargs=hers, allowed=STAFF),
     "cases:case_reopen": Row(kwargs=hers, allowed=STAFF),
     "cases:case_assign": Row(kwargs=hers, allowed=["centre"]),
-    # SECURITY.md 26: the centre's accounts are managed by its centre coordinator alone.
+    # docs/security.md 26: the centre's accounts are managed by its centre coordinator alone.
     "cases:roles": Row(kwargs=slug, allowed=["centre"]),
     "cases:role_log": Row(kwargs=slug, allowed=["centre"]),
     "cases:role_act": Row(

@@ -1,4 +1,4 @@
-"""SECURITY.md 10, 11, 13: one append-only access-log row per read of a case, no content in it;
+"""docs/security.md 10, 11, 13: one append-only access-log row per read of a case, no content in it;
 the database refuses UPDATE and DELETE on it; key rotation keeps every encrypted row readable."""
 
 import datetime
@@ -31,7 +31,7 @@ def test_one_row_per_read_with_who_role_case_action_when_and_request_id(
     assert row.role == ("listener" if persona == "ecoute" else "centre_coordinator")
     assert row.case_id == sentinel_case.pk and row.case_code == sentinel_case.code
     assert row.action == "consultation"
-    # The server's id, never the one the client chose (SECURITY.md 32).
+    # The server's id, never the one the client chose (docs/security.md 32).
     assert row.request_id == response["X-Request-ID"] != "abc123"
     assert row.at.tzinfo is not None and abs((timezone.now() - row.at).total_seconds()) < 60
     client.get(case_url(sentinel_case, "cases:case_edit"))

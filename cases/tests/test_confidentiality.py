@@ -1,4 +1,4 @@
-"""SECURITY.md 4, 12, 13, 14: a sentinel written into every encrypted field of a case is shown to her
+"""docs/security.md 4, 12, 13, 14: a sentinel written into every encrypted field of a case is shown to her
 listener and the centre coordinator only — never in another persona's pages, exports or API answers,
 never in the history, never in clear in the database, never in an error report."""
 
@@ -144,7 +144,7 @@ def test_str_of_a_case_is_its_code_only(sentinel_case):
 
 
 def test_forced_exception_leaks_no_case_data(sentinel_case, client_for, monkeypatch, caplog):
-    """SECURITY.md 14: the 500 page, the log line and the technical error report (the one Django
+    """docs/security.md 14: the 500 page, the log line and the technical error report (the one Django
     mails to ADMINS, with tracebacks and local variables) hold no case data. Production runs with
     DEBUG off, where sensitive_variables / sensitive_post_parameters are enforced."""
     from django.views.debug import ExceptionReporter

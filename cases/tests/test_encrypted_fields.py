@@ -1,4 +1,4 @@
-"""Case data at rest (SECURITY.md 13): every text field of a model holding case data is encrypted,
+"""Case data at rest (docs/security.md 13): every text field of a model holding case data is encrypted,
 or listed below with the reason it may stay in clear; and a raw dump of the database holds no
 sentinel written into a case.
 
@@ -35,7 +35,7 @@ CLEAR = {
     "cases.ComplaintStep.stage": "dimension comptée : étape, liste fermée",
     "cases.SpeechGroup.name": "nom d'un groupe que le centre anime, pas d'une femme",
     "cases.CaseEvent.action": "code de l'action (historique), liste fixée dans actions.py",
-    "cases.CaseEvent.fields": "noms des champs modifiés, jamais leurs valeurs (SECURITY.md 12)",
+    "cases.CaseEvent.fields": "noms des champs modifiés, jamais leurs valeurs (docs/security.md 12)",
     "cases.AccessLog.username": "l'identifiant de la personne du centre qui a lu, pas de la femme",
     "cases.AccessLog.role": "rôle de la lectrice, liste fermée",
     "cases.AccessLog.case_code": "code généré du dossier, comme Case.code",

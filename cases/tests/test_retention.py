@@ -1,4 +1,4 @@
-"""SECURITY.md 25: `manage.py anonymise_closed_cases` removes for good what identifies a woman or tells
+"""docs/security.md 25: `manage.py anonymise_closed_cases` removes for good what identifies a woman or tells
 her story from the cases closed longer ago than CASE_RETENTION_MONTHS; no published number changes;
 idempotent, logged without values; the anonymised case stays readable by the centre's staff and can
 no longer be edited or reopened."""

@@ -1,4 +1,4 @@
-"""SECURITY.md 7, 8, 9: what leaves the centre counts consenting cases only, with small cells
+"""docs/security.md 7, 8, 9: what leaves the centre counts consenting cases only, with small cells
 suppressed so that no hidden cell can be worked out from what is published."""
 
 import datetime

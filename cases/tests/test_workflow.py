@@ -1,5 +1,5 @@
 """Intake, services, consent for referral, closure and reopening, assignment, optimistic locking,
-and who sees which case (SECURITY.md 2, 6, 21) — through the pages, the access functions and actions."""
+and who sees which case (docs/security.md 2, 6, 21) — through the pages, the access functions and actions."""
 
 import datetime
 import html

@@ -1,4 +1,4 @@
-"""The database cache's table (settings.CACHES): throttles shared by every worker (SECURITY.md 31).
+"""The database cache's table (settings.CACHES): throttles shared by every worker (docs/security.md 31).
 
 `createcachetable` is not run by `migrate`; this migration runs it, so `make demo`, `make test` and a
 fresh clone need no extra command. It creates nothing when CACHES names no database cache.

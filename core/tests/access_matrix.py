@@ -1,4 +1,4 @@
-"""The authorisation matrix: every URL name × every persona → expected status (SECURITY.md 3).
+"""The authorisation matrix: every URL name × every persona → expected status (docs/security.md 3).
 
 Each app lists its own URLs in `<app>/tests/matrix.py` as ROWS = {url_name: Row(...)}; the test in
 core/tests/test_authorisation_matrix.py walks the URL resolver and fails on any name nobody listed.

@@ -1,4 +1,4 @@
-"""SECURITY.md 23: the API is fuzzed from its own OpenAPI schema by schemathesis, in-process.
+"""docs/security.md 23: the API is fuzzed from its own OpenAPI schema by schemathesis, in-process.
 
 For each persona, every operation gets valid and invalid requests, on random paths and on the real
 partnership and one of its activities. No answer may be a 5xx, and each must be documented in the

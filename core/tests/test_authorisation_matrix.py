@@ -1,4 +1,4 @@
-"""SECURITY.md 3: every URL name × every persona gives the status the matrix says.
+"""docs/security.md 3: every URL name × every persona gives the status the matrix says.
 
 A view that nobody listed in an app's tests/matrix.py fails `test_every_url_name_is_listed`.
 """
@@ -70,7 +70,7 @@ def test_matrix(name, persona, world, client_for):
         if persona != "anonymous":
             headers["Authorization"] = "Bearer " + ApiToken.issue(world["users"][persona])
     data = row.data(world) if row.data else None
-    # The API reads JSON bodies only (CONTRACT.md).
+    # The API reads JSON bodies only (docs/api.md).
     json_body = {"content_type": "application/json"} if row.token and data is not None else {}
     response = getattr(client, row.method)(url, data=data, headers=headers, **json_body)
     if persona in row.allowed:

@@ -1,4 +1,4 @@
-"""Backup, restore and the restore drill (SECURITY.md 24), on the backend the suite runs on.
+"""Backup, restore and the restore drill (docs/security.md 24), on the backend the suite runs on.
 
 pg_dump reads committed data only, and SQLite's backup would wait for ever on the test's own write
 lock, so the tests that back up do not run in the usual rolled-back test transaction: they read the
@@ -46,7 +46,7 @@ def sentinel_case(committed_db):
     case_model = apps.get_model("cases", "Case")  # only the model's name: no import of cases.models
     referral_model = apps.get_model("cases", "Referral")
     case = case_model._base_manager.order_by("pk").first()
-    referral = referral_model._base_manager.order_by("pk").first()  # the partner: SECURITY.md 13
+    referral = referral_model._base_manager.order_by("pk").first()  # the partner: docs/security.md 13
     case_model._base_manager.filter(pk=case.pk).update(full_name=SENTINEL)
     referral_model._base_manager.filter(pk=referral.pk).update(partner=f"Partenaire {SENTINEL}")
     try:

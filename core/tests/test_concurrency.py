@@ -1,4 +1,4 @@
-"""SECURITY.md 28: concurrent writers never get a 5xx, and no accepted write is lost.
+"""docs/security.md 28: concurrent writers never get a 5xx, and no accepted write is lost.
 
 A real server (gunicorn, 2 workers × 4 threads, on port TWIZA_LIVE_PORT) serves a fresh demo database
 — a file SQLite database, or `<name>_live` beside the PostgreSQL database of DATABASE_URL — while

@@ -1,4 +1,4 @@
-"""SECURITY.md 8: the one disclosure rule, checked against an independent exact attacker.
+"""docs/security.md 8: the one disclosure rule, checked against an independent exact attacker.
 
 The attacker knows the rule: a "< k" holds 1 to k−1 (0 to k−1 in a table where a zero is hidden),
 a "×" at least k (anything from 0 when the whole table is hidden), and every relation. With integer programming (scipy's milp, nothing shared

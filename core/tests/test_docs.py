@@ -49,3 +49,20 @@ def test_the_documentation_the_readme_links_exists():
     ):
         assert f"({doc})" in readme, doc
         assert (ROOT / doc).is_file(), doc
+
+
+def test_the_code_cites_the_repository_docs_not_papers_outside_it():
+    # The brief's four papers (security, contract, product, architecture) lay beside the repository;
+    # a citation must lead a reader of the repository to a page she has (docs/).
+    outside = re.compile(r"(?<![\w/])(SECURITY|CONTRACT|PRODUCT|ARCHITECTURE)\.md")
+    skipped = {".git", ".venv", "locale", "node_modules", "staticfiles", "media", "var"}
+    cited = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted(ROOT.rglob("*"))
+        if path.suffix in {".py", ".html", ".md", ".txt", ".js", ".css", ".toml"}
+        and not skipped & set(path.relative_to(ROOT).parts)
+        and path.is_file()
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if outside.search(line)
+    ]
+    assert cited == []

@@ -1,4 +1,4 @@
-"""Optimistic locking of every edit form (SECURITY.md 21, core/locking.py).
+"""Optimistic locking of every edit form (docs/security.md 21, core/locking.py).
 
 For each editable object: two people open the edit page; the second save, made from the page read
 before the first save, is refused (409) with a clear message; nothing of the first is overwritten;

@@ -1,4 +1,4 @@
-"""SECURITY.md 23: malformed input gets a clear answer, never a 500 — deeply nested JSON on every
+"""docs/security.md 23: malformed input gets a clear answer, never a 500 — deeply nested JSON on every
 POST endpoint of the API, and ids beyond 64 bits in every field of every form of every page."""
 
 import json

@@ -1,4 +1,4 @@
-"""SECURITY.md 31: behind a proxy, the throttles and the login lockout see the client's address —
+"""docs/security.md 31: behind a proxy, the throttles and the login lockout see the client's address —
 the right-most hop of X-Forwarded-For that is not a trusted proxy — and nobody else's word for it."""
 
 import pytest

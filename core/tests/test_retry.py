@@ -1,4 +1,4 @@
-"""SECURITY.md 28: on PostgreSQL, a write request that loses a deadlock is run again, not a 500."""
+"""docs/security.md 28: on PostgreSQL, a write request that loses a deadlock is run again, not a 500."""
 
 import threading
 

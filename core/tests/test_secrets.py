@@ -1,4 +1,4 @@
-"""SECURITY.md 30: with DEBUG off the settings refuse the demo's keys and weak ones; a deploy check
+"""docs/security.md 30: with DEBUG off the settings refuse the demo's keys and weak ones; a deploy check
 says why."""
 
 import os

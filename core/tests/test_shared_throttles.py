@@ -1,4 +1,4 @@
-"""SECURITY.md 31: a throttle holds across processes — 3 gunicorn workers share one budget per client.
+"""docs/security.md 31: a throttle holds across processes — 3 gunicorn workers share one budget per client.
 
 The demo's 2026 forum is voting; its throttle allows 20 attempts per client in 10 minutes. 60
 attempts sent at once by 6 threads (each with a made-up X-Forwarded-For, from a peer that is no

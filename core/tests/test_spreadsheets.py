@@ -1,4 +1,4 @@
-"""SECURITY.md 27: every CSV and XLSX cell Twiza writes is neutralised against formulas.
+"""docs/security.md 27: every CSV and XLSX cell Twiza writes is neutralised against formulas.
 
 A hostile title or name (typed, or imported from Kobo) is put into every file a user can take away;
 each file is read back and no cell may be a formula or text starting like one.

@@ -2,7 +2,7 @@
 
 `expected(partnership)` reads the raw rows (people, activities, attendance, tallies, cases and their
 services, forums, approved measurements) with plain ORM reads and counts them in plain Python by the
-rules of CONTRACT.md and issue 12, without the engine, its derived tables or figures.py:
+rules of docs/api.md and issue 12, without the engine, its derived tables or figures.py:
 
 - a year Y counts what is dated 1 January–31 December Y; cumulative(Y) counts from 1 January of the
   programme's first year to 31 December Y; nothing dated after today counts anywhere;

@@ -264,11 +264,11 @@ def read_api(client, token, p, year) -> tuple[dict, dict]:
     for indicator in response.json():
         for v in indicator["values"]:
             if indicator["period"] == "cumulative":
-                period = oracle.cumulative(year)  # CONTRACT.md: asked ?year=Y, it counts to 31 Dec Y
+                period = oracle.cumulative(year)  # docs/api.md: asked ?year=Y, it counts to 31 Dec Y
             else:
                 period = period_of(v["period"], year)
             key = (indicator["code"], period, SEX[v["sex"]])
-            assert not v["suppressed"] or v["actual"] is None, v  # CONTRACT.md: suppressed carries null
+            assert not v["suppressed"] or v["actual"] is None, v  # docs/api.md: suppressed carries null
             cells[key] = "hidden" if v["suppressed"] else v["actual"]
             targets[key] = v["target"]
     return cells, targets

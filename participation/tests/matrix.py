@@ -1,4 +1,4 @@
-"""Forums in the authorisation matrix (SECURITY.md 3). Who may do what: participation/access.py.
+"""Forums in the authorisation matrix (docs/security.md 3). Who may do what: participation/access.py.
 
 Staff pages: readers = coordinator, officers (office agent, educator), Jette's partner officer and
 the platform admin (read-only); officers type paper forms and ballots; the coordinator manages.

@@ -27,7 +27,7 @@ SENTINEL = "contact-sentinelle-0612345678"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(db):  # the cache is a database table (SECURITY.md 31)
+def _fresh_cache(db):  # the cache is a database table (docs/security.md 31)
     cache.clear()
     yield
     cache.clear()

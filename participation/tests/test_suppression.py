@@ -1,4 +1,4 @@
-"""SECURITY.md 8 on the turnout: 1–4 shown as "< 5", and no hidden cell solvable from what is shown."""
+"""docs/security.md 8 on the turnout: 1–4 shown as "< 5", and no hidden cell solvable from what is shown."""
 
 import itertools
 

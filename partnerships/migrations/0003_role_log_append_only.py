@@ -1,4 +1,4 @@
-"""SECURITY.md 11, 26: the centre's role log rejects UPDATE and DELETE at the database level
+"""docs/security.md 11, 26: the centre's role log rejects UPDATE and DELETE at the database level
 (SQLite and PostgreSQL), like the case access log (cases/migrations/0002)."""
 
 from django.db import migrations

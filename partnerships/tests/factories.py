@@ -100,7 +100,7 @@ def _structure_of_kind(kind):
 
 
 class MembershipFactory(DjangoModelFactory):
-    """A role in `tenant` (a new partnership unless given). The personas of CONTRACT.md are traits:
+    """A role in `tenant` (a new partnership unless given). The personas of docs/api.md are traits:
     coordination, ecoute (listener of the tenant's listening centre), centre (its coordinator),
     accueil (migrant office agent), jour (day-centre educator), jette (partner officer), reseau
     (officer of the tenant's network). Structure roles go to the tenant's structure of that kind,

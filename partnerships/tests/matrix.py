@@ -29,7 +29,7 @@ ROWS = {
         kwargs=lambda world: {"slug": world["other"].slug},
         allowed=["autre_coordination", "autre_ecoute", "admin"],
     ),
-    # SECURITY.md 26: appointing a first centre coordinator is for platform administrators only.
+    # docs/security.md 26: appointing a first centre coordinator is for platform administrators only.
     "partnerships:appointments": Row(kwargs=belfaa, allowed=["admin"]),
     "partnerships:appointments#other": Row(
         kwargs=lambda world: {"slug": world["other"].slug}, allowed=["admin"]

@@ -1,4 +1,4 @@
-"""SECURITY.md 1 (fail closed), 2 (404, not 403) and 5 (two tenants mirrored) for the tenancy root."""
+"""docs/security.md 1 (fail closed), 2 (404, not 403) and 5 (two tenants mirrored) for the tenancy root."""
 
 import re
 

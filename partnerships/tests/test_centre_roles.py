@@ -1,4 +1,4 @@
-"""SECURITY.md 26: no back door to the listening centre.
+"""docs/security.md 26: no back door to the listening centre.
 
 The platform administrator, alone, through every page she has (Django's admin included), cannot
 open a case; two administrators appoint a centre's first coordinator; then only she grants the

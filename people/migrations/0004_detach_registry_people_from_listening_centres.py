@@ -1,4 +1,4 @@
-"""SECURITY.md 34: the listening centre holds no registry record; its clients live only in `cases`.
+"""docs/security.md 34: the listening centre holds no registry record; its clients live only in `cases`.
 
 Every registry person whose holding structure is a listening centre (kind `centre-ecoute`) — created
 by the centre's staff, or by the coordinator for the centre — is detached from it: no structure, no

@@ -2,7 +2,7 @@ from core.tests.access_matrix import Row
 from people.models import Person
 
 # Who sees individuals: the coordinator (codes) and structure staff (their structure's people) —
-# never the listening centre's staff, whose clients live only in `cases` (SECURITY.md 34).
+# never the listening centre's staff, whose clients live only in `cases` (docs/security.md 34).
 REGISTRY = ["coordination", "accueil", "jour"]
 DAY_CENTRE_WRITERS = ["coordination", "jour"]
 EVERY_USER = [

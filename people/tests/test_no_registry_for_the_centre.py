@@ -1,4 +1,4 @@
-"""SECURITY.md 34: the centre's clients live only in `cases`. The listening centre's roles write
+"""docs/security.md 34: the centre's clients live only in `cases`. The listening centre's roles write
 nothing in the registry, and no registry record says that a person is known to the centre."""
 
 import importlib

@@ -56,7 +56,7 @@ def test_a_person_cannot_be_registered_for_another_structure(partnership, client
 
 
 def test_identity_never_reaches_anyone_outside_the_holding_structure(world, partnership, users, client_for):
-    """SECURITY.md 4/9 for the registry: a sentinel name written by the day centre appears nowhere else."""
+    """docs/security.md 4/9 for the registry: a sentinel name written by the day centre appears nowhere else."""
     from accounts.models import ApiToken
 
     centre = _day_centre(partnership)
@@ -75,7 +75,7 @@ def test_identity_never_reaches_anyone_outside_the_holding_structure(world, part
         reverse("activities:attendance", kwargs={"slug": slug, "pk": activity.pk}),
         reverse("activities:visits", kwargs={"slug": slug}),
     ]
-    # Searches are posted (SECURITY.md 32).
+    # Searches are posted (docs/security.md 32).
     searches = [
         (reverse(name, kwargs=kwargs), {"q": q})
         for name, kwargs in [

@@ -1,4 +1,4 @@
-"""SECURITY.md 32 and 14: a name searched for never travels in an address, so it never reaches the web
+"""docs/security.md 32 and 14: a name searched for never travels in an address, so it never reaches the web
 server's or a proxy's access log, nor a browser's history. Searches are posted, with the CSRF token."""
 
 import re

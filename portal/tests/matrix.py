@@ -1,4 +1,4 @@
-"""The portal and the good-practices library in the authorisation matrix (SECURITY.md 3).
+"""The portal and the good-practices library in the authorisation matrix (docs/security.md 3).
 
 Library: every role of the partnership, the network officer (items published to the network or the
 public) and the platform admin (published items) read; the coordinator writes. Other partnerships

@@ -1,4 +1,4 @@
-"""The public portal: published figures only, suppressed (SECURITY.md 8), allow-listed (item 9)."""
+"""The public portal: published figures only, suppressed (docs/security.md 8), allow-listed (item 9)."""
 
 import csv
 import io

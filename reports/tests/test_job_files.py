@@ -94,7 +94,7 @@ def test_an_import_keeps_its_upload_encrypted_then_drops_it(demo_activity, clien
     data = ("\n".join([",".join(HEADERS), *(",".join(map(str, line)) for line in lines)]) + "\n").encode()
     dry_url, page = run_import(client, partnership.slug, data, name="export.csv")
     assert page.status_code == 200
-    # SECURITY.md 33: the file is not in the database but on disk, encrypted.
+    # docs/security.md 33: the file is not in the database but on disk, encrypted.
     with connection.cursor() as cursor:
         cursor.execute("SELECT upload FROM reports_job")
         assert cursor.fetchone() == (None,)
@@ -107,7 +107,7 @@ def test_an_import_keeps_its_upload_encrypted_then_drops_it(demo_activity, clien
 
 
 def test_an_upload_is_never_read_whole(demo_activity, client_for, settings, monkeypatch):
-    """SECURITY.md 33: the upload is streamed, a chunk at a time, from Django's temporary file to
+    """docs/security.md 33: the upload is streamed, a chunk at a time, from Django's temporary file to
     the job's encrypted file, and back to a temporary file when the import runs."""
     from django.core.files.uploadedfile import TemporaryUploadedFile
 

@@ -1,4 +1,4 @@
-"""Jobs survive the death of their worker (SECURITY.md 29): the running task beats; a job whose
+"""Jobs survive the death of their worker (docs/security.md 29): the running task beats; a job whose
 worker stopped beating is retried once, then failed with a clear message, by `purge_job_files` and
 as soon as its page is opened; an import killed mid-way leaves nothing half written."""
 

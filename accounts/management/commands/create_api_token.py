@@ -5,7 +5,7 @@ from accounts.models import ApiToken, User
 
 
 class Command(BaseCommand):
-    """Prints a new personal API token for USERNAME (CONTRACT.md), and when it expires.
+    """Prints a new personal API token for USERNAME (docs/api.md), and when it expires.
 
     For the system administrator (shell access). Only the token's hash is stored: the printed value
     cannot be shown again. The token carries exactly the user's roles, no more, and expires after

@@ -28,7 +28,7 @@ def due(cutoff: datetime.date) -> QuerySet[Case]:
 
 class Command(BaseCommand):
     """Anonymises the listening centre's cases closed more than CASE_RETENTION_MONTHS months ago
-    (SECURITY.md 25).
+    (docs/security.md 25).
 
     For the system administrator, monthly from cron. What is removed and what is kept (so that no
     published figure changes): `cases.actions.anonymise_case` and docs/decisions.md. Idempotent: an

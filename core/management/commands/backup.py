@@ -8,7 +8,7 @@ from core.backup import backup
 
 
 class Command(BaseCommand):
-    """Writes a backup of the live database to a file (SECURITY.md 24).
+    """Writes a backup of the live database to a file (docs/security.md 24).
 
     For the system administrator (whoever can read the server's environment). SQLite: the online
     backup API, safe while Twiza runs; PostgreSQL: `pg_dump --format=custom`. Refuses to overwrite a

@@ -7,7 +7,7 @@ from core.backup import RESTORE_URL_VARIABLE, config_from_url, connected, restor
 
 
 class Command(BaseCommand):
-    """Restores a backup file into the database given by --database-url (SECURITY.md 24).
+    """Restores a backup file into the database given by --database-url (docs/security.md 24).
 
     For the system administrator. The target is explicit: --database-url, or else the environment
     variable TWIZA_RESTORE_DATABASE_URL (the way to give a password: not on the command line, where

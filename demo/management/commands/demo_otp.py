@@ -8,7 +8,7 @@ from demo.world import foreign_data
 
 
 class Command(BaseCommand):
-    """Prints, as its last word, the current TOTP code of a demo user (CONTRACT.md).
+    """Prints, as its last word, the current TOTP code of a demo user (docs/api.md).
 
     For whoever tries the demo. Refuses with DEBUG off, on a database holding non-demo data, and for
     a user who is not a demo user or has no confirmed device.

@@ -9,7 +9,7 @@ from demo.world import foreign_data, load_all
 
 
 class Command(BaseCommand):
-    """Loads the Belfaa–Jette partnership of the roadmap and the demo users (CONTRACT.md).
+    """Loads the Belfaa–Jette partnership of the roadmap and the demo users (docs/api.md).
 
     Anyone with shell access may run it, only with DEBUG on (the demo never runs in production),
     and only on an empty or demo database: it refuses a database holding other data. Safe to run twice.

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     and any upload; the row stays, and its page says the file has expired), and ends the imports left
     at the mapping or dry-run step for as long (their uploaded file is deleted; uploaded files live
     under JOB_FILES_ROOT, swept by age: `_sweep_uploads`). First, a running job
-    whose worker stopped beating JOB_STALE_MINUTES ago is retried once, then failed (SECURITY.md 29).
+    whose worker stopped beating JOB_STALE_MINUTES ago is retried once, then failed (docs/security.md 29).
 
     For the system administrator, hourly from cron. Idempotent: a second run finds nothing to do.
     """
