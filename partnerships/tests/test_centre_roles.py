@@ -267,7 +267,7 @@ def test_two_admins_appoint_the_first_coordinator_who_then_adds_a_listener(world
         RoleLog.objects.filter(structure_id=centre.pk).order_by("pk").values_list("actor_username", "action")
     )
     assert steps == [
-        ("admin", "proposee"),
+        (users["admin"].username, "proposee"),
         ("admin2", "confirmee"),
         ("admin2", "second-facteur"),
         ("admin2", "lien-mot-de-passe"),
@@ -283,7 +283,7 @@ def test_the_role_log_rejects_update_and_delete_in_the_database(users, partnersh
         RoleLog.objects.update(actor_username="personne")
     with pytest.raises(DatabaseError), transaction.atomic():
         RoleLog.objects.all().delete()
-    assert RoleLog.objects.filter(actor_username="centre").exists()
+    assert RoleLog.objects.filter(actor_username=users["centre"].username).exists()
 
 
 def test_the_database_refuses_a_confirmation_by_the_proposer(users, world):
