@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -73,8 +76,9 @@ class ActivityForm(Versioned, forms.ModelForm):
             u.get_full_name() or u.first_name or u.username
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name in ["date", "end_date"]:
             day = data.get(name)
             if day and not (self.partnership.start_year <= day.year <= self.partnership.end_year):
@@ -123,7 +127,7 @@ class ActivityFilter(forms.Form):
             for name in ("date_from", "date_to", "structure", "target_group", "sort"):
                 del self.fields[name]
 
-    def apply(self, activities):
+    def apply(self, activities: QuerySet[Activity]) -> QuerySet[Activity]:
         """The activities matching the filters (all of them when the form is not valid)."""
         if not self.is_valid():
             return activities
@@ -211,15 +215,16 @@ class TallyTableForm(forms.Form):
         self.fields["new-n"] = _count_field(required=False, label=_("Nombre"))
 
     @property
-    def new_row(self):
+    def new_row(self) -> list[BoundField]:
         return [self["new-sex"], self["new-group"], self["new-n"]]
 
     def __iter__(self):  # the template walks the rows: label, number field, hidden number shown
         for row in self.rows:
             yield {**row, "field": self[f"n-{row['name']}"], "was": self[f"was-{row['name']}"]}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("new-n"):
             group = data.get("new-group")
             if group is None:
@@ -290,8 +295,9 @@ class VisitForm(forms.ModelForm):
         self.fields["sex"].choices = Tally.Sex.choices
         self.fields["sex"].initial = Tally.Sex.X
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         code = (data.get("person_code") or "").strip().upper()
         data["person"] = None
         if code:

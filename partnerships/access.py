@@ -156,7 +156,7 @@ def get_appointment_for_user(user, slug: str, pk: int) -> tuple[Appointment, Acc
     return appointment, access
 
 
-def centre_staff(structure: Structure):
+def centre_staff(structure: Structure) -> QuerySet[Membership]:
     """The centre roles held in `structure` (listeners and centre coordinators), with their accounts."""
     return (
         Membership.objects.filter(structure=structure, role__in=CENTRE_ROLES)
@@ -165,6 +165,6 @@ def centre_staff(structure: Structure):
     )
 
 
-def role_log_of(structure: Structure):
+def role_log_of(structure: Structure) -> QuerySet[RoleLog]:
     """The append-only log of the centre's roles, newest first (shown to its centre coordinator)."""
     return RoleLog.objects.filter(structure_id=structure.pk)
