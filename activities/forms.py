@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.forms import bound
 from core.locking import Versioned
-from partnerships.models import Organisation
+from partnerships.models import Organisation, Structure
 from people.models import Sex, TargetGroup
 
 from .models import MAX_COUNT, Activity, Decision, StructurePartner, Tally, Visit
@@ -106,7 +106,7 @@ class ActivityFilter(forms.Form):
     date_from = forms.DateField(label=_("Du"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Au"), required=False, widget=DateInput)
     kind = forms.ChoiceField(choices=[("", "—"), *Activity.Kind.choices], required=False, label=_("Type"))
-    structure = forms.ModelChoiceField(
+    structure: forms.ModelChoiceField[Structure] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Structure"), to_field_name="code"
     )
     target_group = forms.ModelChoiceField(
@@ -248,7 +248,8 @@ class TallyTableForm(forms.Form):
     def refuse(self, current: dict) -> None:
         """Shows a TallyConflict beside each row someone else changed, and takes that person's number
         as the one seen: saving again replaces it, knowingly."""
-        data = self.data.copy()
+        # The view binds request.POST, a QueryDict (typed as a Mapping): its copy is mutable.
+        data = self.data.copy()  # type: ignore[attr-defined]
         names = {(row["sex"], row["group"].pk if row["group"] else None): row["name"] for row in self.rows}
         for key, saved in current.items():
             name = names.get(key)

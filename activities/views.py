@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,7 +58,7 @@ def activity_list(request, slug) -> HttpResponse:
     partnership, access = get_partnership_for_user(request.user, slug)
     outside = not access.sees_individuals
     form = ActivityFilter(request.GET or None, structures=partnership.structures.all(), outside=outside)
-    activities = Activity.objects.visible_to(request.user).filter(partnership=partnership)
+    activities: QuerySet[Activity] = Activity.objects.visible_to(request.user).filter(partnership=partnership)
     activities = form.apply(activities)
     sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "-date"
     activities = _with_counts(activities.select_related("structure")).order_by(sort, "-pk")
@@ -66,7 +66,8 @@ def activity_list(request, slug) -> HttpResponse:
     if outside:
         k = disclosure.THRESHOLDS["registry"]
         for a in page:
-            a.participants = disclosure.small(a.attendance + a.tallied, k)
+            # `attendance` and `tallied` are _with_counts's annotations; `participants` is for the template.
+            a.participants = disclosure.small(a.attendance + a.tallied, k)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import StrOrPromise
 
 from activities.trainings import training_hours
 from core.locking import Stale, refuse
@@ -167,7 +169,7 @@ def _groups(centre):
 
 
 # kind in the URL → (form, action, title)
-ADD_KINDS = {
+ADD_KINDS: dict[str, tuple[type[BaseForm], Callable[..., object], StrOrPromise]] = {
     "incident": (forms.IncidentForm, actions.add_incident, gettext_lazy("Incident")),
     "ecoute": (forms.SessionForm, actions.give_listening_session, gettext_lazy("Séance d'écoute")),
     "note": (forms.NoteForm, actions.add_note, gettext_lazy("Note de suivi")),
@@ -192,6 +194,7 @@ def case_add(request, slug, code, kind) -> HttpResponse:
         return refused
     form_class, action, title = ADD_KINDS[kind]
     extra = {"groups": _groups(centre)} if kind == "groupe" else {}
+    form: BaseForm | None  # None: the page says why there is no form
     form = form_class(request.POST or None, initial={"date": forms.today()}, **extra)
     if kind == "orientation" and not case.consent_referral and not centre.is_coordinator:
         form = None

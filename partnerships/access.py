@@ -82,7 +82,8 @@ def access_for(user, partnership: Partnership) -> Access:
     rows = Membership.objects.filter(user=user).filter(partnership=partnership) | Membership.objects.filter(
         user=user, network_id=partnership.network_id
     )
-    roles, structure_roles = set(), {}
+    roles: set[str] = set()
+    structure_roles: dict[int, set[str]] = {}
     for role, structure_id in rows.values_list("role", "structure_id"):
         roles.add(role)
         if structure_id:

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -82,10 +83,14 @@ def person_create(request, slug) -> HttpResponse:
             for name in PersonForm.IDENTITY:
                 data.pop(name, None)
         if not form.errors:
-            duplicates = actions.possible_duplicates(
-                data["structure"], data.get("first_name", ""), data.get("last_name", ""), data["birth_year"]
+            duplicates = list(
+                actions.possible_duplicates(
+                    data["structure"],
+                    data.get("first_name", ""),
+                    data.get("last_name", ""),
+                    data["birth_year"],
+                ).values_list("code", flat=True)
             )
-            duplicates = list(duplicates.values_list("code", flat=True))
             person = actions.register_person(partnership, created_by=request.user, **data)
             messages.success(request, _("Personne enregistrée : %(code)s.") % {"code": person.code})
             if duplicates:
@@ -104,7 +109,7 @@ def person_detail(request, slug, pk) -> HttpResponse:
     """One person: code, sex, birth year, groups, attendance; identity only for the holding staff."""
     person, access = get_person_for_user(request.user, slug, pk)
     identity = shows_identity(access, person)
-    duplicates = []
+    duplicates: QuerySet[Person] | list[Person] = []
     if identity and person.name_index:
         duplicates = Person.objects.filter(
             structure=person.structure, name_index=person.name_index, birth_year=person.birth_year
@@ -165,7 +170,7 @@ def person_merge(request, slug, pk) -> HttpResponse:
         actions.merge_people(person, other)
         messages.success(request, _("Fiches fusionnées : %(code)s a été fusionnée.") % {"code": other.code})
     else:
-        messages.error(request, " ".join(form.errors.get("other", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("other", [])))
     return redirect("people:detail", slug=slug, pk=person.pk)
 
 

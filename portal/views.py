@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -140,7 +140,7 @@ def attachment_add(request, slug, pk) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request, slug, pk, doc) -> HttpResponse:
+def attachment_download(request, slug, pk, doc) -> FileResponse:
     """A document, as a download, for whoever may read the practice."""
     return documents.serve(get_attachment_for_user(request.user, slug, pk, doc))
 
@@ -165,7 +165,7 @@ def link_add(request, slug, pk) -> HttpResponse:
         form.save()
         messages.success(request, _("Lien ajouté."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("practices:detail", slug=slug, pk=pk)
 
 

@@ -19,7 +19,7 @@ from .access import (
     may_download,
     may_write_narratives,
 )
-from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
+from .forms import IMPORT_KINDS, MappingForm, NarrativeForm, UploadForm
 from .models import Job, Narrative
 from .tasks import recover_stale_jobs
 
@@ -180,7 +180,7 @@ def import_upload(request, slug) -> HttpResponse:
         "partnership": partnership,
         "nav": navigation(access),
         "form": form,
-        "kinds": KindForm.base_fields["kind"].choices,
+        "kinds": IMPORT_KINDS,
         "jobs": Job.objects.visible_to(request.user)
         .filter(partnership=partnership)
         .defer("upload", "output")[:10],
@@ -282,7 +282,7 @@ def import_sample(request, slug) -> HttpResponse:
 def xlsform(request, slug, kind) -> HttpResponse:
     """The XLSForm of an activity kind, to collect offline in KoboToolbox or ODK Collect."""
     partnership, _access = get_recorder_for_user(request.user, slug)
-    if kind not in dict(KindForm.base_fields["kind"].choices):
+    if kind not in dict(IMPORT_KINDS):
         raise Http404
     return _download(kobo.xlsform(partnership, kind), f"twiza-{kind}.xlsx", XLSX)
 
@@ -311,7 +311,8 @@ def exports_page(request, slug) -> HttpResponse:
         .defer("upload", "output")[:10]
     )
     for j in jobs:
-        j.label = exports.LABELS.get(j.params.get("what"), "")
+        # Read by the template only: an attribute of this page's rows, not of the model.
+        j.label = exports.LABELS.get(j.params.get("what"), "")  # type: ignore[attr-defined]
     context = {
         "partnership": partnership,
         "nav": navigation(access),
@@ -323,7 +324,7 @@ def exports_page(request, slug) -> HttpResponse:
 
 
 @login_required
-def export(request, slug, what) -> HttpResponse:
+def export(request, slug, what) -> StreamingHttpResponse:
     """A streamed CSV of the registry or of activities, with the list page's filters (?structure=…)."""
     partnership, access = get_recorder_for_user(request.user, slug)
     if what not in exports.ROWS:
