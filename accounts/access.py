@@ -1,11 +1,12 @@
 """The only way views reach API tokens: a user reaches her own, nobody else's (not even an admin)."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import ApiToken
 
 
-def tokens_of(user):
+def tokens_of(user) -> QuerySet[ApiToken]:
     """The user's own tokens, newest first, revoked and expired ones included (her history)."""
     return ApiToken.objects.filter(user=user)
 

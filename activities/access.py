@@ -6,9 +6,11 @@
   who attended them. "Missing" and "forbidden" are the same 404.
 """
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from partnerships.access import Access, access_for, get_partnership_for_user
+from partnerships.models import Partnership, Structure
 
 from .models import Activity, Visit
 
@@ -61,7 +63,7 @@ def get_activity_for_api(user, pk: int) -> tuple[Activity | None, Access | None]
     return activity, access_for(user, activity.partnership)
 
 
-def get_visits_for_user(user, slug: str):
+def get_visits_for_user(user, slug: str) -> tuple[Partnership, Access, QuerySet[Visit], list[Structure]]:
     """The visits log: the coordinator and the staff of a migrant office; 404 for anyone else."""
     partnership, access = get_partnership_for_user(user, slug)
     writable = list(access.work_structures.filter(kind="bureau-migrants"))

@@ -10,6 +10,7 @@ holds some cannot be moved after today. The indicators then never count a future
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -295,13 +296,13 @@ def update_activity(
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValueError(f"update_activity cannot change {sorted(unknown)}")
-    links = {
+    given: dict[str, Iterable[Any] | None] = {
         "results": results,
         "partners": partners,
         "principles": principles,
         "trained_staff": trained_staff,
     }
-    links = {name: list(objects) for name, objects in links.items() if objects is not None}
+    links = {name: list(objects) for name, objects in given.items() if objects is not None}
     for name, value in fields.items():
         setattr(activity, name, value)
     _of_partnership(activity, structure=[activity.structure], **links)

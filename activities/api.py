@@ -108,7 +108,7 @@ def recorder(request: HttpRequest, user) -> Grant:
 def activity_writer(request: HttpRequest, user) -> Grant:
     """Who may write the activity of the path: the coordinator, or staff of its structure."""
     activity, access = get_activity_for_api(user, path_value(request, "activity_id", RowId))
-    if activity is None or not may_write(access, activity):
+    if activity is None or access is None or not may_write(access, activity):
         raise HttpError(404, NOT_WRITABLE)
     return Grant(user, access, activity)
 
@@ -123,7 +123,8 @@ def create_activity(request: HttpRequest, slug: Slug, payload: ActivityIn) -> St
 
     Body: `{"kind", "title", "date": "YYYY-MM-DD", "structure": code|null}`.
     """
-    grant: Grant = request.auth
+    # ninja sets request.auth (the Grant, or the user) once the auth step passed.
+    grant: Grant = request.auth  # type: ignore[attr-defined]
     partnership = grant.partnership
     if not partnership.start_year <= payload.date.year <= partnership.end_year:
         return Status(
@@ -163,7 +164,8 @@ def post_attendance(request: HttpRequest, activity_id: RowId, payload: Attendanc
 
     Body: `{"people": [ids]}`.
     """
-    grant: Grant = request.auth
+    # ninja sets request.auth (the Grant, or the user) once the auth step passed.
+    grant: Grant = request.auth  # type: ignore[attr-defined]
     activity = grant.target
     wanted = set(payload.people)
     people = list(
@@ -192,12 +194,13 @@ def post_tallies(request: HttpRequest, activity_id: RowId, payload: Body[Tallies
     Body: `[{"sex": "F"|"M"|"X", "target_group": code|null, "count": int ≥ 0, "seen": int|null}]`;
     `seen` (optional) is the number last read: a row someone changed since answers 409, nothing written.
     """
-    activity = request.auth.target
+    # ninja sets request.auth (the Grant, or the user) once the auth step passed.
+    activity = request.auth.target  # type: ignore[attr-defined]
     groups = {g.code: g for g in TargetGroup.objects.all()}
     unknown = sorted({row.target_group for row in payload if row.target_group} - set(groups))
     if unknown:
         return Status(422, {"detail": f"Public cible inconnu : {', '.join(unknown)}."})
-    rows = {(row.sex, groups.get(row.target_group)): row for row in payload}
+    rows = {(row.sex, groups.get(row.target_group) if row.target_group else None): row for row in payload}
     try:
         actions.set_tallies(
             activity,

@@ -8,9 +8,10 @@ partnership (`indicators.engine.rebuild`) in the same transaction, once every ch
 
 import datetime
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection, models, transaction
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 
 from accounts.models import User
@@ -77,7 +78,7 @@ MAX_PARAMETERS = 30_000
 
 
 def insert_rows(
-    model: type[models.Model], names: list[str], rows: list[tuple], *, returning: bool = False
+    model: type[models.Model], names: list[str], rows: list[tuple[Any, ...]], *, returning: bool = False
 ) -> list[int]:
     """INSERTs `rows` into `model`'s table: `names` are the fields the rows' values go to, in order,
     already adapted for the database (`connection.ops.adapt_*`); every other column takes its field's
@@ -93,7 +94,7 @@ def insert_rows(
         for f in others
     )
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*given, *others])
+    columns = ", ".join(quote(_column(f)) for f in [*given, *others])
     width = len(given) + len(others)
     row_marks = "(" + ", ".join(["%s"] * width) + ")"  # the wrapper's marks, on every database
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608 (names from the model)
@@ -103,7 +104,7 @@ def insert_rows(
     size = len(rows) // parts
     batches = [rows[i * size : (i + 1) * size] for i in range(parts)]
     left = rows[parts * size :]
-    returning_sql = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
+    returning_sql = f" RETURNING {quote(_column(model._meta.pk))}" if returning else ""
     ids: list[int] = []
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if not returning:
@@ -117,5 +118,12 @@ def insert_rows(
     return ids
 
 
-def _flat(rows: list[tuple], tail: tuple) -> list:
+def _column(field: models.Field[Any, Any] | ForeignObjectRel) -> str:
+    """The column of a field of the table (a reverse relation or a field without a column is refused)."""
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"insert_rows: {field.name} is not a column of the table")
+    return field.column
+
+
+def _flat(rows: list[tuple[Any, ...]], tail: tuple[Any, ...]) -> list[Any]:
     return [value for row in rows for value in row + tail]

@@ -1,11 +1,14 @@
+from typing import Any
+
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import bound
 from core.locking import Versioned
-from partnerships.models import Organisation
+from partnerships.models import Organisation, Structure
 from people.models import Sex, TargetGroup
 
 from .models import MAX_COUNT, Activity, Decision, StructurePartner, Tally, Visit
@@ -73,8 +76,9 @@ class ActivityForm(Versioned, forms.ModelForm):
             u.get_full_name() or u.first_name or u.username
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name in ["date", "end_date"]:
             day = data.get(name)
             if day and not (self.partnership.start_year <= day.year <= self.partnership.end_year):
@@ -102,7 +106,7 @@ class ActivityFilter(forms.Form):
     date_from = forms.DateField(label=_("Du"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Au"), required=False, widget=DateInput)
     kind = forms.ChoiceField(choices=[("", "—"), *Activity.Kind.choices], required=False, label=_("Type"))
-    structure = forms.ModelChoiceField(
+    structure: forms.ModelChoiceField[Structure] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Structure"), to_field_name="code"
     )
     target_group = forms.ModelChoiceField(
@@ -123,7 +127,7 @@ class ActivityFilter(forms.Form):
             for name in ("date_from", "date_to", "structure", "target_group", "sort"):
                 del self.fields[name]
 
-    def apply(self, activities):
+    def apply(self, activities: QuerySet[Activity]) -> QuerySet[Activity]:
         """The activities matching the filters (all of them when the form is not valid)."""
         if not self.is_valid():
             return activities
@@ -211,15 +215,16 @@ class TallyTableForm(forms.Form):
         self.fields["new-n"] = _count_field(required=False, label=_("Nombre"))
 
     @property
-    def new_row(self):
+    def new_row(self) -> list[BoundField]:
         return [self["new-sex"], self["new-group"], self["new-n"]]
 
     def __iter__(self):  # the template walks the rows: label, number field, hidden number shown
         for row in self.rows:
             yield {**row, "field": self[f"n-{row['name']}"], "was": self[f"was-{row['name']}"]}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("new-n"):
             group = data.get("new-group")
             if group is None:
@@ -243,7 +248,8 @@ class TallyTableForm(forms.Form):
     def refuse(self, current: dict) -> None:
         """Shows a TallyConflict beside each row someone else changed, and takes that person's number
         as the one seen: saving again replaces it, knowingly."""
-        data = self.data.copy()
+        # The view binds request.POST, a QueryDict (typed as a Mapping): its copy is mutable.
+        data = self.data.copy()  # type: ignore[attr-defined]
         names = {(row["sex"], row["group"].pk if row["group"] else None): row["name"] for row in self.rows}
         for key, saved in current.items():
             name = names.get(key)
@@ -290,8 +296,9 @@ class VisitForm(forms.ModelForm):
         self.fields["sex"].choices = Tally.Sex.choices
         self.fields["sex"].initial = Tally.Sex.X
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         code = (data.get("person_code") or "").strip().upper()
         data["person"] = None
         if code:

@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,12 +53,12 @@ def _with_counts(activities):
 
 
 @login_required
-def activity_list(request, slug):
+def activity_list(request, slug) -> HttpResponse:
     """Activities of the partnership, filtered and sorted; everyone with a role here sees them (counts only)."""
     partnership, access = get_partnership_for_user(request.user, slug)
     outside = not access.sees_individuals
     form = ActivityFilter(request.GET or None, structures=partnership.structures.all(), outside=outside)
-    activities = Activity.objects.visible_to(request.user).filter(partnership=partnership)
+    activities: QuerySet[Activity] = Activity.objects.visible_to(request.user).filter(partnership=partnership)
     activities = form.apply(activities)
     sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "-date"
     activities = _with_counts(activities.select_related("structure")).order_by(sort, "-pk")
@@ -66,7 +66,8 @@ def activity_list(request, slug):
     if outside:
         k = disclosure.THRESHOLDS["registry"]
         for a in page:
-            a.participants = disclosure.small(a.attendance + a.tallied, k)
+            # `attendance` and `tallied` are _with_counts's annotations; `participants` is for the template.
+            a.participants = disclosure.small(a.attendance + a.tallied, k)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -82,7 +83,7 @@ def activity_list(request, slug):
 
 
 @login_required
-def activity_create(request, slug):
+def activity_create(request, slug) -> HttpResponse:
     """A new activity: the coordinator for any structure or none; staff for their own structure."""
     partnership, access = get_partnership_for_user(request.user, slug)
     if not access.records_work:
@@ -105,7 +106,7 @@ def activity_create(request, slug):
 
 
 @login_required
-def activity_edit(request, slug, pk):
+def activity_edit(request, slug, pk) -> HttpResponse:
     """Edits an activity: the coordinator any of them, staff those of their structure (to their structure)."""
     activity, access = get_activity_for_user(request.user, slug, pk)
     if not may_write(access, activity):
@@ -137,7 +138,7 @@ def activity_edit(request, slug, pk):
 
 
 @login_required
-def activity_detail(request, slug, pk):
+def activity_detail(request, slug, pk) -> HttpResponse:
     """An activity and its counts; who attended only for its writers (coordinator, structure staff)."""
     activity, access = get_activity_for_user(request.user, slug, pk)
     if not access.sees_individuals:
@@ -240,7 +241,7 @@ def _back_to_activity(request, activity, error):
 
 
 @login_required
-def attendance(request, slug, pk):
+def attendance(request, slug, pk) -> HttpResponse:
     """Fast entry on a phone: search as you type, tick, create on the fly, tally with +/−. Writers only,
     once the activity's day has come."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
@@ -252,7 +253,7 @@ def attendance(request, slug, pk):
 
 @login_required
 @require_POST
-def search(request, slug, pk):
+def search(request, slug, pk) -> HttpResponse:
     """Search-as-you-type among the people the user may see: codes in SQL, names only within her structure.
 
     Posted (with the CSRF token), so that no name reaches an access log (docs/security.md 32)."""
@@ -277,7 +278,7 @@ def _person_for(request, activity):
 
 @login_required
 @require_POST
-def attend(request, slug, pk):
+def attend(request, slug, pk) -> HttpResponse:
     """Ticks one person present (idempotent); answers the ticked mark and the refreshed list."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
     person = _person_for(request, activity)
@@ -295,7 +296,7 @@ def attend(request, slug, pk):
 
 @login_required
 @require_POST
-def unattend(request, slug, pk):
+def unattend(request, slug, pk) -> HttpResponse:
     """Removes one person's attendance."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
     person = _person_for(request, activity)
@@ -307,7 +308,7 @@ def unattend(request, slug, pk):
 
 @login_required
 @require_POST
-def quick_person(request, slug, pk):
+def quick_person(request, slug, pk) -> HttpResponse:
     """Registers a person on the fly (sex, birth year) and ticks her present."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
     if not may_register(access, activity.structure):
@@ -341,7 +342,7 @@ def quick_person(request, slug, pk):
 
 @login_required
 @require_POST
-def tally(request, slug, pk):
+def tally(request, slug, pk) -> HttpResponse:
     """Saves the tally table in one submit (the − / + buttons only change the numbers on the phone).
     Absolute numbers: a retried or double submit, or a resend after a lost answer, counts once; a row
     someone else changed meanwhile is refused beside it (409 without htmx), nothing written."""
@@ -374,7 +375,7 @@ def tally(request, slug, pk):
 
 @login_required
 @require_POST
-def decision_add(request, slug, pk):
+def decision_add(request, slug, pk) -> HttpResponse:
     """Records a steering committee's decision, who follows it up and by when. Writers only."""
     activity, access = get_activity_for_writer(request.user, slug, pk)
     if activity.kind != Activity.Kind.COMMITTEE:
@@ -392,7 +393,7 @@ def decision_add(request, slug, pk):
 
 @login_required
 @require_POST
-def decision_done(request, slug, pk, decision):
+def decision_done(request, slug, pk, decision) -> HttpResponse:
     """Marks a committee's decision done, or not done after all (`done` = 1 or 0). Writers only."""
     activity, _access = get_activity_for_writer(request.user, slug, pk)
     found = activity.decisions.filter(pk=decision).first()
@@ -407,7 +408,7 @@ def decision_done(request, slug, pk, decision):
 
 
 @login_required
-def visits(request, slug):
+def visits(request, slug) -> HttpResponse:
     """The migrant office's log of visits and orientations: its agents and the coordinator."""
     partnership, access, visit_list, writable = get_visits_for_user(request.user, slug)
     people = Person.objects.visible_to(request.user).filter(
@@ -440,7 +441,7 @@ def visits(request, slug):
 
 
 @login_required
-def partners(request, slug):
+def partners(request, slug) -> HttpResponse:
     """The partnership's partner organisations, their role in the partnership, its structures and activities.
 
     Everyone with a role in the partnership reads it; the coordinator adds a structure role.

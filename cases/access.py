@@ -11,6 +11,7 @@ Every function fails closed. Every read of a case writes one AccessLog row (docs
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -147,7 +148,7 @@ def get_case_for_user(user, slug: str, code: str, action: str = "view") -> tuple
     return case, centre
 
 
-def cases_for(user, centre: Centre):
+def cases_for(user, centre: Centre) -> QuerySet[Case]:
     """The centre's cases the user may see (her own, or all for the centre coordinator)."""
     return Case.objects.visible_to(user).filter(structure=centre.structure)
 

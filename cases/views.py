@@ -2,12 +2,15 @@
 writes go through `cases/actions.py`. Views that touch case data hide their locals and POST
 parameters from error reports (docs/security.md 14)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import StrOrPromise
 
 from activities.trainings import training_hours
 from core.locking import Stale, refuse
@@ -45,7 +49,7 @@ from .models import (
 )
 
 
-def protected(view):
+def protected(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Login required; no local variable and no POST value of this view in any error report."""
     return login_required(sensitive_post_parameters()(sensitive_variables()(view)))
 
@@ -79,7 +83,7 @@ def _refused_if_anonymised(request, case, slug):
 
 
 @protected
-def centre(request, slug):
+def centre(request, slug) -> HttpResponse:
     """The centre's home: its cases (hers, or all for the centre coordinator), the shelter's capacity
     and occupancy, and the listeners' continuing-training hours."""
     centre = get_centre_for_user(request.user, slug)
@@ -105,7 +109,7 @@ def centre(request, slug):
 
 
 @protected
-def intake(request, slug):
+def intake(request, slug) -> HttpResponse:
     """Intake of a new case by a listener (assigned to her) or the centre coordinator."""
     centre = get_centre_for_user(request.user, slug)
     form = forms.CaseForm(request.POST or None, initial={"opened_on": forms.today()})
@@ -120,7 +124,7 @@ def intake(request, slug):
 
 
 @protected
-def case_detail(request, slug, code):
+def case_detail(request, slug, code) -> HttpResponse:
     """The case file and its timeline, for her listener and the centre coordinator."""
     case, centre = get_case_for_user(request.user, slug, code, "consultation")
     context = {
@@ -139,7 +143,7 @@ def case_detail(request, slug, code):
 
 
 @protected
-def case_edit(request, slug, code):
+def case_edit(request, slug, code) -> HttpResponse:
     """Edits the intake; a save from a stale version is refused with a clear message (docs/security.md 21)."""
     case, centre = get_case_for_user(request.user, slug, code, "modification")
     if refused := _refused_if_anonymised(request, case, slug):
@@ -165,7 +169,7 @@ def _groups(centre):
 
 
 # kind in the URL → (form, action, title)
-ADD_KINDS = {
+ADD_KINDS: dict[str, tuple[type[BaseForm], Callable[..., object], StrOrPromise]] = {
     "incident": (forms.IncidentForm, actions.add_incident, gettext_lazy("Incident")),
     "ecoute": (forms.SessionForm, actions.give_listening_session, gettext_lazy("Séance d'écoute")),
     "note": (forms.NoteForm, actions.add_note, gettext_lazy("Note de suivi")),
@@ -181,7 +185,7 @@ ADD_KINDS = {
 
 
 @protected
-def case_add(request, slug, code, kind):
+def case_add(request, slug, code, kind) -> HttpResponse:
     """Records something in the case: an incident, a service given, a follow-up note."""
     if kind not in ADD_KINDS:
         raise Http404
@@ -190,6 +194,7 @@ def case_add(request, slug, code, kind):
         return refused
     form_class, action, title = ADD_KINDS[kind]
     extra = {"groups": _groups(centre)} if kind == "groupe" else {}
+    form: BaseForm | None  # None: the page says why there is no form
     form = form_class(request.POST or None, initial={"date": forms.today()}, **extra)
     if kind == "orientation" and not case.consent_referral and not centre.is_coordinator:
         form = None
@@ -208,7 +213,7 @@ def case_add(request, slug, code, kind):
 
 
 @protected
-def complaint_step(request, slug, code, pk):
+def complaint_step(request, slug, code, pk) -> HttpResponse:
     """Moves an accompanied complaint to its next stage."""
     case, centre = get_case_for_user(request.user, slug, code, "plainte-etape")
     if refused := _refused_if_anonymised(request, case, slug):
@@ -228,7 +233,7 @@ def complaint_step(request, slug, code, pk):
 
 
 @protected
-def shelter_end(request, slug, code, pk):
+def shelter_end(request, slug, code, pk) -> HttpResponse:
     """Ends a shelter stay."""
     case, centre = get_case_for_user(request.user, slug, code, "hebergement-fin")
     if refused := _refused_if_anonymised(request, case, slug):
@@ -248,7 +253,7 @@ def shelter_end(request, slug, code, pk):
 
 
 @protected
-def case_close(request, slug, code):
+def case_close(request, slug, code) -> HttpResponse:
     """Closes the case with a reason."""
     case, centre = get_case_for_user(request.user, slug, code, "cloture")
     if refused := _refused_if_anonymised(request, case, slug):
@@ -265,7 +270,7 @@ def case_close(request, slug, code):
 
 
 @protected
-def case_reopen(request, slug, code):
+def case_reopen(request, slug, code) -> HttpResponse:
     """Reopens a closed case."""
     case, centre = get_case_for_user(request.user, slug, code, "reouverture")
     if refused := _refused_if_anonymised(request, case, slug):
@@ -280,7 +285,7 @@ def case_reopen(request, slug, code):
 
 
 @protected
-def case_assign(request, slug, code):
+def case_assign(request, slug, code) -> HttpResponse:
     """The centre coordinator assigns the case to a listener of the centre; 404 for anyone else."""
     get_centre_coordination_for_user(request.user, slug)
     case, centre = get_case_for_user(request.user, slug, code, "attribution")
@@ -294,7 +299,7 @@ def case_assign(request, slug, code):
 
 
 @protected
-def groups(request, slug):
+def groups(request, slug) -> HttpResponse:
     """The centre's speech groups, with their number of members and sessions."""
     centre = get_centre_for_user(request.user, slug)
     rows = _groups(centre).annotate(
@@ -304,7 +309,7 @@ def groups(request, slug):
 
 
 @protected
-def group_new(request, slug):
+def group_new(request, slug) -> HttpResponse:
     """The centre coordinator creates a speech group."""
     centre = get_centre_coordination_for_user(request.user, slug)
     form = forms.GroupForm(request.POST or None, initial={"started_on": forms.today()})
@@ -320,7 +325,7 @@ def group_new(request, slug):
 
 
 @protected
-def group_detail(request, slug, pk):
+def group_detail(request, slug, pk) -> HttpResponse:
     """A speech group: its sessions and who attended. A listener sees the codes of her own cases
     only; the others are counted."""
     group, centre = get_group_for_user(request.user, slug, pk)
@@ -349,7 +354,7 @@ def group_detail(request, slug, pk):
 
 
 @protected
-def group_session_add(request, slug, pk):
+def group_session_add(request, slug, pk) -> HttpResponse:
     """Records a session of the group and who attended (among the members she may see)."""
     group, centre = get_group_for_user(request.user, slug, pk)
     members = cases_for(request.user, centre).filter(
@@ -381,7 +386,7 @@ SERVICE_LABELS = {
 
 
 @login_required
-def statistics(request, slug):
+def statistics(request, slug) -> HttpResponse:
     """The centre's statistics (consenting cases only): unsuppressed for the centre coordinator,
     suppressed (docs/security.md 8) for everyone else who may see the partnership."""
     partnership, access, structure = get_stats_centre_for_user(request.user, slug)
@@ -425,7 +430,7 @@ def statistics(request, slug):
 
 
 @protected
-def roles(request, slug):
+def roles(request, slug) -> HttpResponse:
     """The centre coordinator manages the centre's accounts (docs/security.md 26): who holds which role,
     granting a role to an existing account, and from each row: remove, reset the second factor, send
     a password link. Nobody outside the centre can do any of it."""
@@ -468,7 +473,7 @@ ROLE_ACTS = {
 
 @protected
 @require_POST
-def role_act(request, slug, pk, act):
+def role_act(request, slug, pk, act) -> HttpResponse:
     """One button of the roles page, on one centre role: remove it, reset the holder's second
     factor, or send her a password link. Logged by the action."""
     membership, centre = get_centre_member_for_user(request.user, slug, pk)
@@ -490,7 +495,7 @@ def role_act(request, slug, pk, act):
 
 
 @protected
-def role_log(request, slug):
+def role_log(request, slug) -> HttpResponse:
     """The centre's append-only log of roles, second factors and password links, for its coordinator."""
     centre = get_centre_coordination_for_user(request.user, slug)
     page = Paginator(role_log_of(centre.structure), 50).get_page(request.GET.get("page"))

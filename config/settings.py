@@ -7,10 +7,15 @@ FIELD_ENCRYPTION_KEYS and FIELD_INDEX_KEY are mandatory, and refused when they a
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from core.checks import DEMO_FIELD_ENCRYPTION_KEY, DEMO_FIELD_INDEX_KEY, DEMO_SECRET_KEY, weak_secrets
+
+# Django's generic classes (ModelAdmin[Indicator], ModelChoiceField[Structure]…) subscriptable at run
+# time, as django-stubs types them; until now only django_tasks's import did this, by chance.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ followed by a write: two requests can both pass it. Only the conditional UPDATE 
 """
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db import models, transaction
@@ -24,6 +24,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
+
+_M = TypeVar("_M", bound=Model)
 
 # Beyond 32 bits a tampered version is a clear form error, not a database overflow (docs/security.md 23).
 MAX_VERSION = 2**31 - 1
@@ -47,7 +49,7 @@ def claim(obj: Any, seen: int, **changes) -> None:  # obj: a model with a `versi
 
 
 @transaction.atomic
-def save_edit(form) -> Model:
+def save_edit(form: forms.BaseModelForm[_M]) -> _M:
     """Saves a valid `Versioned` model form whose save touches nothing else: the instance's version is
     claimed first, so a stale save raises Stale and writes nothing. A new object is simply created."""
     if form.instance.pk is not None:

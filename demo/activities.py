@@ -10,13 +10,14 @@ is recorded before an activity's date), whatever that day; the rest does not dep
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import User
 from activities.actions import add_to_tally, create_activity, record_attendance, set_results
 from activities.models import Activity, ActivityPartner, Decision, StructurePartner, Visit
-from partnerships.models import Organisation, Partnership
+from partnerships.models import Organisation, Partnership, Structure
 from people.actions import register_person
 from people.models import Person, PersonSequence, TargetGroup
 from programme.models import GovernancePrinciple, Result
@@ -41,17 +42,27 @@ def load(partnership: Partnership) -> None:
     youth = _people(partnership, s["centre-jour"], groups["jeunes-handicap"], 52, 60, (2002, 2012), rng)
     migrants = _people(partnership, s["bureau-migrants"], groups["migrants"], 9, 62, (1980, 2004), rng)
 
-    activities, attendance, tallies = [], [], []
+    planned: list[tuple[Activity, str]] = []  # each activity with the code of its result
+    attendance: list[tuple[Activity, Person]] = []
+    tallies: list[tuple[Activity, str, TargetGroup | None, int]] = []
     today = timezone.localdate()
 
-    def attends(i, dates):
+    def attends(i: int, dates: list[datetime.date]) -> list[int]:
         """The sessions (indexes) the i-th of a roster attends: one in turn, and each other with a
         chance of 0.3, among those held by today (the same draws whatever the day)."""
         draws = [rng.random() < 0.3 for _ in dates]
         held = [j for j, day in enumerate(dates) if day <= today]
         return sorted(({held[i % len(held)]} if held else set()) | {j for j in held if draws[j]})
 
-    def activity(kind, title, date, structure=None, place="", result="R2", **extra):
+    def activity(
+        kind: str,
+        title: str,
+        date: datetime.date,
+        structure: Structure | None = None,
+        place: str = "",
+        result: str = "R2",
+        **extra: Any,
+    ) -> Activity:
         a = Activity(
             partnership=partnership,
             structure=structure,
@@ -62,11 +73,10 @@ def load(partnership: Partnership) -> None:
             created_by=staff.get("coordination"),
             **extra,
         )
-        a._result = result
-        activities.append(a)
+        planned.append((a, result))
         return a
 
-    def tally(a, sex, group, count):
+    def tally(a: Activity, sex: str, group: TargetGroup | None, count: int) -> None:
         tallies.append((a, sex, group, count))
 
     for year in partnership.years:
@@ -212,9 +222,10 @@ def load(partnership: Partnership) -> None:
         tally(a, "F", groups[group] if group else None, f)
         tally(a, "M", groups[group] if group else None, m)
 
-    for a in activities:
+    for a, result in planned:
         create_activity(a)
-        set_results(a, [results[a._result]])
+        set_results(a, [results[result]])
+    activities = [a for a, _result in planned]
     Activity.principles.through.objects.bulk_create(
         [
             Activity.principles.through(activity_id=a.pk, governanceprinciple_id=p.pk)
@@ -222,14 +233,16 @@ def load(partnership: Partnership) -> None:
             for p in rng.sample(principles, 2)
         ]
     )
-    present = {}  # activity → the people present, as each session's list is entered
+    present: dict[
+        Activity, list[Person]
+    ] = {}  # activity → the people present, as each session's list is entered
     for a, p in attendance:
         present.setdefault(a, []).append(p)
     for a, people in present.items():
         record_attendance(a, people)
-    for a, sex, g, n in tallies:
+    for a, sex, target, n in tallies:
         if a.date <= today:
-            add_to_tally(a, sex, g, n)  # from zero: a count of nobody is recorded too
+            add_to_tally(a, sex, target, n)  # from zero: a count of nobody is recorded too
     trainings = [a for a in activities if a.kind == "formation"]
     Activity.trained_staff.through.objects.bulk_create(
         [
@@ -286,14 +299,14 @@ def load(partnership: Partnership) -> None:
     for year in partnership.years:
         for _ in range(24):
             anonymous = rng.random() < 0.4
-            person = None if anonymous else rng.choice(migrants["F"] + migrants["M"])
+            visitor = None if anonymous else rng.choice(migrants["F"] + migrants["M"])
             visits.append(
                 Visit(
                     partnership=partnership,
                     structure=s["bureau-migrants"],
                     date=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
-                    person=person,
-                    sex=person.sex if person else rng.choice("FMM"),
+                    person=visitor,
+                    sex=visitor.sex if visitor else rng.choice("FMM"),
                     reason=rng.choice(reasons),
                     orientation=rng.choice(Visit.Orientation.values),
                     referred_to=orgs.get(rng.choice(["services-etat", "associations-belfaa"])),
@@ -312,7 +325,15 @@ DECISIONS = [
 ]
 
 
-def _people(partnership, structure, group, n_f, n_m, years, rng) -> dict[str, list[Person]]:
+def _people(
+    partnership: Partnership,
+    structure: Structure,
+    group: TargetGroup,
+    n_f: int,
+    n_m: int,
+    years: tuple[int, int],
+    rng: random.Random,
+) -> dict[str, list[Person]]:
     """`n_f` women and `n_m` men with fictional names, registered by `structure` with the next codes
     (the fictional surname carries the number the registration gives)."""
     last = PersonSequence.objects.filter(partnership=partnership).values_list("last", flat=True).first()

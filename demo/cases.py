@@ -12,6 +12,8 @@ history holds the openings only, as it always has (the test world is built from 
 import datetime
 import random
 
+from django.db.models import Model
+
 from accounts.models import User
 from cases.actions import hold_group_session, open_case
 from cases.models import (
@@ -41,7 +43,7 @@ GROUPS = [
     ("Groupe de parole « Tifawt »", datetime.date(2024, 10, 1)),
     ("Groupe de parole « Tilelli »", datetime.date(2025, 9, 16)),
 ]
-PARTNERS = {
+PARTNERS: dict[str, str] = {
     Referral.Kind.MEDICAL: "Centre de santé de Belfaa",
     Referral.Kind.LEGAL: "Permanence juridique de l'association partenaire",
     Referral.Kind.ECONOMIC: "Coopérative féminine de Toulaasri",
@@ -49,7 +51,7 @@ PARTNERS = {
 }
 
 
-def _day(rng, start: datetime.date, days: int) -> datetime.date:
+def _day(rng: random.Random, start: datetime.date, days: int) -> datetime.date:
     return min(start + datetime.timedelta(days=rng.randint(0, days)), TODAY)
 
 
@@ -74,8 +76,11 @@ def load(partnership: Partnership) -> None:
         return  # already loaded: the cases and their services are created together, once
     rng = random.Random(2026)
     number = 0
-    rows = {model: [] for model in (Incident, ListeningSession, Note, Referral, ShelterStay)}
-    complaints, memberships = [], []
+    rows: dict[type[Model], list[Model]] = {
+        model: [] for model in (Incident, ListeningSession, Note, Referral, ShelterStay)
+    }
+    complaints: list[tuple[Case, User, random.Random]] = []
+    memberships: list[GroupMembership] = []
     for year, count in CASES_PER_YEAR.items():
         for n in range(1, count + 1):
             number += 1
@@ -161,11 +166,15 @@ def load(partnership: Partnership) -> None:
                     )
                 )
     # Someone is in the shelter now: the latest stay of a case the demo listener follows is ongoing.
-    ongoing = [stay for stay in rows[ShelterStay] if stay.case.assigned_to == listener]
+    ongoing = [
+        stay
+        for stay in rows[ShelterStay]
+        if isinstance(stay, ShelterStay) and stay.case.assigned_to == listener
+    ]
     if ongoing:
         ongoing[-1].end = None
     for model, objects in rows.items():
-        model.objects.bulk_create(objects)
+        model._default_manager.bulk_create(objects)
     GroupMembership.objects.bulk_create(memberships)
     stages = list(Complaint.Stage.values)
     for case, by, crng in complaints:

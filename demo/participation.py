@@ -10,6 +10,8 @@ of the 2026 forum are `demo_codes()[USED_2026:]`, so the demo can be tried end t
 
 import datetime
 import random
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 
@@ -35,6 +37,7 @@ from participation.models import (
     Sex,
     VotingCode,
 )
+from partnerships.models import Partnership
 
 PROPOSALS_2024 = [
     ("Jardin partagé au douar", "environnement", 18000, "F", "18-24", "recevable"),
@@ -57,23 +60,30 @@ USED_2026 = 12
 OPEN_FORUM = "forum-2026-decembre"
 
 
-def demo_codes(seed=2026, count=40) -> list[str]:
+def demo_codes(seed: int = 2026, count: int = 40) -> list[str]:
     """The 2026 forum's voting codes (the demo's only: real codes come from `issue_codes`)."""
     rng = random.Random(seed)
     return ["".join(rng.choice(CODE_ALPHABET) for _ in range(8)) for _ in range(count)]
 
 
-def _voter(rng) -> tuple[str, str]:
+def _voter(rng: random.Random) -> tuple[str, str]:
     sex = rng.choices(Sex.values, weights=[50, 44, 6])[0]
     age = rng.choices(AgeBand.values, weights=[25, 45, 25, 0, 5])[0]
     return sex, age
 
 
-def _open(partnership, coordination, slug, proposals, decide, **forum) -> tuple[Forum, list[Proposal]]:
+def _open(
+    partnership: Partnership,
+    coordination: User,
+    slug: str,
+    proposals: list[dict[str, Any]],
+    decide: Callable[[Proposal], bool],
+    **forum_fields: Any,
+) -> tuple[Forum, list[Proposal]]:
     """A forum taken, as its coordinator would, from proposals through review and deliberation to
     the vote: each proposal submitted, then decided with its public reason (`decide` tells which are
     admissible)."""
-    forum = Forum.objects.create(partnership=partnership, slug=slug, phase=Phase.PROPOSALS, **forum)
+    forum = Forum.objects.create(partnership=partnership, slug=slug, phase=Phase.PROPOSALS, **forum_fields)
     for fields in proposals:
         submit_proposal(forum, **fields)
     advance_phase(forum, coordination)
@@ -89,7 +99,15 @@ def _open(partnership, coordination, slug, proposals, decide, **forum) -> tuple[
     return forum, submitted
 
 
-def _vote(forum, rng, codes, count, pick, batch_every=None, batch=None) -> None:
+def _vote(
+    forum: Forum,
+    rng: random.Random,
+    codes: list[str],
+    count: int,
+    pick: Callable[[random.Random], list[Proposal]],
+    batch_every: int | None = None,
+    batch: PaperBatch | None = None,
+) -> None:
     """`count` ballots cast with the first `count` of `codes` (issued first, unused), as voters do."""
     VotingCode.objects.bulk_create([VotingCode(forum=forum, code_hash=code_hash(forum, c)) for c in codes])
     for i in range(count):
@@ -100,7 +118,7 @@ def _vote(forum, rng, codes, count, pick, batch_every=None, batch=None) -> None:
 
 
 @transaction.atomic
-def load(partnership) -> None:
+def load(partnership: Partnership) -> None:
     """Both demo forums of the partnership; does nothing for a forum already there."""
     coordination = User.objects.get(username="coordination")
     jour = User.objects.get(username="jour")
@@ -124,7 +142,7 @@ def load(partnership) -> None:
         )
 
 
-def _load_2024(partnership, coordination, jour) -> None:
+def _load_2024(partnership: Partnership, coordination: User, jour: User) -> None:
     rng = random.Random(2024)
     forum, proposals = _open(
         partnership,
@@ -153,9 +171,13 @@ def _load_2024(partnership, coordination, jour) -> None:
     )
     admissible = proposals[:5]
     weights = [9, 8, 5, 6, 7]
+    budget = forum.budget
+    if budget is None:  # a budget vote (Forum.Rule.BUDGET) always has one
+        raise RuntimeError("demo: the 2024 forum has no budget")
 
-    def pick(rng):
-        chosen, left = [], forum.budget
+    def pick(rng: random.Random) -> list[Proposal]:
+        chosen: list[Proposal] = []
+        left = budget
         for p in rng.sample(admissible, counts=weights, k=3):
             if p not in chosen and p.estimated_cost <= left:
                 chosen.append(p)
@@ -183,7 +205,7 @@ def _load_2024(partnership, coordination, jour) -> None:
             )
 
 
-def _load_2026(partnership, coordination) -> None:
+def _load_2026(partnership: Partnership, coordination: User) -> None:
     rng = random.Random(2026)
     forum, proposals = _open(
         partnership,
@@ -212,7 +234,7 @@ def _load_2026(partnership, coordination) -> None:
     _vote(forum, rng, demo_codes(), USED_2026, lambda rng: rng.sample(proposals, k=rng.randint(1, 3)))
 
 
-def link_activities(partnership) -> None:
+def link_activities(partnership: Partnership) -> None:
     """Ties the 2024 forum's followed projects to the demo's youth activities (after the activities demo)."""
     activities = list(
         partnership.activities.filter(kind__in=["forum", "atelier"], date__year__gte=2024).order_by(

@@ -299,6 +299,6 @@ def load_users(partnership: Partnership) -> dict[str, User]:
     return users
 
 
-def by_name(translations: dict[str, str], field: str = "name") -> dict:
+def by_name(translations: dict[str, str], field: str = "name") -> dict[str, dict[str, str]]:
     """{"ar": "…"} as a model's `translations` of one field: {"ar": {"name": "…"}}."""
     return {lang: {field: text} for lang, text in translations.items()}

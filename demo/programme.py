@@ -1,5 +1,7 @@
 """The partnership's results framework, word for word from the roadmap (../shared/seed)."""
 
+from typing import Any
+
 from demo.partnerships import by_name
 from indicators.actions import save_indicator
 from partnerships.models import Partnership
@@ -112,14 +114,14 @@ UNITS = {
 }
 
 
-def indicator_translations(names: dict[str, str], unit: str) -> dict:
+def indicator_translations(names: dict[str, str], unit: str) -> dict[str, dict[str, str]]:
     """An indicator's `translations`: its name and unit in each language."""
     return {lang: {"name": name, "unit": UNITS[unit][lang]} for lang, name in names.items()}
 
 
 # The roadmap's table: "Le nombre de bénéficiaires directs des projets soutenus par la CIC".
 # How each outcome indicator is computed (docs/api.md): source and filters.
-DEFINITIONS = {
+DEFINITIONS: dict[str, dict[str, Any]] = {
     "OC.1": {"source": "cases"},
     "OC.2": {"source": "people", "target_groups": ["jeunes-handicap"]},
     "OC.3": {"source": "people", "target_groups": ["migrants"], "activity_kinds": ["reunion-info"]},
@@ -127,7 +129,7 @@ DEFINITIONS = {
 
 # Output indicators of our choosing for R2–R5 (the roadmap sets no targets for them).
 # result, code, name, period, by_sex, source, filters, translations
-OUTPUT_INDICATORS = [
+OUTPUT_INDICATORS: list[tuple[str, str, str, str, bool, str, dict[str, list[str]], dict[str, str]]] = [
     (
         "R2",
         "R2.1",
@@ -201,7 +203,7 @@ OUTPUT_INDICATORS = [
 ]
 
 # code, name, period, target F, target M (None: no target for that sex), translations
-OUTCOME_INDICATORS = [
+OUTCOME_INDICATORS: list[tuple[str, str, str, int | None, int | None, dict[str, str]]] = [
     (
         "OC.1",
         "Femmes victimes de violence suivies par le centre d'écoute",
@@ -299,7 +301,7 @@ PRINCIPLES = [
 ]
 
 
-def save_definition(result: Result, code: str, fields: dict) -> Indicator:
+def save_definition(result: Result, code: str, fields: dict[str, Any]) -> Indicator:
     """Creates or restores an indicator's definition through `save_indicator` (its values follow); an
     indicator already as the demo defines it is left alone, so a second run changes nothing."""
     indicator = Indicator.objects.filter(result=result, code=code).first() or Indicator(

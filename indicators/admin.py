@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from core.translations import translated_form
 from programme.models import Indicator, Target
@@ -6,13 +9,13 @@ from programme.models import Indicator, Target
 from . import actions
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(admin.TabularInline[Target, Indicator]):
     model = Target
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(admin.ModelAdmin[Indicator]):
     """Targets are set here; definitions are also editable by the coordinator in the app. Here, beside
     programme's other admin pages, because a definition is saved through `save_indicator`, which
     recounts the derived values (the admin must not leave the figures of the old definition)."""
@@ -22,5 +25,5 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["result__partnership", "source"]
     inlines = [TargetInline]
 
-    def save_model(self, request, obj: Indicator, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Indicator, form: Any, change: bool) -> None:
         actions.save_indicator(obj)

@@ -44,7 +44,8 @@ def indicators(request: HttpRequest, slug: Slug, query: Query[YearIn]) -> list[d
     recorded) appears where tallies carry it; `total` is the sum of the sexes. Small cells are
     suppressed for callers outside the holding service (`suppressed: true` carries `actual: null`)."""
     try:
-        partnership, access = get_partnership_for_user(request.auth, slug)
+        # ninja sets request.auth (the Grant, or the user) once the auth step passed.
+        partnership, access = get_partnership_for_user(request.auth, slug)  # type: ignore[attr-defined]
     except Http404:
         raise HttpError(404, "Partenariat introuvable.") from None
     year = query.year if query.year is not None else timezone.localdate().year

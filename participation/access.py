@@ -40,7 +40,7 @@ def is_officer(access: Access) -> bool:
     return access.has(*OFFICER_ROLES)
 
 
-def get_forums_for_user(user, slug: str, *, need=can_read):
+def get_forums_for_user(user, slug: str, *, need=can_read) -> tuple[Partnership, Access]:
     """(partnership, access) when the user may read the partnership's forums (or `need` holds); 404."""
     partnership, access = get_partnership_for_user(user, slug)
     if not need(access):
@@ -57,19 +57,21 @@ def get_forum_for_user(user, slug: str, pk: int, *, need=can_read) -> tuple[Foru
     return forum, access
 
 
-def get_proposal_for_user(user, slug: str, pk: int, number: int, *, need=can_manage):
+def get_proposal_for_user(
+    user, slug: str, pk: int, number: int, *, need=can_manage
+) -> tuple[Proposal, Access]:
     """A proposal of a forum the user may manage (decisions, contact); 404 otherwise."""
     forum, access = get_forum_for_user(user, slug, pk, need=need)
     return get_object_or_404(Proposal, forum=forum, number=number), access
 
 
-def get_batch_for_user(user, slug: str, pk: int, batch: int):
+def get_batch_for_user(user, slug: str, pk: int, batch: int) -> tuple[PaperBatch, Access]:
     """A paper batch of a forum, for officers only; 404 otherwise."""
     forum, access = get_forum_for_user(user, slug, pk, need=is_officer)
     return get_object_or_404(PaperBatch.objects.select_related("forum"), forum=forum, pk=batch), access
 
 
-def get_project_for_user(user, slug: str, project: int, *, need=can_read):
+def get_project_for_user(user, slug: str, project: int, *, need=can_read) -> tuple[FollowedProject, Access]:
     """A followed project of the partnership's forums; 404 otherwise."""
     partnership, access = get_forums_for_user(user, slug, need=need)
     return get_followed_project(partnership, project), access

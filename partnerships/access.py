@@ -82,7 +82,8 @@ def access_for(user, partnership: Partnership) -> Access:
     rows = Membership.objects.filter(user=user).filter(partnership=partnership) | Membership.objects.filter(
         user=user, network_id=partnership.network_id
     )
-    roles, structure_roles = set(), {}
+    roles: set[str] = set()
+    structure_roles: dict[int, set[str]] = {}
     for role, structure_id in rows.values_list("role", "structure_id"):
         roles.add(role)
         if structure_id:
@@ -156,7 +157,7 @@ def get_appointment_for_user(user, slug: str, pk: int) -> tuple[Appointment, Acc
     return appointment, access
 
 
-def centre_staff(structure: Structure):
+def centre_staff(structure: Structure) -> QuerySet[Membership]:
     """The centre roles held in `structure` (listeners and centre coordinators), with their accounts."""
     return (
         Membership.objects.filter(structure=structure, role__in=CENTRE_ROLES)
@@ -165,6 +166,6 @@ def centre_staff(structure: Structure):
     )
 
 
-def role_log_of(structure: Structure):
+def role_log_of(structure: Structure) -> QuerySet[RoleLog]:
     """The append-only log of the centre's roles, newest first (shown to its centre coordinator)."""
     return RoleLog.objects.filter(structure_id=structure.pk)

@@ -26,4 +26,5 @@ class PartnershipOut(Schema):
 @router.get("/partnerships", response={200: list[PartnershipOut], 401: Error})
 def list_partnerships(request: HttpRequest) -> QuerySet[Partnership]:
     """The partnerships visible to the token's user."""
-    return Partnership.objects.visible_to(request.auth)
+    # ninja sets request.auth (the Grant, or the user) once the auth step passed.
+    return Partnership.objects.visible_to(request.auth)  # type: ignore[attr-defined]

@@ -83,7 +83,8 @@ def create_person(request: HttpRequest, slug: Slug, payload: PersonIn) -> Status
 
     Body: `{"sex": "F"|"M", "birth_year": int, "target_groups": [codes], "structure": code|null}`.
     """
-    grant: Grant = request.auth
+    # ninja sets request.auth (the Grant, or the user) once the auth step passed.
+    grant: Grant = request.auth  # type: ignore[attr-defined]
     access, partnership = grant.access, grant.partnership
     groups = list(TargetGroup.objects.filter(code__in=payload.target_groups))
     unknown = sorted(set(payload.target_groups) - {g.code for g in groups})

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,7 +30,7 @@ from .models import Person
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_list(request, slug):
+def person_list(request, slug) -> HttpResponse:
     """The registry: the coordinator sees codes of the whole partnership, staff their structure's people.
 
     The filters are posted, the search (a name, perhaps) with them, so that no name reaches an access
@@ -67,7 +68,7 @@ def _without_search(query):
 
 
 @login_required
-def person_create(request, slug):
+def person_create(request, slug) -> HttpResponse:
     """Registers a person. Coordinator for any structure (codes only); staff for their own structure."""
     partnership, access = get_registry_for_user(request.user, slug)
     structures = registering_structures(access)
@@ -82,10 +83,14 @@ def person_create(request, slug):
             for name in PersonForm.IDENTITY:
                 data.pop(name, None)
         if not form.errors:
-            duplicates = actions.possible_duplicates(
-                data["structure"], data.get("first_name", ""), data.get("last_name", ""), data["birth_year"]
+            duplicates = list(
+                actions.possible_duplicates(
+                    data["structure"],
+                    data.get("first_name", ""),
+                    data.get("last_name", ""),
+                    data["birth_year"],
+                ).values_list("code", flat=True)
             )
-            duplicates = list(duplicates.values_list("code", flat=True))
             person = actions.register_person(partnership, created_by=request.user, **data)
             messages.success(request, _("Personne enregistrée : %(code)s.") % {"code": person.code})
             if duplicates:
@@ -100,11 +105,11 @@ def person_create(request, slug):
 
 
 @login_required
-def person_detail(request, slug, pk):
+def person_detail(request, slug, pk) -> HttpResponse:
     """One person: code, sex, birth year, groups, attendance; identity only for the holding staff."""
     person, access = get_person_for_user(request.user, slug, pk)
     identity = shows_identity(access, person)
-    duplicates = []
+    duplicates: QuerySet[Person] | list[Person] = []
     if identity and person.name_index:
         duplicates = Person.objects.filter(
             structure=person.structure, name_index=person.name_index, birth_year=person.birth_year
@@ -123,7 +128,7 @@ def person_detail(request, slug, pk):
 
 
 @login_required
-def person_edit(request, slug, pk):
+def person_edit(request, slug, pk) -> HttpResponse:
     """Changes a record: the coordinator (codes, sex, year, groups) or the holding staff (and identity)."""
     person, access = get_person_for_user(request.user, slug, pk)
     if not may_change(access, person):
@@ -154,7 +159,7 @@ def person_edit(request, slug, pk):
 
 @login_required
 @require_POST
-def person_merge(request, slug, pk):
+def person_merge(request, slug, pk) -> HttpResponse:
     """Merges another record (by code) into this one, keeping every attendance. Coordinator or holding staff."""
     person, access = get_person_for_user(request.user, slug, pk)
     if not may_change(access, person):
@@ -165,13 +170,13 @@ def person_merge(request, slug, pk):
         actions.merge_people(person, other)
         messages.success(request, _("Fiches fusionnées : %(code)s a été fusionnée.") % {"code": other.code})
     else:
-        messages.error(request, " ".join(form.errors.get("other", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("other", [])))
     return redirect("people:detail", slug=slug, pk=person.pk)
 
 
 @login_required
 @require_POST
-def person_delete(request, slug, pk):
+def person_delete(request, slug, pk) -> HttpResponse:
     """Deletes a record and its attendance. Coordinator or holding staff."""
     person, access = get_person_for_user(request.user, slug, pk)
     if not may_change(access, person):

@@ -8,12 +8,12 @@ Who may do what (docs/decisions.md, "Portail public et bonnes pratiques"):
 - the public portal: anyone, only items published to the public, only published indicators.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnerships.access import Access, get_partnership_for_user
-from partnerships.models import Partnership
+from partnerships.models import Network, Partnership
 
 from .models import EDITOR_ROLES, Attachment, Audience, GoodPractice
 
@@ -23,7 +23,7 @@ def can_edit(access: Access) -> bool:
     return access.has(*EDITOR_ROLES)
 
 
-def library_of(user, partnership: Partnership):
+def library_of(user, partnership: Partnership) -> QuerySet[GoodPractice]:
     """What the library of `partnership` lists for `user`: its own items she may see, and the items
     of the network's other partnerships published to the network or the public."""
     wide = Q(partnership__network=partnership.network, audience__in=[Audience.NETWORK, Audience.PUBLIC])
@@ -34,12 +34,14 @@ def library_of(user, partnership: Partnership):
     )
 
 
-def get_library_for_user(user, slug: str):
+def get_library_for_user(user, slug: str) -> tuple[Partnership, Access]:
     """(partnership, access) of a partnership whose library the user may read; 404 otherwise."""
     return get_partnership_for_user(user, slug)
 
 
-def get_practice_for_user(user, slug: str, pk: int, *, to_edit=False):
+def get_practice_for_user(
+    user, slug: str, pk: int, *, to_edit: bool = False
+) -> tuple[Partnership, Access, GoodPractice]:
     """A good practice the user may read in the library of `slug` (or edit, with `to_edit`); 404."""
     partnership, access = get_partnership_for_user(user, slug)
     practice = library_of(user, partnership).filter(pk=pk).first()
@@ -50,7 +52,7 @@ def get_practice_for_user(user, slug: str, pk: int, *, to_edit=False):
     return partnership, access, practice
 
 
-def get_attachment_for_user(user, slug: str, pk: int, doc: int):
+def get_attachment_for_user(user, slug: str, pk: int, doc: int) -> Attachment:
     """A document of a good practice the user may read; 404 otherwise."""
     _partnership, _access, practice = get_practice_for_user(user, slug, pk)
     return get_object_or_404(Attachment, practice=practice, pk=doc)
@@ -71,7 +73,7 @@ def get_public_attachment(slug: str, pk: int, doc: int) -> Attachment:
     return get_object_or_404(Attachment, practice=get_public_practice(slug, pk), pk=doc)
 
 
-def network_practices(user, network):
+def network_practices(user, network: Network) -> QuerySet[GoodPractice]:
     """Good practices published to the network (or the public) by the partnerships of `network`
     that the user may see; for the network officer's comparison page."""
     return (

@@ -4,7 +4,8 @@ comparison of the network's partnerships (reseau/<network>/). Who may: access.py
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,9 @@ from .models import GoodPractice, Link
 from .search import fold
 
 
-def search(practices, request):
+def search(
+    practices: QuerySet[GoodPractice], request: HttpRequest
+) -> tuple[SearchForm, QuerySet[GoodPractice]]:
     """Filters by the `q` parameter, accent-, case- and vowel-mark-insensitive (French and Arabic)."""
     form = SearchForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -39,7 +42,7 @@ def search(practices, request):
 
 
 @login_required
-def library(request, slug):
+def library(request, slug) -> HttpResponse:
     """The partnership's good practices and those the network's partnerships published to it."""
     partnership, access = get_library_for_user(request.user, slug)
     form, practices = search(library_of(request.user, partnership), request)
@@ -55,7 +58,7 @@ def library(request, slug):
 
 
 @login_required
-def practice_edit(request, slug, pk=None):
+def practice_edit(request, slug, pk=None) -> HttpResponse:
     """Editors write a good practice (new ones start as drafts)."""
     if pk is None:
         partnership, access = get_library_for_user(request.user, slug)
@@ -78,7 +81,7 @@ def practice_edit(request, slug, pk=None):
 
 
 @login_required
-def practice_detail(request, slug, pk):
+def practice_detail(request, slug, pk) -> HttpResponse:
     """A good practice, its documents and links; editors also publish it and attach documents."""
     partnership, access, practice = get_practice_for_user(request.user, slug, pk)
     editable = practice.partnership_id == partnership.id and can_edit(access)
@@ -96,7 +99,7 @@ def practice_detail(request, slug, pk):
 
 @login_required
 @require_POST
-def practice_publish(request, slug, pk):
+def practice_publish(request, slug, pk) -> HttpResponse:
     """Editors publish a practice to the partnership, the network or the public — or withdraw it."""
     _partnership, _access, practice = get_practice_for_user(request.user, slug, pk, to_edit=True)
     if request.POST.get("withdraw"):
@@ -114,7 +117,7 @@ def practice_publish(request, slug, pk):
 
 @login_required
 @require_POST
-def attachment_add(request, slug, pk):
+def attachment_add(request, slug, pk) -> HttpResponse:
     """Editors attach a PDF, PNG or JPEG (size and type checked by content)."""
     partnership, access, practice = get_practice_for_user(request.user, slug, pk, to_edit=True)
     form = AttachmentForm(request.POST, request.FILES)
@@ -137,14 +140,14 @@ def attachment_add(request, slug, pk):
 
 
 @login_required
-def attachment_download(request, slug, pk, doc):
+def attachment_download(request, slug, pk, doc) -> FileResponse:
     """A document, as a download, for whoever may read the practice."""
     return documents.serve(get_attachment_for_user(request.user, slug, pk, doc))
 
 
 @login_required
 @require_POST
-def attachment_delete(request, slug, pk, doc):
+def attachment_delete(request, slug, pk, doc) -> HttpResponse:
     """Editors remove a document (row and file)."""
     _partnership, _access, practice = get_practice_for_user(request.user, slug, pk, to_edit=True)
     actions.remove_document(get_object_or_404(practice.attachments, pk=doc))
@@ -154,7 +157,7 @@ def attachment_delete(request, slug, pk, doc):
 
 @login_required
 @require_POST
-def link_add(request, slug, pk):
+def link_add(request, slug, pk) -> HttpResponse:
     """Editors add a link (http or https only)."""
     _partnership, _access, practice = get_practice_for_user(request.user, slug, pk, to_edit=True)
     form = LinkForm(request.POST, instance=Link(practice=practice))
@@ -162,13 +165,13 @@ def link_add(request, slug, pk):
         form.save()
         messages.success(request, _("Lien ajouté."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("practices:detail", slug=slug, pk=pk)
 
 
 @login_required
 @require_POST
-def link_delete(request, slug, pk, link):
+def link_delete(request, slug, pk, link) -> HttpResponse:
     """Editors remove a link."""
     _partnership, _access, practice = get_practice_for_user(request.user, slug, pk, to_edit=True)
     get_object_or_404(practice.links, pk=link).delete()
@@ -177,7 +180,7 @@ def link_delete(request, slug, pk, link):
 
 
 @login_required
-def project_principles(request, slug, project):
+def project_principles(request, slug, project) -> HttpResponse:
     """Editors say which governance principles a followed youth project applies (shown on the portal)."""
     partnership, access = get_library_for_user(request.user, slug)
     if not can_edit(access):
@@ -194,7 +197,7 @@ def project_principles(request, slug, project):
 
 
 @login_required
-def projects(request, slug):
+def projects(request, slug) -> HttpResponse:
     """Editors' list of followed youth projects, with the principles each applies."""
     partnership, access = get_library_for_user(request.user, slug)
     if not can_edit(access):
@@ -205,7 +208,7 @@ def projects(request, slug):
 
 
 @login_required
-def network(request, network_slug):
+def network(request, network_slug) -> HttpResponse:
     """The network officer's view: each partnership of her network side by side, for one year."""
     network = get_network_for_user(request.user, network_slug)
     columns = []

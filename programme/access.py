@@ -1,9 +1,10 @@
 """The door to indicators and manual figures. Fail closed; "missing" and "forbidden" are one 404."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from partnerships.access import get_partnership_for_user
-from partnerships.models import Role
+from partnerships.access import Access, get_partnership_for_user
+from partnerships.models import Partnership, Role
 
 from .models import Indicator, Measurement
 
@@ -46,7 +47,9 @@ def _is_centre_figure(indicator: Indicator) -> bool:
     return indicator.structures == ["centre-ecoute"]
 
 
-def get_indicator_for_user(user, slug: str, code: str, *, to_edit=False):
+def get_indicator_for_user(
+    user, slug: str, code: str, *, to_edit: bool = False
+) -> tuple[Partnership, Access, Indicator]:
     """An indicator of a partnership the user may see (and edit, with `to_edit`); 404 otherwise."""
     partnership, access = get_partnership_for_user(user, slug)
     indicator = (
@@ -59,7 +62,7 @@ def get_indicator_for_user(user, slug: str, code: str, *, to_edit=False):
     return partnership, access, indicator
 
 
-def get_measurement_indicator_for_user(user, slug: str, code: str):
+def get_measurement_indicator_for_user(user, slug: str, code: str) -> tuple[Partnership, Access, Indicator]:
     """A manual indicator whose figures the user may enter or approve; 404 otherwise."""
     partnership, access, indicator = get_indicator_for_user(user, slug, code)
     if indicator.source != Indicator.Source.MANUAL:
@@ -69,7 +72,7 @@ def get_measurement_indicator_for_user(user, slug: str, code: str):
     return partnership, access, indicator
 
 
-def measurements_of(indicator: Indicator):
+def measurements_of(indicator: Indicator) -> QuerySet[Measurement]:
     """An indicator's manual figures, latest year first, with their whole history (who, when, what)."""
     return (
         Measurement.objects.filter(indicator=indicator)

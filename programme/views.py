@@ -90,7 +90,8 @@ def measurements(request, slug, code) -> HttpResponse:
                 return redirect("programme:measurements", slug=slug, code=code)
     rows = list(measurements_of(indicator))
     for m in rows:  # four eyes: the approve button only for someone else than its authors
-        m.may_approve = can_approve_measurement(access, m, request.user)
+        # Read by the template only: an attribute of this page's rows, not of the model.
+        m.may_approve = can_approve_measurement(access, m, request.user)  # type: ignore[attr-defined]
     context = {
         "partnership": partnership,
         "nav": navigation(access),

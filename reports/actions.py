@@ -91,7 +91,8 @@ def open_import(partnership: Partnership, user: User, kind: str, upload: Uploade
     read. The caller has checked the user may import."""
     upload_file = Job.store_upload(upload)
     try:
-        headers, _rows = kobo.read_table(upload.file, upload.name)
+        # The form's FileField refuses a file without a name: "" is never read here.
+        headers, _rows = kobo.read_table(upload.file, upload.name or "")
         remembered = ImportMapping.objects.filter(
             partnership=partnership, kind=kind, fingerprint=kobo.fingerprint(headers)
         ).first()
@@ -225,7 +226,7 @@ def import_file(
 
 
 def _known_uuids(partnership, uuids: list[str]) -> set[str]:
-    known = set()
+    known: set[str] = set()
     for start in range(0, len(uuids), 900):
         known.update(
             ImportedSubmission.objects.filter(

@@ -6,6 +6,9 @@ Dates are exported to the month. The same rows are written by the direct (stream
 the background job (`tasks._export`), evaluated for the user's access at the time.
 """
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +44,7 @@ LABELS = {"personnes": _("Registre des personnes"), "activites": _("Activités")
 
 
 class Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -51,7 +54,7 @@ def people_queryset(user, access, params) -> QuerySet:
     return registry_filter(params, access).apply(registry_of(user, access))
 
 
-def people_rows(user, access, params):
+def people_rows(user, access, params) -> Iterator[list[Any]]:
     """Header then one row per person visible to the user, filtered as on the registry page."""
     people = people_queryset(user, access, params)
     with_identity = staffs_registry(access)
@@ -84,7 +87,7 @@ def activity_queryset(user, access, params) -> QuerySet:
     return form.apply(access.work_of(activities))
 
 
-def activity_rows(user, access, params):
+def activity_rows(user, access, params) -> Iterator[list[Any]]:
     """Header then one row per activity (counts, never who attended), filtered as on the list page."""
 
     def tallied(sex):
@@ -117,7 +120,7 @@ QUERYSETS = {"personnes": people_queryset, "activites": activity_queryset}
 ROWS = {"personnes": people_rows, "activites": activity_rows}
 
 
-def stream_csv(rows):
+def stream_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = csv_writer(Echo())
     yield "\ufeff"
     for row in rows:

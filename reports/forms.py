@@ -39,7 +39,3 @@ class MappingForm(forms.Form):
         choices = [("", "—")] + [(c, c) for c in kobo.column_choices(headers)]
         for f in kobo.FIELDS:
             self.fields[f.key] = forms.ChoiceField(label=f.label, choices=choices, required=f.required)
-
-
-class KindForm(forms.Form):
-    kind = forms.ChoiceField(choices=IMPORT_KINDS)

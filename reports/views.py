@@ -19,7 +19,7 @@ from .access import (
     may_download,
     may_write_narratives,
 )
-from .forms import KindForm, MappingForm, NarrativeForm, UploadForm
+from .forms import IMPORT_KINDS, MappingForm, NarrativeForm, UploadForm
 from .models import Job, Narrative
 from .tasks import recover_stale_jobs
 
@@ -35,14 +35,14 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @login_required
-def index(request, slug):
+def index(request, slug) -> HttpResponse:
     """The report of the chosen year (default: the last year of the programme); everyone with a role here."""
     partnership, _access, year = get_report_for_user(request.user, slug, request.GET.get("annee"))
     return redirect("reports:annual", slug=slug, year=year)
 
 
 @login_required
-def annual_page(request, slug, year):
+def annual_page(request, slug, year) -> HttpResponse:
     """The annual report as a page: aggregates only, suppressed for whoever does not see individuals."""
     partnership, access, year = get_report_for_user(request.user, slug, year)
     report = annual.annual_report(partnership, access, year)
@@ -57,7 +57,7 @@ def annual_page(request, slug, year):
 
 
 @login_required
-def annual_file(request, slug, year, fmt):
+def annual_file(request, slug, year, fmt) -> HttpResponse:
     """The report as PDF, XLSX or CSV: the same figures as the page the viewer sees."""
     partnership, access, year = get_report_for_user(request.user, slug, year)
     if fmt not in ("pdf", "xlsx", "csv"):
@@ -73,7 +73,7 @@ def annual_file(request, slug, year, fmt):
 
 @login_required
 @require_POST
-def background(request, slug, year):
+def background(request, slug, year) -> HttpResponse:
     """Prepares the PDF (or XLSX) in the background; the user follows it on the job page."""
     partnership, _access, year = get_report_for_user(request.user, slug, year)
     kind = Job.Kind.XLSX if request.POST.get("fmt") == "xlsx" else Job.Kind.PDF
@@ -82,7 +82,7 @@ def background(request, slug, year):
 
 
 @login_required
-def narrative(request, slug, year, code):
+def narrative(request, slug, year, code) -> HttpResponse:
     """The coordinator writes a result's narrative: drafts saved, the final version locked."""
     partnership, access, year = get_report_for_user(request.user, slug, year)
     if not may_write_narratives(access):
@@ -124,7 +124,7 @@ def narrative(request, slug, year, code):
 
 
 @login_required
-def iati_file(request, slug):
+def iati_file(request, slug) -> HttpResponse:
     """The partnership as an IATI 2.03 activity file; suppressed as for the public, whoever asks."""
     partnership, _access, _year = get_report_for_user(request.user, slug)
     response = HttpResponse(iati.activity_file(partnership), content_type="application/xml; charset=utf-8")
@@ -133,7 +133,7 @@ def iati_file(request, slug):
 
 
 @login_required
-def job(request, slug, pk):
+def job(request, slug, pk) -> HttpResponse:
     """The progress of a job the user started; the page refreshes itself until the job is done."""
     job, access = get_job_for_user(request.user, slug, pk)
     # docs/security.md 29: a job whose worker died is retried or failed as soon as its page looks at it.
@@ -151,7 +151,7 @@ def job(request, slug, pk):
 
 
 @login_required
-def job_file(request, slug, pk):
+def job_file(request, slug, pk) -> HttpResponse:
     """The output of a finished job, for the user who started it, until it expires. An export (it may
     hold names) only while she may still export, with the roles she holds now."""
     job, access = get_job_for_user(request.user, slug, pk)
@@ -164,7 +164,7 @@ def job_file(request, slug, pk):
 
 
 @login_required
-def import_upload(request, slug):
+def import_upload(request, slug) -> HttpResponse:
     """Step 1: the coordinator or structure staff upload a Kobo/ODK export and say which activity kind."""
     partnership, access = get_recorder_for_user(request.user, slug)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -180,7 +180,7 @@ def import_upload(request, slug):
         "partnership": partnership,
         "nav": navigation(access),
         "form": form,
-        "kinds": KindForm.base_fields["kind"].choices,
+        "kinds": IMPORT_KINDS,
         "jobs": Job.objects.visible_to(request.user)
         .filter(partnership=partnership)
         .defer("upload", "output")[:10],
@@ -197,7 +197,7 @@ def _import_job(request, slug, pk):
 
 
 @login_required
-def import_mapping(request, slug, pk):
+def import_mapping(request, slug, pk) -> HttpResponse:
     """Step 2: which column feeds which field (guessed, or remembered for this form)."""
     partnership, access, job = _import_job(request, slug, pk)
     if job.status != Job.Status.QUEUED or job.params.get("enqueued"):
@@ -229,7 +229,7 @@ def import_mapping(request, slug, pk):
 
 
 @login_required
-def import_dry_run(request, slug, pk):
+def import_dry_run(request, slug, pk) -> HttpResponse:
     """Step 3: the dry run, in the background: the rows that will be created and every error (row,
     column); then the import, all or nothing."""
     partnership, access, job = _import_job(request, slug, pk)
@@ -271,7 +271,7 @@ def import_dry_run(request, slug, pk):
 
 
 @login_required
-def import_sample(request, slug):
+def import_sample(request, slug) -> HttpResponse:
     """A small Kobo-like export of fictional submissions, to try the import (mapping, dry run, import)."""
     partnership, access = get_recorder_for_user(request.user, slug)
     data = kobo.sample_export(partnership, request.user, access.work_structures)
@@ -279,10 +279,10 @@ def import_sample(request, slug):
 
 
 @login_required
-def xlsform(request, slug, kind):
+def xlsform(request, slug, kind) -> HttpResponse:
     """The XLSForm of an activity kind, to collect offline in KoboToolbox or ODK Collect."""
     partnership, _access = get_recorder_for_user(request.user, slug)
-    if kind not in dict(KindForm.base_fields["kind"].choices):
+    if kind not in dict(IMPORT_KINDS):
         raise Http404
     return _download(kobo.xlsform(partnership, kind), f"twiza-{kind}.xlsx", XLSX)
 
@@ -296,7 +296,7 @@ def _export_filters(query, what) -> dict:
 
 
 @login_required
-def exports_page(request, slug):
+def exports_page(request, slug) -> HttpResponse:
     """The exports the user may take (the coordinator and structure staff), with the filters of the
     page's address, their row counts, and the user's recent background exports."""
     partnership, access = get_recorder_for_user(request.user, slug)
@@ -311,7 +311,8 @@ def exports_page(request, slug):
         .defer("upload", "output")[:10]
     )
     for j in jobs:
-        j.label = exports.LABELS.get(j.params.get("what"), "")
+        # Read by the template only: an attribute of this page's rows, not of the model.
+        j.label = exports.LABELS.get(j.params.get("what"), "")  # type: ignore[attr-defined]
     context = {
         "partnership": partnership,
         "nav": navigation(access),
@@ -323,7 +324,7 @@ def exports_page(request, slug):
 
 
 @login_required
-def export(request, slug, what):
+def export(request, slug, what) -> StreamingHttpResponse:
     """A streamed CSV of the registry or of activities, with the list page's filters (?structure=…)."""
     partnership, access = get_recorder_for_user(request.user, slug)
     if what not in exports.ROWS:
@@ -336,7 +337,7 @@ def export(request, slug, what):
 
 @login_required
 @require_POST
-def export_background(request, slug, what):
+def export_background(request, slug, what) -> HttpResponse:
     """Prepares the same CSV in the background, with the posted filters; the user follows it on the
     job page. The task checks the user's access again when it runs."""
     partnership, _access = get_recorder_for_user(request.user, slug)

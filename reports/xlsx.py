@@ -292,7 +292,8 @@ class _Sheet(_Part):
                     row.extend([""] * (column - len(row)))
             row.append(text.strip())
 
-        self.start, self.end = start, end
+        # The sheet's handlers are closures over this method's locals, set on the instance.
+        self.start, self.end = start, end  # type: ignore[method-assign]
         parser.EndElementHandler = end
 
     def rows(self) -> Iterator[list[str]]:

@@ -34,13 +34,14 @@ def migrating(path: Path, modules: dict[str, str] | None = None) -> Iterator[Mig
     """A MigrationExecutor on a scratch SQLite database, which is `default` meanwhile."""
     handler = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}})
     connection, saved = handler["default"], connections["default"]
-    connections._connections.default = connection
+    # Django's private per-thread store of connections: the one way to swap `default` for a while.
+    connections._connections.default = connection  # type: ignore[attr-defined]
     try:
         with override_settings(MIGRATION_MODULES=modules or {}):
             yield MigrationExecutor(connection)
     finally:
         connection.close()
-        connections._connections.default = saved
+        connections._connections.default = saved  # type: ignore[attr-defined]
 
 
 def migrate(executor: MigrationExecutor, targets: list[tuple[str, str]] | None = None) -> None:

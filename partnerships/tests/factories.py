@@ -162,4 +162,5 @@ def persona(name: str, partnership: Partnership | None = None, *, device: bool =
         raise ValueError(f"unknown persona: {name}")
     if device and requires_otp(user):
         TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    return user
+    # factory_boy's __new__ is untyped: calling a factory gives its model's row, here a User.
+    return user  # type: ignore[return-value]

@@ -252,6 +252,7 @@ def written_by(writer: str, grid: list[list]) -> bytes:
     if writer == "openpyxl":
         book = openpyxl.Workbook()
         sheet = book.active
+        assert sheet is not None  # a new workbook has its one sheet
         for r, values in enumerate(grid, start=1):
             for c, value in enumerate(values, start=1):
                 if value is not None:

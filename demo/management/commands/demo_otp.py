@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.otp import confirmed_device, current_code
@@ -16,10 +18,10 @@ class Command(BaseCommand):
 
     help = "Affiche le code à usage unique actuel d'un utilisateur de démo."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
-    def handle(self, *args, username, **options) -> None:
+    def handle(self, *args: str, username: str, **options: Any) -> None:
         if not settings.DEBUG or foreign_data():
             raise CommandError("demo_otp refuse de s'exécuter hors d'une base de démo.")
         user = User.objects.filter(username=username, username__in=DEMO_USERNAMES).first()

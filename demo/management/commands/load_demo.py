@@ -1,4 +1,5 @@
 import os
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     help = "Charge le partenariat Belfaa–Jette de la feuille de route et les utilisateurs de démo."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("load_demo refuse de s'exécuter avec DEBUG désactivé (production).")
         found = foreign_data()
