@@ -204,6 +204,40 @@ def client_for(users, client):
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_configure(config):
+    _serial_live_server()
+
+
+def _serial_live_server():
+    """The live server's threads share SQLite's in-memory test database: one connection, so two
+    requests at once (Chromium asks for /favicon.ico while the next page loads) interleave their
+    savepoints ("no such savepoint", a 400 in CI). Threads still accept the sockets — a speculative
+    connection Chromium opens and never uses cannot block the server — but Django answers one
+    request at a time. (PostgreSQL's live server has a connection per thread; the lock costs it
+    nothing that matters in a test.)"""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(ThreadedWSGIServer):
+        lock = threading.Lock()
+
+        def set_app(self, application):
+            def serial(environ, start_response):
+                with self.lock:
+                    response = application(environ, start_response)
+                    try:
+                        return [b"".join(response)]
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+
+            super().set_app(serial)
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
 @pytest.fixture
 def browser_page(transactional_db, live_server):
     """A Playwright page in Debian's Chromium, 360 × 740 (a cheap phone), against the live server.
