@@ -3,21 +3,16 @@ migrates forward with today's history, its rows intact and no migration left to 
 
 `core/tests/data/before_squash/` holds the `programme` and `activities` migrations of that history:
 the replaced ones and the two whose dependencies changed as copies, the rest as links to today's
-files (they are the same in both histories). Each database is a scratch SQLite file, made the
-connection `default` while it migrates, since data migrations read and write through the default
-connection."""
+files (they are the same in both histories). Each database is a scratch one (`scratch_db`) of the
+test database's kind."""
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 from django.apps.registry import Apps
-from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.db.utils import ConnectionHandler
-from django.test.utils import override_settings
+
+from .scratch_db import migrating, scratch_database
 
 BEFORE = {
     "programme": "core.tests.data.before_squash.programme.migrations",
@@ -27,21 +22,6 @@ SQUASHES = {
     ("programme", "0004_activity_totals_derived"),
     ("activities", "0002_activity_indexes_partnership_kind_date"),
 }
-
-
-@contextmanager
-def migrating(path: Path, modules: dict[str, str] | None = None) -> Iterator[MigrationExecutor]:
-    """A MigrationExecutor on a scratch SQLite database, which is `default` meanwhile."""
-    handler = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}})
-    connection, saved = handler["default"], connections["default"]
-    # Django's private per-thread store of connections: the one way to swap `default` for a while.
-    connections._connections.default = connection  # type: ignore[attr-defined]
-    try:
-        with override_settings(MIGRATION_MODULES=modules or {}):
-            yield MigrationExecutor(connection)
-    finally:
-        connection.close()
-        connections._connections.default = saved  # type: ignore[attr-defined]
 
 
 def migrate(executor: MigrationExecutor, targets: list[tuple[str, str]] | None = None) -> None:
@@ -92,8 +72,7 @@ def rows(apps: Apps) -> dict:
 
 
 def test_a_database_of_the_previous_history_migrates_forward_intact(tmp_path, django_db_blocker) -> None:
-    path = tmp_path / "before.sqlite3"
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), scratch_database(tmp_path) as path:
         with migrating(path, BEFORE) as executor:
             migrate(executor)
             assert not unapplied(executor)
@@ -121,8 +100,7 @@ def test_a_database_from_before_the_derived_totals_gets_them_from_the_squash(
 ) -> None:
     """The squash keeps the fill of ActivityTotal: a database at programme 0003 with activities gets
     their totals, as the engine's rebuild would count them."""
-    path = tmp_path / "older.sqlite3"
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), scratch_database(tmp_path) as path:
         with migrating(path, BEFORE) as executor:
             targets = [
                 ("programme", "0003_indicator_source_forums"),

@@ -246,40 +246,32 @@ def test_an_activity_count_is_never_broken_down_by_sex(client_for, partnership):
     assert r21.by_sex is True  # people are counted: the coordinator's choice stands
 
 
-@pytest.fixture
-def committed_db(django_db_setup, django_db_blocker):
-    """The test database in autocommit, not flushed afterwards (the shared world stays): SQLite
-    cannot migrate inside the transaction of a `db` test, and a transactional test would flush the
-    world. What the test writes it deletes itself."""
-    with django_db_blocker.unblock():
-        yield
-
-
-def test_the_migration_moves_programme_figures_to_a_year_and_back(committed_db):
+def test_the_migration_moves_programme_figures_to_a_year_and_back(tmp_path, django_db_blocker):
     """Period 0 → the year of creation clamped to the programme, an F figure of a count of plants →
-    T, each with a MOVED event; the reverse restores both and removes the events."""
+    T, each with a MOVED event; the reverse restores both and removes the events. On a scratch
+    database: migrating the shared one back would drop the demo's values in the columns added since."""
     from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+
+    from core.tests.scratch_db import migrating, scratch_database
 
     # Partnerships too, as they were then: a column added since (translations) has no default in the database.
     before = [("programme", "0010_measurement_moved_event"), ("partnerships", "0003_role_log_append_only")]
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(before)
-    apps = MigrationExecutor(connection).loader.project_state(before).apps
-    Partnership = apps.get_model("partnerships", "Partnership")
-    Network = apps.get_model("partnerships", "Network")
-    Result = apps.get_model("programme", "Result")
-    Indicator = apps.get_model("programme", "Indicator")
-    Measurement = apps.get_model("programme", "Measurement")
-    MeasurementEvent = apps.get_model("programme", "MeasurementEvent")
-    User = apps.get_model("accounts", "User")
-    user = User.objects.create(username="saisie-migration")
-    network = Network.objects.create(slug="reseau-migration", name="N")
-    old = Partnership.objects.create(
-        network=network, slug="migration-2020-2023", name="P", start_year=2020, end_year=2023
-    )
-    try:
+    with django_db_blocker.unblock(), scratch_database(tmp_path) as name, migrating(name) as executor:
+        latest = executor.loader.graph.leaf_nodes()
+        executor.migrate(before)
+        apps = executor.loader.project_state(before).apps
+        Partnership = apps.get_model("partnerships", "Partnership")
+        Network = apps.get_model("partnerships", "Network")
+        Result = apps.get_model("programme", "Result")
+        Indicator = apps.get_model("programme", "Indicator")
+        Measurement = apps.get_model("programme", "Measurement")
+        MeasurementEvent = apps.get_model("programme", "MeasurementEvent")
+        User = apps.get_model("accounts", "User")
+        user = User.objects.create(username="saisie-migration")
+        network = Network.objects.create(slug="reseau-migration", name="N")
+        old = Partnership.objects.create(
+            network=network, slug="migration-2020-2023", name="P", start_year=2020, end_year=2023
+        )
         result = Result.objects.create(partnership=old, code="R4", level="result", name="R4")
         plants = Indicator.objects.create(
             result=result, code="P", name="Plants", period="cumulative", by_sex=False
@@ -294,9 +286,11 @@ def test_the_migration_moves_programme_figures_to_a_year_and_back(committed_db):
             created.append(m.pk)
 
         # Created today, after the programme: clamped to its last year, 2023 (taken for M: 2022 then).
-        MigrationExecutor(connection).migrate(latest)
+        executor.loader.build_graph()
+        executor.migrate(latest)
         from programme.models import Measurement as Now
 
+        assert connection.settings_dict["NAME"] == name  # the scratch database, not the shared one
         rows = {m.pk: (m.period, m.sex, m.status) for m in Now.objects.filter(pk__in=created)}
         assert rows == {
             created[0]: (2023, "T", "approved"),
@@ -306,13 +300,8 @@ def test_the_migration_moves_programme_figures_to_a_year_and_back(committed_db):
         moved = Now.objects.get(pk=created[0]).events.get(action="moved")
         assert moved.user is None and moved.reason == "Migration 0010 : période 0 → 2023 ; sexe F → T."
 
-        MigrationExecutor(connection).migrate(before)
+        executor.loader.build_graph()
+        executor.migrate(before)
         rows = {m.pk: (m.period, m.sex) for m in Measurement.objects.filter(pk__in=created)}
         assert rows == {created[0]: (0, "F"), created[1]: (0, "M"), created[2]: (2023, "M")}
         assert not MeasurementEvent.objects.filter(measurement__in=created, action="moved").exists()
-    finally:
-        MeasurementEvent.objects.filter(user=user).delete()
-        old.delete()
-        network.delete()
-        user.delete()
-        MigrationExecutor(connection).migrate(latest)
