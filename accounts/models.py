@@ -60,6 +60,14 @@ class User(AbstractUser):
 
     objects: ClassVar[UserManager] = UserManager()
 
+    # The language of her e-mails (accounts/mail.py): the one she last chose in the interface.
+    language = models.CharField(_("langue"), max_length=5, choices=settings.LANGUAGES, default="fr")
+    daily_digest = models.BooleanField(
+        _("résumé quotidien par e-mail"),
+        default=True,
+        help_text=_("Un e-mail par jour dit combien de tâches attendent, jamais lesquelles."),
+    )
+
     class Meta:
         ordering = ["username"]
         verbose_name = _("utilisateur")

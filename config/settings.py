@@ -288,16 +288,25 @@ JOB_FILES_ROOT = env.path("JOB_FILES_ROOT", default=Path(str(UPLOAD_ROOT)) / "jo
 # retried once, then failed (reports/tasks.py `recover_stale_jobs`). Workers beat every few seconds.
 JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)
 
-# docs/security.md 26: password links are sent by e-mail (nobody sets another person's password). By
-# default they are printed on the console (laptop demo); in production use the SMTP backend with
-# EMAIL_HOST…, or the file backend (EMAIL_FILE_PATH) read by your own mailer.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail: invitations, password links (docs/security.md 26: nobody sets another person's password)
+# and the daily digest, sent by background tasks (accounts/mail.py). EMAIL_URL, read by
+# django-environ: `smtp://user:password@host:25`, `smtp+tls://…:587` (STARTTLS), `smtp+ssl://…:465`,
+# `filemail://` (one file per e-mail in EMAIL_FILE_PATH), `consolemail://`. Unset: the demo (DEBUG)
+# writes each e-mail as a file under var/mail/; production sends to an SMTP server on localhost:25.
+# The tests read Django's in-memory outbox.
+EMAIL_URL = env.str("EMAIL_URL", default="" if not DEBUG else "filemail://")
+if EMAIL_URL:
+    _email = env.email_url_config(EMAIL_URL)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+    EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+    EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+    EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+    EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+    EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
-EMAIL_HOST = env("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="twiza@localhost")
 
 # docs/security.md 32: a personal API token expires this many days after it was made (accounts/models.py).

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -59,5 +60,10 @@ def set_language(request) -> HttpResponse:
     against CSRF as any form; a visitor's is not: the public pages are cached and shared, so they
     carry no CSRF token, and another site forcing a visitor's language does her no harm."""
     if request.user.is_authenticated:
-        return csrf_protect(i18n.set_language)(request)
+        response = csrf_protect(i18n.set_language)(request)
+        language = request.POST.get("language")
+        # Her e-mails follow the language she chose (accounts/mail.py).
+        if response.status_code == 302 and language in dict(settings.LANGUAGES):
+            type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        return response
     return i18n.set_language(request)
