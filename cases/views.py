@@ -391,8 +391,7 @@ def statistics(request, slug) -> HttpResponse:
     suppressed (docs/security.md 8) for everyone else who may see the partnership."""
     partnership, access, structure = get_stats_centre_for_user(request.user, slug)
     suppressed = not sees_raw_statistics(access, structure)
-    year = request.GET.get("annee", "")
-    year = int(year) if year.isdigit() and int(year) in partnership.years else None
+    year = partnership.asked_year(request.GET.get("annee"))  # None: every year
     published = stats.published(partnership, year, suppressed)
     titles = {
         "by_year": (_("Dossiers par année d'accueil"), {}),

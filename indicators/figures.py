@@ -38,11 +38,10 @@ ADDITIVE = (Source.PARTICIPATIONS, Source.ACTIVITIES, Source.FORUMS, Source.MANU
 
 def chosen_year(value, partnership) -> int:
     """The year a page asks for (`?annee=`), within the programme's years; this year by default."""
-    try:
-        year = int(value or "")
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, partnership.start_year), partnership.end_year)
+    year = partnership.asked_year(value)
+    if year is None:
+        year = partnership.asked_year(str(timezone.localdate().year))
+    return year
 
 
 @dataclass

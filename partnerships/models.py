@@ -135,6 +135,15 @@ class Partnership(TranslatedMixin):
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
+    def asked_year(self, value: str | None) -> int | None:
+        """The year a page asks for (`?annee=`), brought within the programme's years; None when it
+        asks for none or for something that is not a year (the caller's default then applies)."""
+        try:
+            year = int(value or "")
+        except ValueError:
+            return None
+        return min(max(year, self.start_year), self.end_year)
+
     def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError(_("La dernière année précède la première."))

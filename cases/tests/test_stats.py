@@ -180,3 +180,17 @@ def test_the_statistics_page_reads_oc1_and_its_target_from_the_framework(partner
         value=160
     )
     assert f"{followed} sur une cible de 160" in client_for("centre").get(url).content.decode()
+
+
+@pytest.mark.small_world
+def test_the_statistics_page_reads_the_year_asked_within_the_programme(partnership, client_for):
+    """`?annee=` as every page reads it (Partnership.asked_year): a year of the programme is that
+    year, one outside is brought within it, none or nonsense is every year."""
+    url = reverse("cases:statistics", kwargs={"slug": partnership.slug})
+    centre = client_for("centre")
+    first, last = partnership.start_year, partnership.end_year
+    asked = {"": None, "abc": None, str(first + 1): first + 1, "1999": first, "2999": last}
+    for value, year in asked.items():
+        response = centre.get(url, {"annee": value})
+        assert response.status_code == 200
+        assert response.context["year"] == year, value
