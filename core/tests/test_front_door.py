@@ -69,3 +69,21 @@ def test_the_front_door_names_each_partnership_in_the_visitor_language(world, cl
     arabic = partnership.translations["ar"]["name"]
     html = Client(headers={"cookie": "django_language=ar"}).get("/").content.decode()
     assert f">{arabic}</h2>" in html
+
+
+def test_a_users_choice_of_language_is_kept_for_her_e_mails(world, users):
+    """accounts/mail.py writes to her in User.language: the language she last chose; a forged switch
+    (no CSRF token) changes nothing."""
+    user = Client(enforce_csrf_checks=True)
+    user.force_login(users["coordination"])
+    user.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    users["coordination"].refresh_from_db()
+    assert users["coordination"].language == "fr"
+    user = Client()
+    user.force_login(users["coordination"])
+    assert user.post(reverse("set_language"), {"language": "nl", "next": "/"}).status_code == 302
+    users["coordination"].refresh_from_db()
+    assert users["coordination"].language == "nl"
+    user.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    users["coordination"].refresh_from_db()
+    assert users["coordination"].language == "nl"
