@@ -1,39 +1,46 @@
+"""The registry: codes, registration, identity held by one structure, merge, list, edit.
+
+Unit tests on factories (`small_world`): the structures are the personas', the people, sessions and
+the indicator that counts them are made here, never read from the demo."""
+
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from activities import actions as activity_actions
-from activities.models import Activity, Attendance
+from activities.models import Attendance
 from conftest import ALL_PERSONAS
 from partnerships.access import access_for
 from people import actions
 from people.access import search_people
-from people.models import Person, TargetGroup
+from people.models import Person
+
+from .factories import IndicatorFactory, PersonFactory, TargetGroupFactory
+
+pytestmark = pytest.mark.small_world
 
 SENTINEL = "Zenobia-Sentinelle-7731"
-
-
-def _day_centre(partnership):
-    return partnership.structures.get(code="centre-jour")
 
 
 def test_codes_follow_the_prefix_and_never_repeat(partnership):
     codes = [actions.register_person(partnership, sex="F", birth_year=2000).code for _ in range(5)]
     assert len(set(codes)) == 5
-    assert all(code.startswith("BLF-") and len(code) == 10 for code in codes)
-    numbers = sorted(int(code[4:]) for code in codes)
+    prefix = f"{partnership.code_prefix}-"
+    assert all(code.startswith(prefix) and len(code) == len(prefix) + 6 for code in codes)
+    numbers = sorted(int(code[len(prefix) :]) for code in codes)
     assert numbers == list(range(numbers[0], numbers[0] + 5))
 
 
-def test_staff_register_with_identity_and_duplicates_are_flagged(partnership, client_for):
+def test_staff_register_with_identity_and_duplicates_are_flagged(partnership, day_centre, client_for):
     client = client_for("jour")
     url = reverse("people:create", kwargs={"slug": partnership.slug})
     data = {
-        "structure": _day_centre(partnership).pk,
+        "structure": day_centre.pk,
         "sex": "F",
         "birth_year": "2009",
-        "target_groups": [TargetGroup.objects.get(code="jeunes-handicap").pk],
+        "target_groups": [TargetGroupFactory().pk],
         "consent": "on",
         "first_name": "Hajar",
         "last_name": "Exemple",
@@ -42,29 +49,28 @@ def test_staff_register_with_identity_and_duplicates_are_flagged(partnership, cl
     assert first.status_code == 302
     second = client.post(url, {**data, "first_name": " HAJAR ", "last_name": "exemple"}, follow=True)
     assert "Doublon possible" in second.content.decode()
-    person = Person.objects.filter(structure=_day_centre(partnership)).order_by("-number").first()
+    person = Person.objects.filter(structure=day_centre).order_by("-number").first()
     assert person.full_name == "HAJAR exemple"
-    assert actions.possible_duplicates(_day_centre(partnership), "hajar", "EXEMPLE", 2009).count() == 2
+    assert actions.possible_duplicates(day_centre, "hajar", "EXEMPLE", 2009).count() == 2
 
 
-def test_a_person_cannot_be_registered_for_another_structure(partnership, client_for):
+def test_a_person_cannot_be_registered_for_another_structure(partnership, office, client_for):
     url = reverse("people:create", kwargs={"slug": partnership.slug})
-    office = partnership.structures.get(code="bureau-migrants")
     response = client_for("jour").post(url, {"structure": office.pk, "sex": "M", "birth_year": "2000"})
     assert response.status_code == 200
-    assert not Person.objects.filter(structure=office, created_by__username="jour").exists()
+    assert not Person.objects.filter(structure=office).exists()
 
 
-def test_identity_never_reaches_anyone_outside_the_holding_structure(world, partnership, users, client_for):
+def test_identity_never_reaches_anyone_outside_the_holding_structure(
+    partnership, day_centre, held_session, users, client_for
+):
     """docs/security.md 4/9 for the registry: a sentinel name written by the day centre appears nowhere else."""
     from accounts.models import ApiToken
 
-    centre = _day_centre(partnership)
     person = actions.register_person(
-        partnership, sex="F", birth_year=2008, structure=centre, first_name=SENTINEL, last_name=SENTINEL
+        partnership, sex="F", birth_year=2008, structure=day_centre, first_name=SENTINEL, last_name=SENTINEL
     )
-    held = Activity.objects.filter(date__lte=timezone.localdate())  # attendance is taken from the day on
-    activity = held.filter(partnership=partnership, kind="accueil-jour").first()
+    activity = held_session()
     activity_actions.record_attendance(activity, [person])
     slug = partnership.slug
     pages = [
@@ -117,21 +123,20 @@ def test_identity_never_reaches_anyone_outside_the_holding_structure(world, part
     assert SENTINEL not in "".join(raw)
 
 
-def test_coordinator_searches_codes_only(partnership, coordination):
+def test_coordinator_searches_codes_only(partnership, day_centre, coordination):
     person = actions.register_person(
-        partnership, sex="F", birth_year=2008, structure=_day_centre(partnership), first_name=SENTINEL
+        partnership, sex="F", birth_year=2008, structure=day_centre, first_name=SENTINEL
     )
     access = access_for(coordination, partnership)
     assert not search_people(coordination, access, SENTINEL[:8]).exists()
     assert list(search_people(coordination, access, person.code)) == [person]
 
 
-def test_merge_keeps_every_attendance_and_never_twice(partnership, client_for):
-    centre = _day_centre(partnership)
+def test_merge_keeps_every_attendance_and_never_twice(partnership, day_centre, held_session, client_for):
+    centre = day_centre
     keep = actions.register_person(partnership, sex="M", birth_year=2007, structure=centre, first_name="Adam")
     drop = actions.register_person(partnership, sex="M", birth_year=2007, structure=centre, phone="0600")
-    held = Activity.objects.filter(date__lte=timezone.localdate())  # attendance is taken from the day on
-    sessions = list(held.filter(partnership=partnership, kind="accueil-jour")[:3])
+    sessions = [held_session(date=datetime.date(2025, 3, day)) for day in (4, 11, 18)]
     activity_actions.record_attendance(sessions[0], [keep, drop])  # both at the same session
     activity_actions.record_attendance(sessions[1], [drop])
     activity_actions.record_attendance(sessions[2], [keep])
@@ -146,17 +151,18 @@ def test_merge_keeps_every_attendance_and_never_twice(partnership, client_for):
     assert keep.phone == "0600"
 
 
-def test_merge_refuses_a_record_of_another_structure(partnership, client_for):
-    keep = actions.register_person(partnership, sex="F", birth_year=2000, structure=_day_centre(partnership))
-    other = Person.objects.filter(structure__code="bureau-migrants").first()
+def test_merge_refuses_a_record_of_another_structure(partnership, day_centre, office, client_for):
+    keep = actions.register_person(partnership, sex="F", birth_year=2000, structure=day_centre)
+    other = PersonFactory(structure=office)
     client_for("jour").post(
         reverse("people:merge", kwargs={"slug": partnership.slug, "pk": keep.pk}), {"other": other.code}
     )
     assert Person.objects.filter(pk=other.pk).exists()
 
 
-def test_delete_person_removes_her_attendance(partnership):
-    person = Person.objects.filter(structure__code="centre-jour", attendances__isnull=False).first()
+def test_delete_person_removes_her_attendance(day_centre, held_session):
+    person = PersonFactory(structure=day_centre)
+    activity_actions.record_attendance(held_session(), [person])
     assert person.attendances.exists()
     actions.delete_person(person)
     assert not Attendance.objects.filter(person_id=person.pk).exists()
@@ -164,47 +170,47 @@ def test_delete_person_removes_her_attendance(partnership):
 
 @pytest.mark.parametrize("persona", ["coordination", "jour"])
 def test_people_list_is_paginated_filtered_and_light(
-    persona, partnership, client_for, django_assert_max_num_queries
+    persona, partnership, day_centre, client_for, django_assert_max_num_queries
 ):
+    youth, other_group = TargetGroupFactory(), TargetGroupFactory()
+    # Enough rows that a query per row would break the bound; some of each filter's wrong side.
+    wanted = [PersonFactory(structure=day_centre, sex="F", target_groups=[youth]) for _ in range(12)]
+    PersonFactory(structure=day_centre, sex="M", target_groups=[youth])
+    PersonFactory(structure=day_centre, sex="F", target_groups=[other_group])
     client = client_for(persona)
     url = reverse("people:list", kwargs={"slug": partnership.slug})
     with django_assert_max_num_queries(15):
-        response = client.get(url, {"target_group": "jeunes-handicap", "sex": "F", "sort": "-code"})
+        response = client.get(url, {"target_group": youth.code, "sex": "F", "sort": "-code"})
     assert response.status_code == 200
     rows = response.context["rows"]
     assert 0 < len(rows) <= 50
+    assert {r["person"] for r in rows} == set(wanted)
     assert all(r["person"].sex == "F" for r in rows)
     codes = [r["person"].code for r in rows]
     assert codes == sorted(codes, reverse=True)
 
 
-def test_accueil_sees_only_her_office_people(partnership, client_for):
+def test_accueil_sees_only_her_office_people(partnership, office, day_centre, client_for):
+    mine = [PersonFactory(structure=office) for _ in range(2)]
+    PersonFactory(structure=day_centre)
+    PersonFactory(partnership=partnership)  # registered by the coordinator, held by no structure
     response = client_for("accueil").get(reverse("people:list", kwargs={"slug": partnership.slug}))
-    structures = {r["person"].structure.code for r in response.context["rows"]}
-    assert structures == {"bureau-migrants"}
+    assert {r["person"] for r in response.context["rows"]} == set(mine)
+    structures = {r["person"].structure for r in response.context["rows"]}
+    assert structures == {office}
 
 
-def test_editing_a_record_keeps_indicators_right_and_refuses_a_stale_save(client_for, users, partnership):
-    from django.urls import reverse
-
+def test_editing_a_record_keeps_indicators_right_and_refuses_a_stale_save(
+    client_for, partnership, day_centre, held_session
+):
     from indicators.engine import values_of
-    from people import actions
-    from people.models import Person, TargetGroup
-    from programme.models import Indicator
 
-    youth = TargetGroup.objects.get(code="jeunes-handicap")
-    person = (
-        Person.objects.filter(
-            partnership=partnership,
-            target_groups=youth,
-            structure__code="centre-jour",
-            attendances__date__year=2025,
-        )
-        .distinct()
-        .first()
-    )
-    oc2 = Indicator.objects.get(result__partnership=partnership, code="OC.2")
+    youth = TargetGroupFactory()
+    oc2 = IndicatorFactory(result__partnership=partnership, target_groups=[youth.code])
+    person, same_sex = (PersonFactory(structure=day_centre, sex="F", target_groups=[youth]) for _ in range(2))
+    activity_actions.record_attendance(held_session(date=datetime.date(2025, 3, 4)), [person, same_sex])
     before = values_of(partnership)
+    assert before[(oc2.id, 2025, "F")] == 2
     url = reverse("people:edit", kwargs={"slug": partnership.slug, "pk": person.pk})
     page = client_for("jour").get(url)
     seen = page.context["form"].initial["version"]

@@ -1,26 +1,29 @@
 """docs/security.md 32 and 14: a name searched for never travels in an address, so it never reaches the web
-server's or a proxy's access log, nor a browser's history. Searches are posted, with the CSRF token."""
+server's or a proxy's access log, nor a browser's history. Searches are posted, with the CSRF token.
+
+Unit tests on factories (`small_world`): the day centre's people and its session are made here."""
 
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from activities.models import Activity
 from conftest import verify_second_factor
-from people.models import Person
+
+from .factories import PersonFactory
+
+pytestmark = pytest.mark.small_world
 
 NAME = "Zineb-Recherchée"
 
 
 @pytest.fixture
-def sought(partnership):
-    person = Person.objects.filter(partnership=partnership, structure__code="centre-jour").first()
-    person.first_name = NAME
-    person.save()
-    return person
+def sought(day_centre):
+    """A woman of the day centre, among a man and another woman of hers (who are not found)."""
+    PersonFactory(structure=day_centre, sex="M")
+    PersonFactory(structure=day_centre, sex="F")
+    return PersonFactory(structure=day_centre, sex="F", first_name=NAME)
 
 
 def strict_client(user):
@@ -64,24 +67,27 @@ def test_a_name_in_the_address_finds_nothing(sought, client_for):
     assert 0 < women < everyone
 
 
-def test_the_next_page_of_a_search_is_posted_and_no_link_carries_the_term(partnership, client_for):
+def test_the_next_page_of_a_search_is_posted_and_no_link_carries_the_term(
+    partnership, day_centre, client_for
+):
+    for _ in range(51):  # a page holds 50
+        PersonFactory(structure=day_centre)
+    term = partnership.code_prefix  # every code of the partnership starts with it
     client = client_for("coordination")
     url = reverse("people:list", kwargs={"slug": partnership.slug})
-    first = client.post(url, {"q": "BLF", "sort": "code"})
+    first = client.post(url, {"q": term, "sort": "code"})
     assert first.context["page"].paginator.num_pages > 1
     html = first.content.decode()
     assert 'form="people-filters" name="page" value="2"' in html
-    assert not any("q=" in a or "BLF" in a for a in addresses(html))
-    second = client.post(url, {"q": "BLF", "sort": "code", "page": "2"})
+    assert not any("q=" in a or term in a for a in addresses(html))
+    second = client.post(url, {"q": term, "sort": "code", "page": "2"})
     assert second.context["page"].number == 2
     assert second.context["rows"][0]["person"].code > first.context["rows"][-1]["person"].code
 
 
-def test_the_attendance_search_as_you_type_is_posted_by_htmx_with_the_token(sought, users):
+def test_the_attendance_search_as_you_type_is_posted_by_htmx_with_the_token(sought, held_session, users):
     # A session already held: attendance of a planned one is refused (issue 12).
-    activity = Activity.objects.filter(
-        partnership=sought.partnership, kind="accueil-jour", date__lte=timezone.localdate()
-    ).first()
+    activity = held_session()
     kwargs = {"slug": sought.partnership.slug, "pk": activity.pk}
     client = strict_client(users["jour"])
     page = client.get(reverse("activities:attendance", kwargs=kwargs)).content.decode()

@@ -1,21 +1,31 @@
 """The good-practices library, its uploads (checked by content, stored under a random name), and the
-network officer's comparison."""
+network officer's comparison.
+
+Unit tests on factories (`small_world`). Two stay on the demo world (`demo_world`): the network view
+checked against each partnership's dashboard (the roadmap's indicators and figures, over the demo's two
+partnerships of one network) and the demo portal loader's idempotence (a test of the demo itself)."""
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from partnerships.tests.factories import PartnershipFactory
 from portal import documents
 from portal.models import Attachment, GoodPractice
+
+from .factories import GoodPracticeFactory, film_and_brochure
+
+pytestmark = pytest.mark.small_world
 
 PDF = b"%PDF-1.4\n%fake but well-typed\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _practice(world, **extra):
-    return GoodPractice.objects.create(partnership=world["partnership"], title="Essai", summary="x", **extra)
+    return GoodPracticeFactory(partnership=world["partnership"], **extra)
 
 
 def _upload(client, world, practice, name, content, display="Brochure 2024"):
@@ -80,9 +90,9 @@ def test_uploads_are_stored_under_a_random_name_and_served_as_downloads(
     assert not stored.exists()
 
 
-def test_drafts_are_for_editors_and_publication_widens_the_audience(demo_portal, client_for):
-    slug = demo_portal["partnership"].slug
-    practice = _practice(demo_portal, lessons="SENTINEL-LECON")
+def test_drafts_are_for_editors_and_publication_widens_the_audience(world, client_for):
+    slug = world["partnership"].slug
+    practice = _practice(world, lessons="SENTINEL-LECON")
     detail = reverse("practices:detail", kwargs={"slug": slug, "pk": practice.pk})
     assert client_for("coordination").get(detail).status_code == 200
     assert client_for("jette").get(detail).status_code == 404
@@ -104,47 +114,34 @@ def test_drafts_are_for_editors_and_publication_widens_the_audience(demo_portal,
     assert client_for("jette").post(publish, {"audience": "public"}).status_code == 404
 
 
-def test_library_lists_network_items_of_other_partnerships_but_not_other_networks(demo_portal, client_for):
-    fictional, other = demo_portal["fictional"], demo_portal["other"]
-    GoodPractice.objects.create(
-        partnership=fictional,
-        title="RESEAU-FICTIF",
-        summary="x",
-        status="publie",
-        audience="reseau",
-        published_at="2025-01-01T00:00:00Z",
-    )
-    GoodPractice.objects.create(
-        partnership=fictional,
-        title="INTERNE-FICTIF",
-        summary="x",
-        status="publie",
-        audience="partenariat",
-        published_at="2025-01-01T00:00:00Z",
-    )
-    GoodPractice.objects.create(
-        partnership=other,
-        title="AUTRE-RESEAU",
-        summary="x",
-        status="publie",
-        audience="reseau",
-        published_at="2025-01-01T00:00:00Z",
-    )
+def test_library_lists_network_items_of_other_partnerships_but_not_other_networks(world, client_for):
+    mine, other = world["partnership"], world["other"]
+    assert other.network != mine.network
+    fictional = PartnershipFactory(network=mine.network)  # a second partnership of my network
+    GoodPracticeFactory(partnership=mine, title="RESEAU-MIEN", published=True, audience="reseau")
+    GoodPracticeFactory(partnership=fictional, title="RESEAU-FICTIF", published=True, audience="reseau")
+    GoodPracticeFactory(partnership=fictional, title="INTERNE-FICTIF", published=True, audience="partenariat")
+    GoodPracticeFactory(partnership=other, title="AUTRE-RESEAU", published=True, audience="reseau")
     body = (
         client_for("coordination")
-        .get(reverse("practices:library", kwargs={"slug": demo_portal["partnership"].slug}))
+        .get(reverse("practices:library", kwargs={"slug": mine.slug}))
         .content.decode()
     )
     assert "RESEAU-FICTIF" in body and "INTERNE-FICTIF" not in body and "AUTRE-RESEAU" not in body
     body = client_for("autre_coordination").get(reverse("practices:library", kwargs={"slug": other.slug}))
-    assert "vivre ensemble" not in body.content.decode() and "RESEAU-FICTIF" not in body.content.decode()
+    assert "AUTRE-RESEAU" in body.content.decode()  # her own network's item: the page does list
+    assert "RESEAU-MIEN" not in body.content.decode() and "RESEAU-FICTIF" not in body.content.decode()
 
 
-def test_library_search_in_french_and_arabic(demo_portal, client_for):
-    url = reverse("practices:library", kwargs={"slug": demo_portal["partnership"].slug})
+def test_library_search_in_french_and_arabic(world, client_for):
+    partnership = world["partnership"]
+    film_and_brochure(partnership)
+    url = reverse("practices:library", kwargs={"slug": partnership.slug})
     client = client_for("coordination")
     assert "vivre ensemble" in client.get(url, {"q": "Vivre"}).content.decode()
+    assert "Brochure" not in client.get(url, {"q": "Vivre"}).content.decode()
     assert "Brochure" in client.get(url, {"q": "rencontre"}).content.decode()
+    assert "vivre ensemble" in client.get(url, {"q": "العيش"}).content.decode()
     assert "Brochure" not in client.get(url, {"q": "العيش"}).content.decode()
 
 
@@ -157,6 +154,7 @@ def test_links_accept_only_web_addresses(world, client_for):
     assert practice.links.get().url == "https://example.org/film"
 
 
+@pytest.mark.demo_world
 def test_network_view_matches_each_partnership_dashboard(demo_portal, client_for):
     client = client_for("reseau")
     network = client.get(reverse("network:detail", kwargs={"network_slug": "brulocalis"}), {"annee": 2024})
@@ -187,6 +185,7 @@ def test_network_view_matches_each_partnership_dashboard(demo_portal, client_for
     assert "Activités par type" in body
 
 
+@pytest.mark.demo_world
 def test_demo_loader_is_idempotent(demo_portal):
     from demo import portal as demo
 

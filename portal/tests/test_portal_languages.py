@@ -1,4 +1,7 @@
-"""The public portal and the network view speak the reader's language, reference data included."""
+"""The public portal and the network view speak the reader's language, reference data included.
+
+Integration tests of the demo's translations (the roadmap's outcome, structures and indicators in
+Arabic, Dutch and English): they stay on the demo world."""
 
 import pytest
 from django.urls import reverse

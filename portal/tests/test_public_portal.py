@@ -1,12 +1,22 @@
-"""The public portal: published figures only, suppressed (docs/security.md 8), allow-listed (item 9)."""
+"""The public portal: published figures only, suppressed (docs/security.md 8), allow-listed (item 9).
+
+Unit tests on factories (`small_world`, `small_counts`). Four stay on the demo world (`demo_world`),
+integration tests of the roadmap's portal: its texts and progress figures, its Arabic translations,
+and the number of queries of pages carrying the demo's whole programme and library."""
 
 import csv
 import io
+import re
 
+import pytest
 from django.urls import reverse
 
-from portal.models import GoodPractice
-from programme.models import Indicator
+from people.tests.factories import IndicatorFactory
+from programme.models import Indicator, Result
+
+from .factories import GoodPracticeFactory, film_and_brochure
+
+pytestmark = pytest.mark.small_world
 
 
 def _csv(response):
@@ -53,20 +63,28 @@ def test_home_context_never_carries_a_suppressed_value(small_counts, client):
     assert all(c.actual is None for c in cells if c.suppressed)
 
 
-def test_unpublished_indicators_and_items_never_reach_the_public(demo_portal, client):
-    partnership = demo_portal["partnership"]
+def test_unpublished_indicators_and_items_never_reach_the_public(world, client):
+    partnership = world["partnership"]
     slug = partnership.slug
+    IndicatorFactory(result__partnership=partnership, code="OC.3", public=True)
+    IndicatorFactory(
+        result__partnership=partnership, result__code="R2", result__level=Result.Level.RESULT, code="R2.1"
+    )
+    # Published, it is shown (so the checks below look at the right place)...
+    assert "OC.3" in client.get(reverse("portal:home", kwargs={"slug": slug})).content.decode()
+    csv_url = reverse("portal:indicator_csv", kwargs={"slug": slug, "code": "OC.3"})
+    assert client.get(csv_url).status_code == 200
+    # ...then the coordinator withdraws it.
     Indicator.objects.filter(result__partnership=partnership, code="OC.3").update(public=False)
     sentinel = "SENTINEL-BROUILLON"
     drafts = [
-        GoodPractice.objects.create(partnership=partnership, title=f"{sentinel} {n}", summary="x", **extra)
-        for n, extra in enumerate(
-            [
-                {},
-                {"status": "publie", "audience": "partenariat", "published_at": "2025-01-01T00:00:00Z"},
-                {"status": "publie", "audience": "reseau", "published_at": "2025-01-01T00:00:00Z"},
-            ]
-        )
+        GoodPracticeFactory(partnership=partnership, title=f"{sentinel} 0"),
+        GoodPracticeFactory(
+            partnership=partnership, title=f"{sentinel} 1", published=True, audience="partenariat"
+        ),
+        GoodPracticeFactory(
+            partnership=partnership, title=f"{sentinel} 2", published=True, audience="reseau"
+        ),
     ]
     for url in _public_urls(slug) + [reverse("portal:practices", kwargs={"slug": slug}) + "?q=sentinel"]:
         body = client.get(url).content.decode()
@@ -84,25 +102,28 @@ def test_unpublished_indicators_and_items_never_reach_the_public(demo_portal, cl
         )
 
 
-def test_a_partnership_portal_never_shows_another_partnership(demo_portal, client):
-    belfaa, other = demo_portal["partnership"], demo_portal["other"]
-    foreign = GoodPractice.objects.create(
-        partnership=other,
-        title="SENTINEL-AILLEURS",
-        summary="x",
-        status="publie",
-        audience="public",
-        published_at="2025-01-01T00:00:00Z",
-    )
-    for url in _public_urls(belfaa.slug, GoodPractice.objects.public().filter(partnership=belfaa)):
-        assert "SENTINEL-AILLEURS" not in client.get(url).content.decode()
-    crossed = reverse("portal:practice", kwargs={"slug": belfaa.slug, "pk": foreign.pk})
+def _mentions(body: str, text: str) -> bool:
+    """`text` in `body` as a whole ("… de test 1" is not in "… de test 12")."""
+    return re.search(re.escape(text) + r"(?!\w)", body) is not None
+
+
+def test_a_partnership_portal_never_shows_another_partnership(world, client):
+    mine, other = world["partnership"], world["other"]
+    own = GoodPracticeFactory(partnership=mine, title="SENTINEL-ICI", published=True)
+    foreign = GoodPracticeFactory(partnership=other, title="SENTINEL-AILLEURS", published=True)
+    for url in _public_urls(mine.slug, [own]):
+        assert "SENTINEL-AILLEURS" not in client.get(url).content.decode(), url
+    crossed = reverse("portal:practice", kwargs={"slug": mine.slug, "pk": foreign.pk})
     assert client.get(crossed).status_code == 404
-    # The fictional partnership's portal shows none of Belfaa's structures or practices.
-    body = client.get(reverse("portal:home", kwargs={"slug": demo_portal["fictional"].slug})).content.decode()
-    assert "Belfaa" not in body and "vivre ensemble" not in body
+    # The other partnership's portal shows its own practice and structure, none of mine.
+    body = client.get(reverse("portal:home", kwargs={"slug": other.slug})).content.decode()
+    assert "SENTINEL-AILLEURS" in body and _mentions(body, other.structures.get().name)
+    assert "SENTINEL-ICI" not in body and not _mentions(body, mine.name)
+    assert mine.structures.exists()
+    assert not any(_mentions(body, structure.name) for structure in mine.structures.all())
 
 
+@pytest.mark.demo_world
 def test_public_portal_shows_the_roadmap_progress_and_good_practices(demo_portal, client):
     slug = demo_portal["partnership"].slug
     body = client.get(reverse("portal:home", kwargs={"slug": slug})).content.decode()
@@ -114,6 +135,7 @@ def test_public_portal_shows_the_roadmap_progress_and_good_practices(demo_portal
     assert len(client.get(reverse("portal:home", kwargs={"slug": slug})).content) < 100_000
 
 
+@pytest.mark.demo_world
 def test_portal_in_arabic(demo_portal, client):
     slug = demo_portal["partnership"].slug
     client.cookies["django_language"] = "ar"
@@ -123,8 +145,10 @@ def test_portal_in_arabic(demo_portal, client):
     assert "فيلم « العيش المشترك »" in body
 
 
-def test_search_ignores_accents_case_and_arabic_vowel_marks(demo_portal, client):
-    url = reverse("portal:practices", kwargs={"slug": demo_portal["partnership"].slug})
+def test_search_ignores_accents_case_and_arabic_vowel_marks(world, client):
+    partnership = world["partnership"]
+    film_and_brochure(partnership)
+    url = reverse("portal:practices", kwargs={"slug": partnership.slug})
 
     def titles(q):
         return client.get(url, {"q": q}).content.decode()
@@ -137,6 +161,7 @@ def test_search_ignores_accents_case_and_arabic_vowel_marks(demo_portal, client)
     assert "nouveaux habitants" in titles("كُتَيِّب")  # with short vowels
 
 
+@pytest.mark.demo_world
 def test_public_pages_query_count_is_bounded(demo_portal, client, django_assert_max_num_queries):
     slug = demo_portal["partnership"].slug
     with django_assert_max_num_queries(40):
