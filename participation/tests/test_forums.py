@@ -1,4 +1,9 @@
-"""Forums through their pages and actions: phases, proposals, codes, ballots, batches, results, privacy."""
+"""Forums through their pages and actions: phases, proposals, codes, ballots, batches, results, privacy.
+
+On factories (`small_world`): each test makes its forum, written through the actions
+(participation/tests/factories.py). One stays on the demo world (`demo_world`): that the demo's
+loader is idempotent is a property of the demo itself.
+"""
 
 import datetime
 import html
@@ -9,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from demo import participation as demo
+from activities.tests.factories import ActivityFactory
 from participation import actions, stats
 from participation.counting import BallotRefused
 from participation.models import (
@@ -22,6 +27,11 @@ from participation.models import (
     Proposal,
     VotingCode,
 )
+from programme.tests.factories import ResultFactory
+
+from .factories import ForumFactory, ProposalFactory, to_the_vote, vote, voting_forum
+
+pytestmark = pytest.mark.small_world
 
 SENTINEL = "contact-sentinelle-0612345678"
 
@@ -33,23 +43,27 @@ def _fresh_cache(db):  # the cache is a database table (docs/security.md 31)
     cache.clear()
 
 
-def forum_2026(partnership):
-    return Forum.objects.get(partnership=partnership, slug="forum-2026")
-
-
 def new_forum(partnership, **kw):
-    fields = {
-        "partnership": partnership,
-        "slug": "forum-test",
-        "title": "Forum de test",
-        "date": datetime.date(2026, 5, 1),
-        "place": "Belfaa",
-        "rule": "approbation",
-        "max_choices": 2,
-        "seats": 1,
-    }
-    fields.update(kw)
-    return Forum.objects.create(**fields)
+    """A forum open for proposals, approval vote (2 choices, 1 seat)."""
+    return ForumFactory(partnership=partnership, **kw)
+
+
+USED = 3  # ballots already cast in `forum_voting`
+
+
+@pytest.fixture
+def forum_voting(users):
+    """A forum in its vote: four admissible proposals, at most 3 choices, 2 seats, `USED` ballots
+    cast; its codes for a test: `fresh_codes(forum, n)`."""
+    forum = voting_forum(users["coordination"], costs=[3000, 5000, 8000, 12000], max_choices=3, seats=2)
+    first = forum.proposals.order_by("number").first()
+    for _ in range(USED):
+        vote(forum, [first])
+    return forum
+
+
+def fresh_codes(forum, count=1):
+    return actions.issue_codes(forum, count)
 
 
 def proposal_data(**kw):
@@ -91,7 +105,7 @@ def test_a_young_person_proposes_without_an_account_and_the_contact_is_encrypted
     assert SENTINEL not in raw and raw.startswith("enc1:")
 
 
-def test_public_pages_and_other_personas_never_show_a_proposers_contact(partnership, client_for):
+def test_public_pages_and_other_personas_never_show_a_proposers_contact(partnership, users, client_for):
     forum = new_forum(partnership)
     client_for("anonymous").post(public_url("propose", forum), proposal_data())
     proposal = forum.proposals.get()
@@ -100,9 +114,7 @@ def test_public_pages_and_other_personas_never_show_a_proposers_contact(partners
     assert SENTINEL in page  # the coordinator, and only her, reads it
     forum.phase = Phase.REVIEW
     forum.save()
-    actions.decide_admissibility(
-        proposal, forum.partnership.memberships.first().user, admissible=True, reason="ok"
-    )
+    actions.decide_admissibility(proposal, users["coordination"], admissible=True, reason="ok")
     for phase in Phase.values:
         forum.phase = phase
         forum.save()
@@ -211,8 +223,8 @@ def test_a_decision_needs_a_public_reason_and_the_review_phase(partnership, user
     assert "Hors du territoire de la commune." in page
 
 
-def test_read_only_personas_cannot_change_anything(partnership, client_for):
-    forum = forum_2026(partnership)
+def test_read_only_personas_cannot_change_anything(forum_voting, client_for):
+    forum = forum_voting
     assert client_for("jette").post(staff_url("forum_phase", forum)).status_code == 404
     assert client_for("accueil").post(staff_url("forum_phase", forum)).status_code == 404
     assert client_for("jette").post(staff_url("batches", forum)).status_code == 404
@@ -220,8 +232,8 @@ def test_read_only_personas_cannot_change_anything(partnership, client_for):
     assert forum.phase == Phase.VOTING and not forum.batches.exists()
 
 
-def test_another_partnership_reaches_nothing_of_belfaa(partnership, world, client_for):
-    forum = forum_2026(partnership)
+def test_another_partnership_reaches_nothing_of_the_forums(forum_voting, world, client_for):
+    forum = forum_voting
     client = client_for("autre_coordination")
     assert client.get(staff_url("forum", forum)).status_code == 404
     other_slug = reverse("participation:forum", kwargs={"slug": world["other"].slug, "pk": forum.pk})
@@ -229,13 +241,14 @@ def test_another_partnership_reaches_nothing_of_belfaa(partnership, world, clien
     assert Forum.objects.visible_to(world["users"]["autre_coordination"]).count() == 0
     assert Forum.objects.visible_to(world["users"]["outsider"]).count() == 0
     assert Proposal.objects.visible_to(world["users"]["reseau"]).count() == 0
+    assert Proposal.objects.visible_to(world["users"]["coordination"]).count() == 4  # what is hidden is there
 
 
 # Codes and ballots
 
 
-def test_codes_are_printed_once_and_only_their_hash_is_kept(partnership, client_for):
-    forum = forum_2026(partnership)
+def test_codes_are_printed_once_and_only_their_hash_is_kept(forum_voting, client_for):
+    forum = forum_voting
     before = forum.codes.count()
     response = client_for("coordination").post(staff_url("codes", forum), {"count": "5"})
     body = response.content.decode()
@@ -248,100 +261,90 @@ def test_codes_are_printed_once_and_only_their_hash_is_kept(partnership, client_
     assert actions.code_hash(forum, printed[0].lower()) in stored  # case and dash do not matter
 
 
-def test_a_code_votes_once_online(partnership, client):
-    forum = forum_2026(partnership)
-    code = demo.demo_codes()[demo.USED_2026]
+def test_a_code_votes_once_online(forum_voting, client):
+    forum = forum_voting
+    (code,) = fresh_codes(forum)
     first = forum.proposals.first()
     url = public_url("vote", forum)
     response = client.post(url, {"code": code, "choices": [first.pk], "sex": "F", "age_band": "18-24"})
     assert response.status_code == 200 and "vote est enregistré" in response.content.decode()
     again = client.post(url, {"code": code, "choices": [first.pk], "sex": "X", "age_band": "nr"})
     assert again.status_code == 400 and "déjà servi" in again.content.decode()
-    assert Ballot.objects.filter(forum=forum).count() == demo.USED_2026 + 1
+    assert Ballot.objects.filter(forum=forum).count() == USED + 1
     wrong = client.post(url, {"code": "AAAA-AAAA", "choices": [first.pk], "sex": "X", "age_band": "nr"})
     assert "n'existe pas" in html.unescape(wrong.content.decode())
 
 
-def test_a_code_votes_once_whatever_the_channel(partnership, users):
-    forum = forum_2026(partnership)
-    code = demo.demo_codes()[demo.USED_2026 + 1]
+def test_a_code_votes_once_whatever_the_channel(users):
+    forum = voting_forum(users["coordination"])
+    used = fresh_codes(forum, 3)
     ids = [forum.proposals.first().pk]
+    for code in used:
+        actions.cast_ballot(forum, code, ids)
+    (code,) = fresh_codes(forum)
     batch = PaperBatch.objects.create(forum=forum, entered_by=users["jour"])
     actions.cast_ballot(forum, code, ids, batch=batch)
     with pytest.raises(BallotRefused, match="déjà servi"):
         actions.cast_ballot(forum, code, ids)
-    for used in demo.demo_codes()[: demo.USED_2026]:
+    for code in used:
         with pytest.raises(BallotRefused, match="déjà servi"):
-            actions.cast_ballot(forum, used, ids)
+            actions.cast_ballot(forum, code, ids)
 
 
-def test_a_ballot_over_the_limit_is_refused_with_a_clear_message(partnership, client):
-    forum = forum_2026(partnership)
-    code = demo.demo_codes()[demo.USED_2026 + 2]
+def test_a_ballot_over_the_limit_is_refused_with_a_clear_message(forum_voting, client):
+    forum = forum_voting
+    (code,) = fresh_codes(forum)
     four = list(forum.proposals.values_list("pk", flat=True)[:4])
     response = client.post(
         public_url("vote", forum), {"code": code, "choices": four, "sex": "X", "age_band": "nr"}
     )
     assert response.status_code == 400
     assert "Vous avez choisi 4 projets : ce vote en permet au plus 3." in response.content.decode()
-    assert Ballot.objects.filter(forum=forum).count() == demo.USED_2026
+    assert Ballot.objects.filter(forum=forum).count() == USED
     # the code was not spent by the refused ballot
     assert actions.cast_ballot(forum, code, four[:3])
 
 
-def test_a_budget_ballot_over_the_budget_is_refused(partnership, users):
-    forum = new_forum(partnership, rule="budget", budget=10_000, phase=Phase.VOTING)
-    for n, cost in enumerate([6000, 5000], start=1):
-        Proposal.objects.create(
-            forum=forum,
-            number=n,
-            title=f"P{n}",
-            description=".",
-            category="autre",
-            estimated_cost=cost,
-            sex="F",
-            age_band="18-24",
-            status="recevable",
-            decision_reason="ok",
-        )
+def test_a_budget_ballot_over_the_budget_is_refused(users):
+    forum = voting_forum(users["coordination"], costs=[6000, 5000], rule="budget", budget=10_000)
     code = actions.issue_codes(forum, 1)[0]
     with pytest.raises(BallotRefused, match="11000 DH, au-delà du budget de 10000 DH"):
         actions.cast_ballot(forum, code, list(forum.proposals.values_list("pk", flat=True)))
 
 
-def test_voting_outside_the_voting_phase_is_refused(partnership, client):
-    forum = forum_2026(partnership)
+def test_voting_outside_the_voting_phase_is_refused(forum_voting, client):
+    forum = forum_voting
+    (code,) = fresh_codes(forum)
     forum.phase = Phase.RESULTS
     forum.save()
-    code = demo.demo_codes()[demo.USED_2026 + 3]
     response = client.post(
         public_url("vote", forum), {"code": code, "choices": [], "sex": "X", "age_band": "nr"}
     )
     assert response.status_code == 403 and "pas ouvert" in response.content.decode()
-    assert Ballot.objects.filter(forum=forum).count() == demo.USED_2026
+    assert Ballot.objects.filter(forum=forum).count() == USED
 
 
-def test_votes_are_rate_limited_per_ip(partnership, client):
-    forum = forum_2026(partnership)
+def test_votes_are_rate_limited_per_ip(forum_voting, client):
+    forum = forum_voting
     for _ in range(20):
         client.post(
             public_url("vote", forum), {"code": "ZZZZ-ZZZZ", "choices": [], "sex": "X", "age_band": "nr"}
         )
     response = client.post(
-        public_url("vote", forum), {"code": demo.demo_codes()[-1], "sex": "X", "age_band": "nr"}
+        public_url("vote", forum), {"code": fresh_codes(forum)[0], "sex": "X", "age_band": "nr"}
     )
     assert response.status_code == 429 and "Trop de tentatives" in response.content.decode()
 
 
-def test_a_paper_batch_counts_only_after_a_different_user_confirmed_it(partnership, users, client_for):
-    forum = forum_2026(partnership)
+def test_a_paper_batch_counts_only_after_a_different_user_confirmed_it(forum_voting, users, client_for):
+    forum = forum_voting
     before = actions.results(forum)["ballots"]
     jour = client_for("jour")
     response = jour.post(staff_url("batches", forum), {"label": "Urne du lycée"})
     batch = PaperBatch.objects.get(forum=forum, label="Urne du lycée")
     assert response.status_code == 302 and batch.entered_by == users["jour"]
     choice = forum.proposals.first().pk
-    for code in demo.demo_codes()[demo.USED_2026 : demo.USED_2026 + 2]:
+    for code in fresh_codes(forum, 2):
         r = jour.post(
             staff_url("batch", forum, batch=batch.pk),
             {"code": code, "choices": [choice], "sex": "M", "age_band": "nr"},
@@ -360,7 +363,7 @@ def test_a_paper_batch_counts_only_after_a_different_user_confirmed_it(partnersh
         )
     # another officer cannot add ballots to someone else's lot
     r = client_for("accueil").post(
-        staff_url("batch", forum, batch=batch.pk), {"code": demo.demo_codes()[-1], "choices": [choice]}
+        staff_url("batch", forum, batch=batch.pk), {"code": fresh_codes(forum)[0], "choices": [choice]}
     )
     assert "Seul l'agent" in html.unescape(r.content.decode())
     client_for("accueil").post(staff_url("batch_confirm", forum, batch=batch.pk))
@@ -369,8 +372,8 @@ def test_a_paper_batch_counts_only_after_a_different_user_confirmed_it(partnersh
     assert actions.results(forum)["ballots"] == before + 2
 
 
-def test_results_wait_for_every_batch_to_be_checked(partnership, users):
-    forum = forum_2026(partnership)
+def test_results_wait_for_every_batch_to_be_checked(forum_voting, users):
+    forum = forum_voting
     PaperBatch.objects.create(forum=forum, entered_by=users["coordination"])
     with pytest.raises(ValidationError, match="second agent"):
         actions.advance_phase(forum, users["coordination"])
@@ -379,30 +382,60 @@ def test_results_wait_for_every_batch_to_be_checked(partnership, users):
 # Results, follow-up, statistics, demo
 
 
-def test_results_page_shows_votes_turnout_rule_and_csv(partnership, client):
-    forum = Forum.objects.get(partnership=partnership, slug="forum-2024")
+LIBRARY = "Bibliothèque de quartier à la maison de la création"
+
+
+@pytest.fixture
+def forum_counted(partnership, users):
+    """A forum whose vote is over: the library (25000 DH) has 35 votes and wins the one seat, the
+    mural (3000 DH) 10; 4 of the 35 voters did not give their age."""
+    forum = ForumFactory(partnership=partnership, seats=1)
+    library = ProposalFactory(forum=forum, title=LIBRARY, estimated_cost=25000)
+    mural = ProposalFactory(forum=forum, title="Fresque au lycée", estimated_cost=3000)
+    forum = to_the_vote(forum, users["coordination"])
+    for n in range(35):
+        vote(
+            forum,
+            [library, mural] if n < 10 else [library],
+            sex="FM"[n % 2],
+            age_band="nr" if n < 4 else "18-24",
+        )
+    actions.advance_phase(forum, users["coordination"])  # the results
+    return forum
+
+
+def test_results_page_shows_votes_turnout_rule_and_csv(forum_counted, client):
+    forum = forum_counted
     response = client.get(public_url("results", forum))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Bibliothèque de quartier" in body and 'class="winner"' in body
     assert "Départage des égalités" in body
-    assert "< 5" in body  # the demo's 4 voters of unknown age
+    assert "< 5" in body  # the 4 voters of unknown age
     assert len(response.content) < 100_000 and "<img" not in body
     csv = client.get(public_url("results_csv", forum))
     text = csv.content.decode()
     assert csv["Content-Type"].startswith("text/csv")
-    assert "Bibliothèque de quartier à la maison de la création,25000,35,oui" in text
+    assert f"{LIBRARY},25000,35,oui" in text
+    assert "Fresque au lycée,3000,10,non" in text
     assert "participation_age,nr,non renseigné,,< 5," in text
 
 
-def test_results_are_not_published_before_the_vote_ends(partnership, client):
-    forum = forum_2026(partnership)
+def test_results_are_not_published_before_the_vote_ends(partnership, users, client):
+    forum = ForumFactory(partnership=partnership)
+    ProposalFactory(forum=forum, title=LIBRARY)
+    forum = to_the_vote(forum, users["coordination"])
+    vote(forum, forum.proposals.all())
     assert "Bibliothèque" not in client.get(public_url("results", forum)).content.decode()
     assert client.get(public_url("results_csv", forum)).status_code == 404
 
 
-def test_follow_up_creates_a_project_per_winner_tied_to_r3(partnership, users, client_for):
-    forum = forum_2026(partnership)
+def test_follow_up_creates_a_project_per_winner_tied_to_r3(forum_voting, partnership, users, client_for):
+    forum = forum_voting
+    r3 = ResultFactory(partnership=partnership, code="R3")
+    ResultFactory(partnership=partnership, code="R1")
+    second = forum.proposals.order_by("number")[1]
+    vote(forum, [second])
     actions.advance_phase(forum, users["coordination"])
     actions.advance_phase(forum, users["coordination"])
     projects = FollowedProject.objects.filter(proposal__forum=forum)
@@ -412,7 +445,6 @@ def test_follow_up_creates_a_project_per_winner_tied_to_r3(partnership, users, c
     project = projects.first()
     client = client_for("coordination")
     url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
-    r3 = partnership.results.get(code="R3")
     data = {"status": "en-cours", "progress": "60", "result": r3.pk, "version": project.version}
     assert client.post(url, data).status_code == 302
     assert (
@@ -428,17 +460,32 @@ def test_follow_up_creates_a_project_per_winner_tied_to_r3(partnership, users, c
 
 
 def test_participations_count_proposers_and_counted_voters(partnership, users, world):
-    assert stats.participations(partnership, 2024) == {"F": 39, "M": 29, "X": 0}
+    coordination = users["coordination"]
+    forums = []
+    for date, proposers, voters in (
+        (datetime.date(2024, 3, 9), "FFM", "FMMXF"),  # 2024: F 4, M 3, X 1
+        (datetime.date(2025, 3, 8), "M", "FF"),
+    ):
+        forum = ForumFactory(partnership=partnership, date=date)
+        for sex in proposers:
+            ProposalFactory(forum=forum, sex=sex, age_band="nr" if sex == "M" else "18-24")
+        forum = to_the_vote(forum, coordination)
+        for sex in voters:
+            vote(forum, [forum.proposals.first()], sex=sex, age_band="25-35")
+        forums.append(forum)
+    assert stats.participations(partnership, 2024) == {"F": 4, "M": 3, "X": 1}
     total = stats.participations(partnership)
+    assert total == {"F": 6, "M": 4, "X": 1}
     by_age = stats.participations_by_age_band(partnership)
     assert (
         sum(total.values())
         == sum(by_age.values())
-        == Proposal.objects.count() + Ballot.objects.counted().count()
+        == Proposal.objects.filter(forum__partnership=partnership).count()
+        + Ballot.objects.filter(forum__partnership=partnership).counted().count()
     )
-    forum = forum_2026(partnership)
+    forum = forums[-1]
     batch = PaperBatch.objects.create(forum=forum, entered_by=users["jour"])
-    actions.cast_ballot(forum, demo.demo_codes()[-1], [], sex="F", batch=batch)
+    vote(forum, sex="F", batch=batch)
     assert stats.participations(partnership) == total  # unconfirmed paper ballots do not count
     actions.confirm_batch(batch, users["coordination"])
     assert stats.participations(partnership)["F"] == total["F"] + 1
@@ -446,7 +493,10 @@ def test_participations_count_proposers_and_counted_voters(partnership, users, w
     assert stats.participations(world["other"]) == {"F": 0, "M": 0, "X": 0}
 
 
+@pytest.mark.demo_world
 def test_the_demo_loader_is_idempotent(partnership):
+    from demo import participation as demo
+
     counts = (
         Forum.objects.count(),
         Proposal.objects.count(),
@@ -475,14 +525,12 @@ def test_the_forum_list_is_paginated_with_few_queries(partnership, client_for, d
     assert response.status_code == 200 and "Suivants" in response.content.decode()
 
 
-def test_a_followed_project_is_linked_to_the_activities_that_implement_it(client_for, partnership, world):
-    from django.urls import reverse
-
-    from activities.models import Activity
-    from participation.models import FollowedProject
-
-    project = FollowedProject.objects.filter(proposal__forum__partnership=partnership).first()
-    mine = Activity.objects.filter(partnership=partnership).first()
+def test_a_followed_project_is_linked_to_the_activities_that_implement_it(
+    client_for, partnership, users, world, forum_counted
+):
+    actions.advance_phase(forum_counted, users["coordination"])  # follow-up: the library is a project
+    project = FollowedProject.objects.get(proposal__forum=forum_counted)
+    mine = ActivityFactory(partnership=partnership)
     url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
     data = {
         "status": "en-cours",
@@ -494,7 +542,7 @@ def test_a_followed_project_is_linked_to_the_activities_that_implement_it(client
     assert client_for("coordination").post(url, data).status_code == 302
     assert list(project.activities.all()) == [mine]
     # Another partnership's activity cannot be linked.
-    other = Activity.objects.create(partnership=world["other"], kind="atelier", title="x", date="2024-01-01")
+    other = ActivityFactory(partnership=world["other"])
     response = client_for("coordination").post(url, {**data, "activities": [other.pk]})
     assert response.status_code == 200
     assert list(project.activities.all()) == [mine]
@@ -509,12 +557,12 @@ def test_a_followed_project_is_linked_to_the_activities_that_implement_it(client
     assert mine.title not in public  # staff free text stays off public pages
 
 
-def test_a_forum_date_reaches_the_date_picker_in_iso_whatever_the_language(world, partnership):
+def test_a_forum_date_reaches_the_date_picker_in_iso_whatever_the_language(partnership):
     from django.utils import translation
 
     from participation.forms import ForumForm
 
-    forum = Forum.objects.filter(partnership=partnership).first()
+    forum = new_forum(partnership, date=datetime.date(2026, 3, 14))
     with translation.override("fr"):
         html = str(ForumForm(instance=forum)["date"])
     assert f'value="{forum.date.isoformat()}"' in html  # not "14/03/2026", which the picker shows empty

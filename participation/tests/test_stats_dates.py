@@ -2,9 +2,13 @@
 
 import datetime
 
+import pytest
+
 from activities.tests.test_dates import today  # noqa: F401 — the fixture pinning today
 from participation import actions, stats
 from participation.tests.test_forums import new_forum, proposal_data
+
+pytestmark = pytest.mark.small_world
 
 
 def test_proposals_to_a_forum_to_come_count_from_its_day(partnership, today):  # noqa: F811

@@ -1,4 +1,8 @@
-"""Manual figures: per year, four eyes, their history on the page, and no sex where nobody is counted."""
+"""Manual figures: per year, four eyes, their history on the page, and no sex where nobody is counted.
+
+On factories (`small_world`): each test makes the indicators it enters figures for. The migration
+test at the end builds its own rows on a scratch database.
+"""
 
 import datetime
 import html as markup
@@ -8,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
-from partnerships.models import Membership, Role
+from partnerships.tests.factories import persona
 from programme import actions
-from programme.models import Indicator, Measurement
+from programme.models import Measurement
+
+from .factories import IndicatorFactory, ResultFactory
+
+pytestmark = pytest.mark.small_world
 
 
 def dashboard(client, partnership, year=2025):
@@ -19,18 +26,28 @@ def dashboard(client, partnership, year=2025):
 
 
 @pytest.fixture
+def plants(partnership):
+    """R4.1, a count of plants: a figure entered by hand, in total (no sex)."""
+    return IndicatorFactory(
+        result=ResultFactory(partnership=partnership, code="R4"), code="R4.1", manual=True
+    )
+
+
+@pytest.fixture
 def second_coordinator(partnership):
-    """Another coordinator of Belfaa, so that a figure can be approved by someone who did not enter it."""
-    user = User.objects.create_user("coordination2", first_name="Adjointe de coordination")
-    Membership.objects.create(user=user, role=Role.COORDINATOR, partnership=partnership)
-    return user
+    """Another coordinator of the partnership, so that a figure can be approved by someone who did
+    not enter it."""
+    return persona("coordination", partnership, first_name="Adjointe de coordination")
 
 
 @pytest.fixture
 def third_coordinator(partnership):
-    user = User.objects.create_user("coordination3", first_name="Troisième coordinatrice")
-    Membership.objects.create(user=user, role=Role.COORDINATOR, partnership=partnership)
-    return user
+    return persona("coordination", partnership, first_name="Troisième coordinatrice")
+
+
+def entered(partnership):
+    """The figures of the partnership (the only place a test's writes can go)."""
+    return Measurement.objects.filter(indicator__result__partnership=partnership)
 
 
 def signed_in(user):
@@ -65,16 +82,12 @@ def approve_url(partnership, measurement):
     )
 
 
-def r41(partnership):
-    return Indicator.objects.get(result__partnership=partnership, code="R4.1")
-
-
 def test_whoever_entered_and_submitted_a_figure_cannot_approve_it_someone_else_does(
-    client_for, users, partnership, second_coordinator
+    client_for, users, partnership, plants, second_coordinator
 ):
     client = client_for("coordination")
     assert client.post(page(partnership), {"year": 2024, "value": 1200}).status_code == 302
-    measurement = Measurement.objects.get(indicator__code="R4.1", period=2024)
+    measurement = Measurement.objects.get(indicator=plants, period=2024)
     step(client, partnership, measurement, "submit")
     html = text(client.get(page(partnership)))
     assert approve_url(partnership, measurement) not in html  # no button for her
@@ -97,10 +110,10 @@ def test_whoever_entered_and_submitted_a_figure_cannot_approve_it_someone_else_d
 
 
 def test_whoever_saved_the_value_last_cannot_approve_it_either(
-    partnership, users, second_coordinator, third_coordinator
+    partnership, users, plants, second_coordinator, third_coordinator
 ):
     coordination = users["coordination"]
-    indicator = r41(partnership)
+    indicator = plants
     actions.save_measurement(indicator, 2024, "T", 100, coordination)
     measurement = actions.save_measurement(indicator, 2024, "T", 120, second_coordinator)  # changes it
     actions.submit_measurement(measurement, coordination)
@@ -119,11 +132,11 @@ def test_whoever_saved_the_value_last_cannot_approve_it_either(
 
 
 def test_the_page_shows_the_whole_history_who_when_value_and_reason(
-    client_for, partnership, second_coordinator
+    client_for, users, partnership, plants, second_coordinator
 ):
     client, other = client_for("coordination"), signed_in(second_coordinator)
     client.post(page(partnership), {"year": 2024, "value": 1200})
-    measurement = Measurement.objects.get(indicator__code="R4.1", period=2024)
+    measurement = Measurement.objects.get(indicator=plants, period=2024)
     step(client, partnership, measurement, "submit")
     step(other, partnership, measurement, "reject", reason="Parcelle sud oubliée")
     client.post(page(partnership), {"year": 2024, "value": 1300})
@@ -139,20 +152,21 @@ def test_the_page_shows_the_whole_history_who_when_value_and_reason(
     measurement.refresh_from_db()
     assert (measurement.status, measurement.value) == ("draft", 1150)
 
+    coordination = users["coordination"].username  # no full name: the page shows her username
     expected = [
-        ("enregistré", 1200, "Coordination du service social", ""),
-        ("soumis", 1200, "Coordination du service social", ""),
+        ("enregistré", 1200, coordination, ""),
+        ("soumis", 1200, coordination, ""),
         ("renvoyé", 1200, "Adjointe de coordination", "Parcelle sud oubliée"),
-        ("enregistré", 1300, "Coordination du service social", ""),
-        ("soumis", 1300, "Coordination du service social", ""),
+        ("enregistré", 1300, coordination, ""),
+        ("soumis", 1300, coordination, ""),
         ("approuvé", 1300, "Adjointe de coordination", ""),
         (
             "rouvert pour correction",
             1300,
-            "Coordination du service social",
+            coordination,
             "Erreur de comptage sur la parcelle nord",
         ),
-        ("enregistré", 1150, "Coordination du service social", ""),
+        ("enregistré", 1150, coordination, ""),
     ]
     html = text(client.get(page(partnership)))
     history = html[html.index(f'id="measurement-{measurement.pk}"') :]
@@ -164,16 +178,16 @@ def test_the_page_shows_the_whole_history_who_when_value_and_reason(
         assert cells[1:] == [action, str(value), who, reason]
 
 
-def test_a_figure_that_counts_no_people_has_no_sex_and_is_stored_as_total(client_for, partnership):
+def test_a_figure_that_counts_no_people_has_no_sex_and_is_stored_as_total(client_for, partnership, plants):
     client = client_for("coordination")
     html = text(client.get(page(partnership)))
     assert 'name="sex"' not in html  # R4.1 counts plants
     assert client.post(page(partnership), {"year": 2025, "value": 300, "sex": "F"}).status_code == 302
-    assert Measurement.objects.get(indicator__code="R4.1", period=2025).sex == "T"
+    assert Measurement.objects.get(indicator=plants, period=2025).sex == "T"
 
 
-def test_a_figure_by_sex_asks_for_it_with_no_default(client_for, partnership):
-    indicator = r41(partnership)
+def test_a_figure_by_sex_asks_for_it_with_no_default(client_for, users, partnership, plants):
+    indicator = plants
     indicator.by_sex = True
     indicator.save()
     client = client_for("coordination")
@@ -185,14 +199,16 @@ def test_a_figure_by_sex_asks_for_it_with_no_default(client_for, partnership):
     assert response.status_code == 200 and "Ce champ est obligatoire" in text(response)
     response = client.post(page(partnership), {"year": 2025, "value": 300, "sex": "T"})
     assert response.status_code == 200
-    assert not Measurement.objects.exists()
+    assert not entered(partnership).exists()
     assert client.post(page(partnership), {"year": 2025, "value": 300, "sex": "M"}).status_code == 302
-    assert Measurement.objects.get().sex == "M"
+    assert entered(partnership).get().sex == "M"
     with pytest.raises(ValidationError, match="Ce sexe ne convient pas"):
-        actions.save_measurement(indicator, 2025, "T", 10, User.objects.get(username="coordination"))
+        actions.save_measurement(indicator, 2025, "T", 10, users["coordination"])
 
 
-def test_a_year_after_today_or_outside_the_programme_is_refused(client_for, users, partnership, monkeypatch):
+def test_a_year_after_today_or_outside_the_programme_is_refused(
+    client_for, users, partnership, plants, monkeypatch
+):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2024, 6, 1))
     client = client_for("coordination")
     html = text(client.get(page(partnership)))
@@ -201,12 +217,12 @@ def test_a_year_after_today_or_outside_the_programme_is_refused(client_for, user
         response = client.post(page(partnership), {"year": year, "value": 5})
         assert "au plus tard l'année en cours" in text(response)
         with pytest.raises(ValidationError, match="au plus tard l'année en cours"):
-            actions.save_measurement(r41(partnership), year, "T", 5, users["coordination"])
-    assert not Measurement.objects.exists()
+            actions.save_measurement(plants, year, "T", 5, users["coordination"])
+    assert not entered(partnership).exists()
 
 
-def test_approved_values_are_per_year_and_only_approved(partnership, users, second_coordinator):
-    indicator = r41(partnership)
+def test_approved_values_are_per_year_and_only_approved(partnership, users, plants, second_coordinator):
+    indicator = plants
     for year, value in ((2022, 400), (2023, 650), (2024, 300)):
         measurement = actions.save_measurement(indicator, year, "T", value, users["coordination"])
         if year != 2024:  # 2024 stays a draft: it does not count
@@ -218,14 +234,16 @@ def test_approved_values_are_per_year_and_only_approved(partnership, users, seco
     assert through_2023 == 1050
 
 
-def test_jette_cannot_touch_manual_figures(client_for, partnership):
+def test_jette_cannot_touch_manual_figures(client_for, partnership, plants):
     assert client_for("jette").post(page(partnership), {"year": 2024, "value": 5}).status_code == 404
-    assert not Measurement.objects.exists()
+    assert not entered(partnership).exists()
 
 
 def test_an_activity_count_is_never_broken_down_by_sex(client_for, partnership):
     client = client_for("coordination")
-    r21 = Indicator.objects.get(result__partnership=partnership, code="R2.1")
+    r21 = IndicatorFactory(
+        result=ResultFactory(partnership=partnership, code="R2"), code="R2.1", activities=True
+    )
     url = reverse("indicators:indicator_edit", kwargs={"slug": partnership.slug, "code": "R2.1"})
     assert "Un nombre d'activités n'a pas de sexe" in text(client.get(url))
     data = {

@@ -1,5 +1,9 @@
 """The roadmap's texts (outcome, R1–R5, indicators, principles, structures, target groups) in the
-reader's language, French when a translation is empty, and written in each language by a form."""
+reader's language, French when a translation is empty, and written in each language by a form.
+
+On the demo world on purpose (an integration test): what is checked is that the roadmap's own texts,
+as the demo loads them (`demo.programme`), reach every page, the PDF, IATI and the API translated.
+"""
 
 import io
 import unicodedata
