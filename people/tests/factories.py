@@ -8,7 +8,6 @@ from factory.django import DjangoModelFactory
 from partnerships.tests.factories import PartnershipFactory
 from people import actions
 from people.models import Person, Sex, TargetGroup
-from programme.models import Indicator, Result
 
 
 class PersonFactory(factory.Factory):
@@ -46,35 +45,3 @@ class TargetGroupFactory(DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"f-groupe-{n}")
     name = factory.LazyAttribute(lambda group: f"Groupe {group.code}")
-
-
-class ResultFactory(DjangoModelFactory):
-    """The outcome (`OC`) of a partnership's logical framework."""
-
-    class Meta:
-        model = Result
-        django_get_or_create = ("partnership", "code")
-
-    partnership = factory.SubFactory(PartnershipFactory)
-    code = "OC"
-    level = Result.Level.OUTCOME
-    name = "Objectif de test"
-
-
-class IndicatorFactory(DjangoModelFactory):
-    """An annual indicator of the outcome, derived by the engine; by default it counts the distinct
-    registered people of `target_groups` (codes) present at least once in the year, as the roadmap's
-    OC.2 does. Run `indicators.engine.rebuild(partnership)` if rows it counts exist already.
-
-        IndicatorFactory(result__partnership=partnership, target_groups=[group.code])
-    """
-
-    class Meta:
-        model = Indicator
-
-    result = factory.SubFactory(ResultFactory)
-    code = factory.Sequence(lambda n: f"OC.{n + 1}")
-    name = factory.LazyAttribute(lambda indicator: f"Personnes de test ({indicator.code})")
-    period = Indicator.Period.ANNUAL
-    source = Indicator.Source.PEOPLE
-    target_groups: list[str] = []

@@ -18,8 +18,9 @@ from activities import actions as activity_actions
 from indicators import engine
 from people import actions
 from people.models import Person
+from programme.tests.factories import IndicatorFactory
 
-from .factories import IndicatorFactory, TargetGroupFactory
+from .factories import TargetGroupFactory
 
 pytestmark = pytest.mark.small_world
 
@@ -104,7 +105,9 @@ def test_the_migration_detaches_old_centre_records_and_changes_no_figure(
     centre's name. After the data migration she sees a code with no structure; every figure is the same."""
     centre, label = listening_centre, escape(listening_centre.label)
     group = TargetGroupFactory()
-    counted = IndicatorFactory(result__partnership=partnership, target_groups=[group.code])
+    counted = IndicatorFactory(
+        result__outcome=True, result__partnership=partnership, target_groups=[group.code]
+    )
     code = f"{partnership.code_prefix}-990001"
     old = Person.objects.create(
         partnership=partnership,

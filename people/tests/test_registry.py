@@ -16,8 +16,9 @@ from partnerships.access import access_for
 from people import actions
 from people.access import search_people
 from people.models import Person
+from programme.tests.factories import IndicatorFactory
 
-from .factories import IndicatorFactory, PersonFactory, TargetGroupFactory
+from .factories import PersonFactory, TargetGroupFactory
 
 pytestmark = pytest.mark.small_world
 
@@ -206,7 +207,7 @@ def test_editing_a_record_keeps_indicators_right_and_refuses_a_stale_save(
     from indicators.engine import values_of
 
     youth = TargetGroupFactory()
-    oc2 = IndicatorFactory(result__partnership=partnership, target_groups=[youth.code])
+    oc2 = IndicatorFactory(result__outcome=True, result__partnership=partnership, target_groups=[youth.code])
     person, same_sex = (PersonFactory(structure=day_centre, sex="F", target_groups=[youth]) for _ in range(2))
     activity_actions.record_attendance(held_session(date=datetime.date(2025, 3, 4)), [person, same_sex])
     before = values_of(partnership)

@@ -20,12 +20,14 @@ def small_counts(world):
     from activities.models import Activity, Tally
     from indicators import engine
     from partnerships.tests.factories import PartnershipFactory
-    from people.tests.factories import IndicatorFactory, TargetGroupFactory
+    from people.tests.factories import TargetGroupFactory
     from programme.models import Indicator, Target
+    from programme.tests.factories import IndicatorFactory
 
     other = PartnershipFactory(network=world["partnership"].network, start_year=2023, end_year=2026)
     migrants = TargetGroupFactory()
     oc3 = IndicatorFactory(
+        result__outcome=True,
         result__partnership=other,
         code="OC.3",
         source=Indicator.Source.PARTICIPATIONS,

@@ -11,8 +11,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from people.tests.factories import IndicatorFactory
 from programme.models import Indicator, Result
+from programme.tests.factories import IndicatorFactory
 
 from .factories import GoodPracticeFactory, film_and_brochure
 
@@ -66,9 +66,13 @@ def test_home_context_never_carries_a_suppressed_value(small_counts, client):
 def test_unpublished_indicators_and_items_never_reach_the_public(world, client):
     partnership = world["partnership"]
     slug = partnership.slug
-    IndicatorFactory(result__partnership=partnership, code="OC.3", public=True)
+    IndicatorFactory(result__outcome=True, result__partnership=partnership, code="OC.3", public=True)
     IndicatorFactory(
-        result__partnership=partnership, result__code="R2", result__level=Result.Level.RESULT, code="R2.1"
+        result__outcome=True,
+        result__partnership=partnership,
+        result__code="R2",
+        result__level=Result.Level.RESULT,
+        code="R2.1",
     )
     # Published, it is shown (so the checks below look at the right place)...
     assert "OC.3" in client.get(reverse("portal:home", kwargs={"slug": slug})).content.decode()

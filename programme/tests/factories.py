@@ -22,6 +22,7 @@ class ResultFactory(DjangoModelFactory):
 
     class Meta:
         model = Result
+        django_get_or_create = ("partnership", "code")
 
     partnership = factory.SubFactory(PartnershipFactory)
     code = factory.Sequence(lambda n: f"R{n % 90 + 1}")
