@@ -546,8 +546,8 @@ def _cells(obj: Result | Indicator | GovernancePrinciple, fields: tuple[str, ...
 
 
 def _rows(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
-    levels = {v: k for k, v in LEVELS.items()}
-    periods = {v: k for k, v in PERIODS.items()}
+    levels: dict[str, str] = {str(v): k for k, v in LEVELS.items()}
+    periods: dict[str, str] = {str(v): k for k, v in PERIODS.items()}
     results = list(Result.objects.filter(partnership=partnership))
     indicators = list(Indicator.objects.filter(result__partnership=partnership).select_related("result"))
     targets = Target.objects.filter(indicator__result__partnership=partnership).select_related("indicator")

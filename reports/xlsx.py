@@ -340,7 +340,7 @@ class Workbook:
             rel.get("Id"): rel.get("Target", "")
             for rel in self._xml("xl/_rels/workbook.xml.rels").iter(f"{{{PKG_REL}}}Relationship")
         }
-        sheets = {}
+        sheets: dict[str, str] = {}
         for sheet in book.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet"):
             target = relations.get(sheet.get(f"{{{REL}}}id"))
             if target is None:

@@ -352,3 +352,18 @@ def test_the_belfaa_jette_framework_round_trips_identically(client_for, partners
     assert indicators(copy) == indicators(partnership) and len(indicators(copy)) == 8
     assert targets(copy) == targets(partnership) and len(targets(copy)) == 21
     assert principles(copy) == principles(partnership) and len(principles(copy)) == 6
+
+
+def test_the_export_keeps_hostile_text_as_text(client_for, partnership):
+    """docs/security.md 27: a statement typed as a formula is written as text, never run."""
+    from programme.models import Result
+
+    Result.objects.create(partnership=partnership, code="R1", level="result", name='=HYPERLINK("http://x")')
+    data = (
+        client_for("coordination")
+        .get(reverse("programme:logframe_export", kwargs={"slug": partnership.slug}))
+        .content
+    )
+    sheets = logframe.read_upload(data)
+    assert sheets["Résultats"][1][:3] == ["R1", "résultat", '\'=HYPERLINK("http://x")']
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
