@@ -76,7 +76,7 @@ def upload(request, slug) -> HttpResponse:
     context = {"partnership": partnership, "nav": navigation(access), "empty": empty, "form": form}
     if request.method == "POST" and empty:
         if "plan" in request.POST:
-            return _confirm(request, partnership, context)
+            return _confirm(request, partnership)
         form = context["form"] = LogframeUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -94,7 +94,7 @@ def upload(request, slug) -> HttpResponse:
     return render(request, "programme/logframe_import.html", context)
 
 
-def _confirm(request, partnership, context: dict) -> HttpResponse:
+def _confirm(request, partnership) -> HttpResponse:
     try:
         sheets = signing.loads(
             request.POST["plan"], salt=_salt(partnership, request.user), max_age=PLAN_MAX_AGE
@@ -106,7 +106,6 @@ def _confirm(request, partnership, context: dict) -> HttpResponse:
     try:
         counts = actions.import_framework(partnership, plan)
     except ValidationError as error:
-        context.update(plan=plan)
         messages.error(request, " ".join(error.messages))
         return redirect("programme:logframe_import", slug=partnership.slug)
     messages.success(
