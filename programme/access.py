@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from partnerships.access import Access, get_partnership_for_user
-from partnerships.models import Partnership, Role
+from partnerships.models import Membership, Partnership, Role
 
 from .models import Indicator, Measurement
 
@@ -12,6 +12,24 @@ from .models import Indicator, Measurement
 def can_define_indicators(access) -> bool:
     """The coordinator (or the partnership's admin) edits indicator definitions."""
     return access.is_coordinator
+
+
+def can_import_framework(access: Access) -> bool:
+    """The coordinator (or the partnership's admin) imports a logframe; for a partnership without a
+    coordinator yet, the platform administrator or the officer of its network sets it up."""
+    if access.is_coordinator:
+        return True
+    if not (access.platform_admin or access.has(Role.NETWORK_OFFICER)):
+        return False
+    return not Membership.objects.filter(partnership=access.partnership, role=Role.COORDINATOR).exists()
+
+
+def get_framework_import_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """A partnership into whose framework the user may import a logframe; 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not can_import_framework(access):
+        raise Http404
+    return partnership, access
 
 
 def can_enter_figures(access, indicator: Indicator) -> bool:

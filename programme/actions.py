@@ -1,11 +1,18 @@
 """Writes of the results framework that keep history or derived values consistent."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Indicator, Measurement, MeasurementEvent
+from partnerships.models import Partnership
+
+from .models import GovernancePrinciple, Indicator, Measurement, MeasurementEvent, Result, Target
+
+if TYPE_CHECKING:
+    from .logframe import Plan
 
 
 @transaction.atomic
@@ -94,3 +101,69 @@ def reopen_measurement(measurement: Measurement, user, reason: str) -> Measureme
     return _transition(
         measurement, Measurement.Status.APPROVED, Measurement.Status.DRAFT, "reopened", user, reason
     )
+
+
+def framework_is_empty(partnership: Partnership) -> bool:
+    """No result, indicator or governance principle yet: a logframe may be imported."""
+    return not (
+        Result.objects.filter(partnership=partnership).exists()
+        or GovernancePrinciple.objects.filter(partnership=partnership).exists()
+    )
+
+
+@transaction.atomic
+def import_framework(partnership: Partnership, plan: "Plan") -> dict[str, int]:
+    """Creates a checked logframe (programme/logframe.py) in a partnership whose framework is empty:
+    results, indicators, targets and principles, all or nothing, then counts the indicators' values
+    (engine.rebuild, once, in the same transaction). Returns how many of each were created."""
+    from indicators import engine
+
+    # Locks the partnership's row: two imports at once cannot both find the framework empty.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    if plan.problems:
+        raise ValidationError(_("Le fichier contient des erreurs : rien n'a été importé."))
+    if not framework_is_empty(partnership):
+        raise ValidationError(
+            _(
+                "Le cadre de résultats de ce partenariat n'est pas vide : un cadre logique ne s'importe que dans un cadre vide."
+            )
+        )
+    results = {
+        r["code"]: Result.objects.create(
+            partnership=partnership,
+            code=r["code"],
+            level=r["level"],
+            name=r["name"],
+            order=r["order"],
+            translations=r["translations"],
+        )
+        for r in plan.results
+    }
+    fields = [f.name for f in Indicator._meta.concrete_fields]
+    indicators = {
+        i["code"]: Indicator.objects.create(
+            result=results[i["result"]], **{k: v for k, v in i.items() if k in fields and k != "result"}
+        )
+        for i in plan.indicators
+    }
+    Target.objects.bulk_create(
+        Target(indicator=indicators[t["indicator"]], year=t["year"], sex=t["sex"], value=t["value"])
+        for t in plan.targets
+    )
+    GovernancePrinciple.objects.bulk_create(
+        GovernancePrinciple(
+            partnership=partnership,
+            code=p["code"],
+            name=p["name"],
+            order=p["order"],
+            translations=p["translations"],
+        )
+        for p in plan.principles
+    )
+    engine.rebuild(partnership)
+    return {
+        "results": len(results),
+        "indicators": len(indicators),
+        "targets": len(plan.targets),
+        "principles": len(plan.principles),
+    }

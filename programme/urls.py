@@ -12,3 +12,12 @@ urlpatterns = [
         name="measurement_step",
     ),
 ]
+
+# The results framework as an XLSX logframe (programme/logframe.py): template, export, import.
+from . import logframe_views  # noqa: E402 (appended apart, so the framework's editing views merge cleanly)
+
+urlpatterns += [
+    path("cadre-de-resultats/modele.xlsx", logframe_views.template, name="logframe_template"),
+    path("cadre-de-resultats/export.xlsx", logframe_views.export, name="logframe_export"),
+    path("cadre-de-resultats/importer/", logframe_views.upload, name="logframe_import"),
+]

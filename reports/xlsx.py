@@ -317,7 +317,8 @@ class Workbook:
     def __init__(self, data: bytes | IO[bytes]) -> None:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
-            self.sheet = self._first_sheet()
+            self.sheets = self._sheets()
+            self.sheet = next(iter(self.sheets.values()))
             self.strings = self._shared_strings()
             self.dates = self._date_styles()
         except READING_ERRORS as error:
@@ -328,21 +329,27 @@ class Workbook:
             raise BadWorkbook(f"{name} too big")
         return ElementTree.fromstring(self.zip.read(name), forbid_dtd=True)
 
-    def _first_sheet(self) -> str:
+    def _sheets(self) -> dict[str, str]:
+        """Each sheet's name and its part in the zip, in the workbook's order (the first at least)."""
         book = self._xml("xl/workbook.xml")
         properties = book.find(f"{{{MAIN}}}workbookPr")
         self.epoch = dt.datetime(1899, 12, 30)
         if properties is not None and properties.get("date1904") in ("1", "true"):
             self.epoch = dt.datetime(1904, 1, 1)
-        sheet = book.find(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")
-        if sheet is None:
+        relations = {
+            rel.get("Id"): rel.get("Target", "")
+            for rel in self._xml("xl/_rels/workbook.xml.rels").iter(f"{{{PKG_REL}}}Relationship")
+        }
+        sheets: dict[str, str] = {}
+        for sheet in book.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet"):
+            target = relations.get(sheet.get(f"{{{REL}}}id"))
+            if target is None:
+                raise BadWorkbook("no sheet target")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            sheets.setdefault(sheet.get("name", ""), path)
+        if not sheets:
             raise BadWorkbook("no sheet")
-        relation = sheet.get(f"{{{REL}}}id")
-        for rel in self._xml("xl/_rels/workbook.xml.rels").iter(f"{{{PKG_REL}}}Relationship"):
-            if rel.get("Id") == relation:
-                target = rel.get("Target", "")
-                return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-        raise BadWorkbook("no sheet target")
+        return sheets
 
     def _shared_strings(self) -> list[str]:
         name = "xl/sharedStrings.xml"
@@ -373,11 +380,12 @@ class Workbook:
                 dates.add(i)
         return dates
 
-    def rows(self) -> Rows:
-        """The rows, read as they are consumed; the sheet's head (up to its data) is read here, for
-        the number of rows its `<dimension>` announces."""
+    def rows(self, name: str | None = None) -> Rows:
+        """The rows of the first sheet (or of the sheet `name`, one of `sheets`), read as they are
+        consumed; the sheet's head (up to its data) is read here, for the number of rows its
+        `<dimension>` announces."""
         try:
-            sheet = _Sheet(self.zip.open(self.sheet), self)
+            sheet = _Sheet(self.zip.open(self.sheet if name is None else self.sheets[name]), self)
             while not sheet.in_data and not sheet.done:
                 sheet.feed()
             if not sheet.in_data and sheet.found and isinstance(sheet.found[-1], BadWorkbook):

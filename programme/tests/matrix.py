@@ -30,4 +30,11 @@ ROWS = {
     "programme:measurement_step": Row(
         kwargs=first_measurement, method="post", ok=302, allowed=["coordination"]
     ),
+    # The XLSX logframe: template and export for whoever reads the framework; the import for the
+    # coordinator (the admin and the network officer only where there is no coordinator).
+    "programme:logframe_template": Row(kwargs=belfaa, allowed=BELFAA),
+    "programme:logframe_export": Row(kwargs=belfaa, allowed=BELFAA),
+    "programme:logframe_export#other": Row(kwargs=other, allowed=OTHER),
+    "programme:logframe_import": Row(kwargs=belfaa, allowed=["coordination"]),
+    "programme:logframe_import#other": Row(kwargs=other, allowed=["autre_coordination"]),
 }
