@@ -12,6 +12,7 @@ from . import partnerships as partnerships_demo
 from . import people as people_demo
 from . import portal as portal_demo
 from . import programme as programme_demo
+from . import reports as reports_demo
 
 
 def foreign_data() -> list[str]:
@@ -43,6 +44,8 @@ def load_all() -> Partnership:
     participation_demo.link_activities(partnership)
     accounts_demo.load_devices()
     cases_demo.load(partnership)
+    programme_demo.load_figures(partnership)  # after the users: a figure one of them submitted
+    reports_demo.load(partnership)
     portal_demo.load(partnership)  # good practices, and the network's second (fictional) partnership
     # Rows without an action (case services, principles…) are bulk-created: recompute the derived
     # indicator tables once, from everything.
