@@ -100,6 +100,9 @@ def test_the_demo_has_each_kind_of_waiting_work(world):
     """Issue 16, item 5: the coordinator has a figure to approve (entered by someone else), a
     committee decision due, a forum phase ending this week and a failed import; the listener a case
     without follow-up and a referral without feedback."""
+    from demo.world import load_jobs
+
+    load_jobs(world["partnership"])  # `load_demo` adds them; the test world starts without jobs
     users, today = world["users"], timezone.localdate()
     coordination, ecoute = counts(users["coordination"], today), counts(users["ecoute"], today)
     assert all(coordination[kind] >= 1 for kind in ("figures", "decisions", "forums", "jobs"))
