@@ -12,7 +12,7 @@ Every function fails closed. Every read of a case writes one AccessLog row (docs
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -168,6 +168,11 @@ def get_group_for_user(user, slug: str, pk: int) -> tuple[SpeechGroup, Centre]:
 # no access-log row; opening the case from it does (`get_case_for_user`, docs/security.md 10).
 
 
+def _latest(model: type[ListeningSession | Note | Referral]) -> Subquery:
+    """The date of the case's latest row of `model` (one subquery each: no join of the three)."""
+    return Subquery(model.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1])
+
+
 def cases_without_follow_up(user, today: datetime.date, days: int) -> list[tuple[Case, int]]:
     """Her own cases still open (assigned to her, in a centre where she works) whose last follow-up —
     a listening session, a note or a referral, or the intake for a case without any — is `days` days
@@ -177,9 +182,9 @@ def cases_without_follow_up(user, today: datetime.date, days: int) -> list[tuple
         .filter(assigned_to=user)
         .exclude(status=Case.Status.CLOSED)
         .annotate(
-            last_session=Max("listeningsessions__date"),
-            last_note=Max("notes__date"),
-            last_referral=Max("referrals__date"),
+            last_session=_latest(ListeningSession),
+            last_note=_latest(Note),
+            last_referral=_latest(Referral),
         )
         .select_related("partnership")
     )
