@@ -12,7 +12,7 @@ from django.http import Http404
 from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Partnership, Structure
 
-from .models import Activity, Visit
+from .models import Activity, Decision, Visit
 
 
 def may_write(access: Access, activity: Activity) -> bool:
@@ -71,3 +71,17 @@ def get_visits_for_user(user, slug: str) -> tuple[Partnership, Access, QuerySet[
         raise Http404
     visits = Visit.objects.visible_to(user).filter(partnership=partnership)
     return partnership, access, visits, writable
+
+
+def decisions_due(user, until) -> list[Decision]:
+    """The steering committees' decisions not yet done whose due date is `until` or earlier (due
+    soon or overdue), of the activities `user` writes (`may_write`: the coordinator for the
+    partnership's committees). For "Mon travail"."""
+    due = []
+    for partnership in Partnership.objects.visible_to(user):
+        access = access_for(user, partnership)
+        rows = Decision.objects.filter(
+            activity__partnership=partnership, done=False, due_date__lte=until
+        ).select_related("activity__partnership", "activity__structure")
+        due += [decision for decision in rows if may_write(access, decision.activity)]
+    return sorted(due, key=lambda decision: (decision.due_date, decision.pk))

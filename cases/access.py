@@ -9,9 +9,10 @@ Who may do what:
 Every function fails closed. Every read of a case writes one AccessLog row (docs/security.md 10).
 """
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -19,7 +20,7 @@ from core.middleware import current_request_id
 from partnerships.access import Access, centre_staff, get_partnership_for_user
 from partnerships.models import Membership, Partnership, Role, Structure
 
-from .models import AccessLog, Case, SpeechGroup
+from .models import AccessLog, Case, ListeningSession, Note, Referral, SpeechGroup
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,55 @@ def get_group_for_user(user, slug: str, pk: int) -> tuple[SpeechGroup, Centre]:
     if group is None:
         raise Http404
     return group, centre
+
+
+# "Mon travail" (work/waiting.py) lists a case by its code and a number of days only, to the listener
+# it is assigned to (and a referral to her, or to whoever made it): a list, like the centre's, writes
+# no access-log row; opening the case from it does (`get_case_for_user`, docs/security.md 10).
+
+
+def _latest(model: type[ListeningSession | Note | Referral]) -> Subquery:
+    """The date of the case's latest row of `model` (one subquery each: no join of the three)."""
+    return Subquery(model.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1])
+
+
+def cases_without_follow_up(user, today: datetime.date, days: int) -> list[tuple[Case, int]]:
+    """Her own cases still open (assigned to her, in a centre where she works) whose last follow-up —
+    a listening session, a note or a referral, or the intake for a case without any — is `days` days
+    old or more: (case, days since), the oldest first. Nobody else's cases, whatever her role."""
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(assigned_to=user)
+        .exclude(status=Case.Status.CLOSED)
+        .annotate(
+            last_session=_latest(ListeningSession),
+            last_note=_latest(Note),
+            last_referral=_latest(Referral),
+        )
+        .select_related("partnership")
+    )
+    stale = []
+    for case in cases:
+        dates = [case.opened_on, case.last_session, case.last_note, case.last_referral]
+        since = (today - max(d for d in dates if d is not None)).days
+        if since >= days:
+            stale.append((case, since))
+    return sorted(stale, key=lambda row: (-row[1], row[0].code))
+
+
+def referrals_without_feedback(user, today: datetime.date, days: int) -> list[tuple[Referral, int]]:
+    """Referrals of open cases, `days` days old or more, after which no listening session or note was
+    recorded in the case (the partner's feedback not yet taken down), in the cases assigned to her or
+    made by her among the cases she may see: (referral, days since), the oldest first."""
+    later = {"case": OuterRef("case"), "date__gt": OuterRef("date")}
+    referrals = (
+        Referral.objects.filter(case__in=Case.objects.visible_to(user))
+        .filter(Q(case__assigned_to=user) | Q(by=user))
+        .exclude(case__status=Case.Status.CLOSED)
+        .filter(date__lte=today - datetime.timedelta(days=days))
+        .exclude(Exists(ListeningSession.objects.filter(**later)))
+        .exclude(Exists(Note.objects.filter(**later)))
+        .select_related("case__partnership")
+        .order_by("date", "pk")
+    )
+    return [(referral, (today - referral.date).days) for referral in referrals]

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "reports",
+    "work",  # "Mon travail" and the daily digest: above every app it asks (docs/architecture.md)
     "demo",  # the top of the layer order: imports every app, imported by none (docs/architecture.md)
 ]
 
@@ -308,6 +309,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="twiza@localhost")
+
+# "Mon travail" (work/waiting.py): a case waits when it had no follow-up for this many days.
+WORK_FOLLOW_UP_DAYS = env.int("WORK_FOLLOW_UP_DAYS", default=14)
+# The address of the site, for the links in e-mails sent without a request (the daily digest).
+TWIZA_SITE_URL = env("TWIZA_SITE_URL", default="http://localhost:8000")
 
 # docs/security.md 32: a personal API token expires this many days after it was made (accounts/models.py).
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)

@@ -1,5 +1,6 @@
 """Demo forums: the 2024 forum (closed, with results and followed projects), the 2026 one (voting)
-and December 2026's (open for proposals, none yet: a visitor can propose one).
+December 2026's (open for proposals, none yet: a visitor can propose one) and a neighbourhood forum
+held three days after the demo is loaded (its proposals phase ends this week: "Mon travail").
 
 Deterministic (seeded) and idempotent: a forum that exists is left as it is. Written as the
 coordinator and the voters would, through participation's actions: proposals submitted and decided,
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from participation.actions import (
@@ -58,6 +60,8 @@ REASON_OK = "Projet d'intérêt collectif, faisable par la commune dans l'année
 REASON_KO = "Hors du champ du forum : il ne bénéficie pas à la collectivité de Belfaa."
 USED_2026 = 12
 OPEN_FORUM = "forum-2026-decembre"
+# A neighbourhood forum held three days after the demo is loaded: its phase ends this week ("Mon travail").
+NEAR_FORUM = "forum-quartier"
 
 
 def demo_codes(seed: int = 2026, count: int = 40) -> list[str]:
@@ -139,6 +143,20 @@ def load(partnership: Partnership) -> None:
             rule=Forum.Rule.APPROVAL,
             max_choices=2,
             seats=2,
+        )
+    if not Forum.objects.filter(partnership=partnership, slug=NEAR_FORUM).exists():
+        # Relative to the day the demo is loaded, as the activities are: its proposals close this week.
+        Forum.objects.create(
+            partnership=partnership,
+            slug=NEAR_FORUM,
+            title="Forum des jeunes du quartier Al Amal",
+            date=timezone.localdate() + datetime.timedelta(days=3),
+            place="Maison des jeunes de Belfaa",
+            theme="Espaces de sport et de culture du quartier",
+            phase=Phase.PROPOSALS,
+            rule=Forum.Rule.APPROVAL,
+            max_choices=2,
+            seats=1,
         )
 
 

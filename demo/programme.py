@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from accounts.models import User
 from demo.partnerships import by_name
 from indicators.actions import save_indicator
 from partnerships.models import Partnership
-from programme.models import GovernancePrinciple, Indicator, Result, Target
+from programme.actions import save_measurement, submit_measurement
+from programme.models import GovernancePrinciple, Indicator, Measurement, Result, Target
 
 OUTCOME = (
     "En 2026, les publics cibles (jeunes, femmes, personnes à besoins spécifiques, migrants) "
@@ -392,3 +394,17 @@ def load_framework(partnership: Partnership) -> None:
                 "translations": by_name(translations),
             },
         )
+
+
+def load_figures(partnership: Partnership) -> None:
+    """One manual figure waiting for approval (issue 16, "Mon travail"): the prickly-pear plants of
+    2025, counted with the cooperative and entered and submitted by the day centre's educator, so the
+    coordinator — who did neither — may approve it (four eyes). Idempotent."""
+    indicator = Indicator.objects.filter(result__partnership=partnership, code="R4.1").first()
+    entered_by = User.objects.filter(username="jour").first()
+    if indicator is None or entered_by is None:
+        return
+    if Measurement.objects.filter(indicator=indicator, period=2025).exists():
+        return
+    measurement = save_measurement(indicator, 2025, "T", 1850, entered_by)
+    submit_measurement(measurement, entered_by)

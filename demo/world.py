@@ -12,6 +12,7 @@ from . import partnerships as partnerships_demo
 from . import people as people_demo
 from . import portal as portal_demo
 from . import programme as programme_demo
+from . import reports as reports_demo
 
 
 def foreign_data() -> list[str]:
@@ -43,9 +44,16 @@ def load_all() -> Partnership:
     participation_demo.link_activities(partnership)
     accounts_demo.load_devices()
     cases_demo.load(partnership)
+    programme_demo.load_figures(partnership)  # after the users: a figure one of them submitted
     portal_demo.load(partnership)  # good practices, and the network's second (fictional) partnership
     # Rows without an action (case services, principles…) are bulk-created: recompute the derived
     # indicator tables once, from everything.
     for demo_partnership in Partnership.objects.filter(slug__in=partnerships_demo.DEMO_PARTNERSHIP_SLUGS):
         engine.rebuild(demo_partnership)
     return partnership
+
+
+def load_jobs(partnership: Partnership) -> None:
+    """The demo's background jobs (a failed import of the coordinator, for "Mon travail"). Apart from
+    `load_all`: the test world starts without any job (the reports tests count theirs)."""
+    reports_demo.load(partnership)

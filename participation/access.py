@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from partnerships.access import Access, get_partnership_for_user
+from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Partnership
 
-from .models import OFFICER_ROLES, READER_ROLES, FollowedProject, Forum, PaperBatch, Proposal
+from .models import OFFICER_ROLES, READER_ROLES, FollowedProject, Forum, PaperBatch, Phase, Proposal
 
 
 def can_read(access: Access) -> bool:
@@ -98,3 +98,23 @@ def get_public_forum(slug: str, pk: int) -> Forum:
 def get_public_partnership(slug: str) -> Partnership:
     """A partnership's name and slug for the public list of its forums."""
     return get_object_or_404(Partnership, slug=slug)
+
+
+# A forum's phases up to the vote close on the forum's day (`Forum.date`): it is their deadline.
+PHASES_CLOSING_ON_THE_DAY = [Phase.PROPOSALS, Phase.REVIEW, Phase.DELIBERATION, Phase.VOTING]
+
+
+def forums_closing(user, first_day, last_day) -> list[Forum]:
+    """The forums whose current phase closes between `first_day` and `last_day` (their day falls
+    then, and they have not reached their results), in the partnerships where `user` manages the
+    forums (`can_manage`: she moves the phases). For "Mon travail"."""
+    closing: list[Forum] = []
+    for partnership in Partnership.objects.visible_to(user):
+        if not can_manage(access_for(user, partnership)):
+            continue
+        closing += Forum.objects.filter(
+            partnership=partnership,
+            date__range=(first_day, last_day),
+            phase__in=PHASES_CLOSING_ON_THE_DAY,
+        ).select_related("partnership")
+    return sorted(closing, key=lambda forum: forum.date)

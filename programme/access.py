@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from partnerships.access import Access, get_partnership_for_user
+from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Membership, Partnership, Role
 
 from .models import Indicator, Measurement
@@ -98,3 +98,21 @@ def measurements_of(indicator: Indicator) -> QuerySet[Measurement]:
         .prefetch_related("events__user")
         .order_by("-period", "sex")
     )
+
+
+def measurements_to_approve(user) -> list[Measurement]:
+    """The submitted figures `user` may approve now, in every partnership she may see
+    (`can_approve_measurement`: not those she saved or submitted herself). For "Mon travail"."""
+    waiting = []
+    for partnership in Partnership.objects.visible_to(user):
+        access = access_for(user, partnership)
+        submitted = (
+            Measurement.objects.filter(
+                indicator__result__partnership=partnership, status=Measurement.Status.SUBMITTED
+            )
+            .select_related("indicator__result__partnership")
+            .prefetch_related("events")
+            .order_by("indicator__code", "period", "sex")
+        )
+        waiting += [m for m in submitted if can_approve_measurement(access, m, user)]
+    return waiting

@@ -15,6 +15,7 @@
   (JOB_FILES_HOURS), and an export's file only while she may still export.
 """
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from partnerships.access import Access, get_partnership_for_user
@@ -70,3 +71,18 @@ def get_job_for_user(user, slug: str, pk: int) -> tuple[Job, Access]:
     if job is None:
         raise Http404
     return job, access
+
+
+def finished_jobs(user, since) -> QuerySet[Job]:
+    """Her own imports and exports done or failed since `since` (a job is its author's alone,
+    `Job.objects.visible_to`). For "Mon travail"."""
+    return (
+        Job.objects.visible_to(user)
+        .filter(
+            kind__in=[Job.Kind.IMPORT, Job.Kind.EXPORT],
+            status__in=[Job.Status.DONE, Job.Status.FAILED],
+            finished_at__gte=since,
+        )
+        .select_related("partnership")
+        .order_by("-finished_at", "-pk")
+    )

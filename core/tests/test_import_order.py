@@ -18,6 +18,7 @@ LAYERS = [
     ["cases", "participation"],
     ["indicators"],
     ["reports", "portal"],
+    ["work"],
     ["demo"],
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

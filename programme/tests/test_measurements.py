@@ -25,6 +25,13 @@ def dashboard(client, partnership, year=2025):
     return client.get(reverse("indicators:dashboard", kwargs={"slug": partnership.slug}) + f"?annee={year}")
 
 
+@pytest.fixture(autouse=True)
+def _no_figure_yet(db):
+    """These tests start from a framework without figures: the demo's one figure waiting for approval
+    (demo/programme.py `load_figures`, for "Mon travail") is taken away inside the test's transaction."""
+    Measurement.objects.all().delete()
+
+
 @pytest.fixture
 def plants(partnership):
     """R4.1, a count of plants: a figure entered by hand, in total (no sex)."""
