@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "participation",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time backup codes, stored hashed (accounts/otp.py)
     "cases",
     "portal",
     "django_tasks",
