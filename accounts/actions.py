@@ -12,6 +12,7 @@
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -20,7 +21,7 @@ from .mail import send_notice
 from .models import User
 
 
-def reset_link(user: User, request) -> str:
+def reset_link(user: User, request: HttpRequest) -> str:
     """The absolute one-time link: it stops working once she has chosen a password (the token
     depends on her password hash and last sign-in) or after PASSWORD_RESET_TIMEOUT."""
     path = reverse(
@@ -30,16 +31,17 @@ def reset_link(user: User, request) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    return request.build_absolute_uri(path)
+    url: str = request.build_absolute_uri(path)
+    return url
 
 
-def send_reset_link(user: User, request) -> None:
+def send_reset_link(user: User, request: HttpRequest) -> None:
     """Queues the e-mail: the link and how long it lasts, nothing else (no name, no code)."""
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     send_notice(user, "password_reset", {"url": reset_link(user, request), "days": days})
 
 
-def forgotten_password(email: str, request) -> int:
+def forgotten_password(email: str, request: HttpRequest) -> int:
     """Sends a link to each active account of this address (none: nothing is sent, nothing said)."""
     from partnerships.actions import centre_of, log_role_event
     from partnerships.models import RoleLog

@@ -60,8 +60,8 @@ class AccountForm(forms.ModelForm):
         fields = ["email", "language", "daily_digest"]
         labels = {"email": _("Adresse e-mail"), "language": _("Langue de vos e-mails")}
 
-    def __init__(self, request, *args, **kwargs) -> None:
-        super().__init__(*args, instance=request.user, **kwargs)
+    def __init__(self, request, data=None) -> None:
+        super().__init__(data, instance=request.user)
         self.request = request
         self.fields["email"].required = True
         self.stored_email = self.instance.email

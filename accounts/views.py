@@ -270,7 +270,7 @@ def account(request) -> HttpResponse:
         "requires_otp": requires_otp(user),
         "enrolled": confirmed_device(user) is not None,
         "codes_left": backup_codes_left(user),
-        "tokens": tokens_of(user).active().count(),
+        "tokens": ApiToken.objects.filter(user=user).active().count(),
     }
     return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
 
