@@ -42,8 +42,9 @@ class SecondFactorMiddleware:
     Runs after django-otp's OTPMiddleware (which sets `request.user.is_verified()`).
     """
 
-    # Only the sign-in steps are open: the tokens page (/comptes/jetons/) makes credentials, so it
-    # waits for the second factor like any page.
+    # Only the sign-in steps are open: the tokens page (/comptes/jetons/) makes credentials, and new
+    # backup codes (/comptes/mon-compte/codes-de-secours/) would pass the second factor itself, so they
+    # wait for the second factor like any page.
     OPEN_PREFIXES = (
         "/comptes/connexion/",
         "/comptes/deconnexion/",

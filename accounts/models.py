@@ -10,6 +10,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from core.crypto import EncryptedBinaryField
 
@@ -182,3 +183,24 @@ class KeptSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BackupCodes(StaticDevice):
+    """Her one-time backup codes (django-otp's static device), for the day her phone is lost
+    (docs/security.md 17). django-otp stores static tokens as typed; here each is stored as the first
+    16 hex digits of its SHA-256 (the column holds 16 characters): a code is 16 random base-32
+    characters (80 bits), so a copy of the database gives no usable code. A code works once."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("codes de secours")
+        verbose_name_plural = _("codes de secours")
+
+    def verify_token(self, token) -> bool:
+        return bool(super().verify_token(hash_backup_code(token)))
+
+
+def hash_backup_code(code: str) -> str:
+    """What is stored for a backup code: spaces, dashes and case do not matter when she types it."""
+    normalised = "".join(code.split()).replace("-", "").lower()
+    return hashlib.sha256(normalised.encode()).hexdigest()[:16]

@@ -9,6 +9,10 @@ urlpatterns = [
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("second-facteur/", views.otp_verify, name="otp"),
     path("second-facteur/activer/", views.otp_setup, name="otp_setup"),
+    # Before the link pattern below, which would take "oublie/envoye/" for a uid and a token.
+    path("mot-de-passe/oublie/", views.password_forgotten, name="password_forgotten"),
+    path("mot-de-passe/oublie/envoye/", views.password_forgotten_sent, name="password_forgotten_sent"),
+    path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
     # docs/security.md 26: nobody sets another person's password; she chooses it from a link sent by
     # e-mail (partnerships/actions.py, send_password_reset). Django's own views, our templates.
     path(
@@ -24,6 +28,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("mon-compte/", views.account, name="account"),
+    path("mon-compte/codes-de-secours/", views.backup_codes, name="backup_codes"),
     path("rester-connecte/", views.keepalive, name="keepalive"),
     path("reprendre/<uuid:pk>/", views.resume, name="resume"),
     path("jetons/", views.tokens, name="tokens"),

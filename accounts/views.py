@@ -1,4 +1,5 @@
 import base64
+import hashlib
 import time
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,12 +18,15 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from participation import throttle
+
+from . import actions
 from . import kept as keeping
 from .access import get_token_for_user, tokens_of
-from .forms import TokenForm
+from .forms import AccountForm, ForgottenPasswordForm, PasswordConfirmForm, TokenForm
 from .middleware import SESSION_STARTED
 from .models import ApiToken
-from .otp import confirmed_device, requires_otp
+from .otp import backup_codes_left, backup_device, confirmed_device, issue_backup_codes, qr_svg, requires_otp
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -136,8 +140,14 @@ def otp_verify(request) -> HttpResponse:
         if token.isdigit() and device.verify_token(token):
             otp_login(request, device)
             return redirect(_next(request))
+        backup = None if token.isdigit() else backup_device(request.user)
+        if backup is not None and backup.verify_token(token):  # one use: the code is deleted
+            otp_login(request, backup)
+            messages.warning(request, _("Code de secours accepté : il ne servira plus."))
+            return redirect(_next(request))
         error = _(
-            "Ce code n'est pas valable. Saisissez le code à 6 chiffres affiché maintenant par votre application."
+            "Ce code n'est pas valable. Saisissez le code à 6 chiffres affiché maintenant par votre application, "
+            "ou un de vos codes de secours."
         )
     return render(request, "accounts/otp.html", {"error": error, "next": _next(request)})
 
@@ -159,10 +169,19 @@ def otp_setup(request) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            return redirect(_next(request))
+            # Her backup codes, shown on this answer only (docs/security.md 17); the key is never
+            # shown again: this page sends an enrolled user on.
+            codes = issue_backup_codes(request.user)
+            return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next(request)})
         error = _("Ce code n'est pas valable : vérifiez la clé saisie dans votre application.")
     key = base64.b32encode(device.bin_key).decode()
-    context = {"error": error, "next": _next(request), "key": key, "setup": True, "url": device.config_url}
+    context = {
+        "error": error,
+        "next": _next(request),
+        "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        "setup": True,
+        "qr": qr_svg(device.config_url),
+    }
     return render(request, "accounts/otp.html", context)
 
 
@@ -193,3 +212,81 @@ def token_revoke(request, pk) -> HttpResponse:
     token.revoke()
     messages.success(request, _("Jeton révoqué : il n'ouvre plus l'API."))
     return redirect("accounts:tokens")
+
+
+@method_decorator(
+    sensitive_post_parameters("old_password", "new_password1", "new_password2"), name="dispatch"
+)
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every signed-in person changes her own password (her current one first). Her other sessions
+    end at their next request (Django checks the password hash kept in each session); this one goes on."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Mot de passe changé. Vos autres sessions sont terminées."))
+        return response
+
+
+@sensitive_post_parameters("email")
+def password_forgotten(request) -> HttpResponse:
+    """ "Mot de passe oublié ?": she gives her address; the answer is the same page whether or not an
+    account has it (nobody learns who has an account), and a link goes to each active account of it.
+    Throttled per client and per address (participation/throttle.py, the shared cache)."""
+    form = ForgottenPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        address = hashlib.sha256(email.encode()).hexdigest()
+        if not (
+            throttle.allow(request, "password_reset")
+            and throttle.allow(request, "password_reset_address", who=address)
+        ):
+            form.add_error(None, _("Trop de demandes. Réessayez dans une heure."))
+            return render(request, "accounts/password_forgotten.html", {"form": form}, status=429)
+        actions.forgotten_password(email, request)
+        return redirect("accounts:password_forgotten_sent")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/password_forgotten.html", {"form": form}, status=status)
+
+
+def password_forgotten_sent(request) -> HttpResponse:
+    return render(request, "accounts/password_forgotten_sent.html")
+
+
+@login_required
+def account(request) -> HttpResponse:
+    """ "Mon compte": her username, e-mail, language of her e-mails, daily digest; links to her
+    password, second factor and API tokens."""
+    form = AccountForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Vos choix sont enregistrés."))
+        return redirect("accounts:account")
+    user = request.user
+    context = {
+        "form": form,
+        "requires_otp": requires_otp(user),
+        "enrolled": confirmed_device(user) is not None,
+        "codes_left": backup_codes_left(user),
+        "tokens": ApiToken.objects.filter(user=user).active().count(),
+    }
+    return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
+
+
+@sensitive_post_parameters("password")
+@login_required
+def backup_codes(request) -> HttpResponse:
+    """New backup codes after she gives her password again; the old ones stop working. Only for a
+    person with an enrolled authenticator; the codes are shown on this answer only."""
+    if confirmed_device(request.user) is None:
+        return redirect("accounts:account")
+    form = PasswordConfirmForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = issue_backup_codes(request.user)
+        return render(
+            request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")}
+        )
+    context = {"form": form, "codes_left": backup_codes_left(request.user)}
+    return render(request, "accounts/backup_codes_new.html", context, status=400 if form.errors else 200)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "participation",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time backup codes, stored hashed (accounts/otp.py)
     "cases",
     "portal",
     "django_tasks",
@@ -202,6 +203,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # the client's behind TRUSTED_PROXIES, as for the throttles (docs/security.md 31).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "core.proxies.client_ip"
+# The name her authenticator app shows beside the account (the QR code of accounts:otp_setup).
+OTP_TOTP_ISSUER = "Twiza"
 
 # docs/security.md 18: 30 minutes idle (renewed on every request), 8 hours absolute.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -14,12 +14,17 @@ LIMITS = {
     # action: (attempts, seconds)
     "propose": (5, 3600),
     "vote": (20, 600),  # also slows down anyone trying to guess codes
+    # "Mot de passe oublié ?" (accounts/views.py): per client and per address asked for.
+    "password_reset": (10, 3600),
+    "password_reset_address": (3, 3600),
 }
 
 
-def allow(request, action: str) -> bool:
-    """Count one attempt of `action` from this client; False once the limit is reached in the window."""
+def allow(request, action: str, who: str = "") -> bool:
+    """Count one attempt of `action` from this client (or by `who`, e.g. the address a reset link is
+    asked for); False once the limit is reached in the window."""
     limit, window = LIMITS[action]
-    slots = [f"participation:{action}:{client_ip(request)}:{n}" for n in range(limit)]
+    who = who or client_ip(request)
+    slots = [f"participation:{action}:{who}:{n}" for n in range(limit)]
     taken = cache.get_many(slots)
     return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)

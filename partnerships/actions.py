@@ -4,29 +4,25 @@
   another (`propose_centre_coordinator`, `confirm_appointment`); the proposer never confirms.
 - Later centre roles: granted and removed by that structure's centre coordinator (`grant_centre_role`,
   `remove_centre_role`).
-- Nobody sets another person's password: she gets a link by e-mail (`send_password_reset`).
+- Nobody sets another person's password: she gets a link by e-mail (`send_password_reset`, through
+  accounts.actions.send_reset_link, the same e-mail as her own "Mot de passe oublié ?").
 - Every grant, removal, second-factor reset and reset link is one append-only RoleLog row.
 
 Callers check who may act (partnerships/access.py, cases/access.py); these functions keep the rules
 that hold whoever acts, and raise ValidationError with a French message when one is broken.
 """
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.actions import send_reset_link
+from accounts.models import BackupCodes
 from core.middleware import current_request_id
 
 from .models import CENTRE_ROLES, Appointment, Membership, Role, RoleLog, Structure
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 def log_role_event(
@@ -66,32 +62,13 @@ def has_centre_coordinator(structure: Structure) -> bool:
     ).exists()
 
 
-class OneUserPasswordResetForm(PasswordResetForm):
-    """Django's reset-link e-mail, sent to exactly one account (Django's own form would also skip an
-    account whose password was just made unusable, and would write to every account of the address)."""
-
-    def __init__(self, user) -> None:
-        super().__init__({"email": user.email})
-        self.user = user
-
-    def get_users(self, email) -> "Iterator[User]":
-        yield self.user
-
-
 def send_password_reset(actor, user, request, *, structure: Structure | None = None) -> None:
     """E-mails `user` a one-time link to choose her password, and logs it. Nobody ever types another
     person's password. The caller decides who may send it (the centre coordinator for her centre's
     staff; the platform administrator for anyone else)."""
     if not user.email:
         raise ValidationError(_("Ce compte n'a pas d'adresse e-mail : le lien ne peut pas être envoyé."))
-    form = OneUserPasswordResetForm(user)
-    form.is_valid()
-    form.save(
-        request=request,
-        use_https=request.is_secure(),
-        subject_template_name="accounts/password_reset_subject.txt",
-        email_template_name="accounts/password_reset_email.txt",
-    )
+    send_reset_link(user, request)  # the one e-mail with a password link (accounts/actions.py)
     log_role_event(actor, user, RoleLog.Action.PASSWORD_RESET_SENT, structure=structure or centre_of(user))
 
 
@@ -99,6 +76,7 @@ def send_password_reset(actor, user, request, *, structure: Structure | None = N
 def reset_second_factor(actor, user, *, structure: Structure | None = None) -> int:
     """Removes every TOTP device of `user`: she enrols a new one at her next sign-in. Logged."""
     deleted, _detail = TOTPDevice.objects.filter(user=user).delete()
+    BackupCodes.objects.filter(user=user).delete()  # her backup codes go with her authenticator
     log_role_event(actor, user, RoleLog.Action.SECOND_FACTOR_RESET, structure=structure or centre_of(user))
     return deleted
 

@@ -4,6 +4,9 @@ from accounts.models import ApiToken, KeptSubmission, hash_token
 from core.tests.access_matrix import STAFF, Row
 
 SIGNED_IN = [*STAFF, "autre_coordination", "autre_ecoute", "outsider"]
+EVERYONE = [*SIGNED_IN, "anonymous"]
+# Those whose role asks a second factor have an enrolled authenticator in the world.
+ENROLLED = ["ecoute", "centre", "admin", "autre_ecoute"]
 
 
 def jour_token(world):
@@ -24,6 +27,14 @@ ROWS = {
     "accounts:resume": Row(kwargs=ecoute_kept, allowed=["ecoute"], denied=302),
     # Every signed-in user has her own tokens page.
     "accounts:tokens": Row(allowed=SIGNED_IN),
+    # "Mon compte" and the password change: every signed-in person, for her own account only.
+    "accounts:account": Row(allowed=SIGNED_IN),
+    "accounts:password_change": Row(allowed=SIGNED_IN),
+    # New backup codes: whoever has an authenticator; anyone else is sent back to her account page.
+    "accounts:backup_codes": Row(allowed=ENROLLED, denied=302),
+    # "Mot de passe oublié ?": the same pages for everyone, signed in or not (nothing to protect).
+    "accounts:password_forgotten": Row(allowed=EVERYONE),
+    "accounts:password_forgotten_sent": Row(allowed=EVERYONE),
     # Only the owner revokes a token (then back to her page); anyone else's is a 404.
     "accounts:token_revoke": Row(kwargs=jour_token, allowed=["jour"], method="post", ok=302),
 }
