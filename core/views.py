@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -64,6 +65,7 @@ def set_language(request) -> HttpResponse:
         language = request.POST.get("language")
         # Her e-mails follow the language she chose (accounts/mail.py).
         if response.status_code == 302 and language in dict(settings.LANGUAGES):
-            type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+            # `request.user` is a lazy wrapper: its type is not the model's.
+            get_user_model().objects.filter(pk=request.user.pk).update(language=language)
         return response
     return i18n.set_language(request)

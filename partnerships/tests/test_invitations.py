@@ -336,3 +336,18 @@ def test_no_invitation_email_holds_a_name_a_case_or_a_code(partnership, coordina
     # The account holder's e-mail is in her language.
     arabic = [m for m in mail.outbox if m.to == [existing.email]][0]
     assert re.search("[\u0600-\u06ff]", arabic.body)
+
+
+def test_a_partnerships_admin_enrols_her_second_factor_before_the_first_page(partnership, coordination):
+    invite(coordination, partnership, "admin-p@example.org", Role.ADMIN)
+    path = reverse("invitations:accept", kwargs={"token": token_of("admin-p@example.org")})
+    visitor = Client()
+    response = visitor.post(
+        path, {"username": "admin-p", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_setup"))
+    assert team_url("detail", partnership).replace("/", "%2F") in response["Location"]
+    # No page before the code.
+    blocked = visitor.get(team_url("detail", partnership))
+    assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("accounts:otp"))
