@@ -28,28 +28,33 @@ def unstaffed(world):
     and the platform administrator invite its first one."""
     from partnerships.models import Partnership
 
-    new = Partnership.objects.create(
-        network=world["partnership"].network,
+    new, _ = Partnership.objects.get_or_create(
         slug="matrice-sans-coordination",
-        name="Partenariat sans coordination",
-        start_year=2026,
-        end_year=2028,
-        code_prefix="MSC",
+        defaults={
+            "network": world["partnership"].network,
+            "name": "Partenariat sans coordination",
+            "start_year": 2026,
+            "end_year": 2028,
+            "code_prefix": "MSC",
+        },
     )
     return {"slug": new.slug}
 
 
 def invitation(world):
-    """A pending invitation to Belfaa, with a token known here (only its hash is stored)."""
+    """A pending invitation to Belfaa, with a token known here (only its hash is stored); made once
+    per test, which may ask for it for several personas."""
     from accounts.models import hash_token
     from partnerships.models import Invitation, Role
 
-    Invitation.objects.create(
-        email="matrice@example.org",
-        partnership=world["partnership"],
-        role=Role.PARTNER_OFFICER,
-        invited_by=world["users"]["coordination"],
+    Invitation.objects.get_or_create(
         token_hash=hash_token("jeton-de-la-matrice"),
+        defaults={
+            "email": "matrice@example.org",
+            "partnership": world["partnership"],
+            "role": Role.PARTNER_OFFICER,
+            "invited_by": world["users"]["coordination"],
+        },
     )
     return {"token": "jeton-de-la-matrice"}
 
