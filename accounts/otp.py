@@ -12,11 +12,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import BackupCodes, hash_backup_code
 from partnerships.models import Membership, Role
 
-OTP_ROLES = (Role.LISTENER, Role.CENTRE_COORDINATOR)
+# docs/security.md 17: "listening-centre staff and administrators" — a partnership's admin too (she
+# gives its roles, issue 16).
+OTP_ROLES = (Role.LISTENER, Role.CENTRE_COORDINATOR, Role.ADMIN)
 
 
 def requires_otp(user) -> bool:
-    """Listening-centre staff (listener, centre coordinator) and the platform administrator."""
+    """Listening-centre staff (listener, centre coordinator), a partnership's admin and the platform
+    administrator."""
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or Membership.objects.filter(user=user, role__in=OTP_ROLES).exists()

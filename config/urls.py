@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("comptes/", include("accounts.urls")),
     path("mon-travail/", include("work.urls")),
+    path("comptes/invitation/", include("partnerships.urls_invitation")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("p/<slug:slug>/", include("partnerships.urls")),
     path("p/<slug:slug>/", include("programme.urls")),

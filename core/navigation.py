@@ -41,6 +41,7 @@ ENTRIES = [
     Entry("cases:centre", _("Centre d'écoute"), frozenset({Role.LISTENER, Role.CENTRE_COORDINATOR})),
     Entry("cases:statistics", _("Statistiques du centre d'écoute"), EVERYONE),
     Entry("practices:library", _("Bonnes pratiques"), EVERYONE),
+    Entry("partnerships:team", _("Équipe"), frozenset({Role.COORDINATOR, Role.ADMIN})),
     Entry("portal:home", _("Portail public"), EVERYONE),
 ]
 

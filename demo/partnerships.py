@@ -6,7 +6,17 @@ Every loader here is idempotent: it finds or creates by code, so `load_demo` can
 from django.conf import settings
 
 from accounts.models import User
-from partnerships.models import Membership, Network, Organisation, PartnerRole, Partnership, Role, Structure
+from partnerships import actions
+from partnerships.models import (
+    Invitation,
+    Membership,
+    Network,
+    Organisation,
+    PartnerRole,
+    Partnership,
+    Role,
+    Structure,
+)
 
 SLUG = "belfaa-jette-2022-2026"
 # The second, fictional partnership of the network is loaded by demo/portal.py.
@@ -302,3 +312,24 @@ def load_users(partnership: Partnership) -> dict[str, User]:
 def by_name(translations: dict[str, str], field: str = "name") -> dict[str, dict[str, str]]:
     """{"ar": "…"} as a model's `translations` of one field: {"ar": {"name": "…"}}."""
     return {lang: {field: text} for lang, text in translations.items()}
+
+
+# Issue 16: the demo shows one invitation waiting for an answer (its e-mail is under var/mail/).
+INVITED_ADDRESS = "animatrice@example.org"
+DEMO_SITE = "http://127.0.0.1:8000"
+
+
+def load_invitation(partnership: Partnership) -> Invitation:
+    """The coordinator has invited a facilitator to the creation house; she has not answered yet. A
+    new one is sent only when none is pending (the link lasts 72 hours)."""
+    pending = Invitation.objects.pending().filter(partnership=partnership, email=INVITED_ADDRESS).first()
+    if pending is not None:
+        return pending
+    return actions.invite(
+        User.objects.get(username="coordination"),
+        partnership,
+        INVITED_ADDRESS,
+        Role.EDUCATOR,
+        partnership.structures.get(code="maison-creation"),
+        base_url=DEMO_SITE,
+    )

@@ -33,6 +33,7 @@ def load_roadmap() -> Partnership:
     partnership = partnerships_demo.load_partnership()
     programme_demo.load_framework(partnership)
     partnerships_demo.load_users(partnership)
+    partnerships_demo.load_invitation(partnership)
     participation_demo.load(partnership)
     return partnership
 

@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import CENTRE_ROLES, Appointment, Membership, Network, Partnership, Role, RoleLog, Structure
+from .models import (
+    CENTRE_ROLES,
+    Appointment,
+    Invitation,
+    Membership,
+    Network,
+    Partnership,
+    Role,
+    RoleLog,
+    Structure,
+)
 
 
 @dataclass(frozen=True)
@@ -169,3 +179,93 @@ def centre_staff(structure: Structure) -> QuerySet[Membership]:
 def role_log_of(structure: Structure) -> QuerySet[RoleLog]:
     """The append-only log of the centre's roles, newest first (shown to its centre coordinator)."""
     return RoleLog.objects.filter(structure_id=structure.pk)
+
+
+def may_manage_team(access: Access) -> bool:
+    """The partnership's coordinator or admin: she invites people, changes and removes their roles
+    (never a centre role, docs/security.md 26), deactivates accounts held only here, and reads the
+    access log. Nobody else, the platform administrator included (she staffs a partnership that has
+    no coordinator, below)."""
+    return access.is_coordinator
+
+
+def has_coordinator(partnership: Partnership) -> bool:
+    """Whether an active account coordinates the partnership."""
+    return Membership.objects.filter(
+        partnership=partnership, role=Role.COORDINATOR, user__is_active=True
+    ).exists()
+
+
+def may_staff(access: Access) -> bool:
+    """The network officer of the partnership's network, or a platform administrator, invites the
+    FIRST coordinator of a partnership that has none: how a new partnership gets staffed. Once it has
+    one, its team is hers."""
+    if not (access.platform_admin or access.has(Role.NETWORK_OFFICER)):
+        return False
+    return not has_coordinator(access.partnership)
+
+
+def may_invite(access: Access) -> bool:
+    """Who opens the invitation form: the team's managers, or whoever staffs it (coordinator only)."""
+    return may_manage_team(access) or may_staff(access)
+
+
+def get_team_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The partnership's team (members, invitations, access log) for its coordinator or admin; 404
+    for anybody else."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not may_manage_team(access):
+        raise Http404
+    return partnership, access
+
+
+def get_invite_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The invitation form of the partnership, for who may invite there (`may_invite`); 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not may_invite(access):
+        raise Http404
+    return partnership, access
+
+
+def get_member_for_user(user, slug: str, pk: int) -> tuple[Membership, Access]:
+    """One role held in the partnership (not a centre role: the centre's coordinator keeps those),
+    for the team's managers; 404 otherwise."""
+    partnership, access = get_team_for_user(user, slug)
+    membership = (
+        Membership.objects.select_related("user", "structure")
+        .filter(partnership=partnership, pk=pk)
+        .exclude(role__in=CENTRE_ROLES)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership, access
+
+
+def get_invitation_for_user(user, slug: str, pk: int) -> tuple[Invitation, Access]:
+    """A pending invitation of the partnership, for who may invite there (the staffers: only the
+    coordinator invitations they may make); 404 otherwise."""
+    partnership, access = get_invite_for_user(user, slug)
+    invitations = Invitation.objects.pending().filter(partnership=partnership, pk=pk)
+    if not may_manage_team(access):
+        invitations = invitations.filter(role=Role.COORDINATOR)
+    invitation = invitations.first()
+    if invitation is None:
+        raise Http404
+    return invitation, access
+
+
+def team_of(partnership: Partnership) -> QuerySet[Membership]:
+    """The roles held in the partnership (its own and its structures'), with their accounts."""
+    return (
+        Membership.objects.filter(partnership=partnership)
+        .select_related("user", "structure")
+        .order_by("user__username", "role", "pk")
+    )
+
+
+def access_log_of(partnership: Partnership) -> QuerySet[RoleLog]:
+    """The append-only log of every change to access in the partnership, newest first. The listening
+    centre's own rows (filed by structure only) stay in the centre's log, its coordinator's
+    (docs/security.md 26)."""
+    return RoleLog.objects.filter(partnership_id=partnership.pk)

@@ -7,34 +7,67 @@
 - Nobody sets another person's password: she gets a link by e-mail (`send_password_reset`, through
   accounts.actions.send_reset_link, the same e-mail as her own "Mot de passe oublié ?").
 - Every grant, removal, second-factor reset and reset link is one append-only RoleLog row.
+- The rest of a partnership's team (issue 16): its coordinator invites people by e-mail to a
+  non-centre role (`invite`, `accept_invitation`, `revoke_invitation`), changes and removes their
+  roles (`change_role`, `remove_role`) and deactivates accounts held only there
+  (`deactivate_account`); a partnership with no coordinator gets its first one invited by its
+  network's officer or a platform administrator. Each change is a RoleLog row filed under the
+  partnership (its access log).
 
 Callers check who may act (partnerships/access.py, cases/access.py); these functions keep the rules
 that hold whoever acts, and raise ValidationError with a French message when one is broken.
 """
 
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.actions import send_reset_link
-from accounts.models import BackupCodes
+from accounts.mail import send_notice
+from accounts.models import BackupCodes, User, hash_token
 from core.middleware import current_request_id
 
-from .models import CENTRE_ROLES, Appointment, Membership, Role, RoleLog, Structure
+from .access import access_for, may_manage_team, may_staff
+from .models import (
+    CENTRE_ROLES,
+    INVITABLE_ROLES,
+    STRUCTURE_ROLES,
+    Appointment,
+    Invitation,
+    Membership,
+    Partnership,
+    Role,
+    RoleLog,
+    Structure,
+)
 
 
 def log_role_event(
-    actor, subject, action: str, *, structure: Structure | None = None, role: str = ""
+    actor,
+    subject,
+    action: str,
+    *,
+    structure: Structure | None = None,
+    role: str = "",
+    partnership: Partnership | None = None,
+    address: str = "",
 ) -> RoleLog:
-    """One append-only row: who did what to whose account, in which centre, with the request id."""
+    """One append-only row: who did what to whose account, in which centre or partnership, with the
+    request id. An invitation has no account yet (`subject` None): its `address` stands for it."""
     return RoleLog.objects.create(
         structure_id=structure.pk if structure else None,
+        partnership_id=partnership.pk if partnership else None,
         actor_id=actor.pk,
         actor_username=actor.get_username(),
-        subject_id=subject.pk,
-        subject_username=subject.get_username(),
+        subject_id=subject.pk if subject is not None else None,
+        subject_username=subject.get_username() if subject is not None else address,
         action=action,
         role=role,
         request_id=current_request_id(),
@@ -205,3 +238,293 @@ def remove_centre_role(coordinator, membership: Membership) -> None:
     structure, user, role = membership.structure, membership.user, membership.role
     membership.delete()
     log_role_event(coordinator, user, RoleLog.Action.REMOVED, structure=structure, role=role)
+
+
+# --- The partnership's team (issue 16): invitations, roles, deactivation -------------------------
+
+
+def _check_manager(actor, partnership: Partnership) -> None:
+    if not may_manage_team(access_for(actor, partnership)):
+        raise ValidationError(_("Vous ne gérez pas l'équipe de ce partenariat."))
+
+
+def _check_role(partnership: Partnership, role: str, structure: Structure | None) -> Structure | None:
+    """The role is one a team gives (never a centre role), in a structure of this partnership when it
+    is a structure's role; the structure to record (None for a partnership role)."""
+    if role in CENTRE_ROLES:
+        raise ValidationError(
+            _("Les rôles du centre d'écoute sont accordés par sa coordinatrice seule, jamais par invitation.")
+        )
+    if role not in INVITABLE_ROLES:
+        raise ValidationError(_("Ce rôle ne peut pas être donné ici."))
+    if role not in STRUCTURE_ROLES:
+        return None
+    if structure is None:
+        raise ValidationError(_("Ce rôle s'exerce dans une structure : choisissez-la."))
+    if structure.partnership_id != partnership.pk:
+        raise ValidationError(_("Cette structure n'appartient pas à ce partenariat."))
+    if structure.kind == Structure.Kind.LISTENING_CENTRE:
+        raise ValidationError(_("Les comptes du centre d'écoute sont gérés par sa coordinatrice."))
+    return structure
+
+
+def _account_of(email: str) -> "User | None":
+    return get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+
+
+def account_exists(email: str) -> bool:
+    """Whether an account has this address (the invited person then signs in to accept)."""
+    return _account_of(email) is not None
+
+
+def invitation_link(raw: str, base_url: str) -> str:
+    """The absolute address of the acceptance page of an invitation token."""
+    return base_url.rstrip("/") + reverse("invitations:accept", kwargs={"token": raw})
+
+
+@transaction.atomic
+def invite(
+    actor,
+    partnership: Partnership,
+    email: str,
+    role: str,
+    structure: Structure | None = None,
+    *,
+    base_url: str,
+) -> Invitation:
+    """Invites `email` to `role` in `partnership` (or in `structure`, one of its own) and e-mails the
+    link, valid 72 hours. The partnership's coordinator or admin invites to any non-centre role; a
+    partnership with no coordinator gets its first one from its network's officer or a platform
+    administrator. One pending invitation per address and partnership. Logged."""
+    access = access_for(actor, partnership)
+    if not may_manage_team(access) and not (may_staff(access) and role == Role.COORDINATOR):
+        raise ValidationError(_("Vous ne pouvez pas inviter dans ce partenariat."))
+    structure = _check_role(partnership, role, structure)
+    email = email.strip()
+    if not email:
+        raise ValidationError(_("Indiquez l'adresse e-mail de la personne."))
+    if Invitation.objects.pending().filter(partnership=partnership, email__iexact=email).exists():
+        raise ValidationError(_("Une invitation attend déjà cette adresse dans ce partenariat."))
+    account = _account_of(email)
+    if (
+        account is not None
+        and Membership.objects.filter(
+            user=account, role=role, partnership=partnership, structure=structure
+        ).exists()
+    ):
+        raise ValidationError(_("Le compte de cette adresse a déjà ce rôle."))
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        partnership=partnership,
+        role=role,
+        structure=structure,
+        invited_by=actor,
+        token_hash=hash_token(raw),
+    )
+    log_role_event(
+        actor,
+        None,
+        RoleLog.Action.INVITED,
+        structure=structure,
+        role=role,
+        partnership=partnership,
+        address=email,
+    )
+    recipient = account if account is not None and account.is_active else email
+    language = account.language if account is not None and account.is_active else settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(partnership.timezone):
+        context = {
+            "partnership": partnership.label,
+            "role": str(invitation.get_role_display()),
+            "link": invitation_link(raw, base_url),
+            "expires": formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
+        }
+    send_notice(recipient, "invitation", context)
+    return invitation
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    """The invitation a link's token opens, whatever its state (None for an unknown token)."""
+    return (
+        Invitation.objects.select_related("partnership", "structure")
+        .filter(token_hash=hash_token(raw))
+        .first()
+    )
+
+
+def check_open(invitation: Invitation | None) -> Invitation:
+    """The invitation if it may still be accepted; otherwise the reason, in plain words."""
+    if invitation is None:
+        raise ValidationError(_("Ce lien d'invitation n'est pas valable."))
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été acceptée : connectez-vous avec votre compte."))
+    if invitation.revoked_at is not None:
+        raise ValidationError(
+            _("Cette invitation a été révoquée. Demandez-en une nouvelle à la coordination.")
+        )
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(_("Cette invitation a expiré. Demandez-en une nouvelle à la coordination."))
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(token: str, username: str = "", password: str = "", *, user=None) -> Membership:
+    """Accepts the invitation of `token`: a new account (`username`, `password`, checked by Django's
+    password validators) with the invited address, or — `user` signed in with that very address — her
+    existing account; either way the role is given. An expired, revoked, used or unknown token is
+    refused with the reason. Logged."""
+    found = invitation_for_token(token)
+    if found is not None:
+        found = (
+            Invitation.objects.select_for_update().select_related("partnership", "structure").get(pk=found.pk)
+        )
+    invitation = check_open(found)
+    User = get_user_model()
+    if user is not None:
+        if not user.is_active:
+            raise ValidationError(_("Ce compte est désactivé."))
+        if (user.email or "").lower() != invitation.email.lower():
+            raise ValidationError(
+                _("Cette invitation est adressée à une autre adresse que celle de votre compte.")
+            )
+    else:
+        if _account_of(invitation.email) is not None:
+            raise ValidationError(
+                _("Un compte existe déjà pour cette adresse : connectez-vous, puis rouvrez ce lien.")
+            )
+        username = username.strip()
+        if not username:
+            raise ValidationError(_("Choisissez un identifiant."))
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("Cet identifiant est déjà pris : choisissez-en un autre."))
+        candidate = User(username=username, email=invitation.email)
+        candidate.full_clean(exclude=["password"])
+        password_validation.validate_password(password, candidate)
+        user = User.objects.create_user(username, email=invitation.email, password=password)
+    membership, _created = Membership.objects.get_or_create(
+        user=user,
+        role=invitation.role,
+        partnership=invitation.partnership,
+        structure=invitation.structure,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    log_role_event(
+        user,
+        user,
+        RoleLog.Action.INVITATION_ACCEPTED,
+        structure=invitation.structure,
+        role=invitation.role,
+        partnership=invitation.partnership,
+    )
+    return membership
+
+
+@transaction.atomic
+def revoke_invitation(actor, invitation: Invitation) -> None:
+    """Revokes a pending invitation: its link opens nothing any more. Its inviter's peers (the team's
+    managers) or, for a first coordinator's, whoever may staff the partnership. Logged."""
+    access = access_for(actor, invitation.partnership)
+    if not may_manage_team(access) and not (may_staff(access) and invitation.role == Role.COORDINATOR):
+        raise ValidationError(_("Vous ne pouvez pas révoquer cette invitation."))
+    if not invitation.is_pending:
+        raise ValidationError(_("Cette invitation n'est plus en attente."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    log_role_event(
+        actor,
+        None,
+        RoleLog.Action.INVITATION_REVOKED,
+        structure=invitation.structure,
+        role=invitation.role,
+        partnership=invitation.partnership,
+        address=invitation.email,
+    )
+
+
+def _check_member(actor, membership: Membership) -> Partnership:
+    partnership = membership.partnership
+    if partnership is None:
+        raise ValidationError(_("Ce rôle n'est pas tenu dans un partenariat."))
+    _check_manager(actor, partnership)
+    if membership.role in CENTRE_ROLES:
+        raise ValidationError(_("Les rôles du centre d'écoute sont gérés par sa coordinatrice."))
+    if membership.user_id == actor.pk:
+        raise ValidationError(
+            _("Pas sur votre propre compte : une autre personne de la coordination s'en charge.")
+        )
+    return partnership
+
+
+@transaction.atomic
+def change_role(actor, membership: Membership, role: str, structure: Structure | None = None) -> Membership:
+    """The team's manager gives the holder of `membership` another non-centre role instead (in a
+    structure of the partnership when the role needs one). Never her own. Logged."""
+    partnership = _check_member(actor, membership)
+    structure = _check_role(partnership, role, structure)
+    if membership.role == role and membership.structure_id == (structure.pk if structure else None):
+        raise ValidationError(_("Ce compte a déjà ce rôle."))
+    if (
+        Membership.objects.filter(
+            user_id=membership.user_id, role=role, partnership=partnership, structure=structure
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(_("Ce compte a déjà ce rôle."))
+    membership.role = role
+    membership.structure = structure
+    membership.save(update_fields=["role", "structure", "updated_at"])
+    log_role_event(
+        actor,
+        membership.user,
+        RoleLog.Action.CHANGED,
+        structure=structure,
+        role=role,
+        partnership=partnership,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_role(actor, membership: Membership) -> None:
+    """The team's manager takes a non-centre role of the partnership from someone (never herself).
+    Logged."""
+    partnership = _check_member(actor, membership)
+    user, role, structure = membership.user, membership.role, membership.structure
+    membership.delete()
+    log_role_event(
+        actor, user, RoleLog.Action.REMOVED, structure=structure, role=role, partnership=partnership
+    )
+
+
+@transaction.atomic
+def deactivate_account(actor, partnership: Partnership, user) -> None:
+    """The team's manager deactivates the account of someone who works only in her partnership: her
+    sessions and API tokens end at once (User.save). An account that also holds a role elsewhere, a
+    centre role or the platform's administration is not hers to close: she removes its roles here
+    instead. Never her own. Logged."""
+    _check_manager(actor, partnership)
+    if user.pk == actor.pk:
+        raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    if not user.is_active:
+        raise ValidationError(_("Ce compte est déjà désactivé."))
+    roles = Membership.objects.filter(user=user)
+    if not roles.filter(partnership=partnership).exists():
+        raise ValidationError(_("Ce compte n'a pas de rôle dans ce partenariat."))
+    if (
+        user.is_superuser
+        or roles.exclude(partnership=partnership).exists()
+        or roles.filter(role__in=CENTRE_ROLES).exists()
+    ):
+        raise ValidationError(
+            _(
+                "Ce compte a aussi des rôles ailleurs (un autre partenariat, un réseau ou le centre "
+                "d'écoute) : retirez-lui ses rôles ici plutôt."
+            )
+        )
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    log_role_event(actor, user, RoleLog.Action.DEACTIVATED, partnership=partnership)

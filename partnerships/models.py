@@ -4,12 +4,14 @@ Every tenant-owned query in Twiza starts from `Partnership.objects.visible_to(us
 structure the user belongs to; a user with no membership sees nothing (docs/security.md 1).
 """
 
+import datetime
 from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -352,8 +354,9 @@ class Appointment(models.Model):
 
 class RoleLog(models.Model):
     """Append-only record of who gave, took or reset what on the listening centre's accounts
-    (docs/security.md 26): database triggers refuse UPDATE and DELETE, as for the case access log. No
-    foreign keys, so deleting a user or a structure never touches it."""
+    (docs/security.md 26), and of every change to a person's access in a partnership (invitations,
+    roles, deactivations: the team page's access log): database triggers refuse UPDATE and DELETE, as
+    for the case access log. No foreign keys, so deleting a user or a structure never touches it."""
 
     class Action(models.TextChoices):
         PROPOSED = "proposee", _("nomination proposée")
@@ -363,20 +366,31 @@ class RoleLog(models.Model):
         REMOVED = "retire", _("rôle retiré")
         SECOND_FACTOR_RESET = "second-facteur", _("second facteur réinitialisé")
         PASSWORD_RESET_SENT = "lien-mot-de-passe", _("lien de nouveau mot de passe envoyé")
+        INVITED = "invitee", _("invitation envoyée")
+        INVITATION_REVOKED = "invitation-revoquee", _("invitation révoquée")
+        INVITATION_ACCEPTED = "invitation-acceptee", _("invitation acceptée")
+        CHANGED = "change", _("rôle changé")
+        DEACTIVATED = "desactive", _("compte désactivé")
 
     at = models.DateTimeField(auto_now_add=True)
-    structure_id = models.BigIntegerField(null=True)  # the centre concerned, if any
+    structure_id = models.BigIntegerField(null=True)  # the structure concerned, if any
+    # The partnership concerned, if any: its coordinator reads the rows of hers (team page).
+    partnership_id = models.BigIntegerField(null=True)
     actor_id = models.BigIntegerField()
     actor_username = models.CharField(max_length=150)
-    subject_id = models.BigIntegerField()
-    subject_username = models.CharField(max_length=150)
+    # An invitation has no account yet: no subject id, and its address stands for the name.
+    subject_id = models.BigIntegerField(null=True)
+    subject_username = models.CharField(max_length=254)
     action = models.CharField(max_length=20, choices=Action.choices)
     role = models.CharField(max_length=20, blank=True)
     request_id = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["structure_id", "at"])]
+        indexes = [
+            models.Index(fields=["structure_id", "at"]),
+            models.Index(fields=["partnership_id", "at"], name="rolelog_partnership_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_username}"
@@ -384,3 +398,74 @@ class RoleLog(models.Model):
     @property
     def role_label(self) -> StrOrPromise:
         return Role(self.role).label if self.role in Role.values else self.role
+
+
+# The roles a partnership's coordinator (or, for the first coordinator, its network officer or a
+# platform administrator) gives by invitation: never a centre role (docs/security.md 26), never the
+# network's own role.
+INVITABLE_ROLES = [Role.ADMIN, Role.COORDINATOR, Role.PARTNER_OFFICER, Role.OFFICE_AGENT, Role.EDUCATOR]
+INVITATION_HOURS = 72
+
+
+def invitation_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(hours=INVITATION_HOURS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> Self:
+        """Neither accepted nor revoked, and not yet expired."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An e-mailed link that gives a role in a partnership (or one of its structures) to whoever opens
+    it within 72 hours and chooses a password (or, already signed in with that address, accepts).
+
+    Only a SHA-256 of the link's token is stored (as for API tokens): the raw token exists only in the
+    e-mail. Accepted, revoked or expired, it opens nothing; rows are kept as the team's history.
+    """
+
+    email = models.EmailField(_("adresse e-mail"))
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("rôle"), max_length=20, choices=[(r.value, r.label) for r in INVITABLE_ROLES])
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("structure"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(_("expire le"), default=invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_scope_matches_role",
+                condition=Q(role__in=["office_agent", "educator"], structure__isnull=False)
+                | Q(role__in=["admin", "coordinator", "partner_officer"], structure__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} — {self.partnership.slug}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -8,4 +8,11 @@ urlpatterns = [
     path("nominations/", views.appointments, name="appointments"),
     path("nominations/<int:pk>/", views.appointment_confirm, name="appointment_confirm"),
     path("nominations/<int:pk>/retirer/", views.appointment_withdraw, name="appointment_withdraw"),
+    path("equipe/", views.team, name="team"),
+    path("equipe/inviter/", views.invite, name="invite"),
+    path("equipe/journal/", views.access_log, name="access_log"),
+    path("equipe/invitations/<int:pk>/revoquer/", views.invitation_revoke, name="invitation_revoke"),
+    path("equipe/roles/<int:pk>/", views.role_change, name="role_change"),
+    path("equipe/roles/<int:pk>/retirer/", views.role_remove, name="role_remove"),
+    path("equipe/roles/<int:pk>/desactiver/", views.deactivate, name="deactivate"),
 ]

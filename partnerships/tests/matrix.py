@@ -23,6 +23,57 @@ def pending_appointment(world):
 EVERYONE = [*EVERY_USER, "anonymous"]
 
 
+def unstaffed(world):
+    """A new partnership of Belfaa's network with no coordinator yet: its network officer (`reseau`)
+    and the platform administrator invite its first one."""
+    from partnerships.models import Partnership
+
+    new, _ = Partnership.objects.get_or_create(
+        slug="matrice-sans-coordination",
+        defaults={
+            "network": world["partnership"].network,
+            "name": "Partenariat sans coordination",
+            "start_year": 2026,
+            "end_year": 2028,
+            "code_prefix": "MSC",
+        },
+    )
+    return {"slug": new.slug}
+
+
+def invitation(world):
+    """A pending invitation to Belfaa, with a token known here (only its hash is stored); made once
+    per test, which may ask for it for several personas."""
+    from accounts.models import hash_token
+    from partnerships.models import Invitation, Role
+
+    Invitation.objects.get_or_create(
+        token_hash=hash_token("jeton-de-la-matrice"),
+        defaults={
+            "email": "matrice@example.org",
+            "partnership": world["partnership"],
+            "role": Role.PARTNER_OFFICER,
+            "invited_by": world["users"]["coordination"],
+        },
+    )
+    return {"token": "jeton-de-la-matrice"}
+
+
+def pending_invitation(world):
+    from partnerships.models import Invitation
+
+    invitation(world)
+    return {**belfaa(world), "pk": Invitation.objects.get(email="matrice@example.org").pk}
+
+
+def jettes_role(world):
+    """The partner officer's role in Belfaa (a role its coordinator may change, remove, deactivate)."""
+    from partnerships.models import Membership, Role
+
+    membership = Membership.objects.get(user=world["users"]["jette"], role=Role.PARTNER_OFFICER)
+    return {**belfaa(world), "pk": membership.pk}
+
+
 ROWS = {
     "partnerships:detail": Row(kwargs=belfaa, allowed=BELFAA),
     "partnerships:detail#other": Row(
@@ -37,6 +88,27 @@ ROWS = {
     "partnerships:appointment_confirm": Row(kwargs=pending_appointment, allowed=["admin"]),
     "partnerships:appointment_withdraw": Row(
         kwargs=pending_appointment, allowed=["admin"], method="post", ok=302
+    ),
+    # Issue 16: the team of a partnership is its coordinator's (docs/security.md 26: never the centre's
+    # roles); a partnership without a coordinator gets its first one from its network's officer or
+    # a platform administrator.
+    "partnerships:team": Row(kwargs=belfaa, allowed=["coordination"]),
+    "partnerships:team#other": Row(
+        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination"]
+    ),
+    "partnerships:invite": Row(kwargs=belfaa, allowed=["coordination"]),
+    "partnerships:invite#unstaffed": Row(kwargs=unstaffed, allowed=["reseau", "admin"]),
+    "partnerships:access_log": Row(kwargs=belfaa, allowed=["coordination"]),
+    "partnerships:invitation_revoke": Row(
+        kwargs=pending_invitation, allowed=["coordination"], method="post", ok=302
+    ),
+    "partnerships:role_change": Row(kwargs=jettes_role, allowed=["coordination"]),
+    "partnerships:role_remove": Row(kwargs=jettes_role, allowed=["coordination"], method="post", ok=302),
+    "partnerships:deactivate": Row(kwargs=jettes_role, allowed=["coordination"], method="post", ok=302),
+    # The link of an invitation: whoever holds it (a signed-in stranger is told it is not hers).
+    "invitations:accept": Row(kwargs=invitation, allowed=EVERYONE),
+    "invitations:accept#unknown": Row(
+        kwargs=lambda world: {"token": "aucun-jeton"}, allowed=EVERYONE, ok=404
     ),
     # The page a password link opens (accounts/urls.py): a wrong link says so, to anyone.
     "accounts:password_reset_confirm": Row(
