@@ -34,7 +34,7 @@ class PasswordConfirmForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, request, *args, **kwargs) -> None:
+    def __init__(self, *args, request, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
 
@@ -60,7 +60,7 @@ class AccountForm(forms.ModelForm):
         fields = ["email", "language", "daily_digest"]
         labels = {"email": _("Adresse e-mail"), "language": _("Langue de vos e-mails")}
 
-    def __init__(self, request, data=None) -> None:
+    def __init__(self, data=None, *, request) -> None:
         super().__init__(data, instance=request.user)
         self.request = request
         self.fields["email"].required = True

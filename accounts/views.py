@@ -259,7 +259,7 @@ def password_forgotten_sent(request) -> HttpResponse:
 def account(request) -> HttpResponse:
     """ "Mon compte": her username, e-mail, language of her e-mails, daily digest; links to her
     password, second factor and API tokens."""
-    form = AccountForm(request, request.POST or None)
+    form = AccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Vos choix sont enregistrés."))
@@ -282,7 +282,7 @@ def backup_codes(request) -> HttpResponse:
     person with an enrolled authenticator; the codes are shown on this answer only."""
     if confirmed_device(request.user) is None:
         return redirect("accounts:account")
-    form = PasswordConfirmForm(request, request.POST or None)
+    form = PasswordConfirmForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         codes = issue_backup_codes(request.user)
         return render(

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import User
 from demo.partnerships import by_name
 from indicators.actions import save_indicator
@@ -398,13 +400,15 @@ def load_framework(partnership: Partnership) -> None:
 
 def load_figures(partnership: Partnership) -> None:
     """One manual figure waiting for approval (issue 16, "Mon travail"): the prickly-pear plants of
-    2025, counted with the cooperative and entered and submitted by the day centre's educator, so the
+    last year, counted with the cooperative and entered and submitted by the day centre's educator, so the
     coordinator — who did neither — may approve it (four eyes). Idempotent."""
     indicator = Indicator.objects.filter(result__partnership=partnership, code="R4.1").first()
     entered_by = User.objects.filter(username="jour").first()
     if indicator is None or entered_by is None:
         return
-    if Measurement.objects.filter(indicator=indicator, period=2025).exists():
+    # Last year's count (the demo may be loaded on any day: a figure is never for a year to come).
+    year = min(max(timezone.localdate().year - 1, partnership.start_year), partnership.end_year)
+    if Measurement.objects.filter(indicator=indicator, period=year).exists():
         return
-    measurement = save_measurement(indicator, 2025, "T", 1850, entered_by)
+    measurement = save_measurement(indicator, year, "T", 1850, entered_by)
     submit_measurement(measurement, entered_by)

@@ -38,9 +38,19 @@ def project_forms():
 GIVEN_BY_THE_FORM = {"PersonEditForm": ["structures"]}  # a subclass passes these to its parent itself
 
 
+def signed_in(user):
+    """A request of `user`, for the forms that check her password (accounts.forms)."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = user
+    return request
+
+
 def arguments(cls, world):
     """The keyword arguments a view gives this form, taken from the demo world."""
     from cases.models import Case, SpeechGroup
+    from partnerships.models import INVITABLE_ROLES
     from people.models import Person, TargetGroup
     from programme.models import Indicator
 
@@ -60,6 +70,9 @@ def arguments(cls, world):
         "headers": lambda: ["sexe", "annee_naissance"],
         "proposals": lambda: [],
         "rows": lambda: [("F", None, 3), ("F", TargetGroup.objects.first(), 2)],
+        "request": lambda: signed_in(world["users"]["coordination"]),
+        "roles": lambda: INVITABLE_ROLES,
+        "email": lambda: "invitee@example.org",
     }
     params = {}
     for klass in cls.__mro__:
