@@ -210,6 +210,20 @@ def may_invite(access: Access) -> bool:
     return may_manage_team(access) or may_staff(access)
 
 
+def invitations_pending(user) -> list[Invitation]:
+    """The pending invitations of every partnership whose team she manages (`may_manage_team`), or
+    that she staffs (`may_staff`: its first coordinator's). For "Mon travail"."""
+    waiting = []
+    for partnership in Partnership.objects.visible_to(user):
+        access = access_for(user, partnership)
+        pending = Invitation.objects.pending().filter(partnership=partnership).select_related("partnership")
+        if may_manage_team(access):
+            waiting += list(pending)
+        elif may_staff(access):
+            waiting += list(pending.filter(role=Role.COORDINATOR))
+    return waiting
+
+
 def get_team_for_user(user, slug: str) -> tuple[Partnership, Access]:
     """The partnership's team (members, invitations, access log) for its coordinator or admin; 404
     for anybody else."""

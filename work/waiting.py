@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from activities.access import decisions_due
 from cases.access import cases_without_follow_up, referrals_without_feedback
 from participation.access import forums_closing
+from partnerships.access import invitations_pending
 from programme.access import measurements_to_approve
 from reports.access import finished_jobs
 
@@ -170,13 +171,40 @@ def jobs(user, today: datetime.date) -> Waiting:
     return Waiting("jobs", gettext_lazy("Imports et exports terminés ou en échec"), url, items)
 
 
+def invitations(user, today: datetime.date) -> Waiting:
+    """Invitations sent in the teams she manages and not yet accepted (72 hours to do so)."""
+    rows = invitations_pending(user)
+    items = [
+        Item(
+            _("%(email)s · %(role)s · expire le %(date)s")
+            % {
+                "email": invitation.email,
+                "role": invitation.get_role_display(),
+                "date": date_format(timezone.localtime(invitation.expires_at), "SHORT_DATETIME_FORMAT"),
+            },
+            reverse("partnerships:team", kwargs={"slug": invitation.partnership.slug}),
+        )
+        for invitation in rows
+    ]
+    url = _first(rows, lambda i: i.partnership.slug, "partnerships:team")
+    return Waiting("invitations", gettext_lazy("Invitations en attente"), url, items)
+
+
 def _first(rows: list, slug_of: Callable, name: str) -> str:
     """The list page `name` of the first row's partnership ("" without a row)."""
     return reverse(name, kwargs={"slug": slug_of(rows[0])}) if rows else ""
 
 
-# In the order the page shows them. (Invitations pending join when partnerships holds them.)
-KINDS: list[Callable[..., Waiting]] = [figures_to_approve, decisions, cases, referrals, forums, jobs]
+# In the order the page shows them.
+KINDS: list[Callable[..., Waiting]] = [
+    figures_to_approve,
+    decisions,
+    cases,
+    referrals,
+    forums,
+    jobs,
+    invitations,
+]
 
 
 def waiting_for(user, today: datetime.date | None = None) -> list[Waiting]:

@@ -14,7 +14,7 @@ from cases.models import AccessLog, Case, ListeningSession, Note, Referral
 from cases.tests.factories import CaseFactory, ListeningSessionFactory, NoteFactory, ReferralFactory
 from conftest import OTHER_PERSONAS, PERSONAS
 from participation.models import Forum, Phase
-from partnerships.models import Role
+from partnerships.models import Invitation, Partnership, Role
 from partnerships.tests.factories import persona
 from programme.models import Measurement, MeasurementEvent
 from reports.models import Job
@@ -72,6 +72,18 @@ def raw_counts(user, today: datetime.date) -> dict[str, int]:
         status__in=["done", "failed"],
         finished_at__gte=timezone.now() - datetime.timedelta(days=7),
     )
+    staffed = [  # a network's officer or a platform admin staffs a partnership with no coordinator
+        p.pk
+        for p in Partnership.objects.all()
+        if not p.memberships.filter(role=Role.COORDINATOR, user__is_active=True).exists()
+        and (
+            user.is_superuser
+            or user.memberships.filter(role=Role.NETWORK_OFFICER, network=p.network_id).exists()
+        )
+    ]
+    invitations = Invitation.objects.filter(
+        accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).filter(Q(partnership__in=managed) | Q(partnership__in=staffed, role=Role.COORDINATOR))
     return {
         "figures": figures,
         "decisions": decisions.distinct().count(),
@@ -79,6 +91,7 @@ def raw_counts(user, today: datetime.date) -> dict[str, int]:
         "referrals": referrals,
         "forums": forums.count(),
         "jobs": jobs.count(),
+        "invitations": invitations.count(),
     }
 
 
@@ -105,7 +118,7 @@ def test_the_demo_has_each_kind_of_waiting_work(world):
     load_jobs(world["partnership"])  # `load_demo` adds them; the test world starts without jobs
     users, today = world["users"], timezone.localdate()
     coordination, ecoute = counts(users["coordination"], today), counts(users["ecoute"], today)
-    assert all(coordination[kind] >= 1 for kind in ("figures", "decisions", "forums", "jobs"))
+    assert all(coordination[kind] >= 1 for kind in ("figures", "decisions", "forums", "jobs", "invitations"))
     assert coordination["cases"] == coordination["referrals"] == 0
     assert ecoute["cases"] >= 1 and ecoute["referrals"] >= 1
     failed = Job.objects.get(user=users["coordination"], status="failed")
