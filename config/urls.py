@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("comptes/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("partenariats/", include("partnerships.setup_urls")),
     path("p/<slug:slug>/", include("partnerships.urls")),
     path("p/<slug:slug>/", include("programme.urls")),
     path("p/<slug:slug>/", include("indicators.urls")),

@@ -169,3 +169,48 @@ def centre_staff(structure: Structure) -> QuerySet[Membership]:
 def role_log_of(structure: Structure) -> QuerySet[RoleLog]:
     """The append-only log of the centre's roles, newest first (shown to its centre coordinator)."""
     return RoleLog.objects.filter(structure_id=structure.pk)
+
+
+def networks_for_setup(user) -> QuerySet[Network]:
+    """The networks in which `user` may create a partnership: those she officers; every network for
+    the platform administrator; none for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Network.objects.none()
+    if user.is_superuser:
+        return Network.objects.all()
+    return Network.objects.filter(memberships__user=user, memberships__role=Role.NETWORK_OFFICER).distinct()
+
+
+def has_coordinator(partnership: Partnership) -> bool:
+    """Whether an active account coordinates the partnership."""
+    return Membership.objects.filter(
+        partnership=partnership, role=Role.COORDINATOR, user__is_active=True
+    ).exists()
+
+
+def may_set_up(access: Access) -> bool:
+    """Who sets the partnership up (its structures, target groups and results framework): its
+    coordinator or admin; before it has a coordinator, whoever created it — an officer of its
+    network, or the platform administrator."""
+    if access.is_coordinator:
+        return True
+    if not (access.platform_admin or access.has(Role.NETWORK_OFFICER)):
+        return False
+    return not has_coordinator(access.partnership)
+
+
+def get_setup_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The partnership `slug` if the user may set it up (`may_set_up`); 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not may_set_up(access):
+        raise Http404
+    return partnership, access
+
+
+def get_structure_to_set_up(user, slug: str, code: str) -> tuple[Structure, Access]:
+    """A structure of a partnership the user may set up; 404 otherwise."""
+    partnership, access = get_setup_for_user(user, slug)
+    structure = partnership.structures.filter(code=code).first()
+    if structure is None:
+        raise Http404
+    return structure, access

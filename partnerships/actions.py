@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.middleware import current_request_id
+from core.references import referenced_by
 
-from .models import CENTRE_ROLES, Appointment, Membership, Role, RoleLog, Structure
+from .access import networks_for_setup
+from .models import CENTRE_ROLES, Appointment, Membership, Organisation, Partnership, Role, RoleLog, Structure
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -227,3 +229,42 @@ def remove_centre_role(coordinator, membership: Membership) -> None:
     structure, user, role = membership.structure, membership.user, membership.role
     membership.delete()
     log_role_event(coordinator, user, RoleLog.Action.REMOVED, structure=structure, role=role)
+
+
+@transaction.atomic
+def create_partnership(creator, partnership: Partnership, communes: list[Organisation]) -> Partnership:
+    """Creates a partnership and links its communes. `creator` officers its network (or is the
+    platform administrator): she then sets it up until its first coordinator arrives
+    (access.may_set_up). Rules that hold whoever writes: years in order, a free slug, a code prefix
+    no other partnership uses (people's codes are unique across partnerships), at least one commune."""
+    if not networks_for_setup(creator).filter(pk=partnership.network_id).exists():
+        raise ValidationError(_("Vous ne pouvez pas créer de partenariat dans ce réseau."))
+    if partnership.end_year < partnership.start_year:
+        raise ValidationError(_("La dernière année précède la première."))
+    if Partnership.objects.filter(slug=partnership.slug).exists():
+        raise ValidationError(_("Un autre partenariat porte déjà cet identifiant."))
+    if Partnership.objects.filter(code_prefix__iexact=partnership.code_prefix).exists():
+        raise ValidationError(_("Un autre partenariat utilise déjà ce préfixe des codes."))
+    if not communes:
+        raise ValidationError(_("Choisissez au moins une commune."))
+    partnership.save()
+    partnership.communes.set(communes)
+    return partnership
+
+
+@transaction.atomic
+def delete_structure(structure: Structure) -> None:
+    """Deletes a structure that nothing refers to yet (no role, activity, person, case, indicator
+    filter…); refuses otherwise, saying what holds it, and deletes nothing."""
+    holders = [str(name) for name in referenced_by(structure)]
+    # Indicators name the structures they filter on by code (programme is above this app: read
+    # through the partnership's reverse relation, no import).
+    filters = structure.partnership.results.values_list("indicators__structures", flat=True)
+    if any(structure.code in (codes or []) for codes in filters):
+        holders.append(str(_("indicateurs")))
+    if holders:
+        raise ValidationError(
+            _("Cette structure ne peut pas être supprimée : %(holders)s y font référence.")
+            % {"holders": ", ".join(holders)}
+        )
+    structure.delete()

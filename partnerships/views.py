@@ -9,7 +9,12 @@ from django.views.decorators.http import require_POST
 from core.navigation import navigation
 
 from . import actions
-from .access import get_appointment_for_user, get_appointments_for_user, get_partnership_for_user
+from .access import (
+    get_appointment_for_user,
+    get_appointments_for_user,
+    get_partnership_for_user,
+    may_set_up,
+)
 from .context_processors import SESSION_KEY
 from .forms import ProposeForm
 from .models import Appointment, Membership, Role, Structure
@@ -23,6 +28,7 @@ def detail(request, slug) -> HttpResponse:
     context = {
         "partnership": partnership,
         "access": access,
+        "may_set_up": may_set_up(access),
         "nav": navigation(access),
         "communes": partnership.communes.all(),
         "structures": partnership.structures.select_related("organisation"),
