@@ -31,7 +31,11 @@ class TargetGroupForm(translated_form(TargetGroup)):  # type: ignore[misc]  # a 
     class Meta:
         model = TargetGroup
         fields = ["code", "name", "order"]
-        labels = {"order": gettext_lazy("Ordre d'affichage")}
+        labels = {
+            "code": gettext_lazy("Code"),
+            "name": gettext_lazy("Nom"),
+            "order": gettext_lazy("Ordre d'affichage"),
+        }
         help_texts = {"code": gettext_lazy("Lettres minuscules, chiffres et tirets, ex. jeunes-handicap.")}
 
 

@@ -1,6 +1,6 @@
 """Forms of the results framework's editor: a result (or the outcome) and an indicator's targets."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,11 @@ class ResultForm(translated_form(Result)):  # type: ignore[misc]  # a base made 
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.instance.partnership = partnership
+        # The level's own label says "(outcome)": here the plain words.
+        cast(forms.ChoiceField, self.fields["level"]).choices = [
+            (Result.Level.OUTCOME, _("Objectif")),
+            (Result.Level.RESULT, _("Résultat")),
+        ]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
