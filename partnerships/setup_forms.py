@@ -11,14 +11,13 @@ from core.translations import translated_form
 
 from .models import Organisation, Partnership, Structure
 
-YEARS = {"min_value": 2000, "max_value": 2100}
 
 
 class PartnershipForm(translated_form(Partnership)):  # type: ignore[misc]  # a base made at run time
     """A new partnership: its network (among those the creator officers), names, years, communes."""
 
-    start_year = forms.IntegerField(label=_("Première année"), **YEARS)
-    end_year = forms.IntegerField(label=_("Dernière année"), **YEARS)
+    start_year = forms.IntegerField(label=_("Première année"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("Dernière année"), min_value=2000, max_value=2100)
     communes = forms.ModelMultipleChoiceField(
         label=_("Communes"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.COMMUNE),
