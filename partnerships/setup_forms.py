@@ -12,7 +12,6 @@ from core.translations import translated_form
 from .models import Organisation, Partnership, Structure
 
 
-
 class PartnershipForm(translated_form(Partnership)):  # type: ignore[misc]  # a base made at run time
     """A new partnership: its network (among those the creator officers), names, years, communes."""
 

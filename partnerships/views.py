@@ -13,6 +13,7 @@ from .access import (
     get_appointment_for_user,
     get_appointments_for_user,
     get_partnership_for_user,
+    has_coordinator,
     may_set_up,
 )
 from .context_processors import SESSION_KEY
@@ -29,6 +30,7 @@ def detail(request, slug) -> HttpResponse:
         "partnership": partnership,
         "access": access,
         "may_set_up": may_set_up(access),
+        "invite_first_coordinator": may_set_up(access) and not has_coordinator(partnership),
         "nav": navigation(access),
         "communes": partnership.communes.all(),
         "structures": partnership.structures.select_related("organisation"),

@@ -18,6 +18,7 @@ from .access import (
     can_approve_figures,
     can_approve_measurement,
     can_define_indicators,
+    can_edit_framework,
     can_enter_figures,
     get_measurement_indicator_for_user,
     measurements_of,
@@ -37,6 +38,7 @@ def framework(request, slug) -> HttpResponse:
         "partnership": partnership,
         "nav": navigation(access),
         "can_define": can_define_indicators(access),
+        "can_edit": can_edit_framework(access),
         "results": [
             {"result": result, "indicators": [_with_targets(i, partnership) for i in result.indicators.all()]}
             for result in results

@@ -173,12 +173,15 @@ def test_a_network_officer_sets_up_a_partnership_and_its_pages_show_it(officer, 
         for t in Target.objects.filter(indicator__result__partnership=partnership, indicator__code="R1.1")
     } == {(None, "F", 40), (None, "M", 20)}
 
-    setup_page = client.get(url("partnerships:setup", slug=partnership.slug)).content.decode()
-    assert "Inviter la première coordinatrice" in setup_page
+    for page in ["partnerships:setup", "partnerships:detail"]:
+        assert (
+            "Inviter la première coordinatrice"
+            in client.get(url(page, slug=partnership.slug)).content.decode()
+        )
     framework = client.get(url("programme:framework", slug=partnership.slug)).content.decode()
     for code in ["OC", "R1", "R2", "OC.1", "R1.1", "R2.1"]:
         assert f'<span class="code">{code}</span>' in framework
-    assert ">40<" in framework and ">13<" in framework
+    assert ">40<" in framework and ">13<" in framework and ">12<" in framework  # R2.1: a total
     dashboard = client.get(url("indicators:dashboard", slug=partnership.slug))
     shown = {t.indicator.code for block in dashboard.context["blocks"] for t in block["tables"]}
     assert shown == {"OC.1", "R1.1", "R2.1"}
