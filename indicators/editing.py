@@ -21,7 +21,8 @@ from programme.access import get_framework_for_user, get_indicator_to_edit
 from programme.forms import IndicatorForm
 from programme.models import Indicator, Result
 
-from . import actions, engine
+from . import actions
+from .forms import add_definition_errors
 
 
 class DefinitionForm(IndicatorForm):
@@ -52,11 +53,7 @@ class DefinitionForm(IndicatorForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()
-        if self.instance.result_id is None:
-            return
-        for name, message in engine.definition_errors(self.instance).items():
-            if name in self.fields and name not in self.errors:
-                self.add_error(name, message)
+        add_definition_errors(self)
 
 
 @login_required

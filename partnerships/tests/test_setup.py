@@ -483,3 +483,31 @@ def test_a_stale_targets_form_is_refused(fresh):
     )
     assert response.status_code == 409
     assert Target.objects.get(indicator=indicator, sex="F").value == 41
+
+
+def test_the_older_definition_page_and_the_admin_refuse_it_too_without_a_500(fresh):
+    from indicators.admin import IndicatorAdminForm
+
+    partnership, _client = fresh
+    coordinator = MembershipFactory(coordination=True, tenant=partnership).user
+    indicator = Indicator.objects.get(result__partnership=partnership, code="R2.1")
+    data = {
+        "version": indicator.version,
+        "result": indicator.result_id,
+        "code": "R2.1",
+        "name": "Indicateur R2.1",
+        "unit": "activités",
+        "period": "annual",
+        "source": "forums",
+        "structures": ["f-espace-femmes"],
+    }
+    response = client_of(coordinator).post(
+        url("indicators:indicator_edit", slug=partnership.slug, code="R2.1"), data
+    )
+    assert response.status_code == 200
+    assert "Cette source ne se filtre pas ainsi" in response.content.decode()
+    admin_form = IndicatorAdminForm({**data, "order": 0}, instance=indicator)
+    assert not admin_form.is_valid()
+    assert "structures" in admin_form.errors
+    indicator.refresh_from_db()
+    assert indicator.source == "activities"
