@@ -11,13 +11,14 @@ Callers check who may act (partnerships/access.py, cases/access.py); these funct
 that hold whoever acts, and raise ValidationError with a French message when one is broken.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -231,12 +232,28 @@ def remove_centre_role(coordinator, membership: Membership) -> None:
     log_role_event(coordinator, user, RoleLog.Action.REMOVED, structure=structure, role=role)
 
 
+def commune_named(name: str) -> Organisation:
+    """The commune of that name (whatever its case), or a new one with a free slug."""
+    found = Organisation.objects.filter(kind=Organisation.Kind.COMMUNE, name__iexact=name).first()
+    if found is not None:
+        return found
+    base = slugify(name)[:40] or "commune"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Organisation.objects.create(slug=slug, name=name, kind=Organisation.Kind.COMMUNE)
+
+
 @transaction.atomic
-def create_partnership(creator, partnership: Partnership, communes: list[Organisation]) -> Partnership:
-    """Creates a partnership and links its communes. `creator` officers its network (or is the
-    platform administrator): she then sets it up until its first coordinator arrives
-    (access.may_set_up). Rules that hold whoever writes: years in order, a free slug, a code prefix
-    no other partnership uses (people's codes are unique across partnerships), at least one commune."""
+def create_partnership(
+    creator, partnership: Partnership, communes: list[Organisation], new_communes: Sequence[str] = ()
+) -> Partnership:
+    """Creates a partnership and links its communes, those of `new_communes` (names) made when no
+    commune bears that name. `creator` officers its network (or is the platform administrator): she
+    then sets it up until its first coordinator arrives (access.may_set_up). Rules that hold whoever
+    writes: years in order, a free slug, a code prefix no other partnership uses (people's codes are
+    unique across partnerships), at least one commune."""
     if not networks_for_setup(creator).filter(pk=partnership.network_id).exists():
         raise ValidationError(_("Vous ne pouvez pas créer de partenariat dans ce réseau."))
     if partnership.end_year < partnership.start_year:
@@ -245,10 +262,10 @@ def create_partnership(creator, partnership: Partnership, communes: list[Organis
         raise ValidationError(_("Un autre partenariat porte déjà cet identifiant."))
     if Partnership.objects.filter(code_prefix__iexact=partnership.code_prefix).exists():
         raise ValidationError(_("Un autre partenariat utilise déjà ce préfixe des codes."))
-    if not communes:
+    if not communes and not new_communes:
         raise ValidationError(_("Choisissez au moins une commune."))
     partnership.save()
-    partnership.communes.set(communes)
+    partnership.communes.set([*communes, *(commune_named(name) for name in new_communes)])
     return partnership
 
 

@@ -1,7 +1,7 @@
 """Forms of a partnership's set-up in the browser: the partnership itself and its structures."""
 
 import re
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -21,12 +21,28 @@ class PartnershipForm(translated_form(Partnership)):  # type: ignore[misc]  # a 
         label=_("Communes"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.COMMUNE),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choisissez au moins une commune.")},
+        required=False,
+    )
+    new_communes = forms.CharField(
+        label=_("Autres communes (une par ligne)"),
+        help_text=_("Les communes qui ne sont pas encore dans la liste : elles y sont ajoutées."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
     )
 
     class Meta:
         model = Partnership
-        fields = ["network", "name", "slug", "start_year", "end_year", "communes", "code_prefix"]
+        fields = [
+            "network",
+            "name",
+            "slug",
+            "start_year",
+            "end_year",
+            "communes",
+            "new_communes",
+            "code_prefix",
+        ]
         labels = {"network": _("Réseau"), "slug": _("Identifiant (dans les adresses)")}
         help_texts = {"slug": _("Lettres minuscules, chiffres et tirets, ex. belfaa-jette-2022-2026.")}
 
@@ -47,6 +63,20 @@ class PartnershipForm(translated_form(Partnership)):  # type: ignore[misc]  # a 
         if Partnership.objects.filter(code_prefix__iexact=prefix).exists():
             raise forms.ValidationError(_("Un autre partenariat utilise déjà ce préfixe des codes."))
         return prefix
+
+    def clean_new_communes(self) -> list[str]:
+        names = [" ".join(line.split()) for line in self.cleaned_data["new_communes"].splitlines()]
+        names = list(dict.fromkeys(name for name in names if name))
+        if any(len(name) > 200 for name in names):
+            raise forms.ValidationError(_("Un nom de commune a au plus 200 caractères."))
+        return names
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        chosen = self.cleaned_data.get("communes") or self.cleaned_data.get("new_communes")
+        if not chosen and "new_communes" not in self.errors:
+            self.add_error("communes", _("Choisissez au moins une commune."))
+        return self.cleaned_data
 
 
 class StructureForm(translated_form(Structure)):  # type: ignore[misc]  # a base made at run time

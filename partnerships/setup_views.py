@@ -28,7 +28,10 @@ def partnership_new(request) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             partnership = actions.create_partnership(
-                request.user, form.save(commit=False), list(form.cleaned_data["communes"])
+                request.user,
+                form.save(commit=False),
+                list(form.cleaned_data["communes"]),
+                form.cleaned_data["new_communes"],
             )
         except ValidationError as error:
             form.add_error(None, error)

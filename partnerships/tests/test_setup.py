@@ -511,3 +511,16 @@ def test_the_older_definition_page_and_the_admin_refuse_it_too_without_a_500(fre
     assert "structures" in admin_form.errors
     indicator.refresh_from_db()
     assert indicator.source == "activities"
+
+
+def test_a_commune_not_yet_listed_is_added_with_the_partnership(officer, world, commune):
+    from partnerships.models import Organisation
+
+    data = new_partnership_data(
+        world["partnership"].network, [], new_communes="Commune de Tafraout\n\n" + commune.name.upper()
+    )
+    post_ok(client_of(officer), url("setup:partnership_new"), data)
+    partnership = Partnership.objects.get(slug="f-tiznit-2025-2028")
+    tafraout = Organisation.objects.get(name="Commune de Tafraout")
+    assert (tafraout.kind, tafraout.slug) == ("commune", "commune-de-tafraout")
+    assert set(partnership.communes.all()) == {tafraout, commune}  # the same name, whatever its case
