@@ -524,3 +524,19 @@ def test_a_commune_not_yet_listed_is_added_with_the_partnership(officer, world, 
     tafraout = Organisation.objects.get(name="Commune de Tafraout")
     assert (tafraout.kind, tafraout.slug) == ("commune", "commune-de-tafraout")
     assert set(partnership.communes.all()) == {tafraout, commune}  # the same name, whatever its case
+
+
+def test_the_network_page_and_the_admins_partnership_page_lead_to_the_creation(officer, world):
+    creation = url("setup:partnership_new")
+    network_page = client_of(officer).get(
+        reverse("network:detail", kwargs={"network_slug": world["partnership"].network.slug})
+    )
+    assert creation in network_page.content.decode()
+    admin_page = client_of(world["users"]["admin"]).get(
+        url("partnerships:detail", slug=world["partnership"].slug)
+    )
+    assert creation in admin_page.content.decode()
+    coordinator_page = client_of(world["users"]["coordination"]).get(
+        url("partnerships:detail", slug=world["partnership"].slug)
+    )
+    assert creation not in coordinator_page.content.decode()
