@@ -39,11 +39,18 @@ class TargetGroupForm(translated_form(TargetGroup)):  # type: ignore[misc]  # a 
         help_texts = {"code": gettext_lazy("Lettres minuscules, chiffres et tirets, ex. jeunes-handicap.")}
 
 
-def holders(group: TargetGroup) -> list[str]:
-    """What refers to a target group: the kinds of rows pointing at it, and indicators filtering on it."""
+def filtered_codes() -> set[str]:
+    """The target-group codes some indicator (of any partnership) filters on."""
+    return {
+        code for codes in Indicator.objects.values_list("target_groups", flat=True) for code in codes or []
+    }
+
+
+def holders(group: TargetGroup, filtered: set[str] | None = None) -> list[str]:
+    """What refers to a target group: the kinds of rows pointing at it, and indicators filtering on
+    it (`filtered`: `filtered_codes()`, read once for a list)."""
     names = [str(name) for name in referenced_by(group)]
-    filters = Indicator.objects.values_list("target_groups", flat=True)
-    if any(group.code in (codes or []) for codes in filters):
+    if group.code in (filtered_codes() if filtered is None else filtered):
         names.append(str(_("indicateurs")))
     return names
 
@@ -72,7 +79,10 @@ def _refusal(group: TargetGroup) -> str:
 def target_groups(request, slug) -> HttpResponse:
     """The target groups, each with whether it may still be changed."""
     partnership, access = get_setup_for_user(request.user, slug)
-    rows: list[dict[str, Any]] = [{"group": g, "used": bool(holders(g))} for g in TargetGroup.objects.all()]
+    filtered = filtered_codes()
+    rows: list[dict[str, Any]] = [
+        {"group": g, "used": bool(holders(g, filtered))} for g in TargetGroup.objects.all()
+    ]
     context = {"partnership": partnership, "nav": navigation(access), "rows": rows}
     return render(request, "people/target_groups.html", context)
 

@@ -540,3 +540,10 @@ def test_the_network_page_and_the_admins_partnership_page_lead_to_the_creation(o
         url("partnerships:detail", slug=world["partnership"].slug)
     )
     assert creation not in coordinator_page.content.decode()
+
+
+def test_the_editor_and_set_up_pages_take_a_bounded_number_of_queries(fresh, django_assert_max_num_queries):
+    partnership, client = fresh
+    for name in ["programme:framework_edit", "partnerships:setup"]:
+        with django_assert_max_num_queries(20):
+            assert client.get(url(name, slug=partnership.slug)).status_code == 200
