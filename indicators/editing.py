@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.locking import Stale, refuse
 from core.navigation import navigation
 from programme.access import get_framework_for_user, get_indicator_to_edit
+from programme.editing_forms import CODE, CODE_MESSAGE
 from programme.forms import IndicatorForm
 from programme.models import Indicator, Result
 
@@ -36,6 +37,12 @@ class DefinitionForm(IndicatorForm):
             "baseline": gettext_lazy("Valeur de référence"),
             "baseline_year": gettext_lazy("Année de référence"),
         }
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        if not CODE.fullmatch(code):
+            raise forms.ValidationError(CODE_MESSAGE)
+        return code
 
     def clean_baseline_year(self) -> int | None:
         year = self.cleaned_data.get("baseline_year")

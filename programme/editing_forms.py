@@ -1,5 +1,6 @@
 """Forms of the results framework's editor: a result (or the outcome) and an indicator's targets."""
 
+import re
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +12,10 @@ from partnerships.models import Partnership
 
 from .actions import target_keys
 from .models import Indicator, Result, Target
+
+# A code is part of the editor's addresses (`<str:code>`): letters, digits, dots, dashes, underscores.
+CODE = re.compile(r"[A-Za-z0-9._-]+")
+CODE_MESSAGE = _("Lettres, chiffres, points, tirets ou soulignés, sans espace, ex. R1 ou R1.2.")
 
 
 class ResultForm(translated_form(Result)):  # type: ignore[misc]  # a base made at run time
@@ -34,6 +39,8 @@ class ResultForm(translated_form(Result)):  # type: ignore[misc]  # a base made 
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
+        if not CODE.fullmatch(code):
+            raise forms.ValidationError(CODE_MESSAGE)
         clash = Result.objects.filter(partnership=self.partnership, code=code).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(_("Un autre résultat de ce partenariat porte déjà ce code."))

@@ -373,6 +373,7 @@ def test_an_indicator_filter_the_engine_does_not_know_is_refused(fresh):
             "Sélectionnez un choix valide",
         ),
         ({"code": "R1.9", "source": "sondage"}, "source", "Sélectionnez un choix valide"),
+        ({"code": "R1/9", "source": "people"}, "code", "Lettres, chiffres, points, tirets ou soulignés"),
     ]
     for data, field, message in cases:
         response = client.post(
@@ -424,6 +425,7 @@ def test_a_second_outcome_and_a_duplicate_code_are_refused(fresh):
     for data, message in [
         ({"level": "outcome", "code": "OC2"}, "Ce partenariat a déjà un objectif (outcome)."),
         ({"level": "result", "code": "R1"}, "Un autre résultat de ce partenariat porte déjà ce code."),
+        ({"level": "result", "code": "R/3"}, "Lettres, chiffres, points, tirets ou soulignés"),
     ]:
         response = client.post(
             url("programme:result_new", slug=partnership.slug), {**data, "name": "x", "order": 1}
