@@ -3,64 +3,21 @@ saved through `actions.save_indicator`, which refuses what the engine cannot cou
 values at once. Who may: programme.access.can_edit_framework (the coordinator, or the partnership's
 creator before a coordinator exists)."""
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.locking import Stale, refuse
 from core.navigation import navigation
 from programme.access import get_framework_for_user, get_indicator_to_edit
-from programme.editing_forms import CODE, CODE_MESSAGE
-from programme.forms import IndicatorForm
 from programme.models import Indicator, Result
 
 from . import actions
-from .forms import add_definition_errors
-
-
-class DefinitionForm(IndicatorForm):
-    """IndicatorForm with the baseline, and the engine's own check of the filters (so that a filter
-    the source does not read is shown on its field, not only refused by the action)."""
-
-    class Meta(IndicatorForm.Meta):
-        fields = [*IndicatorForm.Meta.fields, "baseline", "baseline_year"]
-        labels = {
-            **IndicatorForm.Meta.labels,
-            "baseline": gettext_lazy("Valeur de référence"),
-            "baseline_year": gettext_lazy("Année de référence"),
-        }
-
-    def clean_code(self) -> str:
-        code = super().clean_code()
-        if not CODE.fullmatch(code):
-            raise forms.ValidationError(CODE_MESSAGE)
-        return code
-
-    def clean_baseline_year(self) -> int | None:
-        year = self.cleaned_data.get("baseline_year")
-        if year is not None and not 1990 <= year <= self.partnership.end_year:
-            raise forms.ValidationError(
-                gettext_lazy("L'année de référence est au plus tard la dernière année du programme.")
-            )
-        return year
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("baseline") is not None and cleaned.get("baseline_year") is None:
-            self.add_error("baseline_year", gettext_lazy("Indiquez l'année de la valeur de référence."))
-        return cleaned
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        add_definition_errors(self)
+from .forms import DefinitionForm
 
 
 @login_required

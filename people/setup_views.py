@@ -15,28 +15,15 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.navigation import navigation
 from core.references import referenced_by
-from core.translations import translated_form
 from partnerships.access import get_setup_for_user
 from programme.models import Indicator
 
 from .models import TargetGroup
-
-
-class TargetGroupForm(translated_form(TargetGroup)):  # type: ignore[misc]  # a base made at run time
-    class Meta:
-        model = TargetGroup
-        fields = ["code", "name", "order"]
-        labels = {
-            "code": gettext_lazy("Code"),
-            "name": gettext_lazy("Nom"),
-            "order": gettext_lazy("Ordre d'affichage"),
-        }
-        help_texts = {"code": gettext_lazy("Lettres minuscules, chiffres et tirets, ex. jeunes-handicap.")}
+from .setup_forms import TargetGroupForm
 
 
 def filtered_codes() -> set[str]:
