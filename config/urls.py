@@ -11,6 +11,7 @@ urlpatterns = [
     path("mon-travail/", include("work.urls")),
     path("comptes/invitation/", include("partnerships.urls_invitation")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("partenariats/", include("partnerships.setup_urls")),
     path("p/<slug:slug>/", include("partnerships.urls")),
     path("p/<slug:slug>/", include("programme.urls")),
     path("p/<slug:slug>/", include("indicators.urls")),

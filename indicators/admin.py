@@ -7,11 +7,20 @@ from core.translations import translated_form
 from programme.models import Indicator, Target
 
 from . import actions
+from .forms import add_definition_errors
 
 
 class TargetInline(admin.TabularInline[Target, Indicator]):
     model = Target
     extra = 0
+
+
+class IndicatorAdminForm(translated_form(Indicator)):  # type: ignore[misc]  # a base made at run time
+    """Refuses, on its fields, a definition the engine cannot count (as `save_indicator` does)."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        add_definition_errors(self)
 
 
 @admin.register(Indicator)
@@ -20,7 +29,7 @@ class IndicatorAdmin(admin.ModelAdmin[Indicator]):
     programme's other admin pages, because a definition is saved through `save_indicator`, which
     recounts the derived values (the admin must not leave the figures of the old definition)."""
 
-    form = translated_form(Indicator)
+    form = IndicatorAdminForm
     list_display = ["code", "name", "result", "source", "period", "public"]
     list_filter = ["result__partnership", "source"]
     inlines = [TargetInline]

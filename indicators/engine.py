@@ -40,6 +40,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activities.models import Activity, Attendance, Tally
 from partnerships.models import Partnership, Structure
@@ -52,6 +53,45 @@ COUNTED = (Indicator.Source.PEOPLE, Indicator.Source.PARTICIPATIONS)
 TOTAL_COLUMNS = ("activities", "f", "m", "x")  # the sums of ActivityTotal
 SEX_COLUMNS = {"F": "f", "M": "m", "X": "x"}  # sex (of a person or a tally) -> column of ActivityTotal
 DERIVED = (*COUNTED, Indicator.Source.ACTIVITIES)
+
+# The filters each source reads (`definitions`, `rebuild`, the upkeep, figures.Sources); an indicator
+# filtered otherwise would show figures its filter does not narrow: `definition_errors` refuses it.
+# A manual figure's structures say whose it is (the centre's: programme/access.py), nothing more.
+FILTERS: dict[str, tuple[str, ...]] = {
+    Indicator.Source.PEOPLE: ("target_groups", "activity_kinds", "structures"),
+    Indicator.Source.PARTICIPATIONS: ("target_groups", "activity_kinds", "structures"),
+    Indicator.Source.ACTIVITIES: ("activity_kinds", "structures"),
+    Indicator.Source.CASES: (),
+    Indicator.Source.FORUMS: (),
+    Indicator.Source.MANUAL: ("structures",),
+}
+
+
+def definition_errors(indicator: Indicator) -> dict[str, str]:
+    """{field: French message} of what the engine cannot count in `indicator`'s definition: an
+    unknown source, a filter its source does not read, a code no activity kind, structure of its
+    partnership or target group has. Empty when the engine counts it as defined."""
+    if indicator.source not in FILTERS:
+        return {"source": _("Cette source n'est pas connue du moteur des indicateurs.")}
+    known = {
+        "activity_kinds": set(Activity.Kind.values),
+        "structures": set(
+            Structure.objects.filter(partnership=indicator.result.partnership).values_list("code", flat=True)
+        ),
+        "target_groups": set(TargetGroup.objects.values_list("code", flat=True)),
+    }
+    errors = {}
+    for name, codes in known.items():
+        chosen = getattr(indicator, name) or []
+        if not isinstance(chosen, list):
+            errors[name] = _("Ce filtre est une liste de codes.")
+        elif chosen and name not in FILTERS[indicator.source]:
+            errors[name] = _("Cette source ne se filtre pas ainsi : laissez ce filtre vide.")
+        elif set(chosen) - codes:
+            errors[name] = _("Code inconnu dans ce filtre : %(codes)s.") % {
+                "codes": ", ".join(sorted(map(str, set(chosen) - codes)))
+            }
+    return errors
 
 
 @dataclass(frozen=True)

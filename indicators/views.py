@@ -3,6 +3,7 @@ coordinator's definition of an indicator (its values are recomputed at once)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,6 +52,8 @@ def indicator_edit(request, slug, code=None) -> HttpResponse:
             indicator = actions.save_indicator(form.save(commit=False), form.cleaned_data["version"])
         except Stale:
             refuse(form, Indicator.objects.get(pk=indicator.pk))
+        except ValidationError as error:  # a filter its source does not read (engine.definition_errors)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("Indicateur enregistré ; ses valeurs sont recalculées."))
             return redirect("indicators:dashboard", slug=slug)

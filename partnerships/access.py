@@ -189,6 +189,16 @@ def may_manage_team(access: Access) -> bool:
     return access.is_coordinator
 
 
+def networks_for_setup(user) -> QuerySet[Network]:
+    """The networks in which `user` may create a partnership: those she officers; every network for
+    the platform administrator; none for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Network.objects.none()
+    if user.is_superuser:
+        return Network.objects.all()
+    return Network.objects.filter(memberships__user=user, memberships__role=Role.NETWORK_OFFICER).distinct()
+
+
 def has_coordinator(partnership: Partnership) -> bool:
     """Whether an active account coordinates the partnership."""
     return Membership.objects.filter(
@@ -203,6 +213,13 @@ def may_staff(access: Access) -> bool:
     if not (access.platform_admin or access.has(Role.NETWORK_OFFICER)):
         return False
     return not has_coordinator(access.partnership)
+
+
+def may_set_up(access: Access) -> bool:
+    """Who sets the partnership up (its structures, target groups and results framework): its
+    coordinator or admin; before it has a coordinator, whoever staffs it — an officer of its
+    network, or the platform administrator."""
+    return may_manage_team(access) or may_staff(access)
 
 
 def may_invite(access: Access) -> bool:
@@ -237,6 +254,14 @@ def get_invite_for_user(user, slug: str) -> tuple[Partnership, Access]:
     """The invitation form of the partnership, for who may invite there (`may_invite`); 404 otherwise."""
     partnership, access = get_partnership_for_user(user, slug)
     if not may_invite(access):
+        raise Http404
+    return partnership, access
+
+
+def get_setup_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The partnership `slug` if the user may set it up (`may_set_up`); 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not may_set_up(access):
         raise Http404
     return partnership, access
 
@@ -283,3 +308,12 @@ def access_log_of(partnership: Partnership) -> QuerySet[RoleLog]:
     centre's own rows (filed by structure only) stay in the centre's log, its coordinator's
     (docs/security.md 26)."""
     return RoleLog.objects.filter(partnership_id=partnership.pk)
+
+
+def get_structure_to_set_up(user, slug: str, code: str) -> tuple[Structure, Access]:
+    """A structure of a partnership the user may set up; 404 otherwise."""
+    partnership, access = get_setup_for_user(user, slug)
+    structure = partnership.structures.filter(code=code).first()
+    if structure is None:
+        raise Http404
+    return structure, access

@@ -19,6 +19,7 @@ that hold whoever acts, and raise ValidationError with a French message when one
 """
 
 import secrets
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -26,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,8 +35,9 @@ from accounts.actions import send_reset_link
 from accounts.mail import send_notice
 from accounts.models import BackupCodes, User, hash_token
 from core.middleware import current_request_id
+from core.references import referenced_by
 
-from .access import access_for, may_manage_team, may_staff
+from .access import access_for, may_manage_team, may_staff, networks_for_setup
 from .models import (
     CENTRE_ROLES,
     INVITABLE_ROLES,
@@ -42,6 +45,7 @@ from .models import (
     Appointment,
     Invitation,
     Membership,
+    Organisation,
     Partnership,
     Role,
     RoleLog,
@@ -455,6 +459,42 @@ def _check_member(actor, membership: Membership) -> Partnership:
         raise ValidationError(
             _("Pas sur votre propre compte : une autre personne de la coordination s'en charge.")
         )
+
+
+def commune_named(name: str) -> Organisation:
+    """The commune of that name (whatever its case), or a new one with a free slug."""
+    found = Organisation.objects.filter(kind=Organisation.Kind.COMMUNE, name__iexact=name).first()
+    if found is not None:
+        return found
+    base = slugify(name)[:40] or "commune"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Organisation.objects.create(slug=slug, name=name, kind=Organisation.Kind.COMMUNE)
+
+
+@transaction.atomic
+def create_partnership(
+    creator, partnership: Partnership, communes: list[Organisation], new_communes: Sequence[str] = ()
+) -> Partnership:
+    """Creates a partnership and links its communes, those of `new_communes` (names) made when no
+    commune bears that name. `creator` officers its network (or is the platform administrator): she
+    then sets it up until its first coordinator arrives (access.may_set_up). Rules that hold whoever
+    writes: years in order, a free slug, a code prefix no other partnership uses (people's codes are
+    unique across partnerships), at least one commune."""
+    if not networks_for_setup(creator).filter(pk=partnership.network_id).exists():
+        raise ValidationError(_("Vous ne pouvez pas créer de partenariat dans ce réseau."))
+    if partnership.end_year < partnership.start_year:
+        raise ValidationError(_("La dernière année précède la première."))
+    if Partnership.objects.filter(slug=partnership.slug).exists():
+        raise ValidationError(_("Un autre partenariat porte déjà cet identifiant."))
+    if Partnership.objects.filter(code_prefix__iexact=partnership.code_prefix).exists():
+        raise ValidationError(_("Un autre partenariat utilise déjà ce préfixe des codes."))
+    if not communes and not new_communes:
+        raise ValidationError(_("Choisissez au moins une commune."))
+    partnership.save()
+    partnership.communes.set([*communes, *(commune_named(name) for name in new_communes)])
     return partnership
 
 
@@ -528,3 +568,20 @@ def deactivate_account(actor, partnership: Partnership, user) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     log_role_event(actor, user, RoleLog.Action.DEACTIVATED, partnership=partnership)
+
+
+def delete_structure(structure: Structure) -> None:
+    """Deletes a structure that nothing refers to yet (no role, activity, person, case, indicator
+    filter…); refuses otherwise, saying what holds it, and deletes nothing."""
+    holders = [str(name) for name in referenced_by(structure)]
+    # Indicators name the structures they filter on by code (programme is above this app: read
+    # through the partnership's reverse relation, no import).
+    filters = structure.partnership.results.values_list("indicators__structures", flat=True)
+    if any(structure.code in (codes or []) for codes in filters):
+        holders.append(str(_("indicateurs")))
+    if holders:
+        raise ValidationError(
+            _("Cette structure ne peut pas être supprimée : %(holders)s y font référence.")
+            % {"holders": ", ".join(holders)}
+        )
+    structure.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "partnerships"
 urlpatterns = [
@@ -15,4 +15,13 @@ urlpatterns = [
     path("equipe/roles/<int:pk>/", views.role_change, name="role_change"),
     path("equipe/roles/<int:pk>/retirer/", views.role_remove, name="role_remove"),
     path("equipe/roles/<int:pk>/desactiver/", views.deactivate, name="deactivate"),
+    # A partnership's set-up in the browser (issue 16, item 3).
+    path("mise-en-place/", setup_views.setup, name="setup"),
+    path("mise-en-place/structures/nouvelle/", setup_views.structure_edit, name="structure_new"),
+    path("mise-en-place/structures/<slug:code>/", setup_views.structure_edit, name="structure_edit"),
+    path(
+        "mise-en-place/structures/<slug:code>/supprimer/",
+        setup_views.structure_delete,
+        name="structure_delete",
+    ),
 ]

@@ -27,8 +27,9 @@ from .access import (
     get_member_for_user,
     get_partnership_for_user,
     get_team_for_user,
+    has_coordinator,
     may_manage_team,
-    may_staff,
+    may_set_up,
     team_of,
 )
 from .context_processors import SESSION_KEY
@@ -46,12 +47,13 @@ def detail(request, slug) -> HttpResponse:
     context = {
         "partnership": partnership,
         "access": access,
+        "may_set_up": may_set_up(access),
+        "invite_first_coordinator": may_set_up(access) and not has_coordinator(partnership),
         "nav": navigation(access),
         "communes": partnership.communes.all(),
         "structures": partnership.structures.select_related("organisation"),
         "partner_roles": partnership.partner_roles.select_related("organisation"),
         "manages_team": may_manage_team(access),
-        "staffs": may_staff(access),
     }
     return render(request, "partnerships/detail.html", context)
 

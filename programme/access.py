@@ -3,10 +3,10 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from partnerships.access import Access, access_for, get_partnership_for_user
+from partnerships.access import Access, access_for, get_partnership_for_user, may_set_up
 from partnerships.models import Membership, Partnership, Role
 
-from .models import Indicator, Measurement
+from .models import Indicator, Measurement, Result
 
 
 def can_define_indicators(access) -> bool:
@@ -116,3 +116,39 @@ def measurements_to_approve(user) -> list[Measurement]:
         )
         waiting += [m for m in submitted if can_approve_measurement(access, m, user)]
     return waiting
+
+
+def can_edit_framework(access: Access) -> bool:
+    """Who edits the results framework (outcome, results, indicators, baselines, targets): whoever
+    sets the partnership up (its coordinator, or its creator before a coordinator exists)."""
+    return may_set_up(access)
+
+
+def get_framework_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The partnership whose results framework the user may edit; 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not can_edit_framework(access):
+        raise Http404
+    return partnership, access
+
+
+def get_result_to_edit(user, slug: str, code: str) -> tuple[Result, Access]:
+    """A result (or the outcome) of a framework the user may edit; 404 otherwise."""
+    partnership, access = get_framework_for_user(user, slug)
+    result = Result.objects.filter(partnership=partnership, code=code).first()
+    if result is None:
+        raise Http404
+    return result, access
+
+
+def get_indicator_to_edit(user, slug: str, code: str) -> tuple[Indicator, Access]:
+    """An indicator of a framework the user may edit; 404 otherwise."""
+    partnership, access = get_framework_for_user(user, slug)
+    indicator = (
+        Indicator.objects.filter(result__partnership=partnership, code=code)
+        .select_related("result__partnership")
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    return indicator, access

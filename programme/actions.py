@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import claim
+from core.references import referenced_by
 from partnerships.models import Partnership
 
 from .models import GovernancePrinciple, Indicator, Measurement, MeasurementEvent, Result, Target
@@ -167,3 +169,50 @@ def import_framework(partnership: Partnership, plan: "Plan") -> dict[str, int]:
         "targets": len(plan.targets),
         "principles": len(plan.principles),
     }
+
+
+@transaction.atomic
+def delete_result(result: Result) -> None:
+    """Deletes a result (or the outcome) that holds no indicator and no activity; refuses otherwise."""
+    result = Result.objects.select_for_update().get(pk=result.pk)
+    names = [str(name) for name in referenced_by(result)]
+    if names:
+        raise ValidationError(
+            _("Ce résultat ne peut pas être supprimé : %(holders)s y font référence.")
+            % {"holders": ", ".join(names)}
+        )
+    result.delete()
+
+
+def target_keys(indicator: Indicator) -> list[tuple[int | None, str]]:
+    """The (year, sex) of the targets an indicator may have: each year of the programme (annual) or
+    the whole programme, None (cumulative); F and M (by sex) or T (total)."""
+    partnership = indicator.result.partnership
+    years: list[int | None] = (
+        list(partnership.years) if indicator.period == Indicator.Period.ANNUAL else [None]
+    )
+    sexes = ["F", "M"] if indicator.by_sex else ["T"]
+    return [(year, sex) for year in years for sex in sexes]
+
+
+@transaction.atomic
+def set_targets(
+    indicator: Indicator, targets: dict[tuple[int | None, str], int | None], version: int
+) -> None:
+    """Replaces an indicator's targets with `targets` ({(year, sex): value}, None or absent: no
+    target). Keys must be those of `target_keys`, values whole numbers ≥ 0; a target of another
+    period or sex (left from an earlier definition) is removed. Raises Stale when the indicator was
+    saved since `version` (docs/security.md 21), ValidationError on a bad key or value; writes nothing
+    then. Targets are read by every surface as they are (indicators/figures.py): no derived value."""
+    allowed = set(target_keys(indicator))
+    for key, value in targets.items():
+        if key not in allowed:
+            raise ValidationError(_("Cette cible ne correspond ni aux années ni aux sexes de l'indicateur."))
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise ValidationError(_("Une cible est un nombre entier positif ou nul."))
+    claim(indicator, version)
+    kept = {key: value for key, value in targets.items() if value is not None}
+    stale = [t.pk for t in indicator.targets.all() if (t.year, t.sex) not in kept]
+    Target.objects.filter(pk__in=stale).delete()
+    for (year, sex), value in kept.items():
+        Target.objects.update_or_create(indicator=indicator, year=year, sex=sex, defaults={"value": value})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editing, views
 
 app_name = "programme"
 urlpatterns = [
@@ -10,6 +10,20 @@ urlpatterns = [
         "indicateurs/<str:code>/chiffres/<int:pk>/<str:step>/",
         views.measurement_step,
         name="measurement_step",
+    ),
+    # The framework's editor (issue 16, item 3).
+    path("cadre-de-resultats/mise-en-place/", editing.framework_edit, name="framework_edit"),
+    path("cadre-de-resultats/mise-en-place/resultats/nouveau/", editing.result_edit, name="result_new"),
+    path("cadre-de-resultats/mise-en-place/resultats/<str:code>/", editing.result_edit, name="result_edit"),
+    path(
+        "cadre-de-resultats/mise-en-place/resultats/<str:code>/supprimer/",
+        editing.result_delete,
+        name="result_delete",
+    ),
+    path(
+        "cadre-de-resultats/mise-en-place/indicateurs/<str:code>/cibles/",
+        editing.targets_edit,
+        name="targets_edit",
     ),
 ]
 

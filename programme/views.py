@@ -18,6 +18,7 @@ from .access import (
     can_approve_figures,
     can_approve_measurement,
     can_define_indicators,
+    can_edit_framework,
     can_enter_figures,
     can_import_framework,
     get_measurement_indicator_for_user,
@@ -39,6 +40,7 @@ def framework(request, slug) -> HttpResponse:
         "nav": navigation(access),
         "can_define": can_define_indicators(access),
         "can_import": can_import_framework(access),
+        "can_edit": can_edit_framework(access),
         "results": [
             {"result": result, "indicators": [_with_targets(i, partnership) for i in result.indicators.all()]}
             for result in results

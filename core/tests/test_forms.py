@@ -15,6 +15,7 @@ APPS = [
     "accounts",
     "activities",
     "cases",
+    "indicators",
     "participation",
     "partnerships",
     "people",
@@ -25,13 +26,26 @@ APPS = [
 NUMBER = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 
 
+def form_modules(app):
+    """`<app>.forms` and the app's other form modules (`setup_forms.py`, `editing_forms.py`…)."""
+    from pathlib import Path
+
+    folder = Path(apps.get_app_config(app).path)
+    names = sorted(p.stem for p in folder.glob("*forms.py"))
+    return [importlib.import_module(f"{app}.{name}") for name in names]
+
+
 def project_forms():
     found = []
     for app in APPS:
-        module = importlib.import_module(f"{app}.forms")
-        for name, cls in vars(module).items():
-            if inspect.isclass(cls) and issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                found.append(pytest.param(cls, id=f"{app}.{name}"))
+        for module in form_modules(app):
+            for name, cls in vars(module).items():
+                if (
+                    inspect.isclass(cls)
+                    and issubclass(cls, forms.BaseForm)
+                    and cls.__module__ == module.__name__
+                ):
+                    found.append(pytest.param(cls, id=f"{module.__name__}.{name}"))
     return found
 
 
@@ -50,7 +64,7 @@ def signed_in(user):
 def arguments(cls, world):
     """The keyword arguments a view gives this form, taken from the demo world."""
     from cases.models import Case, SpeechGroup
-    from partnerships.models import INVITABLE_ROLES
+    from partnerships.models import INVITABLE_ROLES, Network
     from people.models import Person, TargetGroup
     from programme.models import Indicator
 
@@ -73,6 +87,7 @@ def arguments(cls, world):
         "request": lambda: signed_in(world["users"]["coordination"]),
         "roles": lambda: INVITABLE_ROLES,
         "email": lambda: "invitee@example.org",
+        "networks": lambda: Network.objects.all(),
     }
     params = {}
     for klass in cls.__mro__:

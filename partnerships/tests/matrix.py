@@ -122,3 +122,25 @@ ROWS = {
     "api:openapi-json": Row(token=True, allowed=[*EVERY_USER, "anonymous"]),
     "api:openapi-view": Row(token=True, allowed=[*EVERY_USER, "anonymous"]),
 }
+
+
+# A partnership's set-up in the browser (issue 16, item 3). Creating one: a network officer (in her
+# networks) or the platform administrator. Setting one up: its coordinator, or its creator before a
+# coordinator exists — Belfaa and Ailleurs have one, so the network officer and the admin no longer do.
+def belfaa_structure(world):
+    return {**belfaa(world), "code": "centre-ecoute"}
+
+
+ROWS |= {
+    "setup:partnership_new": Row(allowed=["reseau", "admin"]),
+    "partnerships:setup": Row(kwargs=belfaa, allowed=["coordination"]),
+    "partnerships:setup#other": Row(
+        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination"]
+    ),
+    "partnerships:structure_new": Row(kwargs=belfaa, allowed=["coordination"]),
+    "partnerships:structure_edit": Row(kwargs=belfaa_structure, allowed=["coordination"]),
+    # Refused (the centre holds roles and cases), then back to the set-up page.
+    "partnerships:structure_delete": Row(
+        kwargs=belfaa_structure, allowed=["coordination"], method="post", ok=302
+    ),
+}

@@ -55,3 +55,26 @@ ROWS = {
         data=lambda world: {"sex": "M", "birth_year": 1990},
     ),
 }
+
+
+def free_target_group(world):
+    """A target group nothing refers to yet (made here), which the set-up may still change."""
+    from people.models import TargetGroup
+
+    TargetGroup.objects.get_or_create(code="matrice-libre", defaults={"name": "Public libre"})
+    return {"slug": world["partnership"].slug, "code": "matrice-libre"}
+
+
+# Target groups, set up with a partnership (issue 16, item 3): whoever sets it up (partnerships.access.
+# may_set_up) — Belfaa's coordinator; the network officer only before a coordinator exists.
+ROWS |= {
+    "people:target_groups": Row(kwargs=belfaa, allowed=["coordination"]),
+    "people:target_groups#other": Row(
+        kwargs=lambda world: {"slug": world["other"].slug}, allowed=["autre_coordination"]
+    ),
+    "people:target_group_new": Row(kwargs=belfaa, allowed=["coordination"]),
+    "people:target_group_edit": Row(kwargs=free_target_group, allowed=["coordination"]),
+    "people:target_group_delete": Row(
+        kwargs=free_target_group, allowed=["coordination"], method="post", ok=302
+    ),
+}

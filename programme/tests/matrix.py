@@ -38,3 +38,24 @@ ROWS = {
     "programme:logframe_import": Row(kwargs=belfaa, allowed=["coordination"]),
     "programme:logframe_import#other": Row(kwargs=other, allowed=["autre_coordination"]),
 }
+
+
+def result_r1(world):
+    return {**belfaa(world), "code": "R1"}
+
+
+def indicator_oc2(world):
+    return {**belfaa(world), "code": "OC.2"}
+
+
+# The results framework's editor (issue 16, item 3): whoever sets the partnership up — Belfaa's
+# coordinator (the network officer and the admin only before a coordinator exists). R1 holds
+# indicators and activities: its deletion is refused, then back to the editor.
+ROWS |= {
+    "programme:framework_edit": Row(kwargs=belfaa, allowed=["coordination"]),
+    "programme:framework_edit#other": Row(kwargs=other, allowed=["autre_coordination"]),
+    "programme:result_new": Row(kwargs=belfaa, allowed=["coordination"]),
+    "programme:result_edit": Row(kwargs=result_r1, allowed=["coordination"]),
+    "programme:result_delete": Row(kwargs=result_r1, allowed=["coordination"], method="post", ok=302),
+    "programme:targets_edit": Row(kwargs=indicator_oc2, allowed=["coordination"]),
+}
