@@ -459,6 +459,7 @@ def _check_member(actor, membership: Membership) -> Partnership:
         raise ValidationError(
             _("Pas sur votre propre compte : une autre personne de la coordination s'en charge.")
         )
+    return partnership
 
 
 def commune_named(name: str) -> Organisation:
