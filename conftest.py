@@ -96,6 +96,18 @@ def build_world():
 
 
 @pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in French, the source language, whatever ran before it on its process:
+    Django's LocaleMiddleware leaves a request's language active in the thread, and the test client
+    runs requests in the test's own thread (an Arabic page left the next test's messages Arabic)."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher (tested in accounts/tests); tests hash with a fast one.
     settings.PASSWORD_HASHERS = FAST_HASHERS

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from participation import throttle
+from core import throttle
 
 from . import actions
 from . import kept as keeping
@@ -234,7 +234,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def password_forgotten(request) -> HttpResponse:
     """ "Mot de passe oublié ?": she gives her address; the answer is the same page whether or not an
     account has it (nobody learns who has an account), and a link goes to each active account of it.
-    Throttled per client and per address (participation/throttle.py, the shared cache)."""
+    Throttled per client and per address (core/throttle.py, the shared cache)."""
     form = ForgottenPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()

@@ -13,9 +13,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from core import throttle
 from core.spreadsheets import csv_writer
 
-from . import actions, stats, throttle
+from . import actions, stats
 from .access import get_public_forum, get_public_partnership
 from .counting import BallotRefused
 from .forms import BallotForm, ProposalForm

@@ -30,6 +30,7 @@ EXCEPTIONS = {
     ("core/views.py", "portal"),
     ("accounts/admin.py", "partnerships"),
     ("accounts/otp.py", "partnerships"),
+    ("accounts/actions.py", "partnerships"),
     ("programme/forms.py", "activities"),
     ("programme/forms.py", "people"),
     ("programme/logframe.py", "activities"),

@@ -1,4 +1,4 @@
-"""Per-client rate limits of the public forms, in Django's cache — the database cache, shared by every
+"""Per-client rate limits of the public forms and of "Mot de passe oublié ?", in Django's cache — the database cache, shared by every
 worker and every app server (docs/security.md 31); the client's address comes from core.proxies.
 
 Each attempt takes a slot of its own (`cache.add`, atomic: the table's primary key), kept for the
@@ -25,6 +25,6 @@ def allow(request, action: str, who: str = "") -> bool:
     asked for); False once the limit is reached in the window."""
     limit, window = LIMITS[action]
     who = who or client_ip(request)
-    slots = [f"participation:{action}:{who}:{n}" for n in range(limit)]
+    slots = [f"throttle:{action}:{who}:{n}" for n in range(limit)]
     taken = cache.get_many(slots)
     return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)
