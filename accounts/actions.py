@@ -6,16 +6,21 @@
   platform administrator (partnerships.actions.send_password_reset) — the same e-mail goes out.
 - `forgotten_password`: the link for every active account of an address; nothing tells the asker
   whether there was one (docs/security.md 15). A link sent to centre staff is logged (26).
-- `change_email`: after she confirms her password (the view checks it).
+- `ask_email_change`, `confirm_email_change`: a new address is hers only once she opens, signed in,
+  the link sent to it. Until then the old one stays: an address nobody confirmed must not open an
+  invitation meant for it, nor receive her password links.
 """
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from .mail import send_notice
 from .models import User
@@ -57,6 +62,46 @@ def forgotten_password(email: str, request: HttpRequest) -> int:
     return sent
 
 
-def change_email(user: User, email: str) -> None:
-    user.email = email.strip()
+EMAIL_CHANGE_SALT = "twiza.accounts.email-change"
+EMAIL_CHANGE_DAYS = 3
+
+
+def address_taken(email: str, user: User) -> bool:
+    """Whether another account uses this address (whatever its case)."""
+    return User.objects.filter(email__iexact=email.strip()).exclude(pk=user.pk).exists()
+
+
+def ask_email_change(user: User, email: str, request: HttpRequest) -> None:
+    """E-mails the new address a link that makes it hers (valid EMAIL_CHANGE_DAYS days, for the
+    address she has now only: a later change voids it). Nothing changes until she opens it."""
+    email = email.strip()
+    if address_taken(email, user):
+        raise ValidationError(_("Un autre compte utilise déjà cette adresse."))
+    token = signing.dumps({"user": user.pk, "from": user.email, "to": email}, salt=EMAIL_CHANGE_SALT)
+    url = request.build_absolute_uri(reverse("accounts:email_confirm", kwargs={"token": token}))
+    send_notice(email, "email_change", {"url": url, "days": EMAIL_CHANGE_DAYS}, language=user.language)
+
+
+def email_change_asked(user: User, token: str) -> str:
+    """The new address a link of `user` asks for, if the link is still good; otherwise why not."""
+    try:
+        asked = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise ValidationError(_("Ce lien a expiré : changez à nouveau votre adresse.")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("Ce lien n'est pas valable.")) from None
+    if asked.get("user") != user.pk:
+        raise ValidationError(_("Ce lien a été envoyé pour un autre compte."))
+    if asked.get("from") != user.email:
+        raise ValidationError(_("Votre adresse a changé depuis : ce lien ne sert plus."))
+    if address_taken(asked["to"], user):
+        raise ValidationError(_("Un autre compte utilise déjà cette adresse."))
+    return str(asked["to"])
+
+
+def confirm_email_change(user: User, token: str) -> str:
+    """Makes the address of the link hers; returns it."""
+    email = email_change_asked(user, token)
+    user.email = email
     user.save(update_fields=["email"])
+    return email

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from .actions import address_taken
 from .models import User
 
 
@@ -74,4 +75,12 @@ class AccountForm(forms.ModelForm):
             self.add_error(
                 "password", _("Saisissez votre mot de passe actuel pour changer d'adresse e-mail.")
             )
+        elif changed and address_taken(email, self.instance):
+            self.add_error("email", _("Un autre compte utilise déjà cette adresse."))
+        self.new_email = email if changed else None
         return cleaned
+
+    def save(self, commit: bool = True) -> User:
+        """Saves her choices; a new address waits for its confirmation (accounts.actions)."""
+        self.instance.email = self.stored_email
+        return super().save(commit)

@@ -20,12 +20,15 @@ from django_tasks import task
 from .models import User
 
 
-def send_notice(to: "User | str", template: str, context: dict[str, Any] | None = None) -> None:
-    """Queues one e-mail to a user (in her language) or to an address (in French)."""
+def send_notice(
+    to: "User | str", template: str, context: dict[str, Any] | None = None, *, language: str = ""
+) -> None:
+    """Queues one e-mail to a user (in her language) or to an address (in `language`, French by
+    default)."""
     if isinstance(to, User):
         address, language = to.email, to.language
     else:
-        address, language = to, settings.LANGUAGE_CODE
+        address, language = to, language or settings.LANGUAGE_CODE
     if not address:
         return
     send_notice_task.enqueue(address, language, template, context or {})

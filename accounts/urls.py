@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("mon-compte/", views.account, name="account"),
     path("mon-compte/codes-de-secours/", views.backup_codes, name="backup_codes"),
+    path("mon-compte/adresse/<str:token>/", views.email_confirm, name="email_confirm"),
     path("rester-connecte/", views.keepalive, name="keepalive"),
     path("reprendre/<uuid:pk>/", views.resume, name="resume"),
     path("jetons/", views.tokens, name="tokens"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -263,6 +264,16 @@ def account(request) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Vos choix sont enregistrés."))
+        if form.new_email:
+            actions.ask_email_change(request.user, form.new_email, request)
+            messages.info(
+                request,
+                _(
+                    "Un lien vient d'être envoyé à %(email)s : votre adresse changera quand vous "
+                    "l'ouvrirez, connectée. D'ici là, l'ancienne reste la vôtre."
+                )
+                % {"email": form.new_email},
+            )
         return redirect("accounts:account")
     user = request.user
     context = {
@@ -290,3 +301,20 @@ def backup_codes(request) -> HttpResponse:
         )
     context = {"form": form, "codes_left": backup_codes_left(request.user)}
     return render(request, "accounts/backup_codes_new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def email_confirm(request, token) -> HttpResponse:
+    """The link sent to a new address: she confirms it (a POST: a mail scanner that opens the link
+    changes nothing), signed in to the account that asked."""
+    try:
+        email = actions.email_change_asked(request.user, token)
+    except ValidationError as problem:
+        return render(
+            request, "accounts/email_confirm.html", {"problem": " ".join(problem.messages)}, status=400
+        )
+    if request.method == "POST":
+        actions.confirm_email_change(request.user, token)
+        messages.success(request, _("Votre adresse e-mail est maintenant %(email)s.") % {"email": email})
+        return redirect("accounts:account")
+    return render(request, "accounts/email_confirm.html", {"email": email})

@@ -307,6 +307,8 @@ def invite(
     email = email.strip()
     if not email:
         raise ValidationError(_("Indiquez l'adresse e-mail de la personne."))
+    if actor.email and email.lower() == actor.email.lower():
+        raise ValidationError(_("Pas à votre propre adresse : personne ne se donne un rôle à elle-même."))
     if Invitation.objects.pending().filter(partnership=partnership, email__iexact=email).exists():
         raise ValidationError(_("Une invitation attend déjà cette adresse dans ce partenariat."))
     account = _account_of(email)
@@ -388,6 +390,8 @@ def accept_invitation(token: str, username: str = "", password: str = "", *, use
     if user is not None:
         if not user.is_active:
             raise ValidationError(_("Ce compte est désactivé."))
+        if user.pk == invitation.invited_by_id:
+            raise ValidationError(_("Pas à votre propre adresse : personne ne se donne un rôle à elle-même."))
         if (user.email or "").lower() != invitation.email.lower():
             raise ValidationError(
                 _("Cette invitation est adressée à une autre adresse que celle de votre compte.")

@@ -80,7 +80,10 @@ class PartnershipForm(translated_form(Partnership)):  # type: ignore[misc]  # a 
 
 
 class StructureForm(translated_form(Structure)):  # type: ignore[misc]  # a base made at run time
-    """A structure of the partnership. Its code is fixed once saved: indicators filter on it."""
+    """A structure of the partnership. Its code and its kind are fixed once saved: indicators filter
+    on its code, and its kind says whose rules hold there — a listening centre's files are its
+    staff's alone (docs/security.md 4, 26): turned into another kind, its staff would lose them and
+    the coordinator could invite into it."""
 
     class Meta:
         model = Structure
@@ -93,6 +96,7 @@ class StructureForm(translated_form(Structure)):  # type: ignore[misc]  # a base
         self.instance.partnership = partnership
         if self.instance.pk is not None:
             del self.fields["code"]
+            del self.fields["kind"]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]

@@ -14,6 +14,16 @@ def jour_token(world):
     return {"pk": ApiToken.objects.get(key_hash=hash_token(raw)).pk}
 
 
+def jour_new_address(world):
+    from django.core import signing
+
+    from accounts.actions import EMAIL_CHANGE_SALT
+
+    jour = world["users"]["jour"]
+    asked = {"user": jour.pk, "from": jour.email, "to": "jour-nouvelle@tests.twiza.invalid"}
+    return {"token": signing.dumps(asked, salt=EMAIL_CHANGE_SALT)}
+
+
 def ecoute_kept(world):
     content = {"path": "/", "query": "", "fields": [["texte", ["gardé"]]]}
     kept = KeptSubmission.objects.create(user=world["users"]["ecoute"], content=json.dumps(content).encode())
@@ -32,6 +42,8 @@ ROWS = {
     "accounts:password_change": Row(allowed=SIGNED_IN),
     # New backup codes: whoever has an authenticator; anyone else is sent back to her account page.
     "accounts:backup_codes": Row(allowed=ENROLLED, denied=302),
+    # The link that confirms a new address: for the account that asked only (400 for any other).
+    "accounts:email_confirm": Row(kwargs=jour_new_address, allowed=["jour"], denied=400),
     # "Mot de passe oublié ?": the same pages for everyone, signed in or not (nothing to protect).
     "accounts:password_forgotten": Row(allowed=EVERYONE),
     "accounts:password_forgotten_sent": Row(allowed=EVERYONE),

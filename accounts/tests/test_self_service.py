@@ -290,7 +290,55 @@ def test_her_account_page_changes_her_e_mail_only_with_her_password():
     changed = {"email": "nouvelle@tests.twiza.invalid", "language": "ar", "password": PASSWORD}
     assert client.post(url, changed).status_code == 302
     user.refresh_from_db()
+    assert user.email != "nouvelle@tests.twiza.invalid"  # not before she confirms it (next test)
+
+
+def confirmation_link(message) -> str:
+    found = re.search(r"https?://[^/\s]+(/comptes/mon-compte/adresse/\S+/)", message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+@pytest.mark.django_db
+def test_a_new_address_is_hers_only_once_she_opens_the_link_sent_to_it():
+    """An address nobody confirmed opens no invitation meant for it and receives no password link:
+    the change waits for the link sent to the new address, opened by her, signed in."""
+    user, other = persona("jour"), persona("accueil")
+    old = user.email
+    client = signed_in(user)
+    changed = {"email": "nouvelle@tests.twiza.invalid", "language": "fr", "password": PASSWORD}
+    mail.outbox.clear()
+    assert client.post(reverse("accounts:account"), changed).status_code == 302
+    user.refresh_from_db()
+    assert user.email == old
+    (message,) = mail.outbox
+    assert message.to == ["nouvelle@tests.twiza.invalid"]
+    link = confirmation_link(message)
+
+    assert signed_in(other).get(link).status_code == 400  # another account's link
+    assert Client().get(link).status_code == 302  # to the sign-in page
+    page = client.get(link)
+    assert page.status_code == 200 and "nouvelle@tests.twiza.invalid" in page.content.decode()
+    user.refresh_from_db()
+    assert user.email == old  # opening (a mail scanner) changes nothing
+    assert client.post(link).status_code == 302
+    user.refresh_from_db()
     assert user.email == "nouvelle@tests.twiza.invalid"
+    assert client.post(link).status_code == 400  # her address changed since: the link is spent
+
+
+@pytest.mark.django_db
+def test_an_address_of_another_account_is_refused():
+    user, other = persona("jour"), persona("accueil")
+    client = signed_in(user)
+    taken = {"email": other.email.upper(), "language": "fr", "password": PASSWORD}
+    mail.outbox.clear()
+    response = client.post(reverse("accounts:account"), taken)
+    assert (
+        response.status_code == 400
+        and "Un autre compte utilise déjà cette adresse" in response.content.decode()
+    )
+    assert not mail.outbox
 
 
 @pytest.mark.django_db

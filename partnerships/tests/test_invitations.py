@@ -351,3 +351,21 @@ def test_a_partnerships_admin_enrols_her_second_factor_before_the_first_page(par
     # No page before the code.
     blocked = visitor.get(team_url("detail", partnership))
     assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("accounts:otp"))
+
+
+def test_nobody_gives_herself_a_role_by_inviting_her_own_address(
+    partnership, coordination, jette, reseau, admin
+):
+    """A partnership's admin inviting herself as coordinator, or whoever staffs a new partnership
+    accepting the coordinator's invitation she sent: refused, whatever the address's case."""
+    actions.change_role(coordination, Membership.objects.get(user=jette, partnership=partnership), Role.ADMIN)
+    with pytest.raises(ValidationError, match="propre adresse"):
+        invite(jette, partnership, jette.email.upper(), Role.COORDINATOR)
+    new = PartnershipFactory(network=partnership.network)
+    for staffer in (reseau, admin):
+        invitation = invite(staffer, new, f"tiers-{staffer.username}@example.org", Role.COORDINATOR)
+        staffer.email = invitation.email  # her address now matches: she still cannot accept her own
+        staffer.save(update_fields=["email"])
+        with pytest.raises(ValidationError, match="propre adresse"):
+            actions.accept_invitation(token_of(invitation.email), user=staffer)
+        assert not Membership.objects.filter(user=staffer, partnership=new, role=Role.COORDINATOR).exists()

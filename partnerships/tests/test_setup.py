@@ -549,3 +549,21 @@ def test_the_editor_and_set_up_pages_take_a_bounded_number_of_queries(fresh, dja
     for name in ["programme:framework_edit", "partnerships:setup"]:
         with django_assert_max_num_queries(20):
             assert client.get(url(name, slug=partnership.slug)).status_code == 200
+
+
+def test_a_structures_kind_is_fixed_once_saved(world):
+    """Turned into another kind, the listening centre's staff would lose its files and the coordinator
+    could invite into it (docs/security.md 4, 26): the form no longer offers the kind."""
+    partnership = world["partnership"]
+    centre = partnership.structures.get(kind=Structure.Kind.LISTENING_CENTRE)
+    client = client_of(world["users"]["coordination"])
+    edit = url("partnerships:structure_edit", slug=partnership.slug, code=centre.code)
+    assert 'name="kind"' not in client.get(edit).content.decode()
+    from partnerships.setup_forms import StructureForm
+
+    form = StructureForm(instance=centre, partnership=partnership)  # what the page sends back
+    sent = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    sent.update(name="Centre d'écoute renommé", kind=Structure.Kind.MIGRANT_OFFICE)
+    assert client.post(edit, sent).status_code == 302  # saved: the name changed, the kind did not
+    centre.refresh_from_db()
+    assert (centre.name, centre.kind) == ("Centre d'écoute renommé", Structure.Kind.LISTENING_CENTRE)
