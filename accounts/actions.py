@@ -68,7 +68,7 @@ EMAIL_CHANGE_DAYS = 3
 
 def address_taken(email: str, user: User) -> bool:
     """Whether another account uses this address (whatever its case)."""
-    return User.objects.filter(email__iexact=email.strip()).exclude(pk=user.pk).exists()
+    return bool(User.objects.filter(email__iexact=email.strip()).exclude(pk=user.pk).exists())
 
 
 def ask_email_change(user: User, email: str, request: HttpRequest) -> None:

@@ -75,7 +75,7 @@ class AccountForm(forms.ModelForm):
             self.add_error(
                 "password", _("Saisissez votre mot de passe actuel pour changer d'adresse e-mail.")
             )
-        elif changed and address_taken(email, self.instance):
+        elif changed and email is not None and address_taken(email, self.instance):
             self.add_error("email", _("Un autre compte utilise déjà cette adresse."))
         self.new_email = email if changed else None
         return cleaned

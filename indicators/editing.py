@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.deleting import delete_then_back
 from core.locking import Stale, refuse
 from core.navigation import navigation
 from programme.access import get_framework_for_user, get_indicator_to_edit
@@ -59,10 +60,10 @@ def indicator_define(request, slug, code=None) -> HttpResponse:
 def indicator_delete(request, slug, code) -> HttpResponse:
     """Deletes an indicator without figures entered by hand; otherwise says why not."""
     indicator, _access = get_indicator_to_edit(request.user, slug, code)
-    try:
-        actions.delete_indicator(indicator)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Indicateur supprimé."))
-    return redirect("programme:framework_edit", slug=slug)
+    return delete_then_back(
+        request,
+        lambda: actions.delete_indicator(indicator),
+        _("Indicateur supprimé."),
+        "programme:framework_edit",
+        slug=slug,
+    )

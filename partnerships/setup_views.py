@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.deleting import delete_then_back
 from core.navigation import navigation
 
 from . import actions
@@ -83,10 +84,10 @@ def structure_edit(request, slug, code=None) -> HttpResponse:
 def structure_delete(request, slug, code) -> HttpResponse:
     """Deletes a structure nothing refers to yet; otherwise says what holds it."""
     structure, _access = get_structure_to_set_up(request.user, slug, code)
-    try:
-        actions.delete_structure(structure)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Structure supprimée."))
-    return redirect("partnerships:setup", slug=slug)
+    return delete_then_back(
+        request,
+        lambda: actions.delete_structure(structure),
+        _("Structure supprimée."),
+        "partnerships:setup",
+        slug=slug,
+    )

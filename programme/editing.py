@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.deleting import delete_then_back
 from core.locking import Stale, refuse
 from core.navigation import navigation
 
@@ -61,13 +62,13 @@ def result_edit(request, slug, code=None) -> HttpResponse:
 def result_delete(request, slug, code) -> HttpResponse:
     """Deletes a result that holds no indicator and no activity; otherwise says what holds it."""
     result, _access = get_result_to_edit(request.user, slug, code)
-    try:
-        actions.delete_result(result)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Résultat supprimé."))
-    return redirect("programme:framework_edit", slug=slug)
+    return delete_then_back(
+        request,
+        lambda: actions.delete_result(result),
+        _("Résultat supprimé."),
+        "programme:framework_edit",
+        slug=slug,
+    )
 
 
 @login_required
