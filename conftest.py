@@ -43,6 +43,14 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return len(os.sched_getaffinity(0))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """The indicators' oracle first: each of its tests takes a minute or more (200 worlds), so under
+    xdist they start while the other process runs the short ones, never last and alone. (After
+    pytest-django's own order, which this keeps: they are plain database tests.)"""
+    items.sort(key=lambda item: not item.nodeid.startswith("indicators/tests/test_oracle.py"))
+
+
 def build_world():
     """The world, built once per test database (then each test runs in a transaction rolled back).
 
