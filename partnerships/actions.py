@@ -383,7 +383,9 @@ def accept_invitation(token: str, username: str = "", password: str = "", *, use
     found = invitation_for_token(token)
     if found is not None:
         found = (
-            Invitation.objects.select_for_update().select_related("partnership", "structure").get(pk=found.pk)
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("partnership", "structure")
+            .get(pk=found.pk)
         )
     invitation = check_open(found)
     User = get_user_model()
