@@ -51,6 +51,8 @@ def test_invitation_email_password_second_factor_first_page(browser_page):
     hers.fill("#id_token", current_code(device))
     hers.click("main form button[type=submit]")
 
+    # Her backup codes, shown once; then her first page.
+    hers.click("text=J'ai noté mes codes, continuer")
     hers.wait_for_url(f"**/p/{partnership.slug}/")
     expect(hers.locator("h1")).to_have_text(partnership.name)
     assert Membership.objects.filter(
