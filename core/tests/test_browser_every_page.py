@@ -16,7 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import ALL_PERSONAS, build_world, verify_second_factor
+from core.navigation import navigation
 from core.tests.test_authorisation_matrix import ROWS
+from partnerships.access import access_for
 
 pytestmark = pytest.mark.browser
 
@@ -130,6 +132,10 @@ def test_the_navigation_reaches_every_item_on_a_phone_and_a_laptop(browser_page)
     sign_in(page.context, page.base_url, "coordination", world)
     page.context.add_cookies([{"name": "django_language", "value": "nl", "url": page.base_url}])
     url = reverse("activities:list", kwargs={"slug": world["partnership"].slug})
+    # Every entry her roles open (core/navigation.py), the team's page included.
+    expected = [
+        e["url"] for e in navigation(access_for(world["users"]["coordination"], world["partnership"]))
+    ]
     inside = "el => { const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth; }"
     for width, entries in [(360, ".nav-menu a"), (1280, ".nav-wide a")]:
         page.set_viewport_size({"width": width, "height": 740})
@@ -141,7 +147,8 @@ def test_the_navigation_reaches_every_item_on_a_phone_and_a_laptop(browser_page)
         else:
             assert not page.locator(".nav-menu").is_visible()
         links = page.locator(entries)
-        assert links.count() == 12
+        assert links.count() == len(expected) >= 12
+        assert [links.nth(i).get_attribute("href") for i in range(links.count())] == expected
         for i in range(links.count()):
             assert links.nth(i).is_visible() and links.nth(i).evaluate(inside), (
                 width,
