@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "reports",
+    "collect",  # offline collection: OpenRosa for ODK Collect, Kobo's push, the review queue
     "work",  # "Mon travail" and the daily digest: above every app it asks (docs/architecture.md)
     "demo",  # the top of the layer order: imports every app, imported by none (docs/architecture.md)
 ]
@@ -320,6 +321,8 @@ TWIZA_SITE_URL = env("TWIZA_SITE_URL", default="http://localhost:8000")
 
 # docs/security.md 32: a personal API token expires this many days after it was made (accounts/models.py).
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+# Offline collection (collect/): a phone's device password expires this many days after it was made.
+COLLECT_DEVICE_DAYS = env.int("COLLECT_DEVICE_DAYS", default=180)
 
 # Demo: the password of the demo users (docs/api.md).
 TWIZA_DEMO_PASSWORD = env("TWIZA_DEMO_PASSWORD", default="twiza-demo-2026")

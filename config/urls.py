@@ -18,6 +18,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include("people.urls")),
     path("p/<slug:slug>/", include("activities.urls")),
     path("p/<slug:slug>/", include("reports.urls")),
+    path("p/<slug:slug>/collecte/", include("collect.urls")),
+    path("openrosa/<slug:slug>/", include("collect.urls_openrosa")),
     path("reseau/", include("portal.urls_network")),
     path("p/<slug:slug>/forums/", include("participation.urls")),
     path("public/<slug:slug>/forums/", include("participation.public_urls")),

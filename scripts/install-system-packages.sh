@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages Twiza's CI needs and a new machine may lack: Chromium for the
 # browser tests, GNU gettext for the translations,
-# pg_dump/pg_restore for the backup tests on PostgreSQL. Idempotent: installs only what is missing.
+# pg_dump/pg_restore for the backup tests on PostgreSQL, a headless Java for ODK Validate (which
+# pyxform ships) to check every XForm Twiza makes. Idempotent: installs only what is missing.
 # `make demo` does not need it.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)  # backup, restore, drill
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # ODK Validate (collect/tests)
 fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qiE "noto.*arab|kacst|arabeyes" || missing+=(fonts-noto-core)
 

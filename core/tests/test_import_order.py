@@ -18,6 +18,7 @@ LAYERS = [
     ["cases", "participation"],
     ["indicators"],
     ["reports", "portal"],
+    ["collect"],
     ["work"],
     ["demo"],
 ]

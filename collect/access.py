@@ -1,0 +1,47 @@
+"""The only door to offline collection. "Missing" and "forbidden" are the same 404 on pages; the
+OpenRosa endpoints answer 401 to a device that is unknown, revoked, expired, or whose user no longer
+may collect there.
+
+- Who collects for a structure: the coordinator of its partnership, or its own staff — never for a
+  listening centre (no form exists for it: its clients live only in `cases`, docs/security.md 34).
+- Devices, hooks, forms and the review queue of a structure: the same people. The partnership's
+  admin, partner and network officers and the platform admin: 404.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from partnerships.access import Access, access_for, get_partnership_for_user
+from partnerships.models import Partnership, Structure
+
+
+def may_collect(access: Access, structure: Structure) -> bool:
+    """The coordinator, or the structure's own staff; never for a listening centre."""
+    if structure.kind == Structure.Kind.LISTENING_CENTRE:
+        return False
+    if structure.partnership_id != access.partnership.pk:
+        return False
+    if access.coordinates:
+        return True
+    return access.in_structure(structure.pk)
+
+
+def collecting_structures(access: Access) -> QuerySet[Structure]:
+    """The structures whose collection she manages (devices, forms, queue), listening centre never."""
+    return access.work_structures.exclude(kind=Structure.Kind.LISTENING_CENTRE)
+
+
+def get_collect_for_user(user, slug: str) -> tuple[Partnership, Access, QuerySet[Structure]]:
+    """The partnership, her access and the structures she collects for; 404 if there are none."""
+    partnership, access = get_partnership_for_user(user, slug)
+    structures = collecting_structures(access)
+    if not access.records_work or not structures.exists():
+        raise Http404
+    return partnership, access, structures
+
+
+def still_collects(user, structure: Structure) -> bool:
+    """A device's or hook's user may still collect for its structure (checked at every request)."""
+    if not user.is_active:
+        return False
+    return may_collect(access_for(user, structure.partnership), structure)

@@ -1,0 +1,1 @@
+"""The structure staff's pages of offline collection."""
