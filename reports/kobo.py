@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from activities.models import MAX_COUNT, Activity
@@ -441,54 +441,5 @@ def sample_export(partnership, user, structures) -> bytes:
                 " ".join(people[: i % (len(people) + 1)]),
             ],
         )
-    book.close()
-    return out.getvalue()
-
-
-def xlsform(partnership, kind: str) -> bytes:
-    """An XLSForm (survey, choices, settings) for one activity kind, for KoboToolbox or ODK Collect."""
-    out = io.BytesIO()
-    book = workbook(out)
-    survey = book.add_worksheet("survey")
-    survey.write_row(0, 0, ["type", "name", "label", "required", "constraint", "hint"])
-    kind_label = str(dict(Activity.Kind.choices)[kind])
-    rows = [
-        ["begin_group", "activite", str(_("Activité")), "", "", ""],
-        ["text", "titre", str(BY_KEY["title"].label), "", "", kind_label],
-        ["date", "date", str(BY_KEY["date"].label), "yes", "", ""],
-        ["select_one structures", "structure", str(BY_KEY["structure"].label), "", "", ""],
-        ["select_multiple resultats", "resultats", str(BY_KEY["results"].label), "", "", ""],
-        ["end_group", "", "", "", "", ""],
-        ["begin_group", "comptage", str(_("Personnes non enregistrées")), "", "", ""],
-        ["integer", "femmes", str(BY_KEY["tally_F"].label), "", ". >= 0", ""],
-        ["integer", "hommes", str(BY_KEY["tally_M"].label), "", ". >= 0", ""],
-        ["integer", "non_precise", str(BY_KEY["tally_X"].label), "", ". >= 0", ""],
-        ["select_one publics", "public", str(BY_KEY["target_group"].label), "", "", ""],
-        ["end_group", "", "", "", "", ""],
-        ["begin_group", "presences", str(_("Personnes enregistrées")), "", "", ""],
-        ["text", "presents", str(BY_KEY["people"].label), "", "", str(_("Codes séparés par des espaces"))],
-        ["end_group", "", "", "", "", ""],
-    ]
-    for i, row in enumerate(rows, start=1):
-        survey.write_row(i, 0, row)
-    choices = book.add_worksheet("choices")
-    choices.write_row(0, 0, ["list_name", "name", "label"])
-    lines = [("structures", s.code, s.label) for s in partnership.structures.order_by("code")]
-    lines += [("resultats", r.code, r.code) for r in Result.objects.filter(partnership=partnership)]
-    lines += [("publics", g.code, g.label) for g in TargetGroup.objects.all()]
-    for i, line in enumerate(lines, start=1):
-        choices.write_row(i, 0, line)
-    settings_sheet = book.add_worksheet("settings")
-    settings_sheet.write_row(0, 0, ["form_title", "form_id", "version", "default_language"])
-    settings_sheet.write_row(
-        1,
-        0,
-        [
-            f"{partnership.label} — {kind_label}",
-            f"twiza_{kind.replace('-', '_')}",
-            "1",
-            (get_language() or "fr")[:2],
-        ],
-    )
     book.close()
     return out.getvalue()

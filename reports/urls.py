@@ -18,6 +18,5 @@ urlpatterns = [
     path("imports/", views.import_upload, name="import_upload"),
     path("imports/<int:pk>/correspondance/", views.import_mapping, name="import_mapping"),
     path("imports/<int:pk>/essai/", views.import_dry_run, name="import_dry_run"),
-    path("imports/formulaires/<str:kind>.xlsx", views.xlsform, name="xlsform"),
     path("imports/exemple.xlsx", views.import_sample, name="import_sample"),
 ]

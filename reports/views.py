@@ -19,7 +19,7 @@ from .access import (
     may_download,
     may_write_narratives,
 )
-from .forms import IMPORT_KINDS, MappingForm, NarrativeForm, UploadForm
+from .forms import MappingForm, NarrativeForm, UploadForm
 from .models import Job, Narrative
 from .tasks import recover_stale_jobs
 
@@ -180,7 +180,7 @@ def import_upload(request, slug) -> HttpResponse:
         "partnership": partnership,
         "nav": navigation(access),
         "form": form,
-        "kinds": IMPORT_KINDS,
+        "access": access,
         "jobs": Job.objects.visible_to(request.user)
         .filter(partnership=partnership)
         .defer("upload", "output")[:10],
@@ -276,15 +276,6 @@ def import_sample(request, slug) -> HttpResponse:
     partnership, access = get_recorder_for_user(request.user, slug)
     data = kobo.sample_export(partnership, request.user, access.work_structures)
     return _download(data, f"exemple-export-kobo-{partnership.slug}.xlsx", XLSX)
-
-
-@login_required
-def xlsform(request, slug, kind) -> HttpResponse:
-    """The XLSForm of an activity kind, to collect offline in KoboToolbox or ODK Collect."""
-    partnership, _access = get_recorder_for_user(request.user, slug)
-    if kind not in dict(IMPORT_KINDS):
-        raise Http404
-    return _download(kobo.xlsform(partnership, kind), f"twiza-{kind}.xlsx", XLSX)
 
 
 # Exports ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from activities.models import Activity
 from core.spreadsheets import FORMULA_STARTS, cell, csv_writer, workbook
 from participation.models import Forum
 from partnerships.models import Structure
-from people.models import Person
+from people.models import Person, TargetGroup
 from programme.models import Indicator, Result
 from reports.models import Narrative
 
@@ -155,8 +155,10 @@ def test_annual_report_xlsx_and_csv_keep_hostile_text_as_text(demo_activity, cli
 def test_kobo_form_and_sample_keep_hostile_names_as_text(demo_activity, client_for):
     partnership = demo_activity["partnership"]
     Structure.objects.filter(partnership=partnership, code="centre-jour").update(name=CMD)
+    TargetGroup.objects.filter(code="migrants").update(name=CMD)
     client = client_for("coordination")
-    form = client.get(reverse("reports:xlsform", kwargs={"slug": partnership.slug, "kind": "atelier"}))
+    kwargs = {"slug": partnership.slug, "structure": "centre-jour", "kind": "activite"}
+    form = client.get(reverse("collect:xlsform", kwargs=kwargs))
     assert form.status_code == 200
     assert_xlsx_safe(form.content, CMD)
     sample = client.get(reverse("reports:import_sample", kwargs={"slug": partnership.slug}))

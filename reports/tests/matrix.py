@@ -88,7 +88,6 @@ ROWS = {
         data=lambda world: {"kind": "reunion-info"},
     ),
     "reports:import_upload": Row(kwargs=belfaa, allowed=IMPORTERS),
-    "reports:xlsform": Row(kwargs=lambda world: {**belfaa(world), "kind": "reunion-info"}, allowed=IMPORTERS),
     "reports:import_mapping": Row(kwargs=coordinator_import, allowed=["coordination"]),
     "reports:import_dry_run": Row(kwargs=coordinator_checked_import, allowed=["coordination"]),
     "reports:import_sample": Row(kwargs=belfaa, allowed=IMPORTERS),

@@ -207,21 +207,6 @@ def test_staff_import_only_for_their_structure(demo_activity, client_for):
     assert "Vous ne pouvez pas importer pour la structure" in page.content.decode()
 
 
-def test_xlsform_download_is_a_valid_form(demo_activity, client_for):
-    import openpyxl
-
-    response = client_for("coordination").get(
-        f"/p/{demo_activity['partnership'].slug}/imports/formulaires/atelier.xlsx"
-    )
-    assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["survey", "choices", "settings"]
-    names = [row[1] for row in book["survey"].iter_rows(min_row=2, values_only=True)]
-    assert {"titre", "date", "structure", "resultats", "femmes", "hommes", "presents"} <= set(names)
-    choices = {(r[0], r[1]) for r in book["choices"].iter_rows(min_row=2, values_only=True)}
-    assert ("structures", "centre-jour") in choices and ("resultats", "R1") in choices
-
-
 def test_bulk_path_gives_the_same_indicators_as_row_by_row(demo_activity, monkeypatch):
     """Big files are written in bulk then recounted: the indicator values and the annual report's
     totals match the row-by-row path."""
