@@ -1,7 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 # The structure's staff's pages (signed in): devices, forms, Kobo links, the review queue.
 app_name = "collect"
-urlpatterns: list = []
+urlpatterns: list = [
+    # B — devices.
+    path("", views.index, name="index"),
+    path("appareils/nouveau/", views.device_new, name="device_new"),
+    path("appareils/<int:pk>/revoquer/", views.device_revoke, name="device_revoke"),
+]
