@@ -4,8 +4,10 @@ from . import views
 
 # The structure's staff's pages (signed in): devices, forms, Kobo links, the review queue.
 app_name = "collect"
-urlpatterns: list = [
-    # B — devices.
+urlpatterns: list = []
+
+# B — devices: the collection page, a new device password, revoking one.
+urlpatterns += [
     path("", views.index, name="index"),
     path("appareils/nouveau/", views.device_new, name="device_new"),
     path("appareils/<int:pk>/revoquer/", views.device_revoke, name="device_revoke"),

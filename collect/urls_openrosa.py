@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import openrosa
-
 # ODK Collect's and Kobo's doors (no session: HTTPS Basic with a device password, or a hook's secret).
 app_name = "openrosa"
-urlpatterns: list = [
-    # B — OpenRosa 1.0 for ODK Collect (collect/openrosa.py).
+urlpatterns: list = []
+
+# B — OpenRosa 1.0 for ODK Collect (collect/openrosa.py).
+from . import openrosa  # noqa: E402
+
+urlpatterns += [
     path("formList", openrosa.form_list, name="form_list"),
     path("forms/<str:form_id>/<str:version>/form.xml", openrosa.form, name="form"),
     path("forms/<str:form_id>/<str:version>/manifest", openrosa.manifest, name="manifest"),

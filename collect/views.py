@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
+from core.navigation import navigation
+
 from .access import devices_of, get_collect_for_user, get_device_for_user
 from .actions import create_device, revoke_device
 from .forms import DeviceForm
@@ -26,8 +28,13 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     """Offline collection, for whoever collects for at least one structure (the coordinator, a
     structure's staff; never the listening centre): the devices of her structures, each with its last
     submission, and the way to each structure's forms."""
-    partnership, _access, structures = get_collect_for_user(request.user, slug)
-    context = {"partnership": partnership, "structures": structures, "devices": devices_of(structures)}
+    partnership, access, structures = get_collect_for_user(request.user, slug)
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "structures": structures,
+        "devices": devices_of(structures),
+    }
     return render(request, "collect/index.html", context)
 
 
@@ -55,7 +62,7 @@ def odk_settings_qr(url: str, username: str, password: str, project: str) -> str
 def device_new(request: HttpRequest, slug: str) -> HttpResponse:
     """A device password for herself (the phone signs in as her) in one of the structures she
     collects for; shown once, on this answer only, with the server's address and the QR code."""
-    partnership, _access, structures = get_collect_for_user(request.user, slug)
+    partnership, access, structures = get_collect_for_user(request.user, slug)
     form = DeviceForm(request.POST or None, structures=structures)
     if request.method == "POST" and form.is_valid():
         structure = form.cleaned_data["structure"]
@@ -64,13 +71,14 @@ def device_new(request: HttpRequest, slug: str) -> HttpResponse:
         project = f"Twiza — {structure.label}"
         context = {
             "partnership": partnership,
+            "nav": navigation(access),
             "device": device,
             "password": password,
             "server_url": url,
             "qr": odk_settings_qr(url, request.user.get_username(), password, project),
         }
         return render(request, "collect/device_created.html", context)
-    context = {"partnership": partnership, "form": form}
+    context = {"partnership": partnership, "nav": navigation(access), "form": form}
     return render(request, "collect/device_new.html", context, status=400 if form.errors else 200)
 
 

@@ -147,3 +147,13 @@ def test_the_command_refuses_an_inactive_user_and_asks_which_structure_when_ther
     )
     assert Device.objects.get().structure == office
     assert not Device.objects.filter(user=jour).exists()
+
+
+def test_the_navigation_leads_who_collects_to_the_collection_page(client_for, world):
+    index, _new = pages(world)
+    detail = reverse("partnerships:detail", kwargs={"slug": world["partnership"].slug})
+    for persona in ["coordination", "accueil", "jour"]:
+        assert f'href="{index}"' in client_for(persona).get(detail).content.decode(), persona
+    assert f'href="{index}" aria-current="page"' in client_for("jour").get(index).content.decode()
+    for persona in ["ecoute", "centre", "jette"]:
+        assert f'href="{index}"' not in client_for(persona).get(detail).content.decode(), persona
