@@ -53,6 +53,7 @@ class SecondFactorMiddleware:
         "/healthz",
         "/i18n/",
         "/api/",
+        "/openrosa/",  # ODK Collect signs in with a device password at each request, never a session
     )
 
     def __init__(self, get_response) -> None:

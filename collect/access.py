@@ -8,11 +8,13 @@ may collect there.
   admin, partner and network officers and the platform admin: 404.
 """
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Partnership, Structure
+
+from .models import Device, Submission, digest
 
 
 def may_collect(access: Access, structure: Structure) -> bool:
@@ -45,3 +47,45 @@ def still_collects(user, structure: Structure) -> bool:
     if not user.is_active:
         return False
     return may_collect(access_for(user, structure.partnership), structure)
+
+
+# B — devices (ODK Collect's passwords).
+
+
+def devices_of(structures: QuerySet[Structure]) -> QuerySet[Device]:
+    """The devices of these structures (every user's: a colleague's lost phone is revoked by anyone
+    who collects for its structure), newest first, with the date of each one's latest submission."""
+    latest = Submission.objects.filter(device=OuterRef("pk")).order_by("-created_at")
+    return (
+        Device.objects.filter(structure__in=structures)
+        .select_related("user", "structure")
+        .annotate(
+            last_submission_at=Subquery(latest.values("created_at")[:1]),
+            last_submission_status=Subquery(latest.values("status")[:1]),
+        )
+        .order_by("structure__name", "-created_at")
+    )
+
+
+def get_device_for_user(user, slug: str, pk: int) -> tuple[Device, Access]:
+    """A device of a structure she collects for (`get_collect_for_user`); 404 otherwise."""
+    _partnership, access, structures = get_collect_for_user(user, slug)
+    device = Device.objects.filter(structure__in=structures, pk=pk).first()
+    if device is None:
+        raise Http404
+    return device, access
+
+
+def device_for_password(slug: str, username: str, raw: str) -> Device | None:
+    """The OpenRosa door: the active device (not revoked, not expired) of partnership `slug` whose
+    password is `raw` and whose user is `username` and still collects for its structure; None for
+    anything else (unknown user, wrong password, other partnership: the caller answers them alike)."""
+    device = (
+        Device.objects.active()
+        .select_related("user", "structure__partnership", "partnership")
+        .filter(secret_hash=digest(raw), partnership__slug=slug, user__username=username)
+        .first()
+    )
+    if device is None or not still_collects(device.user, device.structure):
+        return None
+    return device

@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import form_views, views  # noqa: F401
+from . import form_views, views
 
 # The structure's staff's pages (signed in): devices, forms, Kobo links, the review queue.
 app_name = "collect"
@@ -10,4 +10,11 @@ urlpatterns: list = []
 urlpatterns += [
     path("formulaires/<slug:structure>/<str:kind>.xlsx", form_views.xlsform, name="xlsform"),
     path("reglages/<slug:structure>/", form_views.collect_settings, name="settings"),
+]
+
+# B — devices: the collection page, a new device password, revoking one.
+urlpatterns += [
+    path("", views.index, name="index"),
+    path("appareils/nouveau/", views.device_new, name="device_new"),
+    path("appareils/<int:pk>/revoquer/", views.device_revoke, name="device_revoke"),
 ]

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 # ODK Collect's and Kobo's doors (no session: HTTPS Basic with a device password, or a hook's secret).
 app_name = "openrosa"
 urlpatterns: list = []
+
+# B — OpenRosa 1.0 for ODK Collect (collect/openrosa.py).
+from . import openrosa  # noqa: E402
+
+urlpatterns += [
+    path("formList", openrosa.form_list, name="form_list"),
+    path("forms/<str:form_id>/<str:version>/form.xml", openrosa.form, name="form"),
+    path("forms/<str:form_id>/<str:version>/manifest", openrosa.manifest, name="manifest"),
+    path("forms/<str:form_id>/<str:version>/media/<str:filename>", openrosa.media, name="media"),
+    path("submission", openrosa.submission, name="submission"),
+]

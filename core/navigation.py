@@ -30,6 +30,8 @@ ENTRIES = [
     # Not the listening centre's roles: its clients live only in `cases` (docs/security.md 34).
     Entry("people:list", _("Personnes"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR})),
     Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
+    # Offline collection (collect/access.py): who collects for a structure, never the listening centre.
+    Entry("collect:index", _("Collecte"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR})),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
     Entry("reports:index", _("Rapports"), EVERYONE),
     Entry(

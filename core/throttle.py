@@ -17,7 +17,19 @@ LIMITS = {
     # "Mot de passe oublié ?" (accounts/views.py): per client and per address asked for.
     "password_reset": (10, 3600),
     "password_reset_address": (3, 3600),
+    # ODK Collect's device passwords (collect/openrosa.py): only wrong passwords count, per client and
+    # per username, as django-axes counts failed logins (AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME).
+    "device_password": (20, 1800),
+    "device_password_user": (10, 1800),
 }
+
+
+def spent(request, action: str, who: str = "") -> bool:
+    """Whether every slot of `action` is taken for this client (or `who`), without taking one: a
+    door that counts only failures asks this first, and calls `allow` when an attempt fails."""
+    limit, _window = LIMITS[action]
+    who = who or client_ip(request)
+    return len(cache.get_many([f"throttle:{action}:{who}:{n}" for n in range(limit)])) >= limit
 
 
 def allow(request, action: str, who: str = "") -> bool:

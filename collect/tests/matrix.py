@@ -1,9 +1,55 @@
 """Offline collection in the authorisation matrix (docs/security.md 3): the coordinator and the
 structure's own staff; never for the listening centre (no form exists for it); 404 for the others."""
 
+from collect.actions import create_device
+from conftest import ALL_PERSONAS
 from core.tests.access_matrix import Row
+from partnerships.models import Structure
 
-ROWS: dict[str, Row] = {}
+# B — devices and OpenRosa.
+
+# Who collects: the coordinator and the structures' staff; never the listening centre (404).
+COLLECTORS = ["coordination", "accueil", "jour"]
+
+
+def belfaa(world):
+    return {"slug": world["partnership"].slug}
+
+
+def office_device(world):
+    """A device of the migrant office (its agent's): the coordinator and the agent may revoke it."""
+    office = world["partnership"].structures.get(kind=Structure.Kind.MIGRANT_OFFICE)
+    device, _password = create_device(world["users"]["accueil"], office, "téléphone", None)
+    return {"slug": world["partnership"].slug, "pk": device.pk}
+
+
+def form_of(world, **more):
+    return {
+        "slug": world["partnership"].slug,
+        "form_id": "twiza_activite_bureau_migrants",
+        "version": "1",
+        **more,
+    }
+
+
+# The OpenRosa doors take no session: every persona, signed in or not, gets the Basic challenge.
+EVERYONE = [*ALL_PERSONAS]
+
+ROWS = {
+    "collect:index": Row(kwargs=belfaa, allowed=COLLECTORS),
+    "collect:device_new": Row(kwargs=belfaa, allowed=COLLECTORS),
+    "collect:device_revoke": Row(
+        kwargs=office_device, allowed=["coordination", "accueil"], method="post", ok=302
+    ),
+    "openrosa:form_list": Row(kwargs=belfaa, allowed=EVERYONE, ok=401),
+    "openrosa:form": Row(kwargs=form_of, allowed=EVERYONE, ok=401),
+    "openrosa:manifest": Row(kwargs=form_of, allowed=EVERYONE, ok=401),
+    "openrosa:media": Row(
+        kwargs=lambda world: form_of(world, filename="personnes.csv"), allowed=EVERYONE, ok=401
+    ),
+    "openrosa:submission": Row(kwargs=belfaa, allowed=EVERYONE, ok=401),
+    "openrosa:submission#post": Row(kwargs=belfaa, method="post", allowed=EVERYONE, ok=401),
+}
 
 
 # A — forms ------------------------------------------------------------------------------------
