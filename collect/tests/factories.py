@@ -18,12 +18,25 @@ def form_id(kind: str, structure) -> str:
     return f"twiza_{kind}_{structure.code.replace('-', '_')}"
 
 
-class DeviceFactory(DjangoModelFactory):
+class _WithSecret(DjangoModelFactory):
+    """Keeps the raw secret on the object made (`obj.secret`), as the page shows it once."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        secret = kwargs.pop("secret")
+        obj = super()._create(model_class, *args, **kwargs)
+        obj.secret = secret
+        return obj
+
+
+class DeviceFactory(_WithSecret):
     """A device of `user` for `structure` (its partnership's); `secret` holds its password."""
 
     class Meta:
         model = Device
-        exclude = ["secret"]
 
     structure = None  # required
     partnership = factory.LazyAttribute(lambda o: o.structure.partnership)
@@ -58,12 +71,11 @@ class FormVersionFactory(DjangoModelFactory):
     xlsform = b""
 
 
-class KoboHookFactory(DjangoModelFactory):
+class KoboHookFactory(_WithSecret):
     """A Kobo link of `user` for `structure`'s form `kind`; `secret` is the URL's."""
 
     class Meta:
         model = KoboHook
-        exclude = ["secret"]
 
     structure = None  # required
     partnership = factory.LazyAttribute(lambda o: o.structure.partnership)

@@ -15,6 +15,7 @@ APPS = [
     "accounts",
     "activities",
     "cases",
+    "collect",
     "indicators",
     "participation",
     "partnerships",
