@@ -30,7 +30,7 @@ LABELS = {
     "orientation": _("Orientation (code)"),
     "oriente_vers": _("Orienté vers (code de l'organisation)"),
 }
-SCALARS = {
+SCALARS: dict[str, list[str]] = {
     FormKind.ACTIVITY: [
         "activite/type",
         "activite/titre",
@@ -110,7 +110,7 @@ class RejectForm(Versioned):
 class KoboHookForm(forms.Form):
     """A new Kobo link: which structure and form, and the Kobo project's name (to recognise it)."""
 
-    structure = forms.ModelChoiceField(label=_("Structure"), queryset=None)
+    structure: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Structure"), queryset=None)
     kind = forms.ChoiceField(label=_("Formulaire"), choices=FormKind.choices)
     label = forms.CharField(label=_("Nom du projet dans KoboToolbox"), max_length=100)
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -159,8 +160,9 @@ def kobo_push(request, slug, secret) -> JsonResponse:
     if hook.revoked_at is not None or not still_collects(hook.user, hook.structure):
         return JsonResponse({"message": _("Ce lien Kobo est révoqué.")}, status=403)
     try:
+        # A form-encoded body was already read by a middleware (request.POST): not Kobo's JSON.
         data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RawPostDataException):
         return JsonResponse({"message": _("Le corps de la requête n'est pas du JSON.")}, status=400)
     try:
         received = intake.receive_kobo(hook, data)
