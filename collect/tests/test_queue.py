@@ -33,6 +33,12 @@ def urls(submission):
     )
 
 
+def shown(client, review) -> dict:
+    """The review form's answers as the page shows them, to post back with a correction."""
+    form = client.get(review).context["form"]
+    return {name: form[name].value() or "" for name in form.fields}
+
+
 def test_the_queue_lists_what_waits_and_the_review_shows_each_problem_by_its_field(waiting, client_for):
     queue, review = urls(waiting)
     page = client_for("accueil").get(queue).content.decode()
@@ -51,8 +57,7 @@ def test_an_empty_queue_says_so(world, client_for):
 def test_a_correction_applies_it_through_the_same_path(waiting, client_for):
     queue, review = urls(waiting)
     client = client_for("accueil")
-    form = client.get(review).context["form"]
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = shown(client, review)
     data["activite/resultats"] = "R1"
     before = Activity.objects.count()
     response = client.post(review, data)
@@ -74,8 +79,7 @@ def test_a_correction_applies_it_through_the_same_path(waiting, client_for):
 def test_a_correction_still_wrong_stays_waiting_with_its_new_problems(waiting, client_for):
     _queue, review = urls(waiting)
     client = client_for("coordination")
-    form = client.get(review).context["form"]
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = shown(client, review)
     data["activite/resultats"], data["activite/date"] = "R1", "2025-02-30"
     client.post(review, data)
     waiting.refresh_from_db()
@@ -88,8 +92,7 @@ def test_a_correction_still_wrong_stays_waiting_with_its_new_problems(waiting, c
 def test_a_stale_review_is_refused_and_writes_nothing(waiting, client_for):
     _queue, review = urls(waiting)
     client = client_for("accueil")
-    form = client.get(review).context["form"]
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = shown(client, review)
     data["activite/resultats"] = "R1"
     Submission.objects.filter(pk=waiting.pk).update(version=waiting.version + 1)  # someone reviewed it
     before = Activity.objects.count()
