@@ -24,7 +24,7 @@ from partnerships.models import Membership, Organisation, PartnerRole
 from people.models import Person, TargetGroup
 from programme.models import GovernancePrinciple, Result
 
-from .models import Activity, ActivityPartner, Attendance, Tally
+from .models import Activity, ActivityPartner, Attendance, Tally, Visit
 
 
 class NotYetHeld(ValueError):
@@ -333,3 +333,18 @@ def delete_activity(activity: Activity) -> None:
     """Deletes an activity with its attendance and tallies."""
     with engine.activity_changing(activity):
         activity.delete()
+
+
+def record_visit(form, partnership, user) -> Visit:
+    """Saves the visit a valid `activities.forms.VisitForm` holds in the migrant office's log: the
+    person's sex when a code was given. The visits page and collect/intake.py both save through
+    here; the caller has checked the user may record visits of the form's structures."""
+    visit = form.save(commit=False)
+    visit.partnership, visit.person, visit.sex = (
+        partnership,
+        form.cleaned_data["person"],
+        form.cleaned_data["sex"],
+    )
+    visit.created_by = user
+    visit.save()
+    return visit

@@ -29,8 +29,9 @@ class NewActivity(Protocol):
     date: datetime.date
     structure: Structure | None
     results: list[Result]
-    tallies: dict[str, int]  # sex -> number of unregistered participants
-    target_group: TargetGroup | None  # of the tallies
+    kind: str  # "" for the import's kind
+    place: str
+    tallies: dict[tuple[str, TargetGroup | None], int]  # (sex, group) -> unregistered participants
     people: list[Person]  # registered participants, present
 
 
@@ -50,10 +51,20 @@ def insert_activities(
     dates = {d: ops.adapt_datefield_value(d) for d in {row.date for row in rows}}
     ids = insert_rows(
         Activity,
-        ["partnership", "structure", "kind", "title", "date", "created_by", "created_at", "updated_at"],
         [
-            (partnership.pk, row.structure.pk if row.structure else None, kind, row.title, dates[row.date])
-            + (user.pk, now, now)
+            "partnership",
+            "structure",
+            "kind",
+            "title",
+            "date",
+            "place",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (partnership.pk, row.structure.pk if row.structure else None, row.kind or kind, row.title)
+            + (dates[row.date], row.place, user.pk, now, now)
             for row in rows
         ],
         returning=True,
@@ -62,8 +73,10 @@ def insert_activities(
     for activity, row in zip(ids, rows, strict=True):
         date = dates[row.date]
         links += [(activity, result.pk) for result in row.results]
-        group = row.target_group.pk if row.target_group else None
-        tallies += [(activity, sex, group, n, date, now, now) for sex, n in row.tallies.items()]
+        tallies += [
+            (activity, sex, group.pk if group else None, n, date, now, now)
+            for (sex, group), n in row.tallies.items()
+        ]
         attendance += [(activity, pk, date, now, now) for pk in {p.pk for p in row.people}]
     insert_rows(Activity.results.through, ["activity", "result"], links)
     insert_rows(

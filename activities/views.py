@@ -423,14 +423,7 @@ def visits(request, slug) -> HttpResponse:
         initial={"structure": structures.first()},
     )
     if request.method == "POST" and form.is_valid():
-        visit = form.save(commit=False)
-        visit.partnership, visit.person, visit.sex = (
-            partnership,
-            form.cleaned_data["person"],
-            form.cleaned_data["sex"],
-        )
-        visit.created_by = request.user
-        visit.save()
+        actions.record_visit(form, partnership, request.user)
         messages.success(request, _("Visite enregistrée."))
         return redirect("activities:visits", slug=slug)
     page = Paginator(visit_list.select_related("person", "referred_to", "structure"), 50).get_page(

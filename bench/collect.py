@@ -26,13 +26,14 @@ import sys
 import tempfile
 import time
 import uuid
-import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests  # noqa: E402
+from defusedxml import ElementTree as ET  # noqa: E402
 
 from core.tests.live import SLUG, manage, serve, shell_json  # noqa: E402
 
@@ -128,7 +129,7 @@ class Api:
         if answer.status_code != 201:
             raise SystemExit(f"API activity answered {answer.status_code}: {answer.text[:500]}")
         pk = answer.json()["id"]
-        for path, body in (
+        bodies: tuple[tuple[str, Any], ...] = (
             ("attendance", {"people": ids}),
             (
                 "tallies",
@@ -138,7 +139,8 @@ class Api:
                     for sex, count in (("F", 3 + n % 5), ("M", 2 + n % 4), ("X", 1 + n % 2))
                 ],
             ),
-        ):
+        )
+        for path, body in bodies:
             answer = self.session.post(f"{self.base}/activities/{pk}/{path}", json=body, timeout=60)
             if answer.status_code != 200:
                 raise SystemExit(f"API {path} answered {answer.status_code}: {answer.text[:500]}")
@@ -158,9 +160,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--round", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="twiza-collect-bench-") as scratch, serve(
-        Path(scratch), workers=2, threads=1, production=True
-    ) as (env, base, _pid):
+    with (
+        tempfile.TemporaryDirectory(prefix="twiza-collect-bench-") as scratch,
+        serve(Path(scratch), workers=2, threads=1, production=True) as (env, base, _pid),
+    ):
         people = shell_json(env, SETUP % {"slug": SLUG, "structure": STRUCTURE})
         ids, codes = [pk for pk, _ in people], [code for _, code in people]
         password = _last_word(manage(env, "create_device_password", "accueil"))
@@ -180,13 +183,19 @@ def main() -> None:
         resend_time = timed(args.clients, [lambda n=n: odk.submit(xmls[n]) for n in range(args.count)])
         after = shell_json(env, COUNTS % {"slug": SLUG, "structure": STRUCTURE})
     api_rate, odk_rate = args.count / api_time, args.count / odk_time
-    print(f"{args.count} activities of 20 attendees and 6 tallies, {args.clients} clients, rounds of {args.round}")
+    print(
+        f"{args.count} activities of 20 attendees and 6 tallies, {args.clients} clients, rounds of {args.round}"
+    )
     print(f"JSON API (3 requests each): {api_time:.1f} s, {api_rate:.1f} activities/s")
     print(f"OpenRosa (1 submission each): {odk_time:.1f} s, {odk_rate:.1f} activities/s")
     print(f"throughput OpenRosa ÷ API: {odk_rate / api_rate:.2f} (goal ≥ 0.8)")
-    print(f"resending all {args.count}: {resend_time:.1f} s = {resend_time / odk_time:.2f} × the first pass (goal ≤ 0.5)")
-    print(f"activities, attendance, tallies before the resend {before}, after {after}: "
-          + ("nothing added" if before == after else "ROWS ADDED"))
+    print(
+        f"resending all {args.count}: {resend_time:.1f} s = {resend_time / odk_time:.2f} × the first pass (goal ≤ 0.5)"
+    )
+    print(
+        f"activities, attendance, tallies before the resend {before}, after {after}: "
+        + ("nothing added" if before == after else "ROWS ADDED")
+    )
 
 
 if __name__ == "__main__":

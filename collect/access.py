@@ -14,7 +14,7 @@ from django.http import Http404
 from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Partnership, Structure
 
-from .models import Device, Submission, digest
+from .models import Device, KoboHook, Submission, digest
 
 
 def may_collect(access: Access, structure: Structure) -> bool:
@@ -89,3 +89,54 @@ def device_for_password(slug: str, username: str, raw: str) -> Device | None:
     if device is None or not still_collects(device.user, device.structure):
         return None
     return device
+
+
+# C — the review queue and Kobo hooks -------------------------------------------------------------
+
+
+def get_submission_for_user(user, slug: str, pk: int) -> tuple[Partnership, Access, Submission]:
+    """A submission of a structure she collects for (coordinator or its staff); 404 otherwise."""
+    partnership, access, structures = get_collect_for_user(user, slug)
+    submission = (
+        Submission.objects.filter(partnership=partnership, structure__in=structures, pk=pk)
+        .select_related("structure", "partnership", "user", "activity", "visit")
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return partnership, access, submission
+
+
+def get_hook_for_user(user, slug: str, pk: int) -> tuple[Partnership, Access, KoboHook]:
+    """A Kobo hook of a structure she collects for; 404 otherwise."""
+    partnership, access, structures = get_collect_for_user(user, slug)
+    hook = KoboHook.objects.filter(partnership=partnership, structure__in=structures, pk=pk).first()
+    if hook is None:
+        raise Http404
+    return partnership, access, hook
+
+
+def hook_by_secret(slug: str, secret: str) -> KoboHook | None:
+    """The hook whose secret this is, in the partnership of `slug` (revoked ones too: the push
+    endpoint says so), or None. Anyone holding the secret: Kobo's server."""
+    return (
+        KoboHook.objects.filter(partnership__slug=slug, secret_hash=digest(secret))
+        .select_related("partnership", "structure", "user")
+        .first()
+    )
+
+
+def waiting_submissions(user) -> list[Submission]:
+    """The submissions waiting in the review queue of every structure she collects for, in every
+    partnership (for "Mon travail"), oldest first."""
+    rows: list[Submission] = []
+    for partnership in Partnership.objects.visible_to(user):
+        access = access_for(user, partnership)
+        if not access.records_work:
+            continue
+        rows += Submission.objects.filter(
+            partnership=partnership,
+            structure__in=collecting_structures(access),
+            status=Submission.Status.WAITING,
+        ).select_related("partnership", "structure")
+    return sorted(rows, key=lambda s: (s.created_at, s.pk))

@@ -30,6 +30,7 @@ from activities.models import Activity
 from core.locking import claim
 from indicators import engine
 from partnerships.models import Partnership
+from people import actions as people_actions
 
 from . import kobo, xlsx
 from .models import ImportedSubmission, ImportMapping, Job, Narrative
@@ -236,33 +237,53 @@ def _known_uuids(partnership, uuids: list[str]) -> set[str]:
     return known
 
 
-def _create_each(partnership, kind: str, submissions: list, user) -> int:
-    """Small imports: each submission through activities/actions.py, which keeps the indicators."""
-    for row in submissions:
-        activity = activity_actions.create_activity(
-            Activity(
-                partnership=partnership,
-                structure=row.structure,
-                kind=kind,
-                title=row.title,
-                date=row.date,
-                created_by=user,
-            ),
-            results=row.results,
-        )
-        if row.tallies:
-            activity_actions.set_tallies(
-                activity, {(sex, row.target_group): count for sex, count in row.tallies.items()}
+def create_submissions(partnership, kind: str, submissions: list, user) -> list[Activity]:
+    """Writes checked submissions (kobo.Validator's), one activity each, through
+    activities/actions.py, which keeps the indicators: the activity (its own kind, or `kind`), its
+    results, its new people registered (people.actions.register_person, in the submission's
+    structure) then marked present with the others, its tallies; and its `_uuid` kept, so the same
+    submission is never written twice (the import and collect/intake.py both write through here).
+    All or nothing inside the caller's transaction. The caller has checked the user may record for
+    the submissions' structures."""
+    activities = []
+    with transaction.atomic():
+        for row in submissions:
+            activity = activity_actions.create_activity(
+                Activity(
+                    partnership=partnership,
+                    structure=row.structure,
+                    kind=row.kind or kind,
+                    title=row.title,
+                    date=row.date,
+                    place=row.place,
+                    created_by=user,
+                ),
+                results=row.results,
             )
-        if row.people:
-            activity_actions.record_attendance(activity, row.people)
-        ImportedSubmission.objects.create(partnership=partnership, uuid=row.uuid, activity=activity)
-    return len(submissions)
+            newcomers = [
+                people_actions.register_person(
+                    partnership, structure=row.structure, created_by=user, **person
+                )
+                for person in row.new_people
+            ]
+            if row.tallies:
+                activity_actions.set_tallies(activity, row.tallies)
+            if row.people or newcomers:
+                activity_actions.record_attendance(activity, [*row.people, *newcomers])
+            ImportedSubmission.objects.create(partnership=partnership, uuid=row.uuid, activity=activity)
+            activities.append(activity)
+    return activities
+
+
+def _create_each(partnership, kind: str, submissions: list, user) -> int:
+    """Small imports: each submission through `create_submissions`, which keeps the indicators."""
+    return len(create_submissions(partnership, kind, submissions, user))
 
 
 def _create_bulk(partnership, kind: str, submissions: list, user) -> int:
     """Big imports: the same rows as `_create_each`, in bulk (activities/bulk.py), with their keys.
-    The caller recounts the partnership's indicators once every chunk is written."""
+    The caller recounts the partnership's indicators once every chunk is written. An export's rows
+    hold no new people (no column names them): only collect/intake.py's do, one at a time."""
     ids = bulk.insert_activities(partnership, kind, user, submissions)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     bulk.insert_rows(

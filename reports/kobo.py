@@ -49,6 +49,8 @@ FIELDS = [
     Field("title", "titre", "activite", gettext_lazy("Titre de l'activité")),
     Field("date", "date", "activite", gettext_lazy("Date de l'activité"), required=True),
     Field("structure", "structure", "activite", gettext_lazy("Structure")),
+    Field("kind", "type", "activite", gettext_lazy("Type d'activité")),
+    Field("place", "lieu", "activite", gettext_lazy("Lieu")),
     Field("results", "resultats", "activite", gettext_lazy("Résultats visés")),
     Field("tally_F", "femmes", "comptage", gettext_lazy("Femmes non enregistrées")),
     Field("tally_M", "hommes", "comptage", gettext_lazy("Hommes non enregistrés")),
@@ -151,15 +153,22 @@ def guess_mapping(headers) -> dict:
 
 @dataclass
 class Submission:
+    """One checked submission. `tallies` maps (sex, TargetGroup or None) to a number > 0, so one
+    activity holds the counts of several groups; `kind` "" is the import's kind; `new_people` are
+    people to register (dicts: first_name, last_name, sex, birth_year, target_groups) then mark
+    present; `people` are codes until resolved, then Person objects."""
+
     row: int
     uuid: str
     title: str
     date: dt.date
     structure: object
     tallies: dict
-    target_group: object
     people: list = field(default_factory=list)
     results: list = field(default_factory=list)
+    kind: str = ""
+    place: str = ""
+    new_people: list = field(default_factory=list)
 
 
 @dataclass
@@ -211,8 +220,12 @@ class Validator:
     PROBLEMS_KEPT = 1000
     CHUNK = 5000
 
-    def __init__(self, partnership, kind, structures, user, mapping, headers) -> None:
+    def __init__(
+        self, partnership, kind, structures, user, mapping, headers, *, people_structure=None
+    ) -> None:
         self.partnership, self.kind, self.user = partnership, kind, user
+        # A collected form's people are of the device's structure only (collect/intake.py).
+        self.people_structure = people_structure
         self.mapping, self.headers = mapping, headers
         index = {h: i for i, h in enumerate(headers)}
         self.columns = {f.key: index.get(mapping.get(f.key)) for f in FIELDS}
@@ -225,7 +238,7 @@ class Validator:
             .filter(partnership=partnership)
             .defer("first_name", "last_name", "phone", "place")  # never needed here: not decrypted
         )
-        self.kind_label = str(dict(Activity.Kind.choices).get(kind, kind))
+        self.kinds = dict(Activity.Kind.choices)
         self.years = set(partnership.years)
         self.today = timezone.localdate()  # nothing is recorded as attended before its date
         self.default_structure = (
@@ -286,9 +299,9 @@ class Validator:
         def fail(key, message) -> None:
             problems.append(Problem(number, self._column(key), message))
 
-        before = len(problems)
         value = self.value
         uuid = value(row, "uuid")
+        before = len(problems)
         if not uuid:
             fail("uuid", _("Identifiant _uuid manquant."))
         elif len(uuid) > UUID_LENGTH or "\x00" in uuid:
@@ -298,74 +311,180 @@ class Validator:
                 self.seen.first_row(uuid) if self.problem_count + len(problems) < self.PROBLEMS_KEPT else "?"
             )
             fail("uuid", _("Même _uuid qu'à la ligne %(row)s.") % {"row": first})
-        date = None
-        raw_date = value(row, "date")
+        submission = self.check(
+            fail,
+            row=number,
+            uuid=uuid,
+            title=value(row, "title"),
+            date=value(row, "date"),
+            structure=value(row, "structure"),
+            results=self._result_codes(row),
+            kind=value(row, "kind"),
+            place=value(row, "place"),
+            people=value(row, "people").split(),
+            tallies=[(value(row, "target_group"), {sex: value(row, "tally_" + sex) for sex in "FMX"})],
+        )
+        return None if len(problems) > before else submission
+
+    def check(
+        self,
+        fail,
+        *,
+        row: int = 0,
+        uuid: str = "",
+        title: str = "",
+        date: str = "",
+        structure: str = "",
+        results: list[str] = (),  # type: ignore[assignment]
+        kind: str = "",
+        place: str = "",
+        people: list[str] = (),  # type: ignore[assignment]
+        tallies: list[tuple[str, dict[str, str]]] = (),  # type: ignore[assignment]
+        new_people: list[dict[str, str]] = (),  # type: ignore[assignment]
+    ) -> Submission | None:
+        """Checks one submission given as raw values, calling `fail(key, message)` for each problem
+        (`key`: a FIELDS key, or "new_people.<i>.<name>" for a new person's answer); the Submission
+        (people still as codes: `resolve` looks them up) or None if any problem was found. The
+        import's rows and collect/intake.py's submissions both come through here."""
+        failed = False
+
+        def problem(key, message) -> None:
+            nonlocal failed
+            failed = True
+            fail(key, message)
+
+        day = None
         try:
-            date = dt.date.fromisoformat(raw_date[:10])
+            day = dt.date.fromisoformat(date[:10])
         except ValueError:
-            fail("date", _("Date impossible : « %(value)s » (attendu AAAA-MM-JJ).") % {"value": raw_date})
+            problem("date", _("Date impossible : « %(value)s » (attendu AAAA-MM-JJ).") % {"value": date})
         else:
-            if date.year not in self.years:
-                fail("date", _("La date %(date)s est hors des années du partenariat.") % {"date": date})
-        code = value(row, "structure")
-        structure = self.default_structure
-        if code:
-            structure = self.structures.get(code)
-            if structure is None:
+            if day.year not in self.years:
+                problem("date", _("La date %(date)s est hors des années du partenariat.") % {"date": day})
+        found = self.default_structure
+        if structure:
+            found = self.structures.get(structure)
+            if found is None:
                 message = (
                     _("Vous ne pouvez pas importer pour la structure « %(code)s ».")
-                    if code in self.all_structures
+                    if structure in self.all_structures
                     else _("Structure inconnue : « %(code)s ».")
                 )
-                fail("structure", message % {"code": code})
-        tallies = {}
-        for sex in ("F", "M", "X"):
-            raw = value(row, "tally_" + sex)
-            if not raw or raw == "0":
+                problem("structure", message % {"code": structure})
+        kind = kind.strip()
+        if kind and kind not in self.kinds:
+            problem("kind", _("Type d'activité inconnu : « %(code)s ».") % {"code": kind})
+        elif not kind and not self.kind:
+            problem("kind", _("Le type d'activité manque."))
+        counts: dict = {}
+        for group_code, raw_counts in tallies:
+            group = self.groups.get(group_code) if group_code else None
+            if group_code and group is None:
+                problem("target_group", _("Public cible inconnu : « %(code)s ».") % {"code": group_code})
                 continue
-            try:
-                count = int(raw) if raw.isdigit() else int(float(raw))
-                if not 0 <= count <= MAX_COUNT or float(raw) != count:
-                    raise ValueError
-            except (ValueError, OverflowError):
-                fail("tally_" + sex, _("Nombre invalide : « %(value)s ».") % {"value": raw})
-                continue
-            if count:
-                tallies[sex] = count
-        group_code = value(row, "target_group")
-        group = self.groups.get(group_code) if group_code else None
-        if group_code and group is None:
-            fail("target_group", _("Public cible inconnu : « %(code)s ».") % {"code": group_code})
-        results = []
-        for code in self._result_codes(row):
+            for sex, raw in raw_counts.items():
+                if not raw or raw == "0":
+                    continue
+                try:
+                    count = int(raw) if raw.isdigit() else int(float(raw))
+                    if not 0 <= count <= MAX_COUNT or float(raw) != count:
+                        raise ValueError
+                except (ValueError, OverflowError):
+                    problem("tally_" + sex, _("Nombre invalide : « %(value)s ».") % {"value": raw})
+                    continue
+                if count:
+                    counts[(sex, group)] = counts.get((sex, group), 0) + count
+        chosen = []
+        for code in results:
             result = self.results.get(code.lower())
             if result is None:
-                fail("results", _("Résultat inconnu : « %(code)s ».") % {"code": code})
-            elif result not in results:  # "R1 r1" names one result
-                results.append(result)
-        people = value(row, "people").split()
-        if date is not None and date > self.today and (tallies or people):
-            fail(
+                problem("results", _("Résultat inconnu : « %(code)s ».") % {"code": code})
+            elif result not in chosen:  # "R1 r1" names one result
+                chosen.append(result)
+        newcomers = [self._newcomer(i, person, problem) for i, person in enumerate(new_people)]
+        if day is not None and day > self.today and (counts or people or new_people):
+            problem(
                 "date",
                 _(
                     "La date %(date)s n'est pas encore passée : les présences et les comptages "
                     "s'enregistrent à partir du jour de l'activité."
                 )
-                % {"date": date},
+                % {"date": day},
             )
-        if len(problems) > before or date is None:  # a missing date is one of the problems
+        if failed or day is None:  # a missing date is one of the problems
             return None
-        title = value(row, "title").replace("\x00", "") or f"{self.kind_label} {date:%d/%m/%Y}"
-        return Submission(number, uuid, title[:200], date, structure, tallies, group, people, results)
+        kind_label = self.kinds.get(kind or self.kind, kind or self.kind)
+        title = title.replace("\x00", "") or f"{kind_label} {day:%d/%m/%Y}"
+        return Submission(
+            row,
+            uuid,
+            title[:200],
+            day,
+            found,
+            counts,
+            list(people),
+            chosen,
+            kind=kind,
+            place=place.replace("\x00", "")[:200],
+            new_people=[n for n in newcomers if n is not None],
+        )
+
+    def _newcomer(self, i: int, answers: dict[str, str], problem) -> dict | None:
+        """A new person's answers checked: names given, sex F or M, a birth year from 1900 to this
+        year, a known target group."""
+        key = f"new_people.{i}."
+        bad = []
+        first, last = answers.get("first_name", "").strip(), answers.get("last_name", "").strip()
+        if not first:
+            bad.append(problem(key + "first_name", _("Le prénom de la nouvelle personne manque.")))
+        if not last:
+            bad.append(problem(key + "last_name", _("Le nom de la nouvelle personne manque.")))
+        sex = answers.get("sex", "").strip().upper()
+        if sex not in ("F", "M"):
+            bad.append(problem(key + "sex", _("Sexe inconnu : « %(value)s » (F ou M).") % {"value": sex}))
+        raw_year = answers.get("birth_year", "").strip()
+        year = int(raw_year) if raw_year.isdigit() else 0
+        if not 1900 <= year <= self.today.year:
+            bad.append(
+                problem(
+                    key + "birth_year",
+                    _("Année de naissance impossible : « %(value)s » (de 1900 à %(year)s).")
+                    % {"value": raw_year, "year": self.today.year},
+                )
+            )
+        code = answers.get("target_group", "").strip()
+        group = self.groups.get(code) if code else None
+        if code and group is None:
+            bad.append(
+                problem(key + "target_group", _("Public cible inconnu : « %(code)s ».") % {"code": code})
+            )
+        if bad:
+            return None
+        return {
+            "first_name": first[:100],
+            "last_name": last[:100],
+            "sex": sex,
+            "birth_year": year,
+            "target_groups": [group] if group else [],
+        }
 
     def _result_codes(self, row) -> list[str]:
         if not self.choice_columns:
             return self.value(row, "results").split()
         return [choice for choice, i in self.choice_columns if i < len(row) and row[i].lower() in TRUE]
 
+    def resolve(self, submission: Submission, fail) -> bool:
+        """Looks up one submission's people codes (`fail("people", message)` for those not found, or
+        of another structure than `people_structure`); True when all were found."""
+        problems: list[Problem] = []
+        kept = self._resolve_people([submission], problems)
+        for p in problems:
+            fail("people", p.message)
+        return bool(kept)
+
     def _resolve_people(self, batch, problems) -> list:
-        """The batch's submissions whose people codes all name people the user may record; the codes
-        become Person objects (identity fields not loaded)."""
+        """The batch's submissions whose people codes all name people the user may record (of
+        `people_structure` when given); the codes become Person objects (identity fields not loaded)."""
         wanted = sorted({c for s in batch for c in s.people})
         found = {}
         for start in range(0, len(wanted), 500):
@@ -373,6 +492,22 @@ class Validator:
         kept = []
         for submission in batch:
             missing = [c for c in submission.people if c not in found]
+            strangers = [
+                c
+                for c in submission.people
+                if c in found
+                and self.people_structure is not None
+                and found[c].structure_id != self.people_structure.pk
+            ]
+            if strangers:
+                problems.append(
+                    Problem(
+                        submission.row,
+                        self._column("people"),
+                        _("Personne d'une autre structure : %(codes)s.") % {"codes": ", ".join(strangers)},
+                    )
+                )
+                continue
             if missing:
                 problems.append(
                     Problem(

@@ -272,7 +272,10 @@ def check_import(job_id: int, token: str) -> str:
                         "date": s.date.isoformat(),
                         "title": s.title,
                         "structure": s.structure.code if s.structure else "",
-                        **{sex: s.tallies.get(sex, 0) for sex in ("F", "M", "X")},
+                        **{
+                            sex: sum(n for (of, _group), n in s.tallies.items() if of == sex)
+                            for sex in ("F", "M", "X")
+                        },
                         "people": len(s.people),
                         "results": [r.code for r in s.results],
                     }

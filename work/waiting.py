@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from activities.access import decisions_due
 from cases.access import cases_without_follow_up, referrals_without_feedback
+from collect.access import waiting_submissions
 from participation.access import forums_closing
 from partnerships.access import invitations_pending
 from programme.access import measurements_to_approve
@@ -190,6 +191,26 @@ def invitations(user, today: datetime.date) -> Waiting:
     return Waiting("invitations", gettext_lazy("Invitations en attente"), url, items)
 
 
+def submissions(user, today: datetime.date) -> Waiting:
+    """Submissions from phones or Kobo waiting in the review queue of the structures she collects
+    for (collect/access.py): the form, the structure and the day received, nothing of the answers."""
+    rows = waiting_submissions(user)
+    items = [
+        Item(
+            _("%(form)s · %(structure)s · reçu le %(date)s")
+            % {
+                "form": submission.get_kind_display(),
+                "structure": submission.structure.label,
+                "date": date_format(timezone.localtime(submission.created_at), "SHORT_DATE_FORMAT"),
+            },
+            reverse("collect:review", kwargs={"slug": submission.partnership.slug, "pk": submission.pk}),
+        )
+        for submission in rows
+    ]
+    url = _first(rows, lambda s: s.partnership.slug, "collect:queue")
+    return Waiting("submissions", gettext_lazy("Envois à revoir"), url, items)
+
+
 def _first(rows: list, slug_of: Callable, name: str) -> str:
     """The list page `name` of the first row's partnership ("" without a row)."""
     return reverse(name, kwargs={"slug": slug_of(rows[0])}) if rows else ""
@@ -204,6 +225,7 @@ KINDS: list[Callable[..., Waiting]] = [
     forums,
     jobs,
     invitations,
+    submissions,
 ]
 
 

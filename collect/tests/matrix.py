@@ -1,6 +1,8 @@
 """Offline collection in the authorisation matrix (docs/security.md 3): the coordinator and the
 structure's own staff; never for the listening centre (no form exists for it); 404 for the others."""
 
+from typing import Any
+
 from collect.actions import create_device
 from conftest import ALL_PERSONAS
 from core.tests.access_matrix import Row
@@ -73,4 +75,49 @@ ROWS |= {
         kwargs=office, allowed=OFFICE, method="post", ok=302, data=lambda world: {"person_label": "code"}
     ),
     "collect:settings#centre": Row(kwargs=centre, allowed=[]),
+}
+
+# Offline collection in the authorisation matrix (docs/security.md 3).
+#
+# C — the review queue, the Kobo links and Kobo's push: the coordinator and the staff of a structure
+# that collects (`accueil` of the migrant office, `jour` of the day centre); the listening centre's
+# staff, the partner commune, the network, the platform admin and the other partnership get 404.
+# Kobo's push has no session: its secret is the credential (every caller the same answer).
+
+
+def bureau_submission(world):
+    from collect.tests.factories import SubmissionFactory
+
+    bureau = world["partnership"].structures.get(code="bureau-migrants")
+    submission = SubmissionFactory(structure=bureau, answers={"activite/date": "2019-01-01"})
+    return {"slug": world["partnership"].slug, "pk": submission.pk}
+
+
+def bureau_hook(world, secret: bool = False):
+    from collect.tests.factories import KoboHookFactory
+
+    bureau = world["partnership"].structures.get(code="bureau-migrants")
+    hook: Any = KoboHookFactory(structure=bureau, user=world["users"]["accueil"])
+    if secret:
+        return {"slug": world["partnership"].slug, "secret": hook.secret}
+    return {"slug": world["partnership"].slug, "pk": hook.pk}
+
+
+ROWS |= {
+    # C — the review queue and the Kobo links
+    "collect:queue": Row(kwargs=belfaa, allowed=COLLECTORS),
+    "collect:hooks": Row(kwargs=belfaa, allowed=COLLECTORS),
+    # The migrant office's submission: its staff and the coordinator; the day centre's staff 404.
+    "collect:review": Row(kwargs=bureau_submission, allowed=["coordination", "accueil"]),
+    "collect:hook_revoke": Row(
+        kwargs=bureau_hook, allowed=["coordination", "accueil"], method="post", ok=302
+    ),
+    # A form-encoded body is not Kobo's JSON: 400 for every caller, signed in or not.
+    "openrosa:kobo": Row(
+        kwargs=lambda world: bureau_hook(world, secret=True),
+        allowed=ALL_PERSONAS,
+        method="post",
+        ok=400,
+        data=lambda world: {"a": "b"},
+    ),
 }

@@ -409,3 +409,66 @@ def test_a_result_named_twice_is_linked_once_in_bulk(demo_activity, monkeypatch)
     assert (outcome.created, outcome.problem_count) == (1, 0)
     activity = ImportedSubmission.objects.get(uuid="twice-1").activity
     assert [r.code for r in activity.results.all()] == ["R1"]
+
+
+def test_a_type_and_place_column_give_each_activity_its_kind_an_unknown_kind_is_a_problem(demo_activity):
+    """Issue 17: the optional `type` and `lieu` columns; an unknown kind is named in plain words."""
+    partnership, user = demo_activity["partnership"], demo_activity["users"]["coordination"]
+    headers = ["_uuid", "activite/date", "activite/type", "activite/lieu", "comptage/femmes"]
+
+    def run(lines):
+        from reports import actions
+
+        return actions.import_file(
+            partnership, "reunion-info", user, partnership.structures.all(), xlsx(lines, headers), "e.xlsx",
+            kobo.guess_mapping(headers),
+        )  # fmt: skip
+
+    bad = run([["t-1", "2025-03-03", "pique-nique", "Toulaasri", 2]])
+    assert [p.message for p in bad.problems] == ["Type d'activité inconnu : « pique-nique »."]
+    assert bad.problems[0].column == "activite/type" and bad.created == 0
+    good = run([["t-1", "2025-03-03", "campagne", "Toulaasri", 2], ["t-2", "2025-03-04", "", "", 1]])
+    assert good.created == 2
+    first, second = (ImportedSubmission.objects.get(uuid=u).activity for u in ("t-1", "t-2"))
+    assert (first.kind, first.place, second.kind) == ("campagne", "Toulaasri", "reunion-info")
+
+
+def test_one_activity_holds_tallies_of_several_groups_on_both_writers(demo_activity):
+    """Validator.check takes tallies per target group; the row-by-row writer and the bulk one write
+    the same rows."""
+    from django.db import transaction
+
+    from activities import bulk
+    from people.models import TargetGroup
+    from reports import actions
+
+    partnership, user = demo_activity["partnership"], demo_activity["users"]["coordination"]
+    validator = kobo.Validator(partnership, "atelier", partnership.structures.all(), user, {}, [])
+    problems: list = []
+
+    def check(uuid):
+        return validator.check(
+            lambda key, message: problems.append((key, message)),
+            uuid=uuid,
+            date="2025-05-05",
+            tallies=[
+                ("migrants", {"F": "3", "M": "1"}),
+                ("", {"F": "2", "X": "4"}),
+                ("migrants", {"F": "1"}),
+            ],
+        )
+
+    row, again = check("g-1"), check("g-2")
+    assert problems == []
+    migrants = TargetGroup.objects.get(code="migrants")
+    assert row.tallies == {("F", migrants): 4, ("M", migrants): 1, ("F", None): 2, ("X", None): 4}
+    [activity] = actions.create_submissions(partnership, "atelier", [row], user)
+    with transaction.atomic():
+        [pk] = bulk.insert_activities(partnership, "atelier", user, [again])
+
+    def rows(activity_id):
+        return sorted(
+            Tally.objects.filter(activity_id=activity_id).values_list("sex", "target_group", "count"), key=str
+        )
+
+    assert rows(activity.pk) == rows(pk) and len(rows(pk)) == 4

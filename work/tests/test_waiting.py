@@ -12,6 +12,7 @@ from django.utils import timezone
 from activities.models import Activity, Decision
 from cases.models import AccessLog, Case, ListeningSession, Note, Referral
 from cases.tests.factories import CaseFactory, ListeningSessionFactory, NoteFactory, ReferralFactory
+from collect.models import Submission
 from conftest import OTHER_PERSONAS, PERSONAS
 from participation.models import Forum, Phase
 from partnerships.models import Invitation, Partnership, Role
@@ -84,6 +85,8 @@ def raw_counts(user, today: datetime.date) -> dict[str, int]:
     invitations = Invitation.objects.filter(
         accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
     ).filter(Q(partnership__in=managed) | Q(partnership__in=staffed, role=Role.COORDINATOR))
+    collected = Submission.objects.filter(status="waiting").exclude(structure__kind="centre-ecoute")
+    collected = collected.filter(Q(partnership__in=coordinated) | Q(structure__in=structures))
     return {
         "figures": figures,
         "decisions": decisions.distinct().count(),
@@ -92,6 +95,7 @@ def raw_counts(user, today: datetime.date) -> dict[str, int]:
         "forums": forums.count(),
         "jobs": jobs.count(),
         "invitations": invitations.count(),
+        "submissions": collected.count(),
     }
 
 
