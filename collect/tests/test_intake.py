@@ -220,3 +220,26 @@ def test_a_visit_is_saved_as_the_visits_page_saves_it(office):
     waiting = intake.receive_xml(office["device"], bad).submission
     assert waiting.status == Submission.Status.WAITING and Visit.objects.count() == count
     assert waiting.problems == [{"field": "sexe", "message": "Indiquez le sexe d'un visiteur anonyme."}]
+
+
+def test_two_identical_posts_at_once_keep_one_and_answer_the_other_with_it(office, monkeypatch):
+    """The other request kept the instance after this one looked it up (not found yet): the unique
+    constraint refuses this one's insert, and it answers the other's submission, adding nothing."""
+    from django.db.models.query import QuerySet
+
+    data = xml(office["form"].form_id, "race-1", tallies=[("", "2", "", "")])
+    intake.receive_xml(office["device"], data)  # the other request, first to insert
+    first = QuerySet.first
+
+    def not_yet(self):  # this request's look-up ran before the other's insert
+        if self.model is not Submission:
+            return first(self)
+        monkeypatch.setattr(QuerySet, "first", first)
+        return None
+
+    monkeypatch.setattr(QuerySet, "first", not_yet)
+    activities = Activity.objects.count()
+    received = intake.receive_xml(office["device"], data)
+    assert not received.created and received.submission.status == Submission.Status.APPLIED
+    assert Submission.objects.filter(instance_id="race-1").count() == 1
+    assert Activity.objects.count() == activities
