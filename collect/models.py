@@ -119,7 +119,7 @@ class FormVersion(models.Model):
         verbose_name = _("version de formulaire")
         verbose_name_plural = _("versions de formulaire")
         constraints = [
-            models.UniqueConstraint(fields=["form_id", "version"], name="form_version_once"),
+            models.UniqueConstraint(fields=["partnership", "form_id", "version"], name="form_version_once"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.locking import Versioned
 
 from .models import FormKind
+from .xlsforms import forms_for
 
 # What each answer is, in plain words (the last segment of its `group/field` name).
 LABELS = {
@@ -121,18 +122,6 @@ class KoboHookForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         structure, kind = data.get("structure"), data.get("kind")
-        if structure is not None and kind and kind not in forms_of(structure):
+        if structure is not None and kind and kind not in forms_for(structure):
             self.add_error("kind", _("Cette structure n'a pas ce formulaire."))
         return data
-
-
-def forms_of(structure) -> list[str]:
-    """The forms a structure gets (the brief's rule, as collect/xlsforms.py's `forms_for`)."""
-    if structure.kind == "centre-ecoute":
-        return []
-    kinds = [FormKind.ACTIVITY.value]
-    if structure.kind == "bureau-migrants":
-        kinds.append(FormKind.VISIT.value)
-    if structure.kind == "centre-jour":
-        kinds.append(FormKind.DAY_SESSION.value)
-    return kinds

@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'version de formulaire',
                 'verbose_name_plural': 'versions de formulaire',
                 'ordering': ['structure', 'kind', '-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('form_id', 'version'), name='form_version_once')],
+                'constraints': [models.UniqueConstraint(fields=('partnership', 'form_id', 'version'), name='form_version_once')],
             },
         ),
         migrations.CreateModel(
