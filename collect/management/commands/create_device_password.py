@@ -10,7 +10,7 @@ from partnerships.models import Partnership
 
 class Command(BaseCommand):
     """Prints a new device password for USERNAME: ODK Collect signs in with her username and it
-    (HTTPS Basic) on /openrosa/<partnership>/ (docs: CONTRACT.md), for one structure.
+    (HTTPS Basic) on /openrosa/<partnership>/ (README: "Offline collection"), for one structure.
 
     For the system administrator (shell access). Only for a user who may collect: an active account,
     the coordinator of a partnership or the staff of one of its structures — never the listening
