@@ -74,6 +74,14 @@ class Activity(models.Model):
     place = models.CharField(
         _("lieu"), max_length=200, blank=True, help_text=_("Douar, ferme, association, salle communale…")
     )
+    douar = models.ForeignKey(
+        "partnerships.Douar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("douar ou quartier"),
+    )
     partners = models.ManyToManyField(
         Organisation, through="ActivityPartner", related_name="activities", blank=True
     )
@@ -280,6 +288,14 @@ class Visit(models.Model):
         verbose_name=_("personne"),
     )
     sex = models.CharField(_("sexe"), max_length=1, choices=Tally.Sex.choices)
+    douar = models.ForeignKey(
+        "partnerships.Douar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("venu(e) de (douar ou quartier)"),
+    )
     reason = models.CharField(_("motif"), max_length=200)
     orientation = models.CharField(_("orientation"), max_length=20, choices=Orientation.choices)
     referred_to = models.ForeignKey(

@@ -9,6 +9,7 @@ from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -216,6 +217,57 @@ class Structure(TranslatedMixin):
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="structure_code_unique")]
+
+
+class DouarQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        """The places of the partnerships she holds a role in (a referential, not personal data)."""
+        return self.filter(partnership__in=Partnership.objects.visible_to(user))
+
+
+class Douar(TranslatedMixin):
+    """A douar or neighbourhood of the territory a partnership serves: where activities take place,
+    visitors and projects come from, and people live (never an address: the douar only). Its name in
+    French, in Arabic among its translations; a point for the coverage map; its population, if known,
+    for figures per 1,000 inhabitants."""
+
+    class Kind(models.TextChoices):
+        DOUAR = "douar", _("douar")
+        NEIGHBOURHOOD = "quartier", _("quartier")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="douars")
+    code = models.SlugField(_("code"))
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.DOUAR)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DouarQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        verbose_name = _("douar ou quartier")
+        verbose_name_plural = _("douars et quartiers")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="douar_code_unique"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="douar_point_on_earth",
+            ),
+        ]
 
 
 class Role(models.TextChoices):

@@ -116,6 +116,16 @@ class Person(models.Model):
     last_name = EncryptedTextField(_("nom"), blank=True)
     phone = EncryptedTextField(_("téléphone"), blank=True)
     place = EncryptedTextField(_("douar ou quartier"), blank=True)
+    # Where she lives, as the territory's referential knows it (never an address): the coverage map
+    # counts people by it, through the disclosure module.
+    douar = models.ForeignKey(
+        "partnerships.Douar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("douar de résidence"),
+    )
     # blind_index(normalised "first last"): duplicates are found without storing names in clear.
     name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_by = models.ForeignKey(
