@@ -3,7 +3,8 @@ the submission. No session and no CSRF: every request signs in with HTTPS Basic,
 and a device password (collect/models.py Device), checked at each request by
 `collect.access.device_for_password`. ODK Collect first asks without credentials, gets the challenge
 (401, `WWW-Authenticate: Basic`), and asks again with them: only wrong passwords count towards the
-throttle (core/throttle.py), as django-axes counts failed logins.
+throttle (core/throttle.py), per client and per username from a client, as django-axes counts failed
+logins.
 
 A device sees its own structure's forms only. URLs are absolute, made from the request, so behind the
 proxy they carry https (SECURE_PROXY_SSL_HEADER). Every answer, 401 included, carries
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core import throttle
+from core.proxies import client_ip
 
 from . import intake, xlsforms
 from .access import device_for_password
@@ -72,9 +74,15 @@ def _credentials(request: HttpRequest) -> tuple[str, str] | None:
     return (username, password) if colon else ("", "")
 
 
+def _who(request: HttpRequest, username: str) -> str:
+    """A username from a client, as django-axes locks out (AXES_LOCKOUT_PARAMETERS): a stranger
+    guessing from elsewhere never locks the phone out."""
+    return f"{username}|{client_ip(request)}"
+
+
 def _throttled(request: HttpRequest, username: str) -> bool:
     return throttle.spent(request, "device_password") or throttle.spent(
-        request, "device_password_user", who=username
+        request, "device_password_user", who=_who(request, username)
     )
 
 
@@ -93,7 +101,7 @@ def device_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = _challenge(_("Trop de mots de passe erronés : réessayez dans une demi-heure."))
         elif (device := device_for_password(slug, *credentials)) is None:
             throttle.allow(request, "device_password")
-            throttle.allow(request, "device_password_user", who=credentials[0])
+            throttle.allow(request, "device_password_user", who=_who(request, credentials[0]))
             response = _challenge(
                 _("Nom d'utilisateur ou mot de passe de l'appareil refusé (révoqué, expiré ou erroné).")
             )

@@ -18,9 +18,10 @@ LIMITS = {
     "password_reset": (10, 3600),
     "password_reset_address": (3, 3600),
     # ODK Collect's device passwords (collect/openrosa.py): only wrong passwords count, per client and
-    # per username, as django-axes counts failed logins (AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME).
+    # per username from a client, as django-axes counts failed logins (AXES_FAILURE_LIMIT 5,
+    # AXES_COOLOFF_TIME half an hour, per username and address).
     "device_password": (20, 1800),
-    "device_password_user": (10, 1800),
+    "device_password_user": (5, 1800),
 }
 
 
