@@ -91,6 +91,15 @@ def device_for_password(slug: str, username: str, raw: str) -> Device | None:
     return device
 
 
+def password_was_given(slug: str, username: str, raw: str) -> bool:
+    """Whether `raw` is a password once given to `username` here (a revoked or expired device, or one
+    whose user no longer collects): refused, but not a guess — a forgotten old phone still syncing
+    must not lock its replacement out."""
+    return Device.objects.filter(
+        secret_hash=digest(raw), partnership__slug=slug, user__username=username
+    ).exists()
+
+
 # C — the review queue and Kobo hooks -------------------------------------------------------------
 
 

@@ -35,6 +35,8 @@ from .models import Device, FormKind, FormVersion, KoboHook, Submission
 # The form's repeats (the brief's contract with collect/xlsforms.py): lists of rows in the answers.
 REPEATS = ("comptages", "nouvelles_personnes")
 INSTANCE_ID_LENGTH = 64
+MAX_DEPTH = 10
+DAY_SESSION = "accueil-jour"  # the day centre's sessions, made by its own form only
 # Where each of the Validator's keys is answered in an activity form (the review page's field names).
 ACTIVITY_FIELDS = {
     "kind": "activite/type",
@@ -117,20 +119,22 @@ def flatten(root) -> dict[str, Any]:
     repeats' rows as lists of dicts."""
     answers: dict[str, Any] = {}
 
-    def walk(element, path: str, into: dict) -> None:
+    def walk(element, path: str, into: dict, depth: int) -> None:
+        if depth > MAX_DEPTH:  # Twiza's forms nest three deep; thousands would exhaust the stack
+            raise Refused(_("Ce fichier n'est pas un envoi d'un formulaire de Twiza (trop d'imbrications)."))
         for child in element:
             name = child.tag.rsplit("}", 1)[-1]
             key = f"{path}/{name}" if path else name
             if name in REPEATS and not path:
                 row: dict[str, Any] = {}
-                walk(child, name, row)
+                walk(child, name, row, depth + 1)
                 into.setdefault(name, []).append(row)
             elif len(child):
-                walk(child, key, into)
+                walk(child, key, into, depth + 1)
             else:
                 into[key] = (child.text or "").strip()
 
-    walk(root, "", answers)
+    walk(root, "", answers, 0)
     return answers
 
 
@@ -246,6 +250,9 @@ def _apply_activity(submission: Submission, answers: dict, problems: list) -> No
         partnership_id=submission.partnership_id, uuid=submission.instance_id
     ).first()
     if known is not None:  # imported from an XLSX export first: already written
+        if known.activity.structure_id != submission.structure_id:
+            fail("uuid", _("Cet identifiant d'envoi est déjà celui d'une activité d'une autre structure."))
+            return
         submission.activity = known.activity
         return
     structure = submission.structure
@@ -253,11 +260,16 @@ def _apply_activity(submission: Submission, answers: dict, problems: list) -> No
         submission.partnership, "", [structure], submission.user, {}, [], people_structure=structure
     )
     kind = _leaf(answers, "type") or ("accueil-jour" if submission.kind == FormKind.DAY_SESSION else "")
+    if (kind == DAY_SESSION) != (submission.kind == FormKind.DAY_SESSION):  # what the form offers
+        fail("kind", _("Ce formulaire ne propose pas le type d'activité « %(code)s ».") % {"code": kind})
+    day = _leaf(answers, "date")
+    if len(day) > 10:  # ODK writes a date as AAAA-MM-JJ; the import's reading would drop the rest
+        fail("date", _("Date impossible : « %(value)s » (attendu AAAA-MM-JJ).") % {"value": day[:40]})
     row = validator.check(
         fail,
         uuid=submission.instance_id,
         title=_leaf(answers, "titre"),
-        date=_leaf(answers, "date"),
+        date=day,
         structure=structure.code,
         results=_leaf(answers, "resultats").split(),
         kind=kind,
@@ -272,7 +284,7 @@ def _apply_activity(submission: Submission, answers: dict, problems: list) -> No
             for row in _rows(answers, "nouvelles_personnes")
         ],
     )
-    if row is None or not validator.resolve(row, fail):
+    if row is None or not validator.resolve(row, fail) or problems:
         return
     [submission.activity] = report_actions.create_submissions(
         submission.partnership, kind, [row], submission.user

@@ -28,7 +28,7 @@ from core import throttle
 from core.proxies import client_ip
 
 from . import intake, xlsforms
-from .access import device_for_password
+from .access import device_for_password, password_was_given
 from .actions import device_seen
 from .models import Device, FormVersion, Submission
 
@@ -100,8 +100,9 @@ def device_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         elif _throttled(request, credentials[0]):
             response = _challenge(_("Trop de mots de passe erronés : réessayez dans une demi-heure."))
         elif (device := device_for_password(slug, *credentials)) is None:
-            throttle.allow(request, "device_password")
-            throttle.allow(request, "device_password_user", who=_who(request, credentials[0]))
+            if not password_was_given(slug, *credentials):
+                throttle.allow(request, "device_password")
+                throttle.allow(request, "device_password_user", who=_who(request, credentials[0]))
             response = _challenge(
                 _("Nom d'utilisateur ou mot de passe de l'appareil refusé (révoqué, expiré ou erroné).")
             )
@@ -109,6 +110,8 @@ def device_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             device_seen(device)
             response = view(request, device, **kwargs)
         response["X-OpenRosa-Version"] = VERSION
+        # The forms, and `personnes.csv` above all, hold the structure's people: never kept by a cache.
+        response["Cache-Control"] = "no-store"
         return response
 
     return wrapped

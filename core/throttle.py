@@ -20,7 +20,7 @@ LIMITS = {
     # ODK Collect's device passwords (collect/openrosa.py): only wrong passwords count, per client and
     # per username from a client, as django-axes counts failed logins (AXES_FAILURE_LIMIT 5,
     # AXES_COOLOFF_TIME half an hour, per username and address).
-    "device_password": (20, 1800),
+    "device_password": (100, 1800),  # every phone of an office may share its one address
     "device_password_user": (5, 1800),
 }
 

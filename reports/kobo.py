@@ -443,7 +443,7 @@ class Validator:
         if sex not in ("F", "M"):
             bad.append(problem(key + "sex", _("Sexe inconnu : « %(value)s » (F ou M).") % {"value": sex}))
         raw_year = answers.get("birth_year", "").strip()
-        year = int(raw_year) if raw_year.isdigit() else 0
+        year = int(raw_year) if raw_year.isdecimal() else 0  # "²" is a digit, not a number
         if not 1900 <= year <= self.today.year:
             bad.append(
                 problem(

@@ -243,3 +243,60 @@ def test_two_identical_posts_at_once_keep_one_and_answer_the_other_with_it(offic
     assert not received.created and received.submission.status == Submission.Status.APPLIED
     assert Submission.objects.filter(instance_id="race-1").count() == 1
     assert Activity.objects.count() == activities
+
+
+def test_deep_nesting_is_refused_not_a_crash(office):
+    """An attacker's 5,000 nested elements (7 KB) exhausted the reader's recursion: a 500."""
+    deep = b"<a>" * 5000 + b"x" + b"</a>" * 5000
+    body = b'<data id="' + office["form"].form_id.encode() + b'">' + deep + b"</data>"
+    with pytest.raises(intake.Refused) as refused:
+        intake.receive_xml(office["device"], body)
+    assert refused.value.status == 400
+    assert not Submission.objects.exists()
+
+
+def test_a_birth_year_written_with_a_superscript_is_a_problem_of_its_field(office):
+    received = intake.receive_xml(
+        office["device"],
+        xml(office["form"].form_id, "year-2", new=[("Amina", "Idrissi", "F", "²", "migrants")]),
+    )
+    submission = received.submission
+    assert submission.status == Submission.Status.WAITING
+    [problem] = submission.problems
+    assert problem["field"].endswith("annee_naissance")
+    assert "Année de naissance impossible" in problem["message"]
+
+
+def test_a_kind_the_form_does_not_offer_and_a_date_with_a_tail_are_problems(office):
+    bad = [
+        xml(office["form"].form_id, "kind-1", kind="accueil-jour"),
+        xml(office["form"].form_id, "date-1", date="2025-04-01T99junk"),
+    ]
+    for body in bad:
+        assert intake.receive_xml(office["device"], body).submission.status == Submission.Status.WAITING
+    assert not Activity.objects.filter(title="Réunion au douar").exists()
+
+
+def test_an_id_already_imported_for_another_structure_waits_with_a_problem(office, world):
+    """An XLSX import wrote the migrant office's activity under this `_uuid`; the day centre's phone
+    sending the same id must not be linked to it (its answers would be lost)."""
+    partnership, user = office["partnership"], office["user"]
+    export = b"_uuid;activite/date;comptage/femmes\nshared-id-1;2025-04-01;2\n"
+    report_actions.import_file(
+        partnership,
+        "reunion-info",
+        user,
+        partnership.structures.filter(code="bureau-migrants"),
+        export,
+        "export.csv",
+        kobo.guess_mapping(["_uuid", "activite/date", "comptage/femmes"]),
+    )
+    centre = partnership.structures.get(code="centre-jour")
+    device = DeviceFactory(structure=centre, user=world["users"]["jour"])
+    form = FormVersionFactory(structure=centre)
+    submission = intake.receive_xml(
+        device, xml(form.form_id, "shared-id-1", tallies=[("", "7", "", "")])
+    ).submission
+    assert submission.status == Submission.Status.WAITING
+    assert submission.activity is None
+    assert "autre structure" in submission.problems[0]["message"]

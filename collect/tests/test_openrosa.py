@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collect import openrosa
+from collect.actions import revoke_device
 from collect.models import Device, FormVersion, Submission
 from collect.tests.factories import device, form_version
 from collect.tests.odk import NS, OdkCollect, message, parse
@@ -242,3 +243,17 @@ def test_session_users_get_the_challenge_not_a_page(client_for, world):
     response = client.get(url)
     assert response.status_code == 401
     assert response["X-OpenRosa-Version"] == "1.0"
+
+
+def test_an_old_phone_still_syncing_does_not_lock_out_its_replacement(world):
+    """A revoked device's password is refused but is no guess: it never counts towards the throttle,
+    and answers of the door are never cached (they hold the structure's people)."""
+    odk, made = phone(world)
+    old = OdkCollect(odk.server_url, odk.username, odk.password)
+    revoke_device(made, None)
+    for _ in range(LIMITS["device_password_user"][0] + 2):
+        assert old.form_list().status_code == 401
+    replacement, _new = phone(world)
+    answer = replacement.form_list()
+    assert answer.status_code == 200
+    assert answer["Cache-Control"] == "no-store"
