@@ -86,10 +86,10 @@ def raw_counts(partnership) -> tuple[dict, dict]:
     attendance = Attendance.objects.filter(activity__in=held)
     here = attendance.filter(activity__douar__isnull=False)
     tallies = Tally.objects.filter(activity__in=held, activity__douar__isnull=False)
-    by_year = {"year": ExtractYear("date")}
 
     activities = _per_year(
-        held.annotate(**by_year).values("year", "douar_id").annotate(n=Count("id")).order_by(), "douar_id"
+        held.annotate(year=ExtractYear("date")).values("year", "douar_id").annotate(n=Count("id")).order_by(),
+        "douar_id",
     )
     for (_year, douar_id), n in list(activities.items()):
         activities[(PROGRAMME, douar_id)] = activities.get((PROGRAMME, douar_id), 0) + n
@@ -100,7 +100,7 @@ def raw_counts(partnership) -> tuple[dict, dict]:
     people: dict = {}
     douar = "activity__douar_id"
     for (year, douar_id), n in _per_year(
-        here.annotate(**by_year)
+        here.annotate(year=ExtractYear("date"))
         .values("year", douar)
         .annotate(n=Count("person_id", distinct=True))
         .order_by(),
@@ -109,12 +109,13 @@ def raw_counts(partnership) -> tuple[dict, dict]:
         people[(year, douar_id, REACHED)] = n
     for douar_id, n in distinct(here.values(douar), douar).items():
         people[(PROGRAMME, douar_id, REACHED)] = n
-    for year, n in distinct(here.annotate(**by_year).values("year"), "year").items():
+    for year, n in distinct(here.annotate(year=ExtractYear("date")).values("year"), "year").items():
         people[(year, TOTAL, REACHED)] = n
     people[(PROGRAMME, TOTAL, REACHED)] = here.values("person_id").distinct().count()
     # Tallies are people not registered, counted at each activity: they add up.
     for (year, douar_id), n in _per_year(
-        tallies.annotate(**by_year).values("year", douar).annotate(n=Sum("count")).order_by(), douar
+        tallies.annotate(year=ExtractYear("date")).values("year", douar).annotate(n=Sum("count")).order_by(),
+        douar,
     ).items():
         for key in ((year, douar_id), (year, TOTAL), (PROGRAMME, douar_id), (PROGRAMME, TOTAL)):
             people[(*key, REACHED)] = people.get((*key, REACHED), 0) + n
@@ -122,7 +123,7 @@ def raw_counts(partnership) -> tuple[dict, dict]:
     living = attendance.filter(person__douar__isnull=False)
     resident = "person__douar_id"
     for (year, douar_id), n in _per_year(
-        living.annotate(**by_year)
+        living.annotate(year=ExtractYear("date"))
         .values("year", resident)
         .annotate(n=Count("person_id", distinct=True))
         .order_by(),
