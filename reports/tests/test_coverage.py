@@ -9,7 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from activities import actions
@@ -120,6 +122,19 @@ def test_totals_count_a_person_reached_in_two_douars_once(territory, world):
     assert shown.total.residents.value == 10
     assert shown.total.activities == 3
     assert shown.unlocated == 1
+
+
+def test_queries_do_not_grow_with_the_douars(territory, world):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            table(world, "jette", 2024)
+        return len(captured)
+
+    before = queries()
+    for n in range(5):
+        douar = DouarFactory(partnership=world["partnership"], population=100 + n)
+        ActivityFactory(partnership=world["partnership"], douar=douar, date=datetime.date(2024, 1, 2 + n))
+    assert queries() == before
 
 
 def test_programme_counts_distinct_people_and_nothing_after_today(territory, world):
