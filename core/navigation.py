@@ -34,6 +34,7 @@ ENTRIES = [
     Entry("collect:index", _("Collecte"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR})),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
     Entry("reports:index", _("Rapports"), EVERYONE),
+    Entry("reports:coverage", _("Territoire"), EVERYONE),
     Entry(
         "participation:forums",
         _("Forums des jeunes"),

@@ -3,6 +3,8 @@
 - The annual report (page, PDF, XLSX, CSV) and the IATI file: anyone holding a role in the
   partnership (the coordinator, the partner commune's officer, the network officer, structure staff,
   the platform admin): they hold aggregates only, suppressed for whoever does not see individuals.
+- The coverage of the territory (`/territoire/`): the same people as the annual report, for a year
+  or the whole programme, suppressed the same way.
 - Narratives: written by the coordinator alone; a final version is locked.
 - Imports of attendance and tallies: the coordinator (any structure), structure staff (their own
   structure's activities only). Partner and network officers, the partnership's admin and the
@@ -34,6 +36,14 @@ def get_report_for_user(user, slug: str, year=None) -> tuple[Partnership, Access
     if year not in partnership.years:
         raise Http404
     return partnership, access, year
+
+
+def get_coverage_for_user(user, slug: str, year=None) -> tuple[Partnership, Access, int | None]:
+    """The partnership, the viewer's access and the year asked (`?annee=`), None for the whole
+    programme (no year, or an empty one); anyone holding a role in the partnership, as the annual
+    report; 404 outside it. A year outside the programme is brought within it."""
+    partnership, access = get_partnership_for_user(user, slug)
+    return partnership, access, partnership.asked_year(year)
 
 
 def may_write_narratives(access: Access) -> bool:

@@ -3,7 +3,8 @@
 Per result: the indicator tables (the year and the programme, suppressed for the viewer by
 indicators/figures.py), the activities held that year by kind with participants by sex (suppressed
 outside the holding services the same way), and the coordinator's narrative. Then the structures'
-status and the steering committees' decisions (text, month due and whether done; never who follows
+status, the coverage of the territory (reports/coverage.py: map and table of the year) and the
+steering committees' decisions (text, month due and whether done; never who follows
 them up: docs/security.md 9).
 """
 
@@ -13,6 +14,7 @@ from activities.models import Activity
 from core import disclosure
 from indicators import charts, engine, figures
 
+from . import coverage
 from .models import Narrative
 
 SEXES = ("F", "M", "X", "T")
@@ -108,4 +110,7 @@ def annual_report(partnership, access, year: int) -> dict:
             for c in committees
         ],
         "decision_count": sum(len(c.decisions.all()) for c in committees),
+        # The coverage of the territory that year: map and table, suppressed as the rest.
+        "coverage": coverage.coverage(partnership, access, year),
+        "coverage_title": coverage.title(partnership, year),
     }

@@ -90,6 +90,38 @@ def data_rows(report: dict) -> Iterator[list]:
                     "oui" if row.values[sex] is None else "",
                 ]
 
+    yield from _coverage_rows(report)
+
+
+def _shown(cell):
+    """A people count as the files give it: its number, or its mark when hidden."""
+    return cell.mark if cell.hidden else cell.value
+
+
+def _coverage_rows(report: dict) -> Iterator[list]:
+    """The coverage table's rows (section "couverture"): per douar and the total, activities, people
+    reached and registered residents who took part, as the viewer's page shows them."""
+    coverage = report.get("coverage")
+    if coverage is None or coverage.empty:
+        return
+    year = str(report["year"])
+    for row in [*coverage.rows, coverage.total]:
+        code = row.douar.code if row.douar else "total"
+        name = row.name or _("total")
+        yield ["couverture-activites", "", code, name, year, "", "", row.activities, ""]
+        for section, cell in (("couverture-personnes", row.reached), ("couverture-habitants", row.residents)):
+            yield [
+                section,
+                "",
+                code,
+                name,
+                year,
+                SEX_LABELS["T"],
+                "",
+                _shown(cell),
+                "oui" if cell.hidden else "",
+            ]
+
 
 def report_csv(report: dict) -> bytes:
     out = io.StringIO()
@@ -98,6 +130,25 @@ def report_csv(report: dict) -> bytes:
         writer.writerow(row)
     # A BOM so that spreadsheet programs read French and Arabic accents right.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _coverage_sheet(book, bold, report: dict) -> None:
+    """The sheet "territoire": the coverage table of the year, as the page shows it."""
+    coverage = report.get("coverage")
+    if coverage is None or coverage.empty:
+        return
+    sheet = book.add_worksheet(_("territoire")[:31])
+    sheet.write(
+        0, 0, f"{_('Couverture du territoire')} — {report['partnership'].label} — {report['year']}", bold
+    )
+    header = [_("douar ou quartier"), _("population"), _("activités"), _("personnes atteintes")]
+    header += [_("pour 1 000 habitants"), _("habitants ayant participé")]
+    sheet.write_row(2, 0, header, bold)
+    for line, row in enumerate([*coverage.rows, coverage.total], start=3):
+        values = [row.name or _("total"), "" if row.population is None else row.population, row.activities]
+        values += [_shown(row.reached), row.per_thousand, _shown(row.residents)]
+        sheet.write_row(line, 0, values)
+    sheet.set_column(0, 0, 30)
 
 
 def report_xlsx(report: dict) -> bytes:
@@ -140,6 +191,7 @@ def report_xlsx(report: dict) -> bytes:
             sheet.write(line + 2, 0, _("Récit"), bold)
             sheet.write(line + 3, 0, block["narrative"].text)
         sheet.set_column(0, 0, 50)
+    _coverage_sheet(book, bold, report)
     data = book.add_worksheet(_("données"))
     for line, row in enumerate(data_rows(report)):
         data.write_row(line, 0, row)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rapports/<int:year>/rapport.<str:fmt>", views.annual_file, name="file"),
     path("rapports/<int:year>/en-arriere-plan/", views.background, name="background"),
     path("rapports/<int:year>/recits/<str:code>/", views.narrative, name="narrative"),
+    path("territoire/", views.coverage_page, name="coverage"),
     path("rapports/iati.xml", views.iati_file, name="iati"),
     path("rapports/taches/<int:pk>/", views.job, name="job"),
     path("rapports/taches/<int:pk>/fichier", views.job_file, name="job_file"),

@@ -11,8 +11,9 @@ from core.locking import Stale, refuse
 from core.navigation import navigation
 from programme.models import Result
 
-from . import actions, annual, exports, iati, kobo, outputs
+from . import actions, annual, coverage, exports, iati, kobo, outputs
 from .access import (
+    get_coverage_for_user,
     get_job_for_user,
     get_recorder_for_user,
     get_report_for_user,
@@ -79,6 +80,22 @@ def background(request, slug, year) -> HttpResponse:
     kind = Job.Kind.XLSX if request.POST.get("fmt") == "xlsx" else Job.Kind.PDF
     job = actions.queue_job(partnership, request.user, kind, {"year": year})
     return redirect("reports:job", slug=slug, pk=job.pk)
+
+
+@login_required
+def coverage_page(request, slug) -> HttpResponse:
+    """The coverage of the territory (map and table) for a year or the whole programme: everyone with
+    a role here, small counts hidden for whoever does not see individuals."""
+    partnership, access, year = get_coverage_for_user(request.user, slug, request.GET.get("annee"))
+    context = {
+        "partnership": partnership,
+        "nav": navigation(access),
+        "years": partnership.years,
+        "year": year,
+        "coverage": coverage.coverage(partnership, access, year),
+        "title": coverage.title(partnership, year),
+    }
+    return render(request, "reports/coverage.html", context)
 
 
 @login_required

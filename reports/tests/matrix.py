@@ -63,6 +63,9 @@ ROWS = {
         kwargs=year, allowed=BELFAA, method="post", ok=302, data=lambda world: {"fmt": "xlsx"}
     ),
     "reports:iati": Row(kwargs=belfaa, allowed=BELFAA),
+    # The coverage of the territory: as the report (aggregates, suppressed for whoever sees no one).
+    "reports:coverage": Row(kwargs=belfaa, allowed=BELFAA),
+    "reports:coverage#other": Row(kwargs=lambda world: {"slug": world["other"].slug}, allowed=OTHER),
     # Narratives: the coordinator alone.
     "reports:narrative": Row(kwargs=lambda world: {**year(world), "code": "R1"}, allowed=["coordination"]),
     # A job is its author's only.
