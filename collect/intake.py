@@ -252,7 +252,9 @@ def _apply_activity(submission: Submission, answers: dict, problems: list) -> No
     validator = Validator(
         submission.partnership, "", [structure], submission.user, {}, [], people_structure=structure
     )
-    kind = _leaf(answers, "type") or ("accueil-jour" if submission.kind == FormKind.DAY_SESSION else "")
+    # A day-centre session's kind is its form's (a calculate, not a question; the review page offers no
+    # field for it): whatever the answer says, so that no such submission waits on a kind it cannot fix.
+    kind = "accueil-jour" if submission.kind == FormKind.DAY_SESSION else _leaf(answers, "type")
     row = validator.check(
         fail,
         uuid=submission.instance_id,

@@ -222,9 +222,20 @@ def test_the_day_centres_session_form_makes_a_day_centre_session(world):
     centre = partnership.structures.get(code="centre-jour")
     odk = phone(partnership, centre, world["users"]["jour"])
     xform, codes = download(odk, "seance_jour")
-    answers = {"activite/titre": "Accueil du matin", "activite/date": DATE, "presences/presents": codes[0]}
+    # ODK Collect writes the calculate `type` (the form's kind) with the answers.
+    answers = {
+        "activite/type": "accueil-jour",
+        "activite/titre": "Accueil du matin",
+        "activite/date": DATE,
+        "presences/presents": codes[0],
+    }
     sent = odk.submit(filled(xform, answers, "jour-0001"))
     assert sent.status_code == 201, message(sent)
     activity = Submission.objects.get(instance_id="jour-0001").activity
     assert (activity.kind, activity.structure, activity.title) == ("accueil-jour", centre, "Accueil du matin")
     assert list(activity.attendances.values_list("person__code", flat=True)) == [codes[0]]
+    # A session whose calculate was changed (a form edited in Kobo) is still the day centre's session:
+    # the review page has no field to correct a kind, so it must not wait on one.
+    other = odk.submit(filled(xform, {**answers, "activite/type": "campagne"}, "jour-0002"))
+    assert other.status_code == 201, message(other)
+    assert Submission.objects.get(instance_id="jour-0002").activity.kind == "accueil-jour"
