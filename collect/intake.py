@@ -259,8 +259,11 @@ def _apply_activity(submission: Submission, answers: dict, problems: list) -> No
     validator = Validator(
         submission.partnership, "", [structure], submission.user, {}, [], people_structure=structure
     )
-    kind = _leaf(answers, "type") or ("accueil-jour" if submission.kind == FormKind.DAY_SESSION else "")
-    if (kind == DAY_SESSION) != (submission.kind == FormKind.DAY_SESSION):  # what the form offers
+    # A day-centre session's kind is its form's (a calculate, not a question; the review page offers no
+    # field for it): whatever the answer says, so that no such submission waits on a kind it cannot fix.
+    # The activity form offers every kind but that one.
+    kind = DAY_SESSION if submission.kind == FormKind.DAY_SESSION else _leaf(answers, "type")
+    if submission.kind != FormKind.DAY_SESSION and kind == DAY_SESSION:
         fail("kind", _("Ce formulaire ne propose pas le type d'activité « %(code)s ».") % {"code": kind})
     day = _leaf(answers, "date")
     if len(day) > 10:  # ODK writes a date as AAAA-MM-JJ; the import's reading would drop the rest

@@ -7,6 +7,7 @@ from partnerships.models import Partnership
 from . import accounts as accounts_demo
 from . import activities as activities_demo
 from . import cases as cases_demo
+from . import collect as collect_demo
 from . import participation as participation_demo
 from . import partnerships as partnerships_demo
 from . import people as people_demo
@@ -58,3 +59,10 @@ def load_jobs(partnership: Partnership) -> None:
     """The demo's background jobs (a failed import of the coordinator, for "Mon travail"). Apart from
     `load_all`: the test world starts without any job (the reports tests count theirs)."""
     reports_demo.load(partnership)
+
+
+def load_collection(partnership: Partnership) -> None:
+    """The migrant office's phone and the one submission waiting in its review queue (issue 17).
+    Apart from `load_all`, as the jobs: the test world starts without devices or submissions (the
+    collect tests count theirs)."""
+    collect_demo.load(partnership)

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from collect.models import Device, Submission
 from partnerships.models import Membership, Partnership, Structure
 from people.models import TargetGroup
 from programme.models import GovernancePrinciple, Result, Target
@@ -10,7 +11,18 @@ from programme.models import GovernancePrinciple, Result, Target
 def counts():
     return [
         m.objects.count()
-        for m in (User, Partnership, Structure, Membership, TargetGroup, Result, Target, GovernancePrinciple)
+        for m in (
+            User,
+            Partnership,
+            Structure,
+            Membership,
+            TargetGroup,
+            Result,
+            Target,
+            GovernancePrinciple,
+            Device,
+            Submission,
+        )
     ]
 
 
@@ -25,6 +37,8 @@ def test_load_demo_loads_the_roadmap_and_is_safe_twice(db, demo_settings):
     first = counts()
     call_command("load_demo")
     assert counts() == first
+    assert Device.objects.get().label == "Téléphone du bureau"
+    assert Submission.objects.get().status == Submission.Status.WAITING
     partnership = Partnership.objects.get(slug="belfaa-jette-2022-2026")
     assert (partnership.start_year, partnership.end_year, partnership.network.slug) == (
         2022,

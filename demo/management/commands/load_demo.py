@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.partnerships import DEMO_USERNAMES
-from demo.world import foreign_data, load_all, load_jobs
+from demo.world import foreign_data, load_all, load_collection, load_jobs
 
 
 class Command(BaseCommand):
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             partnership = load_all()
             load_jobs(partnership)
+            load_collection(partnership)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démo chargée : {partnership.name}. Utilisateurs : "
