@@ -10,6 +10,7 @@ factory row can never clash with a demo row, whatever the demo's text becomes.
 """
 
 import itertools
+from decimal import Decimal
 
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,7 +19,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from accounts.otp import requires_otp
 from accounts.tests.factories import UserFactory
-from partnerships.models import Membership, Network, Organisation, Partnership, Role, Structure
+from partnerships.models import Douar, Membership, Network, Organisation, Partnership, Role, Structure
 
 
 def _base36(n: int) -> str:
@@ -86,6 +87,21 @@ class StructureFactory(DjangoModelFactory):
         centre_ecoute = factory.Trait(kind=Structure.Kind.LISTENING_CENTRE)
         bureau_migrants = factory.Trait(kind=Structure.Kind.MIGRANT_OFFICE)
         centre_jour = factory.Trait(kind=Structure.Kind.DAY_CENTRE)
+
+
+class DouarFactory(DjangoModelFactory):
+    """A douar of a partnership's territory, with its Arabic name and a point near Belfaa."""
+
+    class Meta:
+        model = Douar
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    code = factory.Sequence(lambda n: f"f-douar-{n}")
+    name = factory.Sequence(lambda n: f"Douar de test {n}")
+    translations = factory.LazyAttribute(lambda d: {"ar": {"name": f"دوار {d.name}"}})
+    latitude = Decimal("30.04000")
+    longitude = Decimal("-9.55000")
+    population = 800
 
 
 def _structure_of_kind(kind):
