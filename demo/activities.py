@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from activities.actions import add_to_tally, create_activity, record_attendance, set_results
 from activities.models import Activity, ActivityPartner, Decision, StructurePartner, Visit
-from partnerships.models import Organisation, Partnership, Structure
+from partnerships.models import Douar, Organisation, Partnership, Structure
 from people.actions import register_person
 from people.models import Person, PersonSequence, TargetGroup
 from programme.models import GovernancePrinciple, Result
@@ -303,7 +303,7 @@ def load(partnership: Partnership) -> None:
         "Recherche d'emploi",
         "Logement",
     ]
-    visits = []
+    visits: list[Visit] = []
     for year in partnership.years:
         for _ in range(24):
             anonymous = rng.random() < 0.4
@@ -344,7 +344,7 @@ def _people(
     n_m: int,
     years: tuple[int, int],
     rng: random.Random,
-    douars: dict,
+    douars: dict[str, Douar],
 ) -> dict[str, list[Person]]:
     """`n_f` women and `n_m` men with fictional names, registered by `structure` with the next codes
     (the fictional surname carries the number the registration gives)."""
