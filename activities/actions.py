@@ -93,7 +93,7 @@ def _of_partnership(activity: Activity, **given: list) -> None:
             )
         elif kind == "trained_staff":
             ok = set(Membership.objects.filter(partnership_id=partnership).values_list("user_id", flat=True))
-        else:  # structure, results, principles, people: rows of one partnership
+        else:  # structure, douar, results, principles, people: rows of one partnership
             ok = {o.pk for o in objects if o.partnership_id == partnership}
         stranger = next((o for o in objects if o.pk not in ok), None)
         if stranger is not None:
@@ -123,6 +123,7 @@ def create_activity(
     _of_partnership(
         activity,
         structure=[activity.structure],
+        douar=[activity.douar],
         results=results,
         partners=partners,
         principles=principles,
@@ -270,7 +271,7 @@ def move_activity(activity: Activity, date, end_date=None) -> Activity:
 
 
 # What an edit may change on the activity's own row (its links are given apart).
-EDITABLE = frozenset({"kind", "title", "structure", "date", "end_date", "place", "hours", "topics"})
+EDITABLE = frozenset({"kind", "title", "structure", "date", "end_date", "place", "douar", "hours", "topics"})
 
 
 @transaction.atomic
@@ -305,7 +306,7 @@ def update_activity(
     links = {name: list(objects) for name, objects in given.items() if objects is not None}
     for name, value in fields.items():
         setattr(activity, name, value)
-    _of_partnership(activity, structure=[activity.structure], **links)
+    _of_partnership(activity, structure=[activity.structure], douar=[activity.douar], **links)
     claim(activity, version)
     with engine.activity_changing(Activity.objects.get(pk=activity.pk)):
         _still_held(activity)

@@ -50,6 +50,7 @@ class ActivityIn(Input):
     ]
     date: Annotated[datetime.date, french("Date impossible : « {input} » (attendu AAAA-MM-JJ).")]
     structure: Code | None = None
+    douar: Code | None = None  # where it takes place: a douar of the partnership, by its code
 
 
 class AttendanceIn(Input):
@@ -121,7 +122,7 @@ def activity_writer(request: HttpRequest, user) -> Grant:
 def create_activity(request: HttpRequest, slug: Slug, payload: ActivityIn) -> Status:
     """Creates an activity (coordinator: any; staff: of their structure).
 
-    Body: `{"kind", "title", "date": "YYYY-MM-DD", "structure": code|null}`.
+    Body: `{"kind", "title", "date": "YYYY-MM-DD", "structure": code|null, "douar": code|null}`.
     """
     # ninja sets request.auth (the Grant, or the user) once the auth step passed.
     grant: Grant = request.auth  # type: ignore[attr-defined]
@@ -139,12 +140,18 @@ def create_activity(request: HttpRequest, slug: Slug, payload: ActivityIn) -> St
         structure = partnership.structures.filter(code=payload.structure).first()
         if structure is None:
             return Status(422, {"detail": f"Structure inconnue dans ce partenariat : {payload.structure}."})
+    douar = None
+    if payload.douar:
+        douar = partnership.douars.filter(code=payload.douar).first()
+        if douar is None:
+            return Status(422, {"detail": f"Douar inconnu dans ce partenariat : {payload.douar}."})
     if not may_create(grant.access, structure):
         return Status(404, {"detail": NOT_WRITABLE})
     activity = actions.create_activity(
         Activity(
             partnership=partnership,
             structure=structure,
+            douar=douar,
             kind=payload.kind,
             title=payload.title,
             date=payload.date,

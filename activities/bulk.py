@@ -15,7 +15,7 @@ from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships.models import Partnership, Structure
+from partnerships.models import Douar, Partnership, Structure
 from people.models import Person, TargetGroup
 from programme.models import Result
 
@@ -31,6 +31,7 @@ class NewActivity(Protocol):
     results: list[Result]
     kind: str  # "" for the import's kind
     place: str
+    douar: Douar | None  # a douar of the partnership, as the validator checked
     tallies: dict[tuple[str, TargetGroup | None], int]  # (sex, group) -> unregistered participants
     people: list[Person]  # registered participants, present
 
@@ -58,13 +59,14 @@ def insert_activities(
             "title",
             "date",
             "place",
+            "douar",
             "created_by",
             "created_at",
             "updated_at",
         ],
         [
             (partnership.pk, row.structure.pk if row.structure else None, row.kind or kind, row.title)
-            + (dates[row.date], row.place, user.pk, now, now)
+            + (dates[row.date], row.place, row.douar.pk if row.douar else None, user.pk, now, now)
             for row in rows
         ],
         returning=True,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.forms import bound
 from core.locking import Versioned
-from partnerships.models import Organisation, Structure
+from partnerships.models import Douar, Organisation, Structure
 from people.models import Sex, TargetGroup
 
 from .models import MAX_COUNT, Activity, Decision, StructurePartner, Tally, Visit
@@ -43,6 +43,7 @@ class ActivityForm(Versioned, forms.ModelForm):
             "date",
             "end_date",
             "place",
+            "douar",
             "results",
             "principles",
             "hours",
@@ -62,6 +63,8 @@ class ActivityForm(Versioned, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.fields["structure"].queryset = structures
+        # The partnership's own douars only: another's is refused as an invalid choice.
+        self.fields["douar"].queryset = partnership.douars.all()
         bound(self.fields["hours"], 0, 9999)  # checked beside the field; the database keeps its check
         self.fields["results"].queryset = partnership.results.all()
         self.fields["principles"].queryset = partnership.principles.all()
@@ -112,19 +115,23 @@ class ActivityFilter(forms.Form):
     target_group = forms.ModelChoiceField(
         queryset=TargetGroup.objects.all(), required=False, label=_("Public cible"), to_field_name="code"
     )
+    douar: forms.ModelChoiceField[Douar] = forms.ModelChoiceField(
+        queryset=Douar.objects.none(), required=False, label=_("Douar ou quartier"), to_field_name="code"
+    )
     sort = forms.ChoiceField(
         choices=[("-date", _("plus récentes")), ("date", _("plus anciennes")), ("title", _("titre"))],
         required=False,
         label=_("Tri"),
     )
 
-    def __init__(self, *args, structures, outside=False, **kwargs):
+    def __init__(self, *args, structures, douars=None, outside=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures
+        self.fields["douar"].queryset = douars if douars is not None else Douar.objects.none()
         if outside:
-            # Outside the services a filter is a question about one activity: a day, a structure or
-            # a public would single it out (docs/security.md 9). Only the kind is left, newest first.
-            for name in ("date_from", "date_to", "structure", "target_group", "sort"):
+            # Outside the services a filter is a question about one activity: a day, a structure, a
+            # public or a douar would single it out (docs/security.md 9). Only the kind is left.
+            for name in ("date_from", "date_to", "structure", "target_group", "douar", "sort"):
                 del self.fields[name]
 
     def apply(self, activities: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -136,6 +143,7 @@ class ActivityFilter(forms.Form):
             "date_to": None,
             "structure": None,
             "target_group": None,
+            "douar": None,
             **self.cleaned_data,
         }
         if data["date_from"]:
@@ -146,6 +154,8 @@ class ActivityFilter(forms.Form):
             activities = activities.filter(kind=data["kind"])
         if data["structure"]:
             activities = activities.filter(structure=data["structure"])
+        if data["douar"]:
+            activities = activities.filter(douar=data["douar"])
         if data["target_group"]:
             from .models import Attendance, Tally
 
@@ -282,7 +292,7 @@ class VisitForm(forms.ModelForm):
 
     class Meta:
         model = Visit
-        fields = ["structure", "date", "sex", "reason", "orientation", "referred_to"]
+        fields = ["structure", "date", "sex", "douar", "reason", "orientation", "referred_to"]
         widgets = {"date": DateInput}
 
     def __init__(self, *args, partnership, structures, people, **kwargs):
@@ -290,6 +300,7 @@ class VisitForm(forms.ModelForm):
         self.partnership, self.people = partnership, people
         self.fields["structure"].queryset = structures
         self.fields["referred_to"].queryset = Organisation.objects.all()
+        self.fields["douar"].queryset = partnership.douars.all()
         # Taken from the person's record when a code is given; an anonymous visitor who does not say
         # is "non renseigné", preselected, never a guessed sex (issue 14).
         self.fields["sex"].required = False

@@ -57,11 +57,16 @@ def activity_list(request, slug) -> HttpResponse:
     """Activities of the partnership, filtered and sorted; everyone with a role here sees them (counts only)."""
     partnership, access = get_partnership_for_user(request.user, slug)
     outside = not access.sees_individuals
-    form = ActivityFilter(request.GET or None, structures=partnership.structures.all(), outside=outside)
+    form = ActivityFilter(
+        request.GET or None,
+        structures=partnership.structures.all(),
+        douars=partnership.douars.all(),
+        outside=outside,
+    )
     activities: QuerySet[Activity] = Activity.objects.visible_to(request.user).filter(partnership=partnership)
     activities = form.apply(activities)
     sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "-date"
-    activities = _with_counts(activities.select_related("structure")).order_by(sort, "-pk")
+    activities = _with_counts(activities.select_related("structure", "douar")).order_by(sort, "-pk")
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
     if outside:
         k = disclosure.THRESHOLDS["registry"]
@@ -426,7 +431,7 @@ def visits(request, slug) -> HttpResponse:
         actions.record_visit(form, partnership, request.user)
         messages.success(request, _("Visite enregistrée."))
         return redirect("activities:visits", slug=slug)
-    page = Paginator(visit_list.select_related("person", "referred_to", "structure"), 50).get_page(
+    page = Paginator(visit_list.select_related("person", "referred_to", "structure", "douar"), 50).get_page(
         request.GET.get("page")
     )
     context = {"partnership": partnership, "nav": navigation(access), "form": form, "page": page, "query": ""}

@@ -44,6 +44,7 @@ ACTIVITY_FIELDS = {
     "date": "activite/date",
     "results": "activite/resultats",
     "place": "activite/lieu",
+    "douar": "activite/douar",
     "people": "presences/presents",
     "target_group": "comptages",
     "tally_F": "comptages",
@@ -58,6 +59,7 @@ NEW_PERSON = {
     "sex": "sexe",
     "birth_year": "annee_naissance",
     "target_group": "public",
+    "douar": "douar",
 }
 TALLY = {"F": "femmes", "M": "hommes", "X": "non_precise"}
 # The visit form's answers → VisitForm's fields.
@@ -68,6 +70,7 @@ VISIT_FIELDS = {
     "motif": "reason",
     "orientation": "orientation",
     "oriente_vers": "referred_to",
+    "douar": "douar",
 }
 
 
@@ -277,6 +280,7 @@ def _apply_activity(submission: Submission, answers: dict, problems: list) -> No
         results=_leaf(answers, "resultats").split(),
         kind=kind,
         place=_leaf(answers, "lieu"),
+        douar=_leaf(answers, "douar"),
         people=_leaf(answers, "presents").split(),
         tallies=[
             (row.get("public", ""), {sex: row.get(name, "") for sex, name in TALLY.items()})
@@ -300,6 +304,9 @@ def _apply_visit(submission: Submission, answers: dict, problems: list) -> None:
     if data["referred_to"]:
         organisation = Organisation.objects.filter(slug=data["referred_to"]).first()
         data["referred_to"] = str(organisation.pk) if organisation else "?"
+    if data["douar"]:  # a code on the phone, a row of the partnership's douars in the form
+        douar = submission.partnership.douars.filter(code=data["douar"]).first()
+        data["douar"] = str(douar.pk) if douar else "?"
     people = Person.objects.visible_to(submission.user).filter(
         partnership_id=submission.partnership_id, structure=submission.structure
     )

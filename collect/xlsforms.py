@@ -26,7 +26,7 @@ from django_stubs_ext import StrOrPromise
 
 from activities.models import Activity, Tally, Visit
 from core.spreadsheets import csv_writer, workbook
-from partnerships.models import Organisation, Structure, TranslatedMixin
+from partnerships.models import Douar, Organisation, Structure, TranslatedMixin
 from people.models import Person, Sex, TargetGroup
 from programme.models import Result
 
@@ -148,7 +148,12 @@ def _date(label: StrOrPromise) -> Question:
     )
 
 
-def _activity_questions(kind: str) -> list[Question]:
+def _douar_question(label: StrOrPromise) -> Question:
+    """Where, among the partnership's douars (asked only when it has some: an empty list is no form)."""
+    return Question("select_one douars", "douar", label, appearance="minimal autocomplete")
+
+
+def _activity_questions(kind: str, douars: bool = False) -> list[Question]:
     if kind == FormKind.DAY_SESSION:
         # The session's kind is the form's: a calculated field keeps the same name for the intake.
         type_question = Question("calculate", "type", calculation="'accueil-jour'")
@@ -161,6 +166,7 @@ def _activity_questions(kind: str) -> list[Question]:
         _date(_("Date de l'activité")),
         Question("select_multiple resultats", "resultats", _("Résultats visés")),
         Question("text", "lieu", _("Lieu")),
+        *([_douar_question(_("Douar ou quartier"))] if douars else []),
         Question("end_group"),
         Question("begin_group", "presences", _("Personnes enregistrées")),
         Question(
@@ -195,11 +201,12 @@ def _activity_questions(kind: str) -> list[Question]:
             constraint_message=BIRTH_YEAR_MESSAGE,
         ),
         Question("select_one publics", "public", _("Public cible")),
+        *([_douar_question(_("Douar de résidence"))] if douars else []),
         Question("end_repeat"),
     ]
 
 
-def _visit_questions() -> list[Question]:
+def _visit_questions(douars: bool = False) -> list[Question]:
     return [
         _date(_("Date de la visite")),
         Question(
@@ -210,6 +217,7 @@ def _visit_questions() -> list[Question]:
             appearance="minimal autocomplete",
         ),
         Question("select_one sexes_visite", "sexe", _("Sexe"), required=True, relevant="${personne} = ''"),
+        *([_douar_question(_("Venu(e) de (douar ou quartier)"))] if douars else []),
         Question("text", "motif", _("Motif de la visite"), required=True),
         Question("select_one orientations", "orientation", _("Orientation"), required=True),
         Question("select_one organisations", "oriente_vers", _("Orientée vers")),
@@ -222,8 +230,13 @@ def _label_of(obj: TranslatedMixin) -> Callable[[], str]:
 
 def _choices(structure: Structure, kind: str) -> list[tuple[str, str, Text]]:
     """(list_name, name, label) of the lists the form's questions use."""
+    douars = [
+        ("douars", d.code, _label_of(d))
+        for d in Douar.objects.filter(partnership_id=structure.partnership_id)
+    ]
     if kind == FormKind.VISIT:
         return [
+            *douars,
             *[("sexes_visite", code, label) for code, label in Sex.choices],
             ("sexes_visite", "X", Tally.Sex.X.label),
             *[("orientations", code, label) for code, label in Visit.Orientation.choices],
@@ -237,7 +250,7 @@ def _choices(structure: Structure, kind: str) -> list[tuple[str, str, Text]]:
     groups = TargetGroup.objects.order_by("order", "code")
     lines += [("publics", g.code, _label_of(g)) for g in groups]
     lines += [("sexes", code, label) for code, label in Sex.choices]
-    return lines
+    return lines + douars
 
 
 def _result_label(result: Result) -> Callable[[], str]:
@@ -261,7 +274,8 @@ def sheets(structure: Structure, kind: str, version: str = "") -> dict[str, list
             "calculation",
         ]
     ]
-    questions = _visit_questions() if kind == FormKind.VISIT else _activity_questions(kind)
+    douars = Douar.objects.filter(partnership_id=structure.partnership_id).exists()
+    questions = _visit_questions(douars) if kind == FormKind.VISIT else _activity_questions(kind, douars)
     for q in questions:
         survey.append(
             [

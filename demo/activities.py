@@ -17,10 +17,12 @@ from django.utils import timezone
 from accounts.models import User
 from activities.actions import add_to_tally, create_activity, record_attendance, set_results
 from activities.models import Activity, ActivityPartner, Decision, StructurePartner, Visit
-from partnerships.models import Organisation, Partnership, Structure
+from partnerships.models import Douar, Organisation, Partnership, Structure
 from people.actions import register_person
 from people.models import Person, PersonSequence, TargetGroup
 from programme.models import GovernancePrinciple, Result
+
+from .territory import home, load_douars, where
 
 FIRST_F = ["Aïcha", "Fatima", "Khadija", "Meryem", "Salma", "Awa", "Mariam", "Nadia", "Imane", "Sara"]
 FIRST_M = ["Youssef", "Omar", "Hamza", "Mamadou", "Ibrahima", "Karim", "Ayoub", "Moussa", "Bilal", "Issa"]
@@ -38,9 +40,14 @@ def load(partnership: Partnership) -> None:
     principles = list(GovernancePrinciple.objects.filter(partnership=partnership))
     orgs = {o.slug: o for o in Organisation.objects.all()}
     staff = {u.username: u for u in User.objects.filter(username__in=["ecoute", "centre", "coordination"])}
+    douars = load_douars(partnership)
 
-    youth = _people(partnership, s["centre-jour"], groups["jeunes-handicap"], 52, 60, (2002, 2012), rng)
-    migrants = _people(partnership, s["bureau-migrants"], groups["migrants"], 9, 62, (1980, 2004), rng)
+    youth = _people(
+        partnership, s["centre-jour"], groups["jeunes-handicap"], 52, 60, (2002, 2012), rng, douars
+    )
+    migrants = _people(
+        partnership, s["bureau-migrants"], groups["migrants"], 9, 62, (1980, 2004), rng, douars
+    )
 
     planned: list[tuple[Activity, str]] = []  # each activity with the code of its result
     attendance: list[tuple[Activity, Person]] = []
@@ -70,6 +77,7 @@ def load(partnership: Partnership) -> None:
             title=title,
             date=date,
             place=place,
+            douar=where(douars, place, date.year),
             created_by=staff.get("coordination"),
             **extra,
         )
@@ -295,10 +303,11 @@ def load(partnership: Partnership) -> None:
         "Recherche d'emploi",
         "Logement",
     ]
-    visits = []
+    visits: list[Visit] = []
     for year in partnership.years:
         for _ in range(24):
             anonymous = rng.random() < 0.4
+            rank = len(visits)
             visitor = None if anonymous else rng.choice(migrants["F"] + migrants["M"])
             visits.append(
                 Visit(
@@ -310,6 +319,8 @@ def load(partnership: Partnership) -> None:
                     reason=rng.choice(reasons),
                     orientation=rng.choice(Visit.Orientation.values),
                     referred_to=orgs.get(rng.choice(["services-etat", "associations-belfaa"])),
+                    # Where the visitor came from: her residence, or said at the desk.
+                    douar=visitor.douar if visitor else home(douars, rank * 7 + 3),
                 )
             )
     Visit.objects.bulk_create(visits)
@@ -333,6 +344,7 @@ def _people(
     n_m: int,
     years: tuple[int, int],
     rng: random.Random,
+    douars: dict[str, Douar],
 ) -> dict[str, list[Person]]:
     """`n_f` women and `n_m` men with fictional names, registered by `structure` with the next codes
     (the fictional surname carries the number the registration gives)."""
@@ -350,6 +362,7 @@ def _people(
             consent=True,
             first_name=first,
             last_name=f"{LAST} {number}",
+            douar=home(douars, number),
         )
         if person.number != number:  # the name would tell another number than the code
             raise RuntimeError(f"demo: registered {person.code}, expected number {number}")

@@ -14,6 +14,7 @@ from . import people as people_demo
 from . import portal as portal_demo
 from . import programme as programme_demo
 from . import reports as reports_demo
+from . import territory as territory_demo
 
 
 def foreign_data() -> list[str]:
@@ -32,6 +33,7 @@ def load_roadmap() -> Partnership:
     """What the roadmap itself says: the partnership, its framework and targets, the demo users."""
     people_demo.load_target_groups()
     partnership = partnerships_demo.load_partnership()
+    territory_demo.load_douars(partnership)
     programme_demo.load_framework(partnership)
     partnerships_demo.load_users(partnership)
     partnerships_demo.load_invitation(partnership)

@@ -11,6 +11,7 @@ from django.http import Http404
 from .models import (
     CENTRE_ROLES,
     Appointment,
+    Douar,
     Invitation,
     Membership,
     Network,
@@ -317,3 +318,12 @@ def get_structure_to_set_up(user, slug: str, code: str) -> tuple[Structure, Acce
     if structure is None:
         raise Http404
     return structure, access
+
+
+def get_douar_to_set_up(user, slug: str, code: str) -> tuple[Douar, Access]:
+    """A douar of a partnership the user may set up (`may_set_up`); 404 otherwise."""
+    partnership, access = get_setup_for_user(user, slug)
+    douar = partnership.douars.filter(code=code).first()
+    if douar is None:
+        raise Http404
+    return douar, access

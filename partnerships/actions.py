@@ -43,6 +43,7 @@ from .models import (
     INVITABLE_ROLES,
     STRUCTURE_ROLES,
     Appointment,
+    Douar,
     Invitation,
     Membership,
     Organisation,
@@ -592,3 +593,15 @@ def delete_structure(structure: Structure) -> None:
             % {"holders": ", ".join(holders)}
         )
     structure.delete()
+
+
+def delete_douar(douar: Douar) -> None:
+    """Deletes a douar of the territory nothing refers to (no activity, visit or person); refuses
+    otherwise, saying what holds it, and deletes nothing. Whoever may set the partnership up."""
+    holders = [str(name) for name in referenced_by(douar)]
+    if holders:
+        raise ValidationError(
+            _("Ce douar ne peut pas être supprimé : des %(holders)s y font référence.")
+            % {"holders": ", ".join(holders)}
+        )
+    douar.delete()

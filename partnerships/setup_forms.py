@@ -1,4 +1,5 @@
-"""Forms of a partnership's set-up in the browser: the partnership itself and its structures."""
+"""Forms of a partnership's set-up in the browser: the partnership itself, its structures and the
+douars of its territory."""
 
 import re
 from typing import Any, cast
@@ -7,9 +8,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import bound
 from core.translations import translated_form
 
-from .models import Organisation, Partnership, Structure
+from .models import Douar, Organisation, Partnership, Structure
 
 
 class PartnershipForm(translated_form(Partnership)):  # type: ignore[misc]  # a base made at run time
@@ -102,4 +104,36 @@ class StructureForm(translated_form(Structure)):  # type: ignore[misc]  # a base
         code = self.cleaned_data["code"]
         if self.partnership.structures.filter(code=code).exists():
             raise forms.ValidationError(_("Une autre structure de ce partenariat porte déjà ce code."))
+        return code
+
+
+class DouarForm(translated_form(Douar)):  # type: ignore[misc]  # a base made at run time
+    """A douar or neighbourhood of the partnership's territory: its code (unique in the partnership;
+    imports and the phones' forms name it by code), names, kind, point and population if known."""
+
+    class Meta:
+        model = Douar
+        fields = ["code", "name", "kind", "latitude", "longitude", "population"]
+        help_texts = {
+            "code": _("Lettres minuscules, chiffres et tirets, ex. toulaasri : les imports le citent."),
+            "latitude": _("En degrés décimaux, de -90 à 90 (ex. 30.04512)."),
+            "longitude": _("En degrés décimaux, de -180 à 180 (ouest négatif, ex. -9.55310)."),
+            "population": _("Nombre d'habitants, s'il est connu."),
+        }
+
+    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.instance.partnership = partnership
+        bound(self.fields["latitude"], -90, 90)
+        bound(self.fields["longitude"], -180, 180)
+        bound(self.fields["population"], 0, None)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code == "nouveau":  # the address of the page that adds one
+            raise forms.ValidationError(_("Ce code est réservé : choisissez-en un autre."))
+        others = self.partnership.douars.filter(code=code).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Un autre douar de ce partenariat porte déjà ce code."))
         return code

@@ -6,6 +6,7 @@ or the Django admin."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,8 +16,14 @@ from core.deleting import delete_then_back
 from core.navigation import navigation
 
 from . import actions
-from .access import get_setup_for_user, get_structure_to_set_up, has_coordinator, networks_for_setup
-from .setup_forms import PartnershipForm, StructureForm
+from .access import (
+    get_douar_to_set_up,
+    get_setup_for_user,
+    get_structure_to_set_up,
+    has_coordinator,
+    networks_for_setup,
+)
+from .setup_forms import DouarForm, PartnershipForm, StructureForm
 
 
 @login_required
@@ -55,6 +62,7 @@ def setup(request, slug) -> HttpResponse:
         "nav": navigation(access),
         "structures": partnership.structures.select_related("organisation"),
         "has_coordinator": has_coordinator(partnership),
+        "douar_count": partnership.douars.count(),
     }
     return render(request, "partnerships/setup.html", context)
 
@@ -90,4 +98,48 @@ def structure_delete(request, slug, code) -> HttpResponse:
         _("Structure supprimée."),
         "partnerships:setup",
         slug=slug,
+    )
+
+
+@login_required
+def douars(request, slug) -> HttpResponse:
+    """The douars and neighbourhoods of the partnership's territory, with how many activities, visits
+    and people refer to each: for whoever may set the partnership up."""
+    partnership, access = get_setup_for_user(request.user, slug)
+    rows = partnership.douars.annotate(
+        n_activities=Count("activities", distinct=True),
+        n_visits=Count("visits", distinct=True),
+        n_residents=Count("residents", distinct=True),
+    )
+    context = {"partnership": partnership, "nav": navigation(access), "douars": rows}
+    return render(request, "partnerships/douars.html", context)
+
+
+@login_required
+def douar_edit(request, slug, code=None) -> HttpResponse:
+    """Adds a douar to the partnership's territory, or changes one."""
+    if code is None:
+        partnership, access = get_setup_for_user(request.user, slug)
+        form = DouarForm(request.POST or None, partnership=partnership)
+        title = _("Nouveau douar ou quartier")
+    else:
+        douar, access = get_douar_to_set_up(request.user, slug, code)
+        partnership = douar.partnership
+        form = DouarForm(request.POST or None, instance=douar, partnership=partnership)
+        title = _("Douar %(name)s") % {"name": douar.label}
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Douar enregistré."))
+        return redirect("partnerships:douars", slug=slug)
+    context = {"partnership": partnership, "nav": navigation(access), "form": form, "title": title}
+    return render(request, "partnerships/setup_form.html", context)
+
+
+@login_required
+@require_POST
+def douar_delete(request, slug, code) -> HttpResponse:
+    """Deletes a douar nothing refers to yet; otherwise says what holds it."""
+    douar, _access = get_douar_to_set_up(request.user, slug, code)
+    return delete_then_back(
+        request, lambda: actions.delete_douar(douar), _("Douar supprimé."), "partnerships:douars", slug=slug
     )

@@ -17,6 +17,10 @@ urlpatterns = [
     path("equipe/roles/<int:pk>/desactiver/", views.deactivate, name="deactivate"),
     # A partnership's set-up in the browser (issue 16, item 3).
     path("mise-en-place/", setup_views.setup, name="setup"),
+    path("mise-en-place/douars/", setup_views.douars, name="douars"),
+    path("mise-en-place/douars/nouveau/", setup_views.douar_edit, name="douar_new"),
+    path("mise-en-place/douars/<slug:code>/", setup_views.douar_edit, name="douar_edit"),
+    path("mise-en-place/douars/<slug:code>/supprimer/", setup_views.douar_delete, name="douar_delete"),
     path("mise-en-place/structures/nouvelle/", setup_views.structure_edit, name="structure_new"),
     path("mise-en-place/structures/<slug:code>/", setup_views.structure_edit, name="structure_edit"),
     path(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.locking import claim
 from indicators import engine
-from partnerships.models import Partnership, Structure
+from partnerships.models import Douar, Partnership, Structure
 
 from .models import Person, PersonSequence, TargetGroup
 
@@ -52,9 +52,12 @@ def register_person(
     last_name: str = "",
     phone: str = "",
     place: str = "",
+    douar: Douar | None = None,
     created_by=None,
 ) -> Person:
     """Registers a person with the partnership's next code. Coordinator, or staff of `structure`.
+
+    `douar`, where she lives, must be one of the partnership's (ValidationError otherwise).
 
     Never for a listening centre (docs/security.md 34): its clients live only in `cases`, and a registry
     record held by the centre would tell the coordinator that this person is known to it.
@@ -63,6 +66,8 @@ def register_person(
         raise ValidationError(
             _("Le centre d'écoute ne tient pas de fiches au registre : ses dossiers restent au centre.")
         )
+    if douar is not None and douar.partnership_id != partnership.pk:
+        raise ValidationError(_("Ce douar n'appartient pas à ce partenariat."))
     number, code = next_code(partnership)
     person = Person(
         partnership=partnership,
@@ -76,6 +81,7 @@ def register_person(
         last_name=last_name.strip(),
         phone=phone.strip(),
         place=place.strip(),
+        douar=douar,
         created_by=created_by,
     )
     person.refresh_name_index()
@@ -124,7 +130,7 @@ def _merge(keep: Person, drop: Person) -> Person:
     Attendance.objects.filter(person=drop).update(person=keep)
     Visit.objects.filter(person=drop).update(person=keep)
     keep.target_groups.add(*drop.target_groups.all())
-    for field in ["first_name", "last_name", "phone", "place"]:
+    for field in ["first_name", "last_name", "phone", "place", "douar"]:
         if not getattr(keep, field) and getattr(drop, field):
             setattr(keep, field, getattr(drop, field))
     keep.consent = keep.consent or drop.consent

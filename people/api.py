@@ -57,6 +57,7 @@ class PersonIn(Input):
     ]
     target_groups: list[Code] = Field(default=[], max_length=50)
     structure: Code | None = None
+    douar: Code | None = None  # where she lives: a douar of the partnership, by its code
 
 
 class PersonOut(Schema):
@@ -81,7 +82,8 @@ def registrar(request: HttpRequest, user) -> Grant:
 def create_person(request: HttpRequest, slug: Slug, payload: PersonIn) -> Status:
     """Registers a pseudonymous person (no identifying field through the API) and returns her code.
 
-    Body: `{"sex": "F"|"M", "birth_year": int, "target_groups": [codes], "structure": code|null}`.
+    Body: `{"sex": "F"|"M", "birth_year": int, "target_groups": [codes], "structure": code|null,
+    "douar": code|null}`.
     """
     # ninja sets request.auth (the Grant, or the user) once the auth step passed.
     grant: Grant = request.auth  # type: ignore[attr-defined]
@@ -100,6 +102,11 @@ def create_person(request: HttpRequest, slug: Slug, payload: PersonIn) -> Status
             return Status(422, {"detail": CENTRE_HOLDS_NO_RECORD})
     elif not access.is_coordinator and len(staffed) == 1:
         structure = partnership.structures.get(pk=next(iter(staffed)))
+    douar = None
+    if payload.douar:
+        douar = partnership.douars.filter(code=payload.douar).first()
+        if douar is None:
+            return Status(422, {"detail": f"Douar inconnu dans ce partenariat : {payload.douar}."})
     if not may_register(access, structure):
         return Status(404, {"detail": NOT_WRITABLE})
     person = actions.register_person(
@@ -108,6 +115,7 @@ def create_person(request: HttpRequest, slug: Slug, payload: PersonIn) -> Status
         birth_year=payload.birth_year,
         target_groups=groups,
         structure=structure,
+        douar=douar,
         consent=True,
         created_by=grant.user,
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.locking import Versioned
 from partnerships.access import Access
-from partnerships.models import Structure
+from partnerships.models import Douar, Structure
 
 from .access import registering_structures
 from .models import Person, Sex, TargetGroup
@@ -27,6 +27,10 @@ class PersonForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    # Where she lives, among the partnership's douars (never an address): the coverage counts it.
+    douar = forms.ModelChoiceField(
+        queryset=Douar.objects.none(), required=False, label=_("Douar de résidence")
+    )
     consent = forms.BooleanField(label=_("La personne consent à être enregistrée"), required=False)
     first_name = forms.CharField(label=_("Prénom"), required=False, max_length=100)
     last_name = forms.CharField(label=_("Nom"), required=False, max_length=100)
@@ -35,9 +39,12 @@ class PersonForm(forms.Form):
 
     IDENTITY = ["first_name", "last_name", "phone", "place"]
 
-    def __init__(self, *args, structures, identity: bool, **kwargs) -> None:
+    def __init__(self, *args, structures, identity: bool, douars: QuerySet | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["structure"]).queryset = structures
+        # The partnership's own douars only: another's is refused as an invalid choice.
+        douar = cast(forms.ModelChoiceField, self.fields["douar"])
+        douar.queryset = douars if douars is not None else Douar.objects.none()
         if not identity:
             for name in self.IDENTITY:
                 del self.fields[name]
@@ -63,7 +70,9 @@ class PersonEditForm(Versioned, PersonForm):
     (core/locking.py)."""
 
     def __init__(self, *args, person, **kwargs) -> None:
-        super().__init__(*args, structures=Structure.objects.none(), **kwargs)
+        super().__init__(
+            *args, structures=Structure.objects.none(), douars=person.partnership.douars.all(), **kwargs
+        )
         del self.fields["structure"]
         self.person = person
 

@@ -73,7 +73,9 @@ def person_create(request, slug) -> HttpResponse:
     partnership, access = get_registry_for_user(request.user, slug)
     structures = registering_structures(access)
     identity = staffs_registry(access)
-    form = PersonForm(request.POST or None, structures=structures, identity=identity)
+    form = PersonForm(
+        request.POST or None, structures=structures, identity=identity, douars=partnership.douars.all()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not may_register(access, data["structure"]):
@@ -139,6 +141,7 @@ def person_edit(request, slug, pk) -> HttpResponse:
         "birth_year": person.birth_year,
         "target_groups": person.target_groups.all(),
         "consent": person.consent,
+        "douar": person.douar,
         "version": person.version,
     }
     if identity:

@@ -256,6 +256,7 @@ def create_submissions(partnership, kind: str, submissions: list, user) -> list[
                     title=row.title,
                     date=row.date,
                     place=row.place,
+                    douar=row.douar,
                     created_by=user,
                 ),
                 results=row.results,

@@ -51,6 +51,7 @@ FIELDS = [
     Field("structure", "structure", "activite", gettext_lazy("Structure")),
     Field("kind", "type", "activite", gettext_lazy("Type d'activité")),
     Field("place", "lieu", "activite", gettext_lazy("Lieu")),
+    Field("douar", "douar", "activite", gettext_lazy("Douar ou quartier (code)")),
     Field("results", "resultats", "activite", gettext_lazy("Résultats visés")),
     Field("tally_F", "femmes", "comptage", gettext_lazy("Femmes non enregistrées")),
     Field("tally_M", "hommes", "comptage", gettext_lazy("Hommes non enregistrés")),
@@ -169,6 +170,7 @@ class Submission:
     kind: str = ""
     place: str = ""
     new_people: list = field(default_factory=list)
+    douar: object = None
 
 
 @dataclass
@@ -233,6 +235,7 @@ class Validator:
         self.all_structures = {s.code for s in partnership.structures.all()}
         self.groups = {g.code: g for g in TargetGroup.objects.all()}
         self.results = {r.code.lower(): r for r in Result.objects.filter(partnership=partnership)}
+        self.douars = {d.code: d for d in partnership.douars.all()}
         self.people_scope = (
             Person.objects.visible_to(user)
             .filter(partnership=partnership)
@@ -321,6 +324,7 @@ class Validator:
             results=self._result_codes(row),
             kind=value(row, "kind"),
             place=value(row, "place"),
+            douar=value(row, "douar"),
             people=value(row, "people").split(),
             tallies=[(value(row, "target_group"), {sex: value(row, "tally_" + sex) for sex in "FMX"})],
         )
@@ -338,6 +342,7 @@ class Validator:
         results: list[str] = (),  # type: ignore[assignment]
         kind: str = "",
         place: str = "",
+        douar: str = "",
         people: list[str] = (),  # type: ignore[assignment]
         tallies: list[tuple[str, dict[str, str]]] = (),  # type: ignore[assignment]
         new_people: list[dict[str, str]] = (),  # type: ignore[assignment]
@@ -371,6 +376,14 @@ class Validator:
                     else _("Structure inconnue : « %(code)s ».")
                 )
                 problem("structure", message % {"code": structure})
+        douar = douar.strip()
+        where = self.douars.get(douar) if douar else None
+        if douar and where is None:
+            problem(
+                "douar",
+                _("Douar inconnu : « %(code)s » (les codes sont ceux de la page des douars du partenariat).")
+                % {"code": douar[:50]},
+            )
         kind = kind.strip()
         if kind and kind not in self.kinds:
             problem("kind", _("Type d'activité inconnu : « %(code)s ».") % {"code": kind})
@@ -427,6 +440,7 @@ class Validator:
             kind=kind,
             place=place.replace("\x00", "")[:200],
             new_people=[n for n in newcomers if n is not None],
+            douar=where,
         )
 
     def _newcomer(self, i: int, answers: dict[str, str], problem) -> dict | None:
@@ -458,6 +472,10 @@ class Validator:
             bad.append(
                 problem(key + "target_group", _("Public cible inconnu : « %(code)s ».") % {"code": code})
             )
+        home = answers.get("douar", "").strip()
+        douar = self.douars.get(home) if home else None
+        if home and douar is None:
+            bad.append(problem(key + "douar", _("Douar inconnu : « %(code)s ».") % {"code": home[:50]}))
         if bad:
             return None
         return {
@@ -466,6 +484,7 @@ class Validator:
             "sex": sex,
             "birth_year": year,
             "target_groups": [group] if group else [],
+            "douar": douar,
         }
 
     def _result_codes(self, row) -> list[str]:

@@ -90,6 +90,7 @@ def test_activity_form_has_the_fields_the_intake_reads(partnership):
         "/data/activite/date",
         "/data/activite/resultats",
         "/data/activite/lieu",
+        "/data/activite/douar",
         "/data/presences/presents",
         "/data/comptages/public",
         "/data/comptages/femmes",
@@ -100,6 +101,7 @@ def test_activity_form_has_the_fields_the_intake_reads(partnership):
         "/data/nouvelles_personnes/sexe",
         "/data/nouvelles_personnes/annee_naissance",
         "/data/nouvelles_personnes/public",
+        "/data/nouvelles_personnes/douar",
         "/data/meta/instanceID",
     }
     assert binds(xform) == expected
@@ -125,7 +127,7 @@ def test_day_session_form_calculates_its_type(partnership):
 
 def test_visit_form_has_the_fields_the_intake_reads(partnership):
     xform = xlsforms.current(structure(partnership, "bureau-migrants"), "visite").xform
-    names = {"date", "personne", "sexe", "motif", "orientation", "oriente_vers"}
+    names = {"date", "personne", "sexe", "douar", "motif", "orientation", "oriente_vers"}
     assert binds(xform) == {f"/data/{n}" for n in names} | {"/data/meta/instanceID"}
     root = etree.fromstring(xform.encode())
     sex = next(b for b in root.iter(f"{XF}bind") if b.get("nodeset") == "/data/sexe")
@@ -310,3 +312,22 @@ def test_import_page_links_to_the_forms_of_her_structures(partnership, client_fo
     assert xlsform_url(partnership, "bureau-migrants", "activite") not in educator
     listener = client_for("ecoute").get(url)
     assert listener.status_code == 200 and "/collecte/formulaires/" not in listener.content.decode()
+
+
+def test_the_douars_are_offered_in_every_language_and_only_where_there_are_some(partnership, world):
+    """Issue 18: `select_one douars` (activity, new people's residence, visitor's origin), the
+    partnership's douars as choices with their Arabic names; a partnership without douars gets no
+    such question (an empty list of choices is no form)."""
+    book = xlsforms.sheets(structure(partnership, "maison-creation"), "activite")
+    douars = [row for row in book["choices"] if row[0] == "douars"]
+    assert {row[1] for row in douars} == set(partnership.douars.values_list("code", flat=True))
+    header = book["choices"][0]
+    toulaasri = next(row for row in douars if row[1] == "toulaasri")
+    assert toulaasri[header.index("label::العربية (ar)")] == "تولعسري"
+    assert toulaasri[header.index("label::Français (fr)")] == "Toulaasri"
+    from partnerships.tests.factories import StructureFactory
+
+    elsewhere = StructureFactory(partnership=world["other"])
+    assert not world["other"].douars.exists()
+    other = xlsforms.sheets(elsewhere, "activite")
+    assert not any(row[1] == "douar" for row in other["survey"])

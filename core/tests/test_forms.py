@@ -50,7 +50,9 @@ def project_forms():
     return found
 
 
-GIVEN_BY_THE_FORM = {"PersonEditForm": ["structures"]}  # a subclass passes these to its parent itself
+GIVEN_BY_THE_FORM = {
+    "PersonEditForm": ["structures", "douars"]
+}  # a subclass passes these to its parent itself
 
 
 def signed_in(user):
@@ -89,6 +91,7 @@ def arguments(cls, world):
         "roles": lambda: INVITABLE_ROLES,
         "email": lambda: "invitee@example.org",
         "networks": lambda: Network.objects.all(),
+        "douars": lambda: p.douars.all(),
     }
     params = {}
     for klass in cls.__mro__:

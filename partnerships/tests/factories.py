@@ -90,7 +90,7 @@ class StructureFactory(DjangoModelFactory):
 
 
 class DouarFactory(DjangoModelFactory):
-    """A douar of `partnership`, at a point near Belfaa; no population unless given."""
+    """A douar of a partnership's territory, with its Arabic name and a point near Belfaa."""
 
     class Meta:
         model = Douar
@@ -98,8 +98,10 @@ class DouarFactory(DjangoModelFactory):
     partnership = factory.SubFactory(PartnershipFactory)
     code = factory.Sequence(lambda n: f"f-douar-{n}")
     name = factory.Sequence(lambda n: f"Douar de test {n}")
+    translations = factory.LazyAttribute(lambda d: {"ar": {"name": f"دوار {d.name}"}})
     latitude = Decimal("30.04000")
     longitude = Decimal("-9.55000")
+    population = 800
 
 
 def _structure_of_kind(kind):

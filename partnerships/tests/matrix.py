@@ -144,3 +144,17 @@ ROWS |= {
         kwargs=belfaa_structure, allowed=["coordination"], method="post", ok=302
     ),
 }
+
+
+# The douars of the territory (issue 18): whoever sets the partnership up — its coordinator.
+def belfaa_douar(world):
+    return {**belfaa(world), "code": "toulaasri"}
+
+
+ROWS |= {
+    "partnerships:douars": Row(kwargs=belfaa, allowed=["coordination"]),
+    "partnerships:douar_new": Row(kwargs=belfaa, allowed=["coordination"]),
+    "partnerships:douar_edit": Row(kwargs=belfaa_douar, allowed=["coordination"]),
+    # Refused (activities take place there), then back to the douars' page.
+    "partnerships:douar_delete": Row(kwargs=belfaa_douar, allowed=["coordination"], method="post", ok=302),
+}
