@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from collect import intake, xlsforms
 from collect.actions import create_device
+from collect.instances import filled
 from collect.models import Device, FormKind, Submission
-from collect.tests.odk import filled
 from partnerships.models import Partnership
 from people.models import Person
 

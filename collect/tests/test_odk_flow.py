@@ -15,8 +15,9 @@ from django.urls import reverse
 from accounts.models import ApiToken
 from activities.models import Activity, Attendance, Tally, Visit
 from collect.actions import create_device, create_kobo_hook
+from collect.instances import filled
 from collect.models import Submission
-from collect.tests.odk import NS, OdkCollect, filled, message, parse
+from collect.tests.odk import NS, OdkCollect, message, parse
 from people.models import Person
 
 DATE = "2025-04-01"  # within the programme (2022–2026), never after today
