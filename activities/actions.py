@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.locking import claim
 from indicators import engine
-from partnerships.models import Membership, Organisation, PartnerRole
+from partnerships.models import Membership, Organisation, PartnerRole, Structure
 from people.models import Person, TargetGroup
 from programme.models import GovernancePrinciple, Result
 
@@ -103,6 +103,16 @@ def _of_partnership(activity: Activity, **given: list) -> None:
             )
 
 
+def _no_centre_douar(activity: Activity) -> None:
+    """Raises OutsidePartnership for a listening centre's activity given a douar: where the centre
+    works is never told finer than the commune (docs/security.md 9), nor counted by douar."""
+    structure = activity.structure
+    if activity.douar_id and structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE:
+        raise OutsidePartnership(
+            _("Une activité du centre d'écoute ne dit pas son douar : rien n'a été enregistré.")
+        )
+
+
 @transaction.atomic
 def create_activity(
     activity: Activity,
@@ -129,6 +139,7 @@ def create_activity(
         principles=principles,
         trained_staff=trained_staff,
     )
+    _no_centre_douar(activity)
     activity.save()
     engine.activity_created(activity)
     if results:
@@ -307,6 +318,7 @@ def update_activity(
     for name, value in fields.items():
         setattr(activity, name, value)
     _of_partnership(activity, structure=[activity.structure], douar=[activity.douar], **links)
+    _no_centre_douar(activity)
     claim(activity, version)
     with engine.activity_changing(Activity.objects.get(pk=activity.pk)):
         _still_held(activity)

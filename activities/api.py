@@ -32,6 +32,7 @@ from config.api_types import (
     path_value,
     writable_partnership,
 )
+from partnerships.models import Structure
 from people.models import Person, TargetGroup
 
 from . import actions
@@ -147,6 +148,8 @@ def create_activity(request: HttpRequest, slug: Slug, payload: ActivityIn) -> St
             return Status(422, {"detail": f"Douar inconnu dans ce partenariat : {payload.douar}."})
     if not may_create(grant.access, structure):
         return Status(404, {"detail": NOT_WRITABLE})
+    if douar is not None and structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE:
+        return Status(422, {"detail": "Une activité du centre d'écoute ne dit pas son douar."})
     activity = actions.create_activity(
         Activity(
             partnership=partnership,

@@ -92,6 +92,10 @@ class ActivityForm(Versioned, forms.ModelForm):
                 )
         if data.get("date") and data.get("end_date") and data["end_date"] < data["date"]:
             self.add_error("end_date", _("La date de fin précède la date de début."))
+        structure = data.get("structure")
+        if data.get("douar") and structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE:
+            # Where the centre works is never told finer than the commune (docs/security.md 9).
+            self.add_error("douar", _("Une activité du centre d'écoute ne dit pas son douar."))
         return data
 
     def links(self) -> dict:

@@ -131,7 +131,7 @@ class PersonLabel(models.TextChoices):
 
     INITIALS_YEAR = "initiales-annee", _("code, initiales, année de naissance")
     INITIALS = "initiales", _("code et initiales")
-    CODE = "code", _("code seul")
+    CODE = "code-seul", _("code seul")
     NAME = "nom", _("code, prénom et initiale du nom")
 
 

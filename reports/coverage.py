@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, Attendance, Tally
 from core import disclosure
-from partnerships.models import Douar
+from partnerships.models import Douar, Structure
 
 from . import maps
 
@@ -82,7 +82,11 @@ def raw_counts(partnership) -> tuple[dict, dict]:
     year of the programme so far and the whole programme (period PROGRAMME), exact. Activities with
     no douar count under douar_id None."""
     first, last = _bounds(partnership)
-    held = Activity.objects.filter(partnership=partnership, date__gte=first, date__lte=last)
+    # The listening centre's work is never placed finer than the commune (docs/security.md 9): its
+    # activities count in no douar, whatever one they hold.
+    held = Activity.objects.filter(partnership=partnership, date__gte=first, date__lte=last).exclude(
+        structure__kind=Structure.Kind.LISTENING_CENTRE
+    )
     attendance = Attendance.objects.filter(activity__in=held)
     here = attendance.filter(activity__douar__isnull=False)
     tallies = Tally.objects.filter(activity__in=held, activity__douar__isnull=False)
@@ -186,7 +190,16 @@ def coverage(partnership, access, year: int | None) -> Coverage:
     if access.sees_individuals:
         cells = {key: disclosure.Cell(v) for key, v in values.items()}
     else:
-        cells = disclosure.protect(values, _relations(ids, years), disclosure.THRESHOLDS["registry"])
+        k = disclosure.THRESHOLDS["registry"]
+        # A douar's year (or programme) held by one activity is that activity's count, which the
+        # activity list publishes from k up (activities/views.py): known to the reader, so never a
+        # complement whose "×" the list would give away.
+        known = [
+            (period, place, REACHED)
+            for (period, place), n in activities.items()
+            if n == 1 and place in ids and values.get((period, place, REACHED), 0) >= k
+        ]
+        cells = disclosure.protect(values, _relations(ids, years), k, known=known)
         result.suppressed = True
     period = PROGRAMME if year is None else year
     for d in douars:
@@ -202,8 +215,8 @@ def coverage(partnership, access, year: int | None) -> Coverage:
                 per_thousand=_per_thousand(reached, d.population),
             )
         )
-    known = [d.population for d in douars]
-    population = sum(known) if all(p is not None for p in known) else None  # type: ignore[arg-type]
+    populations = [d.population for d in douars]
+    population = sum(populations) if all(p is not None for p in populations) else None  # type: ignore[arg-type]
     reached = cells.get((period, TOTAL, REACHED), disclosure.Cell(0))
     result.total = Row(
         douar=None,

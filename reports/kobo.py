@@ -27,6 +27,7 @@ from django_stubs_ext import StrOrPromise
 
 from activities.models import MAX_COUNT, Activity
 from core.spreadsheets import workbook
+from partnerships.models import Structure
 from people.models import Person, TargetGroup
 from programme.models import Result
 
@@ -384,6 +385,9 @@ class Validator:
                 _("Douar inconnu : « %(code)s » (les codes sont ceux de la page des douars du partenariat).")
                 % {"code": douar[:50]},
             )
+        centre = getattr(found, "kind", "") == Structure.Kind.LISTENING_CENTRE
+        if where is not None and centre:  # never finer than the commune (docs/security.md 9)
+            problem("douar", _("Une activité du centre d'écoute ne dit pas son douar."))
         kind = kind.strip()
         if kind and kind not in self.kinds:
             problem("kind", _("Type d'activité inconnu : « %(code)s ».") % {"code": kind})

@@ -10,6 +10,7 @@ Arabic they run right to left (`direction`). A scale bar in km, a north arrow an
 """
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
@@ -18,6 +19,9 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from core import disclosure
+
+# Unicode's bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 WIDTH, HEIGHT = 400, 340
 MARGIN = 56  # room for the labels beside the outermost circles
@@ -117,7 +121,7 @@ def coverage_map(points: list[Point], title: str) -> SafeString:
     top = HEIGHT - BOTTOM + 4  # the scale bar, then the legend's two lines, across the width
     scale_bar = format_html(
         '<g fill="{}" stroke="{}"><path d="M16 {} v6 h{} v-6" fill="none" stroke-width="1.5"></path>'
-        '<text x="{}" y="{}" stroke="none" text-anchor="start">{}</text></g>',
+        '<text x="{}" y="{}" stroke="none" text-anchor="start" direction="ltr">{}</text></g>',
         INK,
         INK,
         _num(top),
@@ -175,7 +179,7 @@ def points_of(rows) -> list[Point]:
     """The map's points from the coverage table's douar rows (reports/coverage.py)."""
     return [
         Point(
-            name=row.name,
+            name=BIDI_CONTROLS.sub("", row.name),  # an override in a name would turn figures around
             latitude=float(row.douar.latitude),
             longitude=float(row.douar.longitude),
             value=row.reached.value,

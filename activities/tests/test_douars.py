@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ApiToken
+from activities.forms import ActivityForm
 from activities.models import Activity, Visit
+from partnerships.models import Structure
 from partnerships.tests.factories import DouarFactory
 
 SLUG = "belfaa-jette-2022-2026"
@@ -105,3 +107,33 @@ def test_the_visits_form_records_where_the_visitor_comes_from(world, partnership
     lahrach = partnership.douars.get(code="lahrach")
     assert client.post(address, {**data, "douar": lahrach.pk}).status_code == 302
     assert Visit.objects.latest("pk").douar == lahrach
+
+
+def test_a_listening_centre_activity_takes_no_douar_from_any_door(partnership, client_for):
+    """Where the centre works is never told finer than the commune (docs/security.md 9): the form,
+    the API and the import refuse a douar on its activities."""
+    from reports import kobo
+
+    centre = partnership.structures.get(kind=Structure.Kind.LISTENING_CENTRE)
+    douar = partnership.douars.first()
+    form = ActivityForm(
+        {
+            "kind": "atelier",
+            "title": "Atelier",
+            "date": "2025-03-04",
+            "structure": centre.pk,
+            "douar": douar.pk,
+        },
+        partnership=partnership,
+        structures=partnership.structures.all(),
+    )
+    assert not form.is_valid() and "douar" in form.errors
+    problems: list = []
+    validator = kobo.Validator(partnership, "atelier", [centre], None, {}, [])
+    found = validator.check(
+        lambda key, message: problems.append((key, message)),
+        date="2025-03-04",
+        structure=centre.code,
+        douar=douar.code,
+    )
+    assert found is None and problems[0][0] == "douar"

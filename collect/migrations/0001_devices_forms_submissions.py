@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='CollectSettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_label', models.CharField(choices=[('initiales-annee', 'code, initiales, année de naissance'), ('initiales', 'code et initiales'), ('code', 'code seul'), ('nom', 'code, prénom et initiale du nom')], default='initiales-annee', max_length=20, verbose_name='les personnes sur le téléphone')),
+                ('person_label', models.CharField(choices=[('initiales-annee', 'code, initiales, année de naissance'), ('initiales', 'code et initiales'), ('code-seul', 'code seul'), ('nom', 'code, prénom et initiale du nom')], default='initiales-annee', max_length=20, verbose_name='les personnes sur le téléphone')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('structure', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='collect_settings', to='partnerships.structure')),

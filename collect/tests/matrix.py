@@ -72,7 +72,7 @@ ROWS |= {
     "collect:xlsform#centre": Row(kwargs=lambda world: centre(world, kind="activite"), allowed=[]),
     "collect:settings": Row(kwargs=office, allowed=OFFICE),
     "collect:settings#post": Row(
-        kwargs=office, allowed=OFFICE, method="post", ok=302, data=lambda world: {"person_label": "code"}
+        kwargs=office, allowed=OFFICE, method="post", ok=302, data=lambda world: {"person_label": "code-seul"}
     ),
     "collect:settings#centre": Row(kwargs=centre, allowed=[]),
 }

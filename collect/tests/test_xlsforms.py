@@ -294,8 +294,8 @@ def test_settings_page_changes_the_phones_labels(partnership, client_for):
     bad = client.post(url, {"person_label": "tout"})
     assert bad.status_code == 200 and bad.context["form"].errors
     assert not CollectSettings.objects.filter(structure=found).exists()
-    assert client.post(url, {"person_label": "code"}).status_code == 302
-    assert CollectSettings.objects.get(structure=found).person_label == "code"
+    assert client.post(url, {"person_label": "code-seul"}).status_code == 302
+    assert CollectSettings.objects.get(structure=found).person_label == "code-seul"
     second = xlsforms.current(found, "activite")
     assert second.version == "2"
     assert all(name == label for name, label in rows(xlsforms.people_csv(found))[1:])

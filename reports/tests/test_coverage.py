@@ -19,7 +19,7 @@ from activities.models import Activity, Attendance, Tally
 from activities.tests.factories import ActivityFactory
 from core.tests import test_languages
 from partnerships.access import access_for
-from partnerships.models import Douar
+from partnerships.models import Douar, Structure
 from partnerships.tests.factories import DouarFactory
 from people.models import Person
 from people.tests.factories import PersonFactory
@@ -264,3 +264,51 @@ def test_annual_report_has_the_coverage_section(territory, world, client_for):
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
     assert rows["Ighil"][3] == "< 5"
     assert rows["Tazrout"][1:4] == (1200, 2, 19)
+
+
+def test_a_listening_centre_activity_never_counts_in_a_douar(territory, world):
+    """Its place is never finer than the commune (docs/security.md 9): the action refuses a douar on
+    it, and one given before this rule (or by any other path) counts in no douar."""
+    partnership = world["partnership"]
+    centre = partnership.structures.get(kind=Structure.Kind.LISTENING_CENTRE)
+    tazrout = territory["douars"][0]
+    before = raw(tazrout, 2024)
+    with pytest.raises(actions.OutsidePartnership):
+        actions.create_activity(
+            Activity(
+                partnership=partnership,
+                structure=centre,
+                douar=tazrout,
+                kind="atelier",
+                title="x",
+                date=datetime.date(2024, 5, 2),
+            )
+        )
+    held = ActivityFactory(partnership=partnership, structure=centre, date=datetime.date(2024, 5, 2))
+    actions.set_tally(held, "F", None, 6)
+    Activity.objects.filter(pk=held.pk).update(douar=tazrout)
+    row = next(r for r in table(world, "coordination", 2024).rows if r.douar == tazrout)
+    assert row.activities == before["activities"]
+    assert row.reached.value == before["reached"]
+
+
+def test_a_douar_year_of_one_activity_is_never_the_complement(territory, world):
+    """One activity in a douar's year: the activity list shows its count from 5 up, so hiding that
+    cell as the complement of a small one would hide nothing (the reviewer subtracted it)."""
+    partnership = world["partnership"]
+    solo = DouarFactory(partnership=partnership, code="f-solo", name="Solo", population=300)
+    big = ActivityFactory(partnership=partnership, douar=solo, date=datetime.date(2023, 5, 2))
+    actions.set_tally(big, "F", None, 20)
+    small_one = ActivityFactory(partnership=partnership, douar=solo, date=datetime.date(2025, 5, 2))
+    actions.record_attendance(small_one, _people(partnership, 2))
+    actions.set_tally(small_one, "M", None, 2)
+    row = next(r for r in table(world, "jette", 2023).rows if r.douar == solo)
+    assert row.reached.value == 20 and not row.reached.hidden
+
+
+def test_a_name_cannot_turn_the_figures_around_on_the_map(territory, world):
+    tazrout = territory["douars"][0]
+    Douar.objects.filter(pk=tazrout.pk).update(name="\u202eTazrout")
+    with translation.override("fr"):
+        svg = str(table(world, "coordination", 2024).map)
+    assert "\u202e" not in svg and "Tazrout <tspan" in svg

@@ -1,0 +1,1 @@
+../../../../../../activities/migrations/0006_douar_of_activities_and_visits.py
