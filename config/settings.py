@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "programme",
     "indicators",
     "activities",
+    "projects",  # R4: project cycle, budgets and spending, evaluations, surveys
     "participation",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("openrosa/<slug:slug>/", include("collect.urls_openrosa")),
     path("reseau/", include("portal.urls_network")),
     path("p/<slug:slug>/forums/", include("participation.urls")),
+    path("p/<slug:slug>/projets/", include("projects.urls")),
     path("public/<slug:slug>/forums/", include("participation.public_urls")),
     path("p/<slug:slug>/centre/", include("cases.urls")),
     path("public/<slug:slug>/", include("portal.public_urls")),

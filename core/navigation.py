@@ -32,6 +32,21 @@ ENTRIES = [
     Entry("activities:visits", _("Visites"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT})),
     # Offline collection (collect/access.py): who collects for a structure, never the listening centre.
     Entry("collect:index", _("Collecte"), frozenset({Role.COORDINATOR, Role.OFFICE_AGENT, Role.EDUCATOR})),
+    Entry(
+        "projects:list",
+        _("Projets"),
+        frozenset(
+            {
+                Role.COORDINATOR,
+                Role.ADMIN,
+                Role.PARTNER_OFFICER,
+                Role.CENTRE_COORDINATOR,
+                Role.OFFICE_AGENT,
+                Role.EDUCATOR,
+                "platform_admin",
+            }
+        ),
+    ),
     Entry("activities:partners", _("Partenaires"), EVERYONE),
     Entry("reports:index", _("Rapports"), EVERYONE),
     Entry("reports:coverage", _("Territoire"), EVERYONE),

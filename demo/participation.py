@@ -30,9 +30,7 @@ from participation.actions import (
 )
 from participation.models import (
     AgeBand,
-    FollowedProject,
     Forum,
-    Milestone,
     PaperBatch,
     Phase,
     Proposal,
@@ -40,6 +38,8 @@ from participation.models import (
     VotingCode,
 )
 from partnerships.models import Partnership
+from projects.actions import move_stage
+from projects.models import Milestone, Project, Stage
 
 PROPOSALS_2024 = [
     ("Jardin partagé au douar", "environnement", 18000, "F", "18-24", "recevable"),
@@ -209,18 +209,24 @@ def _load_2024(partnership: Partnership, coordination: User, jour: User) -> None
     confirm_batch(batch, jour)
     advance_phase(forum, coordination)  # results
     advance_phase(forum, coordination)  # follow-up: a followed project for each winner
-    projects = start_follow_up(forum)  # idempotent: the projects the move started
+    projects = start_follow_up(forum, coordination)  # idempotent: the projects the move started
     for i, project in enumerate(projects):
-        project.status = "termine" if i == 0 else "en-cours"
-        project.progress = 100 if i == 0 else 40 + 15 * i
-        project.save()
+        if project.stage != Stage.IDEA:
+            continue  # a demo user has moved it on since
         for j, title in enumerate(["Devis et conventions", "Travaux et achats", "Inauguration"]):
+            due = datetime.date(2024, 9 + 3 * j, 1) if j < 2 else datetime.date(2025, 6, 1)
             Milestone.objects.create(
-                project=project,
-                title=title,
-                due=datetime.date(2024, 9 + 3 * j, 1) if j < 2 else datetime.date(2025, 6, 1),
-                done=i == 0 or j == 0,
+                project=project, title=title, due=due, done_on=due if i == 0 or j == 0 else None
             )
+        project.kind = Project.Kind.SOCIAL
+        project.progress = 100 if i == 0 else 40 + 15 * i
+        project.save(update_fields=["kind", "progress", "updated_at"])
+        for stage, day in [
+            (Stage.FORMULATED, datetime.date(2024, 7, 1)),
+            (Stage.PLANNED, datetime.date(2024, 8, 15)),
+            (Stage.IN_PROGRESS, datetime.date(2024, 9, 2)),
+        ]:
+            project = move_stage(project, stage, by=coordination, date=day)
 
 
 def _load_2026(partnership: Partnership, coordination: User) -> None:
@@ -260,7 +266,7 @@ def link_activities(partnership: Partnership) -> None:
         )[:6]
     )
     for i, project in enumerate(
-        FollowedProject.objects.filter(proposal__forum__partnership=partnership).order_by("pk")
+        Project.objects.filter(proposal__forum__partnership=partnership).order_by("pk")
     ):
         if not project.activities.exists():
             project.activities.set(activities[2 * i : 2 * i + 2])

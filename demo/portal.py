@@ -13,12 +13,12 @@ from activities.models import Activity
 from demo.partnerships import by_name
 from demo.programme import indicator_translations, save_definition
 from indicators import engine
-from participation.models import FollowedProject
 from partnerships.models import Network, Organisation, PartnerRole, Partnership, Structure
 from people.models import TargetGroup
 from portal.actions import publish_practice, set_project_principles
 from portal.models import Audience, GoodPractice, Link, ProjectPrinciple
 from programme.models import GovernancePrinciple, Indicator, Result, Target
+from projects.models import Project
 
 OTHER_SLUG = "demo-ait-nour-saint-aubin-2023-2026"
 
@@ -102,7 +102,7 @@ def load(partnership: Partnership) -> Partnership:
         for label, url in links:
             Link.objects.get_or_create(practice=practice, url=url, defaults={"label": label})
     if "participation-citoyenne" in principles:
-        for project in FollowedProject.objects.filter(proposal__forum__partnership=partnership):
+        for project in Project.objects.filter(partnership=partnership, proposal__isnull=False):
             if not ProjectPrinciple.objects.filter(project=project).exists():  # a demo user's choice stays
                 set_project_principles(project, [principles["participation-citoyenne"]])
     return load_other_partnership(partnership.network)

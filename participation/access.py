@@ -10,14 +10,13 @@ Who may do what (docs/decisions.md, "Forums des jeunes"):
 A proposer's contact is shown to the coordinator (or partnership admin) only.
 """
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Partnership
 
-from .models import OFFICER_ROLES, READER_ROLES, FollowedProject, Forum, PaperBatch, Phase, Proposal
+from .models import OFFICER_ROLES, READER_ROLES, Forum, PaperBatch, Phase, Proposal
 
 
 def can_read(access: Access) -> bool:
@@ -69,25 +68,6 @@ def get_batch_for_user(user, slug: str, pk: int, batch: int) -> tuple[PaperBatch
     """A paper batch of a forum, for officers only; 404 otherwise."""
     forum, access = get_forum_for_user(user, slug, pk, need=is_officer)
     return get_object_or_404(PaperBatch.objects.select_related("forum"), forum=forum, pk=batch), access
-
-
-def get_project_for_user(user, slug: str, project: int, *, need=can_read) -> tuple[FollowedProject, Access]:
-    """A followed project of the partnership's forums; 404 otherwise."""
-    partnership, access = get_forums_for_user(user, slug, need=need)
-    return get_followed_project(partnership, project), access
-
-
-def followed_projects(partnership: Partnership) -> QuerySet:
-    """The followed projects of the partnership's forums (their proposal and forum joined). The
-    caller has checked who may see them (forums' staff here, good practices' editors in portal)."""
-    return FollowedProject.objects.select_related("proposal__forum").filter(
-        proposal__forum__partnership=partnership
-    )
-
-
-def get_followed_project(partnership: Partnership, pk: int) -> FollowedProject:
-    """One followed project of the partnership's forums; 404 otherwise."""
-    return get_object_or_404(followed_projects(partnership), pk=pk)
 
 
 def get_public_forum(slug: str, pk: int) -> Forum:

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from core.crypto import blind_index
 from core.locking import claim
+from projects.actions import create_project
+from projects.models import Project
 
 from .counting import BallotRefused, Candidate, check_ballot, winners
 from .models import (
     Ballot,
-    FollowedProject,
     Forum,
     PaperBatch,
     Phase,
@@ -52,7 +53,7 @@ def advance_phase(forum: Forum, user) -> Forum:
         forum.phase = target
         forum.save(update_fields=["phase", "updated_at"])
         if target == Phase.FOLLOW_UP:
-            start_follow_up(forum)
+            start_follow_up(forum, user)
     return forum
 
 
@@ -203,11 +204,24 @@ def results(forum: Forum) -> dict:
     return {"votes": votes, "winner_ids": [c.id for c in chosen], "ballots": counted.count()}
 
 
-def start_follow_up(forum: Forum) -> list[FollowedProject]:
-    """A followed project for each winner (idempotent), tied to R3 by default."""
+def start_follow_up(forum: Forum, user=None) -> list[Project]:
+    """A project for each winner (idempotent): an idea from the forum, tied to R3 by default, whose
+    life cycle the coordinator then leads on the projects pages."""
     r3 = forum.partnership.results.filter(code="R3").first()
-    projects = []
-    for pk in results(forum)["winner_ids"]:
-        project, _created = FollowedProject.objects.get_or_create(proposal_id=pk, defaults={"result": r3})
+    projects: list[Project] = []
+    for proposal in Proposal.objects.filter(pk__in=results(forum)["winner_ids"]).select_for_update():
+        project = proposal.project
+        if project is None:
+            project = proposal.project = create_project(
+                forum.partnership,
+                title=proposal.title,
+                summary=proposal.description,
+                origin=Project.Origin.FORUM,
+                origin_note=forum.title[:300],
+                by=user,
+                date=forum.date,  # the idea was born at the forum
+                results=[r3] if r3 else [],
+            )
+            proposal.save(update_fields=["project", "updated_at"])
         projects.append(project)
     return projects

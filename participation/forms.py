@@ -3,10 +3,9 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import bound
 from core.locking import Versioned
 
-from .models import AgeBand, FollowedProject, Forum, Milestone, Phase, Proposal, Sex
+from .models import AgeBand, Forum, Phase, Proposal, Sex
 
 
 class ForumForm(forms.ModelForm):
@@ -109,26 +108,3 @@ class BallotForm(Unanswered):
 
     def choice_ids(self) -> list[int]:
         return [int(v) for v in self.cleaned_data["choices"]]
-
-
-class ProjectForm(Versioned, forms.ModelForm):
-    class Meta:
-        model = FollowedProject
-        fields = ["status", "progress", "result", "activities"]
-
-    def __init__(self, *args, partnership=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["result"]).queryset = partnership.results.all()
-        # Only this partnership's activities can implement its projects.
-        cast(forms.ModelChoiceField, self.fields["activities"]).queryset = partnership.activities.order_by(
-            "-date"
-        )
-        self.fields["activities"].required = False
-        bound(self.fields["progress"], high=100)
-
-
-class MilestoneForm(forms.ModelForm):
-    class Meta:
-        model = Milestone
-        fields = ["title", "due", "done"]
-        widgets = {"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -8,7 +8,6 @@ is never linked to the code that cast it.
 from typing import Self
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -68,14 +67,6 @@ class ForumChildQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
         """Rows of the forums the user may read (ForumQuerySet.visible_to); none without a role."""
         return self.filter(**{f"{self.forum_path}__in": Forum.objects.visible_to(user)})
-
-
-class ProjectQuerySet(ForumChildQuerySet):
-    forum_path = "proposal__forum"
-
-
-class MilestoneQuerySet(ForumChildQuerySet):
-    forum_path = "project__proposal__forum"
 
 
 class Forum(models.Model):
@@ -202,6 +193,10 @@ class Proposal(models.Model):
         _("recevabilité"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )
     decision_reason = models.TextField(_("motif public de la décision"), blank=True)
+    # A selected proposal is followed as a project (projects.Project, origin "forum").
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -312,69 +307,3 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.forum} : bulletin {self.pk}"
-
-
-class FollowedProject(models.Model):
-    """A selected proposal, followed to completion and tied to the result it serves."""
-
-    class Status(models.TextChoices):
-        PLANNED = "prevu", _("prévu")
-        IN_PROGRESS = "en-cours", _("en cours")
-        DONE = "termine", _("terminé")
-        ABANDONED = "abandonne", _("abandonné")
-
-    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="project")
-    result = models.ForeignKey(
-        "programme.Result",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="youth_projects",
-        verbose_name=_("résultat servi"),
-    )
-    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PLANNED)
-    progress = models.PositiveSmallIntegerField(
-        _("avancement (%)"), default=0, validators=[MaxValueValidator(100)]
-    )
-    activities = models.ManyToManyField(
-        "activities.Activity",
-        blank=True,
-        related_name="youth_projects",
-        verbose_name=_("activités qui le mettent en œuvre"),
-    )
-    # docs/security.md 21: optimistic locking (core/locking.py); every edit claims it.
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ProjectQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["proposal__forum", "proposal__number"]
-        verbose_name = _("projet suivi")
-        verbose_name_plural = _("projets suivis")
-        constraints = [
-            models.CheckConstraint(name="progress_is_a_percentage", condition=Q(progress__lte=100))
-        ]
-
-    def __str__(self) -> str:
-        return self.proposal.title
-
-
-class Milestone(models.Model):
-    project = models.ForeignKey(FollowedProject, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("étape"), max_length=200)
-    due = models.DateField(_("échéance"), null=True, blank=True)
-    done = models.BooleanField(_("atteinte"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = MilestoneQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["project", "due", "pk"]
-        verbose_name = _("étape")
-        verbose_name_plural = _("étapes")
-
-    def __str__(self) -> str:
-        return self.title

@@ -15,12 +15,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from core import throttle
 from core.spreadsheets import csv_writer
+from projects.models import Project
 
 from . import actions, stats
 from .access import get_public_forum, get_public_partnership
 from .counting import BallotRefused
 from .forms import BallotForm, ProposalForm
-from .models import FollowedProject, Forum, Phase, Proposal
+from .models import Forum, Phase, Proposal
 
 
 def _closed(request, forum, message, status) -> HttpResponse:
@@ -138,9 +139,9 @@ def results(request, slug, pk) -> HttpResponse:
         return _closed(request, forum, _("Les résultats seront publiés à la fin du vote."), 200)
     rows, _outcome = _result_rows(forum)
     projects = (
-        FollowedProject.objects.filter(proposal__forum=forum)
-        .select_related("proposal", "result")
-        .prefetch_related("milestones")
+        Project.objects.filter(proposal__forum=forum)
+        .select_related("proposal")
+        .prefetch_related("milestones", "results")
         .annotate(activity_count=Count("activities"))
     )
     context = {"forum": forum, "rows": rows, "turnout": stats.turnout(forum), "projects": projects}

@@ -13,5 +13,4 @@ urlpatterns = [
     path("<int:pk>/lots/", views.batches, name="batches"),
     path("<int:pk>/lots/<int:batch>/", views.batch_detail, name="batch"),
     path("<int:pk>/lots/<int:batch>/verifier/", views.batch_confirm, name="batch_confirm"),
-    path("projets/<int:project>/", views.project_detail, name="project"),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.locking import Stale, refuse, save_edit
+from core.locking import Stale, refuse
 from core.navigation import navigation
 
 from . import actions
@@ -21,7 +21,6 @@ from .access import (
     get_batch_for_user,
     get_forum_for_user,
     get_forums_for_user,
-    get_project_for_user,
     get_proposal_for_user,
     is_officer,
 )
@@ -31,12 +30,10 @@ from .forms import (
     CodesForm,
     DecisionForm,
     ForumForm,
-    MilestoneForm,
     PaperProposalForm,
-    ProjectForm,
     ReopenForm,
 )
-from .models import FollowedProject, Forum, PaperBatch, Phase, Proposal
+from .models import Forum, PaperBatch, Phase, Proposal
 
 
 def _context(access, **extra) -> dict[str, Any]:
@@ -83,7 +80,7 @@ def forum_list(request, slug) -> HttpResponse:
 def forum_detail(request, slug, pk) -> HttpResponse:
     """A forum: its phase, proposals, paper batches, results and followed projects (readers)."""
     forum, access = get_forum_for_user(request.user, slug, pk)
-    proposals = forum.proposals.select_related("project")
+    proposals = forum.proposals.all()
     context = _context(
         access,
         forum=forum,
@@ -251,43 +248,3 @@ def batch_confirm(request, slug, pk, batch) -> HttpResponse:
     else:
         messages.success(request, _("Lot vérifié : ses bulletins sont comptés."))
     return redirect("participation:batch", slug=slug, pk=pk, batch=batch.pk)
-
-
-@login_required
-def project_detail(request, slug, project) -> HttpResponse:
-    """A followed project: status, progress, result served, milestones (readers; the coordinator edits)."""
-    project, access = get_project_for_user(request.user, slug, project)
-    manage = can_manage(access)
-    form = ProjectForm(instance=project, partnership=access.partnership)
-    milestone_form = MilestoneForm()
-    if request.method == "POST":
-        if not manage:
-            return render(request, "404.html", status=404)
-        if "milestone" in request.POST:
-            milestone_form = MilestoneForm(request.POST)
-            if milestone_form.is_valid():
-                milestone_form.instance.project = project
-                milestone_form.save()
-                return redirect("participation:project", slug=slug, project=project.pk)
-        elif "done" in request.POST:
-            project.milestones.filter(pk=request.POST.get("done", "").strip() or 0).update(done=True)
-            return redirect("participation:project", slug=slug, project=project.pk)
-        else:
-            form = ProjectForm(request.POST, instance=project, partnership=access.partnership)
-            if form.is_valid():
-                try:
-                    save_edit(form)
-                except Stale:
-                    refuse(form, FollowedProject.objects.get(pk=project.pk))
-                else:
-                    messages.success(request, _("Projet mis à jour."))
-                    return redirect("participation:project", slug=slug, project=project.pk)
-    context = _context(
-        access,
-        project=project,
-        forum=project.proposal.forum,
-        form=form,
-        milestone_form=milestone_form,
-        milestones=project.milestones.all(),
-    )
-    return render(request, "participation/project.html", context, status=409 if form.stale else 200)

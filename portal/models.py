@@ -220,11 +220,9 @@ class Link(models.Model):
 
 
 class ProjectPrinciple(models.Model):
-    """A followed youth project applies a governance principle (tagged by the coordinator)."""
+    """A project applies a governance principle (tagged by the coordinator)."""
 
-    project = models.ForeignKey(
-        "participation.FollowedProject", on_delete=models.CASCADE, related_name="principle_links"
-    )
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="principle_links")
     principle = models.ForeignKey(GovernancePrinciple, on_delete=models.CASCADE, related_name="project_links")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

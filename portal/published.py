@@ -19,10 +19,11 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from activities.models import Activity
 from core.disclosure import THRESHOLDS, Cell, protect, total
 from indicators import figures
-from participation.models import FollowedProject, Forum, Phase
+from participation.models import Forum, Phase
 from partnerships.access import Access
 from partnerships.models import Partnership
 from programme.models import GovernancePrinciple
+from projects.models import Project
 
 from .models import GoodPractice, ProjectPrinciple
 
@@ -136,9 +137,9 @@ def forums(partnership) -> dict:
     """Forums (open ones first) and the followed projects, with what the public pages already show."""
     all_forums = list(Forum.objects.filter(partnership=partnership).only("title", "date", "phase", "slug"))
     projects = (
-        FollowedProject.objects.filter(proposal__forum__partnership=partnership)
-        .select_related("proposal__forum", "result")
-        .only("status", "progress", "proposal__title", "proposal__forum__title", "result__code")
+        Project.objects.filter(partnership=partnership, proposal__isnull=False)
+        .only("title", "stage", "progress")
+        .prefetch_related("results")
     )
     return {
         "open": [f for f in all_forums if f.phase in OPEN_PHASES],
@@ -167,9 +168,7 @@ def principles(partnership) -> list[dict]:
         for p in practice.principles.all():
             practices[p.pk].append(practice)
     projects = defaultdict(list)
-    for link in ProjectPrinciple.objects.filter(principle__partnership=partnership).select_related(
-        "project__proposal"
-    ):
+    for link in ProjectPrinciple.objects.filter(principle__partnership=partnership).select_related("project"):
         projects[link.principle_id].append(link.project)
     rows = []
     for principle in GovernancePrinciple.objects.filter(partnership=partnership):

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from core.locking import Stale, refuse, save_edit
 from core.navigation import navigation
 from indicators import figures
-from participation.access import followed_projects, get_followed_project
 from partnerships.access import get_network_for_user, network_partnerships
+from projects.access import get_project_of, projects_of
 
 from . import actions, documents, published
 from .access import (
@@ -181,11 +181,11 @@ def link_delete(request, slug, pk, link) -> HttpResponse:
 
 @login_required
 def project_principles(request, slug, project) -> HttpResponse:
-    """Editors say which governance principles a followed youth project applies (shown on the portal)."""
+    """Editors say which governance principles a project applies (shown on the portal)."""
     partnership, access = get_library_for_user(request.user, slug)
     if not can_edit(access):
         raise Http404
-    followed = get_followed_project(partnership, project)
+    followed = get_project_of(partnership, project)
     initial = {"principles": [link.principle_id for link in followed.principle_links.all()]}
     form = ProjectPrinciplesForm(request.POST or None, initial=initial, partnership=partnership)
     if request.method == "POST" and form.is_valid():
@@ -198,11 +198,11 @@ def project_principles(request, slug, project) -> HttpResponse:
 
 @login_required
 def projects(request, slug) -> HttpResponse:
-    """Editors' list of followed youth projects, with the principles each applies."""
+    """Editors' list of the partnership's projects, with the principles each applies."""
     partnership, access = get_library_for_user(request.user, slug)
     if not can_edit(access):
         raise Http404
-    found = followed_projects(partnership).prefetch_related("principle_links__principle")
+    found = projects_of(partnership).prefetch_related("principle_links__principle")
     context = {"partnership": partnership, "nav": navigation(access), "projects": found}
     return render(request, "portal/projects.html", context)
 

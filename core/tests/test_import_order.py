@@ -15,6 +15,7 @@ LAYERS = [
     ["programme"],
     ["people"],
     ["activities"],
+    ["projects"],
     ["cases", "participation"],
     ["indicators"],
     ["reports", "portal"],

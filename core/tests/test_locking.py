@@ -22,10 +22,10 @@ from activities.actions import update_activity
 from activities.forms import ActivityForm
 from activities.models import Activity
 from core.locking import Stale
-from participation.models import FollowedProject
 from people.models import Person
 from portal.models import GoodPractice
 from programme.models import Indicator
+from projects.models import Project
 from reports.models import Narrative
 
 YEAR = 2024
@@ -83,11 +83,6 @@ def _narrative(world):
     return reverse("reports:narrative", args=[partnership.slug, YEAR, "R1"]), "text", narrative
 
 
-def _project(world):
-    project = FollowedProject.objects.filter(proposal__forum__partnership=world["partnership"]).first()
-    return reverse("participation:project", args=[world["partnership"].slug, project.pk]), "progress", project
-
-
 def _proposal(world):
     from participation.actions import decide_admissibility
     from participation.models import Forum, Phase
@@ -109,7 +104,6 @@ EDITS = {  # object → (persona who edits it, how to find it, a value each pers
     "practice": ("coordination", _practice, "Pratique de Bouchra", "Pratique d'Amina"),
     "indicator": ("coordination", _indicator, "Intitulé de Bouchra", "Intitulé d'Amina"),
     "narrative": ("coordination", _narrative, "Récit de Bouchra", "Récit d'Amina"),
-    "project": ("coordination", _project, "37", "64"),
     "proposal": ("coordination", _proposal, "Motif de Bouchra", "Motif d'Amina"),
 }
 
@@ -162,7 +156,7 @@ def test_every_edit_form_is_versioned():
 
     for form_class in [ActivityForm]:
         assert issubclass(form_class, Versioned)
-    for model in [Activity, Person, GoodPractice, Indicator, Narrative, FollowedProject]:
+    for model in [Activity, Person, GoodPractice, Indicator, Narrative, Project]:
         assert isinstance(model._meta.get_field("version"), models.PositiveIntegerField)
 
 

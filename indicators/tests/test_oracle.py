@@ -60,9 +60,10 @@ def blank(partnership, users):
     indicators that exercise every filter and source; rolled back with the test."""
     from activities.models import Activity
     from cases.models import Case, SpeechGroup
-    from participation.models import FollowedProject, Forum
+    from participation.models import Forum
     from people.models import Person
     from programme.models import Measurement
+    from projects.models import Project
 
     p = partnership
     Activity.objects.filter(partnership=p).delete()
@@ -70,8 +71,8 @@ def blank(partnership, users):
     for case in Case.objects.filter(partnership=p):
         case.delete()
     SpeechGroup.objects.filter(structure__partnership=p).delete()
-    FollowedProject.objects.filter(proposal__forum__partnership=p).delete()
     Forum.objects.filter(partnership=p).delete()
+    Project.objects.filter(partnership=p).delete()
     Measurement.objects.filter(indicator__result__partnership=p).delete()
     result = Result.objects.create(partnership=p, code="RX", level="result", name="Oracle", order=99)
 

@@ -35,13 +35,6 @@ def batch(world):
     return {"slug": world["partnership"].slug, "pk": f.pk, "batch": f.batches.get().pk}
 
 
-def project(world):
-    from participation.models import FollowedProject
-
-    first = FollowedProject.objects.filter(proposal__forum=forum(world, "forum-2024")).first()
-    return {"slug": world["partnership"].slug, "project": first.pk}
-
-
 def new_forum(world):
     return {
         "title": "Forum de test",
@@ -78,7 +71,6 @@ ROWS = {
     "participation:batch_confirm": Row(
         kwargs=batch, allowed=OFFICERS, ok=302, method="post", data=lambda w: {}
     ),
-    "participation:project": Row(kwargs=project, allowed=READERS),
     "forums:list": Row(kwargs=belfaa, allowed=ALL_PERSONAS),
     "forums:forum": Row(kwargs=public(), allowed=ALL_PERSONAS),
     "forums:propose": Row(kwargs=public("forum-2026-decembre"), allowed=ALL_PERSONAS),  # open: the form

@@ -14,12 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from activities.tests.factories import ActivityFactory
 from participation import actions, stats
 from participation.counting import BallotRefused
 from participation.models import (
     Ballot,
-    FollowedProject,
     Forum,
     PaperBatch,
     Phase,
@@ -28,6 +26,7 @@ from participation.models import (
     VotingCode,
 )
 from programme.tests.factories import ResultFactory
+from projects.models import Project
 
 from .factories import ForumFactory, ProposalFactory, to_the_vote, vote, voting_forum
 
@@ -432,31 +431,23 @@ def test_results_are_not_published_before_the_vote_ends(partnership, users, clie
 
 def test_follow_up_creates_a_project_per_winner_tied_to_r3(forum_voting, partnership, users, client_for):
     forum = forum_voting
-    r3 = ResultFactory(partnership=partnership, code="R3")
+    ResultFactory(partnership=partnership, code="R3")
     ResultFactory(partnership=partnership, code="R1")
     second = forum.proposals.order_by("number")[1]
     vote(forum, [second])
     actions.advance_phase(forum, users["coordination"])
     actions.advance_phase(forum, users["coordination"])
-    projects = FollowedProject.objects.filter(proposal__forum=forum)
+    projects = Project.objects.filter(proposal__forum=forum)
     winners = actions.results(forum)["winner_ids"]
-    assert sorted(p.proposal_id for p in projects) == sorted(winners) and len(winners) == 2
-    assert {p.result.code for p in projects} == {"R3"}
-    project = projects.first()
-    client = client_for("coordination")
-    url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
-    data = {"status": "en-cours", "progress": "60", "result": r3.pk, "version": project.version}
-    assert client.post(url, data).status_code == 302
-    assert (
-        client.post(url, {"milestone": "1", "title": "Achat du matériel", "due": "2026-06-01"}).status_code
-        == 302
-    )
-    assert client.post(url, {"status": "en-cours", "progress": "140", "result": r3.pk}).status_code == 200
-    project.refresh_from_db()
-    assert project.progress == 60
-    assert client_for("jette").post(url, {"status": "termine", "progress": "100"}).status_code == 404
+    assert sorted(p.proposal.pk for p in projects) == sorted(winners) and len(winners) == 2
+    for project in projects:
+        assert [r.code for r in project.results.all()] == ["R3"]
+        assert (project.origin, project.stage, project.title) == ("forum", "idee", project.proposal.title)
+        assert [(s.stage, s.by) for s in project.stage_changes.all()] == [("idee", users["coordination"])]
+    actions.start_follow_up(forum)  # idempotent: no second project for a winner
+    assert Project.objects.filter(proposal__forum=forum).count() == 2
     page = client_for("anonymous").get(public_url("results", forum)).content.decode()
-    assert "Achat du matériel" in page and "60 %" in page
+    assert all(p.title in page for p in projects)
 
 
 def test_participations_count_proposers_and_counted_voters(partnership, users, world):
@@ -513,7 +504,7 @@ def test_the_demo_loader_is_idempotent(partnership):
     assert Forum.objects.get(slug="forum-2024").phase == Phase.FOLLOW_UP
     assert Forum.objects.get(slug="forum-2026").phase == Phase.VOTING
     assert Forum.objects.get(slug=demo.OPEN_FORUM).phase == Phase.PROPOSALS  # a visitor can propose
-    assert FollowedProject.objects.filter(proposal__forum__slug="forum-2024").count() == 3
+    assert Project.objects.filter(proposal__forum__slug="forum-2024").count() == 3
 
 
 def test_the_forum_list_is_paginated_with_few_queries(partnership, client_for, django_assert_max_num_queries):
@@ -523,38 +514,6 @@ def test_the_forum_list_is_paginated_with_few_queries(partnership, client_for, d
     with django_assert_max_num_queries(15):
         response = client.get(reverse("participation:forums", kwargs={"slug": partnership.slug}))
     assert response.status_code == 200 and "Suivants" in response.content.decode()
-
-
-def test_a_followed_project_is_linked_to_the_activities_that_implement_it(
-    client_for, partnership, users, world, forum_counted
-):
-    actions.advance_phase(forum_counted, users["coordination"])  # follow-up: the library is a project
-    project = FollowedProject.objects.get(proposal__forum=forum_counted)
-    mine = ActivityFactory(partnership=partnership)
-    url = reverse("participation:project", kwargs={"slug": partnership.slug, "project": project.pk})
-    data = {
-        "status": "en-cours",
-        "progress": 40,
-        "result": project.result_id or "",
-        "activities": [mine.pk],
-        "version": project.version,
-    }
-    assert client_for("coordination").post(url, data).status_code == 302
-    assert list(project.activities.all()) == [mine]
-    # Another partnership's activity cannot be linked.
-    other = ActivityFactory(partnership=world["other"])
-    response = client_for("coordination").post(url, {**data, "activities": [other.pk]})
-    assert response.status_code == 200
-    assert list(project.activities.all()) == [mine]
-    page = client_for("coordination").get(url).content.decode()
-    assert mine.title in page
-    public = (
-        client_for("anonymous")
-        .get(reverse("forums:results", kwargs={"slug": partnership.slug, "pk": project.proposal.forum.pk}))
-        .content.decode()
-    )
-    assert "le met en œuvre" in public or "le mettent en œuvre" in public
-    assert mine.title not in public  # staff free text stays off public pages
 
 
 def test_a_forum_date_reaches_the_date_picker_in_iso_whatever_the_language(partnership):

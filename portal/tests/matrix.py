@@ -71,9 +71,9 @@ def link_kwargs(world):
 
 
 def project(world):
-    from participation.models import FollowedProject
+    from projects.models import Project
 
-    first = FollowedProject.objects.filter(proposal__forum__partnership=world["partnership"]).first()
+    first = Project.objects.filter(partnership=world["partnership"], proposal__isnull=False).first()
     return {"slug": world["partnership"].slug, "project": first.pk}
 
 

@@ -1,0 +1,69 @@
+"""The only door to projects, their plan, budget, evaluations and surveys.
+
+Who may do what (docs/decisions.md, "Projets"):
+- read: the partnership's coordination and admin, the partner commune's officer (Jette), the staff of
+  its structures (office agent, educator, the centre's coordinator) and the platform administrator
+  (read-only); not the network officer (aggregates on the network pages) nor the listeners;
+- manage (create, edit, move through the life cycle, plan, budget, spend, evaluate, surveys): the
+  coordinator and the partnership's admin for every project; a structure's coordinating staff
+  (office agent, educator, centre coordinator) for her own structure's projects.
+Missing and forbidden give the same 404.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from partnerships.access import Access, get_partnership_for_user
+from partnerships.models import Partnership, Role
+
+from .models import READER_ROLES, Project
+
+STRUCTURE_MANAGERS = (Role.OFFICE_AGENT, Role.EDUCATOR, Role.CENTRE_COORDINATOR)
+
+
+def can_read(access: Access) -> bool:
+    if access.has(*READER_ROLES):
+        return True
+    return access.platform_admin
+
+
+def can_create(access: Access) -> bool:
+    """A new project: the coordinator, the admin, or a structure's coordinating staff (for her structure)."""
+    return access.is_coordinator or any(
+        access.in_structure(pk, *STRUCTURE_MANAGERS) for pk in access.structure_ids
+    )
+
+
+def can_manage(access: Access, project: Project) -> bool:
+    """Edit, plan, budget, spend, evaluate and move this project through its life cycle."""
+    if access.is_coordinator:
+        return True
+    return project.structure_id is not None and access.in_structure(project.structure_id, *STRUCTURE_MANAGERS)
+
+
+def projects_of(partnership: Partnership) -> QuerySet[Project]:
+    """The partnership's projects; the caller has checked who may see them."""
+    return Project.objects.filter(partnership=partnership).select_related("structure")
+
+
+def get_projects_for_user(user, slug: str) -> tuple[Partnership, Access]:
+    """The partnership whose projects she may read; 404 otherwise."""
+    partnership, access = get_partnership_for_user(user, slug)
+    if not can_read(access):
+        raise Http404
+    return partnership, access
+
+
+def get_project_for_user(user, slug: str, pk: int, *, to_manage: bool = False) -> tuple[Project, Access]:
+    """One project she may read (or manage, with `to_manage`); 404 otherwise."""
+    partnership, access = get_projects_for_user(user, slug)
+    project = get_object_or_404(projects_of(partnership), pk=pk)
+    if to_manage and not can_manage(access, project):
+        raise Http404
+    return project, access
+
+
+def get_project_of(partnership: Partnership, pk: int) -> Project:
+    """One project of the partnership (the caller has checked the reader's rights); 404 otherwise."""
+    return get_object_or_404(projects_of(partnership), pk=pk)
