@@ -1,23 +1,40 @@
-"""The partnership as an IATI 2.03 activity file: results, indicators, baselines, periods, targets and
-actuals with the sex dimension.
+"""The partnership as an IATI 2.03 activity file: the douars where it works (locations), the yearly
+budgets and planned disbursements of its projects, their spending (transactions), and results,
+indicators, baselines, periods, targets and actuals with the sex dimension.
 
 The file is a publication: its figures are always suppressed as for someone outside the services
 (docs/security.md 8), whoever downloads it; a hidden actual is left out, with a comment saying why.
 Texts are French, with a narrative per translation (`xml:lang`) where the reference data has one.
 Element order follows the 2.03 schema (checked against the official XSD in the tests).
+
+Money is exact: a year's budget is the direct sum, in dirhams, of the partnership's budget lines of
+that year (`BudgetLine.in_mad`, each line at its own rate); its status is "indicative" (1), since a
+line is a planned amount ("montant prévu") and the app records no signed commitment. Its value-date
+is the year's 1 January (the amounts are dirhams already: nothing is left to convert). A planned
+disbursement is the same sum per year and funder, with the funder as provider-org (names only: the
+organisations have no IATI identifier, except the reporting commune's placeholder). A transaction is
+one spending (expenditure), in its line's currency at its line's rate date, described by its
+document's reference only — never who recorded it, and never the "autre bailleur" free text.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from activities.models import Activity
 from core.translations import other_languages
 from indicators import figures
 from partnerships.access import Access
+from partnerships.models import Douar, Organisation, Structure
 from programme.models import is_cumulative, period_year
+from projects.models import BudgetLine, Spending
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -37,12 +54,16 @@ def _coded(code: str, obj) -> tuple[str, dict[str, str]]:
 
 
 def _description(partnership) -> tuple[str, dict[str, str]]:
-    def text() -> str:
-        return _("Partenariat de coopération communale %(start)s–%(end)s.") % {
-            "start": partnership.start_year,
-            "end": partnership.end_year,
-        }
+    return _in_languages(
+        lambda: (
+            _("Partenariat de coopération communale %(start)s–%(end)s.")
+            % {"start": partnership.start_year, "end": partnership.end_year}
+        )
+    )
 
+
+def _in_languages(text: Callable[[], str]) -> tuple[str, dict[str, str]]:
+    """`text()` in French, and in each other language where its translation differs."""
     with translation.override("fr"):
         french = text()
     variants = {}
@@ -93,6 +114,23 @@ def activity_file(partnership) -> bytes:
     ET.SubElement(activity, "activity-date", {"iso-date": f"{partnership.start_year}-01-01", "type": "2"})
     ET.SubElement(activity, "activity-date", {"iso-date": f"{partnership.end_year}-12-31", "type": "3"})
     ET.SubElement(activity, "recipient-country", {"code": "MA", "percentage": "100"})
+    for douar in douars(partnership):
+        _location(activity, douar)
+    lines = list(BudgetLine.objects.filter(project__partnership=partnership).order_by("year", "pk"))
+    for year, total in budgets(lines).items():
+        budget = ET.SubElement(activity, "budget", {"type": "1", "status": "1"})
+        _year_value(budget, year, total)
+    for (year, funder), total in planned_disbursements(lines).items():
+        planned = ET.SubElement(activity, "planned-disbursement", {"type": "1"})
+        _year_value(planned, year, total)
+        _provider(planned, partnership, funder)
+    spendings = (
+        Spending.objects.filter(line__project__partnership=partnership)
+        .select_related("line")
+        .order_by("date", "pk")
+    )
+    for spending in spendings:
+        _transaction(activity, spending)
     public = Access(partnership)  # no role: every small cell is hidden, as for the public
     for block in figures.partnership_tables(partnership, public):
         result = block["result"]
@@ -106,6 +144,104 @@ def activity_file(partnership) -> bytes:
         for table in tables:
             _indicator(element, partnership, table)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def douars(partnership) -> list[Douar]:
+    """The partnership's douars where one of its projects works or one of its activities took place.
+    A listening-centre activity places nothing finer than the commune (docs/security.md 9)."""
+    held = (
+        Activity.objects.filter(partnership=partnership, douar__isnull=False)
+        .exclude(structure__kind=Structure.Kind.LISTENING_CENTRE)
+        .values("douar")
+    )
+    return list(
+        Douar.objects.filter(partnership=partnership)
+        .filter(Q(projects__partnership=partnership) | Q(pk__in=held))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def budgets(lines) -> dict[int, Decimal]:
+    """{year: planned amount in dirhams}, each line at its own rate, by year."""
+    totals: dict[int, Decimal] = {}
+    for line in lines:
+        totals[line.year] = totals.get(line.year, Decimal(0)) + line.in_mad()
+    return dict(sorted(totals.items()))
+
+
+def planned_disbursements(lines) -> dict[tuple[int, str], Decimal]:
+    """{(year, funder): planned amount in dirhams}, in the order of the years, then of the funders."""
+    order = list(BudgetLine.Funder.values)
+    totals: dict[tuple[int, str], Decimal] = {}
+    for line in lines:
+        key = (line.year, line.funder)
+        totals[key] = totals.get(key, Decimal(0)) + line.in_mad()
+    return dict(sorted(totals.items(), key=lambda item: (item[0][0], order.index(item[0][1]))))
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def _year_value(parent, year: int, total: Decimal) -> None:
+    """period-start, period-end (the calendar year) and the value in dirhams."""
+    ET.SubElement(parent, "period-start", {"iso-date": f"{year}-01-01"})
+    ET.SubElement(parent, "period-end", {"iso-date": f"{year}-12-31"})
+    ET.SubElement(parent, "value", {"currency": "MAD", "value-date": f"{year}-01-01"}).text = _amount(total)
+
+
+def _provider(parent, partnership, funder: str) -> None:
+    """Who pays: a commune of the partnership by its name (Jette with the reporting organisation's
+    identifier, as it is the reporting organisation), the federal programme or another funder by the
+    funder's label — never `funder_other`, a free text."""
+    kinds: dict[str, str] = {
+        BudgetLine.Funder.JETTE: Organisation.Kind.BELGIAN_COMMUNE,
+        BudgetLine.Funder.COMMUNE: Organisation.Kind.COMMUNE,
+    }
+    attrs = {}
+    if funder == BudgetLine.Funder.JETTE:
+        attrs["ref"] = org_ref(partnership)
+    if funder != BudgetLine.Funder.OTHER:
+        attrs["type"] = "10"  # government: a commune, or the Belgian federal programme
+    communes = list(partnership.communes.filter(kind=kinds[funder])) if funder in kinds else []
+    if len(communes) == 1:
+        name, variants = communes[0].name, communes[0].variants()
+    else:
+        label = BudgetLine.Funder(funder).label
+        name, variants = _in_languages(lambda: capfirst(str(label)))
+    element = ET.SubElement(parent, "provider-org", attrs)
+    ET.SubElement(element, "narrative").text = name
+    for lang, variant in variants.items():
+        ET.SubElement(element, "narrative", {XML_LANG: lang}).text = variant
+
+
+def _transaction(parent, spending: Spending) -> None:
+    """One spending: an expenditure (4) at its date, in its line's currency at the line's rate date,
+    described by its document's reference."""
+    element = ET.SubElement(parent, "transaction")
+    ET.SubElement(element, "transaction-type", {"code": "4"})
+    ET.SubElement(element, "transaction-date", {"iso-date": spending.date.isoformat()})
+    line = spending.line
+    ET.SubElement(
+        element, "value", {"currency": line.currency, "value-date": line.rate_date.isoformat()}
+    ).text = _amount(spending.amount)
+    if spending.document.strip():
+        _narrative(element, "description", spending.document.strip())
+
+
+def _location(parent, douar: Douar) -> None:
+    """A douar: where the activity happens (reach 1), its exact point (WGS 84, "lat lon"), a populated
+    place (class 2): a village (PPL) or a neighbourhood, a section of one (PPLX)."""
+    element = ET.SubElement(parent, "location", {"ref": douar.code})
+    ET.SubElement(element, "location-reach", {"code": "1"})
+    _narrative(element, "name", douar.name, douar.variants())
+    point = ET.SubElement(element, "point", {"srsName": "http://www.opengis.net/def/crs/EPSG/0/4326"})
+    ET.SubElement(point, "pos").text = f"{douar.latitude:f} {douar.longitude:f}"
+    ET.SubElement(element, "exactness", {"code": "1"})
+    ET.SubElement(element, "location-class", {"code": "2"})
+    designation = "PPLX" if douar.kind == Douar.Kind.NEIGHBOURHOOD else "PPL"
+    ET.SubElement(element, "feature-designation", {"code": designation})
 
 
 def _indicator(parent, partnership, table) -> None:

@@ -49,3 +49,13 @@ def test_download_for_the_partner_officer(demo_activity, client_for):
     response = client_for("jette").get(f"/p/{demo_activity['partnership'].slug}/rapports/iati.xml")
     assert response.status_code == 200
     assert response.content.startswith(b"<?xml")
+
+
+def test_demo_locations_are_its_douars_at_their_points(demo_activity):
+    partnership = demo_activity["partnership"]
+    locations = etree.fromstring(iati.activity_file(partnership)).findall("iati-activity/location")
+    assert locations  # the demo's activities are held in its douars
+    for location in locations:
+        douar = partnership.douars.get(code=location.get("ref"))
+        assert location.findtext("name/narrative") == douar.name
+        assert location.findtext("point/pos") == f"{douar.latitude} {douar.longitude}"
