@@ -14,7 +14,8 @@ is the year's 1 January (the amounts are dirhams already: nothing is left to con
 disbursement is the same sum per year and funder, with the funder as provider-org (names only: the
 organisations have no IATI identifier, except the reporting commune's placeholder). A transaction is
 one spending (expenditure), in its line's currency at its line's rate date, described by its
-document's reference only — never who recorded it, and never the "autre bailleur" free text.
+budget line's category (a fixed label) — never its document reference, label or recorder, and never
+the "autre bailleur" free text (docs/security.md 9: no free text leaves a service).
 """
 
 import datetime as dt
@@ -218,7 +219,7 @@ def _provider(parent, partnership, funder: str) -> None:
 
 def _transaction(parent, spending: Spending) -> None:
     """One spending: an expenditure (4) at its date, in its line's currency at the line's rate date,
-    described by its document's reference."""
+    described by its line's category (free text stays home: docs/security.md 9)."""
     element = ET.SubElement(parent, "transaction")
     ET.SubElement(element, "transaction-type", {"code": "4"})
     ET.SubElement(element, "transaction-date", {"iso-date": spending.date.isoformat()})
@@ -226,8 +227,8 @@ def _transaction(parent, spending: Spending) -> None:
     ET.SubElement(
         element, "value", {"currency": line.currency, "value-date": line.rate_date.isoformat()}
     ).text = _amount(spending.amount)
-    if spending.document.strip():
-        _narrative(element, "description", spending.document.strip())
+    with translation.override("fr"):
+        _narrative(element, "description", str(line.get_category_display()))
 
 
 def _location(parent, douar: Douar) -> None:
