@@ -126,6 +126,7 @@ def record_spending(
     if not document.strip():
         raise ValidationError(_("Indiquez la référence de la pièce justificative."))
     spent = line.spendings.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    spent = spent.quantize(Decimal("0.01"))  # SQLite adds decimals as floats: back to the centime
     if spent + amount > line.amount and not over_reason.strip():
         raise ValidationError(
             _(

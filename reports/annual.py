@@ -6,6 +6,11 @@ outside the holding services the same way), and the coordinator's narrative. The
 status, the coverage of the territory (reports/coverage.py: map and table of the year) and the
 steering committees' decisions (text, month due and whether done; never who follows
 them up: docs/security.md 9).
+
+"Budget et dépenses": the year's planned and spent amounts in MAD by project and by funder
+(projects/budget.py, the figures of the partnership's budget page for that year), for the viewers who
+may read projects (projects/access.py: the partner officer does, the network officer does not); None
+for anyone else, and the page, PDF, XLSX and CSV then leave the section out.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +18,8 @@ from dataclasses import dataclass, field
 from activities.models import Activity
 from core import disclosure
 from indicators import charts, engine, figures
+from projects import access as project_doors
+from projects import budget
 
 from . import coverage
 from .models import Narrative
@@ -113,4 +120,6 @@ def annual_report(partnership, access, year: int) -> dict:
         # The coverage of the territory that year: map and table, suppressed as the rest.
         "coverage": coverage.coverage(partnership, access, year),
         "coverage_title": coverage.title(partnership, year),
+        # The year's budget against spending, for who may read projects (None: the section is left out).
+        "budget": budget.partnership_budget(partnership, year) if project_doors.can_read(access) else None,
     }

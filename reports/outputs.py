@@ -91,6 +91,7 @@ def data_rows(report: dict) -> Iterator[list]:
                 ]
 
     yield from _coverage_rows(report)
+    yield from _budget_rows(report)
 
 
 def _shown(cell):
@@ -123,6 +124,32 @@ def _coverage_rows(report: dict) -> Iterator[list]:
             ]
 
 
+def _budget_tables(report: dict) -> list[tuple[str, list]]:
+    """The budget section's tables ("projet", "bailleur"), each with its total row; none when the
+    viewer may not read projects (`report["budget"]` is None) or nothing was planned nor spent."""
+    budget = report.get("budget")
+    if budget is None or budget.empty:
+        return []
+    return [("projet", [*budget.by_project, budget.total]), ("bailleur", [*budget.by_funder, budget.total])]
+
+
+def _budget_code(row) -> str:
+    """A row's code in the files: the project's id, the funder's code (its name for "autre"), "total"."""
+    if row.key == "total" or isinstance(row.key, int):
+        return str(row.key)
+    funder, other = row.key
+    return f"{funder}:{other}" if other else funder
+
+
+def _budget_rows(report: dict) -> Iterator[list]:
+    """The budget's rows (sections "budget-projet" and "budget-bailleur"): planned in MAD in the
+    target column, spent in MAD in the actual one, exact decimals."""
+    year = str(report["year"])
+    for table, rows in _budget_tables(report):
+        for row in rows:
+            yield [f"budget-{table}", "", _budget_code(row), row.label, year, "", row.planned, row.spent, ""]
+
+
 def report_csv(report: dict) -> bytes:
     out = io.StringIO()
     writer = csv_writer(out)
@@ -149,6 +176,30 @@ def _coverage_sheet(book, bold, report: dict) -> None:
         values += [_shown(row.reached), row.per_thousand, _shown(row.residents)]
         sheet.write_row(line, 0, values)
     sheet.set_column(0, 0, 30)
+
+
+def _budget_sheet(book, bold, report: dict) -> None:
+    """The sheet "budget": planned, spent and remaining in MAD by project and by funder, as the page."""
+    tables = _budget_tables(report)
+    if not tables:
+        return
+    sheet = book.add_worksheet(_("budget")[:31])
+    money = book.add_format({"num_format": "#,##0.00"})
+    sheet.write(0, 0, f"{_('Budget et dépenses')} — {report['partnership'].label} — {report['year']}", bold)
+    line = 2
+    headings = {"projet": _("projet"), "bailleur": _("bailleur")}
+    for table, rows in tables:
+        sheet.write_row(
+            line, 0, [headings[table], _("prévu (MAD)"), _("dépensé (MAD)"), _("reste (MAD)")], bold
+        )
+        for row in rows:
+            line += 1
+            sheet.write(line, 0, row.label)
+            for column, amount in enumerate((row.planned, row.spent, row.remaining), start=1):
+                sheet.write(line, column, amount, money)  # a Decimal; XLSX keeps numbers as doubles
+        line += 2
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 3, 16)
 
 
 def report_xlsx(report: dict) -> bytes:
@@ -192,6 +243,7 @@ def report_xlsx(report: dict) -> bytes:
             sheet.write(line + 3, 0, block["narrative"].text)
         sheet.set_column(0, 0, 50)
     _coverage_sheet(book, bold, report)
+    _budget_sheet(book, bold, report)
     data = book.add_worksheet(_("données"))
     for line, row in enumerate(data_rows(report)):
         data.write_row(line, 0, row)

@@ -141,7 +141,8 @@ def test_xlsx_opens_and_holds_the_values(demo_activity, client_for):
         partnership, access_for(demo_activity["users"]["coordination"], partnership), YEAR
     )
     territory = [] if report["coverage"].empty else ["territoire"]  # with douars, the coverage's sheet
-    assert book.sheetnames == [b["result"].code for b in report["blocks"]] + territory + ["données"]
+    budget = [] if report["budget"] is None or report["budget"].empty else ["budget"]  # with budget lines
+    assert book.sheetnames == [b["result"].code for b in report["blocks"]] + territory + budget + ["données"]
     oc2 = next(t for b in report["blocks"] for t in b["tables"] if t.indicator.code == "OC.2")
     rows = list(book["données"].iter_rows(values_only=True))
     wanted = ("indicateur", "OC", "OC.2")
