@@ -22,6 +22,7 @@ APPS = [
     "people",
     "portal",
     "programme",
+    "projects",
     "reports",
 ]
 NUMBER = (forms.IntegerField, forms.DecimalField, forms.FloatField)
