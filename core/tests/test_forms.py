@@ -22,6 +22,7 @@ APPS = [
     "people",
     "portal",
     "programme",
+    "projects",
     "reports",
 ]
 NUMBER = (forms.IntegerField, forms.DecimalField, forms.FloatField)
@@ -92,6 +93,7 @@ def arguments(cls, world):
         "email": lambda: "invitee@example.org",
         "networks": lambda: Network.objects.all(),
         "douars": lambda: p.douars.all(),
+        "project": lambda: p.projects.first(),
     }
     params = {}
     for klass in cls.__mro__:
