@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from core.tests.test_locking import post_data
-from partnerships.models import Organisation
+from partnerships.models import Membership, Organisation, Role
 from partnerships.tests.factories import DouarFactory
 from people.models import TargetGroup
 from projects.actions import create_project
@@ -331,3 +331,21 @@ def test_history_and_missing_steps_are_shown(partnership, own_project, client_fo
     assert step.get_stage_display() in detail and "par jour" in detail
     assert "Pour passer à « formulé », il manque :" in detail
     assert "une description" in detail and "au moins un résultat servi" in detail
+
+
+def test_staff_of_two_structures_chooses_one_of_hers(partnership, day_centre, users, client_for):
+    office = partnership.structures.get(kind="bureau-migrants")
+    centre = partnership.structures.get(kind="centre-ecoute")
+    Membership.objects.create(
+        user=users["jour"], role=Role.OFFICE_AGENT, partnership=partnership, structure=office
+    )
+    client = client_for("jour")
+    form = client.get(url("new", partnership)).context["form"]
+    assert set(form.fields["structure"].queryset) == {day_centre, office}
+    data = {"title": "Cours de darija", "kind": "social", "origin": "partenaire", "progress": "0"}
+    for refused in ("", str(centre.pk)):
+        response = client.post(url("new", partnership), {**data, "structure": refused})
+        assert response.status_code == 200 and response.context["form"].errors["structure"]
+    assert not Project.objects.filter(title="Cours de darija").exists()
+    assert client.post(url("new", partnership), {**data, "structure": office.pk}).status_code == 302
+    assert Project.objects.get(title="Cours de darija").structure == office
