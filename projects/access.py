@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from partnerships.access import Access, get_partnership_for_user
+from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Partnership, Role
 
-from .models import READER_ROLES, Project
+from .models import READER_ROLES, Milestone, Project, Stage
 
 STRUCTURE_MANAGERS = (Role.OFFICE_AGENT, Role.EDUCATOR, Role.CENTRE_COORDINATOR)
 
@@ -67,3 +67,31 @@ def get_project_for_user(user, slug: str, pk: int, *, to_manage: bool = False) -
 def get_project_of(partnership: Partnership, pk: int) -> Project:
     """One project of the partnership (the caller has checked the reader's rights); 404 otherwise."""
     return get_object_or_404(projects_of(partnership), pk=pk)
+
+
+def structures_for(access: Access) -> QuerySet:
+    """The structures she may put a project under: all of the partnership's for its coordination,
+    those where she is coordinating staff otherwise."""
+    structures = access.partnership.structures.all()
+    if access.is_coordinator:
+        return structures
+    return structures.filter(
+        pk__in=[pk for pk in access.structure_ids if access.in_structure(pk, *STRUCTURE_MANAGERS)]
+    )
+
+
+def late_milestones(user, today) -> list[Milestone]:
+    """For "Mon travail": the milestones not reached whose due date is past, of the projects she
+    manages (`can_manage`) that are still under way (neither closed nor abandoned)."""
+    late = []
+    for partnership in Partnership.objects.visible_to(user):
+        access = access_for(user, partnership)
+        if not can_read(access):
+            continue
+        rows = (
+            Milestone.objects.filter(project__partnership=partnership, done_on=None, due__lt=today)
+            .exclude(project__stage__in=[Stage.CLOSED, Stage.ABANDONED])
+            .select_related("project__partnership")
+        )
+        late += [m for m in rows if can_manage(access, m.project)]
+    return sorted(late, key=lambda m: (m.due, m.project.title, m.pk))

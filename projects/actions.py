@@ -157,3 +157,14 @@ def record_evaluation(
         if count:
             EvaluationTally.objects.create(evaluation=evaluation, target_group=group, sex=sex, count=count)
     return evaluation
+
+
+@transaction.atomic
+def create_project_with_links(partnership: Partnership, *, by, fields: dict, links: dict) -> Project:
+    """A new project (`create_project`: the idea step, dated today and signed) with what it serves,
+    whom, where, and the activities that implement it."""
+    links = dict(links)
+    project = create_project(partnership, by=by, results=links.pop("results", ()), **fields)
+    for name, rows in links.items():
+        getattr(project, name).set(rows)
+    return project

@@ -26,6 +26,7 @@ from collect.access import waiting_submissions
 from participation.access import forums_closing
 from partnerships.access import invitations_pending
 from programme.access import measurements_to_approve
+from projects.access import late_milestones
 from reports.access import finished_jobs
 
 # How far ahead a committee's decision counts as due, and how long a finished job stays listed.
@@ -211,6 +212,28 @@ def submissions(user, today: datetime.date) -> Waiting:
     return Waiting("submissions", gettext_lazy("Envois à revoir"), url, items)
 
 
+def milestones(user, today: datetime.date) -> Waiting:
+    """Milestones past their due date and not reached, of the projects she manages."""
+    rows = late_milestones(user, today)
+    items = [
+        Item(
+            _("%(project)s : « %(milestone)s », en retard depuis le %(date)s")
+            % {
+                "project": milestone.project.title,
+                "milestone": milestone.title,
+                "date": date_format(milestone.due or today),  # never empty: filtered on
+            },
+            reverse(
+                "projects:detail",
+                kwargs={"slug": milestone.project.partnership.slug, "pk": milestone.project_id},
+            ),
+        )
+        for milestone in rows
+    ]
+    url = _first(rows, lambda m: m.project.partnership.slug, "projects:list")
+    return Waiting("milestones", gettext_lazy("Jalons de projet en retard"), url, items)
+
+
 def _first(rows: list, slug_of: Callable, name: str) -> str:
     """The list page `name` of the first row's partnership ("" without a row)."""
     return reverse(name, kwargs={"slug": slug_of(rows[0])}) if rows else ""
@@ -226,6 +249,7 @@ KINDS: list[Callable[..., Waiting]] = [
     jobs,
     invitations,
     submissions,
+    milestones,
 ]
 
 

@@ -93,6 +93,7 @@ def arguments(cls, world):
         "email": lambda: "invitee@example.org",
         "networks": lambda: Network.objects.all(),
         "douars": lambda: p.douars.all(),
+        "project": lambda: p.projects.first(),
     }
     params = {}
     for klass in cls.__mro__:

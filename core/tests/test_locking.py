@@ -25,6 +25,7 @@ from core.locking import Stale
 from people.models import Person
 from portal.models import GoodPractice
 from programme.models import Indicator
+from projects.forms import ProjectForm
 from projects.models import Project
 from reports.models import Narrative
 
@@ -83,6 +84,11 @@ def _narrative(world):
     return reverse("reports:narrative", args=[partnership.slug, YEAR, "R1"]), "text", narrative
 
 
+def _project(world):
+    project = Project.objects.filter(partnership=world["partnership"], proposal__isnull=False).first()
+    return reverse("projects:edit", args=[world["partnership"].slug, project.pk]), "title", project
+
+
 def _proposal(world):
     from participation.actions import decide_admissibility
     from participation.models import Forum, Phase
@@ -105,6 +111,7 @@ EDITS = {  # object → (persona who edits it, how to find it, a value each pers
     "indicator": ("coordination", _indicator, "Intitulé de Bouchra", "Intitulé d'Amina"),
     "narrative": ("coordination", _narrative, "Récit de Bouchra", "Récit d'Amina"),
     "proposal": ("coordination", _proposal, "Motif de Bouchra", "Motif d'Amina"),
+    "project": ("coordination", _project, "Projet de Bouchra", "Projet d'Amina"),
 }
 
 
@@ -154,7 +161,7 @@ def test_every_edit_form_is_versioned():
     """Each model edited through a form carries the version field the lock needs."""
     from core.locking import Versioned
 
-    for form_class in [ActivityForm]:
+    for form_class in [ActivityForm, ProjectForm]:
         assert issubclass(form_class, Versioned)
     for model in [Activity, Person, GoodPractice, Indicator, Narrative, Project]:
         assert isinstance(model._meta.get_field("version"), models.PositiveIntegerField)

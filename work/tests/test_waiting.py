@@ -18,6 +18,7 @@ from participation.models import Forum, Phase
 from partnerships.models import Invitation, Partnership, Role
 from partnerships.tests.factories import persona
 from programme.models import Measurement, MeasurementEvent
+from projects.models import Milestone
 from reports.models import Job
 from work.waiting import counts, waiting_for
 
@@ -87,6 +88,15 @@ def raw_counts(user, today: datetime.date) -> dict[str, int]:
     ).filter(Q(partnership__in=managed) | Q(partnership__in=staffed, role=Role.COORDINATOR))
     collected = Submission.objects.filter(status="waiting").exclude(structure__kind="centre-ecoute")
     collected = collected.filter(Q(partnership__in=coordinated) | Q(structure__in=structures))
+    managers = user.memberships.filter(role__in=[Role.OFFICE_AGENT, Role.EDUCATOR, Role.CENTRE_COORDINATOR])
+    late = (
+        Milestone.objects.filter(done_on=None, due__lt=today)
+        .exclude(project__stage__in=["cloture", "abandonne"])
+        .filter(
+            Q(project__partnership__in=managed)
+            | Q(project__structure__in=managers.exclude(structure=None).values("structure"))
+        )
+    )
     return {
         "figures": figures,
         "decisions": decisions.distinct().count(),
@@ -96,6 +106,7 @@ def raw_counts(user, today: datetime.date) -> dict[str, int]:
         "jobs": jobs.count(),
         "invitations": invitations.count(),
         "submissions": collected.count(),
+        "milestones": late.distinct().count(),
     }
 
 
@@ -122,7 +133,8 @@ def test_the_demo_has_each_kind_of_waiting_work(world):
     load_jobs(world["partnership"])  # `load_demo` adds them; the test world starts without jobs
     users, today = world["users"], timezone.localdate()
     coordination, ecoute = counts(users["coordination"], today), counts(users["ecoute"], today)
-    assert all(coordination[kind] >= 1 for kind in ("figures", "decisions", "forums", "jobs", "invitations"))
+    kinds = ("figures", "decisions", "forums", "jobs", "invitations", "milestones")
+    assert all(coordination[kind] >= 1 for kind in kinds)
     assert coordination["cases"] == coordination["referrals"] == 0
     assert ecoute["cases"] >= 1 and ecoute["referrals"] >= 1
     failed = Job.objects.get(user=users["coordination"], status="failed")
@@ -253,6 +265,38 @@ def test_decisions_and_forums_wait_for_the_coordinator_of_their_partnership_only
     for name in ("autre_coordination", "jette", "ecoute", "outsider"):
         waiting = counts(users[name], today)
         assert (waiting["decisions"], waiting["forums"]) == (0, 0), name
+
+
+@pytest.mark.small_world
+def test_late_milestones_wait_for_who_manages_their_project_only(world, client_for):
+    """A milestone past its due date and not reached waits for who manages its project: the
+    coordination for every project, a structure's staff for her structure's; not when reached, due
+    today, or its project closed. Its line leads to the project's page."""
+    from projects.actions import create_project
+    from projects.models import Project, Stage
+
+    partnership, users = world["partnership"], world["users"]
+    today = timezone.localdate()
+    day_centre = partnership.structures.get(kind="centre-jour")
+    common = create_project(partnership, title="Aire de jeux", origin="commune")
+    own = create_project(partnership, title="Atelier cuisine", origin="partenaire", structure=day_centre)
+    closed = create_project(partnership, title="Fini", origin="commune")
+    Project.objects.filter(pk=closed.pk).update(stage=Stage.CLOSED)
+    past = today - datetime.timedelta(days=3)
+    Milestone.objects.create(project=common, title="Devis", due=past)
+    Milestone.objects.create(project=own, title="Achats", due=past)
+    Milestone.objects.create(project=own, title="Atteint", due=past, done_on=past)
+    Milestone.objects.create(project=own, title="Aujourd'hui", due=today)
+    Milestone.objects.create(project=closed, title="Oublié", due=past)
+    expected = {"coordination": 2, "jour": 1, "accueil": 0, "centre": 0, "ecoute": 0, "jette": 0}
+    expected |= {"admin": 0, "reseau": 0, "autre_coordination": 0, "outsider": 0}
+    for name, n in expected.items():
+        assert counts(users[name], today)["milestones"] == n, name
+    (waiting,) = [w for w in waiting_for(users["jour"], today) if w.kind == "milestones"]
+    url = reverse("projects:detail", kwargs={"slug": partnership.slug, "pk": own.pk})
+    assert [item.url for item in waiting.items] == [url]
+    assert "Achats" in waiting.items[0].text and "en retard" in waiting.items[0].text
+    assert f'href="{url}"' in client_for("jour").get(reverse("work:mine")).content.decode()
 
 
 def test_the_home_page_fetches_my_work_and_links_to_it_without_javascript(client_for):
