@@ -13,6 +13,7 @@ from . import partnerships as partnerships_demo
 from . import people as people_demo
 from . import portal as portal_demo
 from . import programme as programme_demo
+from . import projects as projects_demo
 from . import reports as reports_demo
 from . import territory as territory_demo
 
@@ -49,6 +50,7 @@ def load_all() -> Partnership:
     accounts_demo.load_devices()
     cases_demo.load(partnership)
     programme_demo.load_figures(partnership)  # after the users: a figure one of them submitted
+    projects_demo.load(partnership)  # R4's projects, after the douars, activities, framework and users
     portal_demo.load(partnership)  # good practices, and the network's second (fictional) partnership
     # Rows without an action (case services, principles…) are bulk-created: recompute the derived
     # indicator tables once, from everything.

@@ -63,7 +63,7 @@ def blank(partnership, users):
     from participation.models import Forum
     from people.models import Person
     from programme.models import Measurement
-    from projects.models import Project
+    from projects.models import Project, Spending
 
     p = partnership
     Activity.objects.filter(partnership=p).delete()
@@ -72,6 +72,7 @@ def blank(partnership, users):
         case.delete()
     SpeechGroup.objects.filter(structure__partnership=p).delete()
     Forum.objects.filter(partnership=p).delete()
+    Spending.objects.filter(line__project__partnership=p).delete()  # a spent line is protected
     Project.objects.filter(partnership=p).delete()
     Measurement.objects.filter(indicator__result__partnership=p).delete()
     result = Result.objects.create(partnership=p, code="RX", level="result", name="Oracle", order=99)
