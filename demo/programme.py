@@ -204,21 +204,6 @@ OUTPUT_INDICATORS: list[tuple[str, str, str, str, bool, str, dict[str, list[str]
             "nl": "Cactusvijgplanten geplant in de douar Toulaasri",
         },
     ),
-    # The plantation project's season by season (demo/projects.py enters and approves its figures).
-    (
-        "R4",
-        "R4.2",
-        "Plants de figuier de Barbarie plantés, par saison de plantation",
-        "annual",
-        False,
-        "manual",
-        {"structures": ["figuiers-toulaasri"]},
-        {
-            "ar": "شتلات الصبار المغروسة في كل موسم غرس",
-            "en": "Prickly-pear plants planted, per planting season",
-            "nl": "Cactusvijgplanten geplant, per plantseizoen",
-        },
-    ),
 ]
 
 # code, name, period, target F, target M (None: no target for that sex), translations

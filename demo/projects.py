@@ -1,8 +1,9 @@
 """The demo's two projects of result 4, from the roadmap (issue 18): "projet de plantation de figues
 de barbarie dans le douar de Toulaasri" (evaluated, with its cooperative of women) and "les travaux
 d'aménagement du centre d'écoute … seront finalisés et il sera équipé pour l'écoute et l'hébergement"
-(in progress, the shelter still to equip). And the plantation's plants season by season (R4.2), each
-figure entered and submitted by one user, approved by another (four eyes).
+(in progress, the shelter still to equip). And the plantation's plants season by season: R4.1's
+figure of the 2024 season, entered and submitted by one user and approved by another (four eyes);
+the 2025 season's waits for approval (demo/programme.py, `load_figures`: "Mon travail").
 
 Written as the coordinator would, through projects' and programme's actions: each project created at
 the idea step, then moved along its cycle with dated steps; spendings with their documents (one over
@@ -28,8 +29,9 @@ from projects.models import BudgetLine, Milestone, Project, ProjectPartner, Stag
 PLANTATION = "Plantation de figuiers de Barbarie à Toulaasri"
 CENTRE_WORKS = "Travaux et équipement du centre d'écoute"
 COOPERATIVE = "cooperative-feminine-toulaasri"
-# R4.2: plants planted in each autumn's planting season (2025's is also R4.1's figure awaiting approval).
-PLANTS = {2024: 1200, 2025: 1850}
+# R4.1 (cumulative, counted per year): the plants of the autumn 2024 season, approved. The 2025
+# season's 1,850 are entered and wait for approval (programme.load_figures).
+PLANTS = {2024: 1200}
 
 
 def D(value: str) -> Decimal:
@@ -49,9 +51,9 @@ def load(partnership: Partnership) -> None:
 
 
 def load_plants(partnership: Partnership, *, entered_by: User, approved_by: User) -> None:
-    """R4.2's figure of each planting season, counted with the cooperative: entered and submitted by
-    the educator, approved by the coordinator (who did neither)."""
-    indicator = Indicator.objects.filter(result__partnership=partnership, code="R4.2").first()
+    """R4.1's figure of each past planting season, counted with the cooperative: entered and submitted
+    by the educator, approved by the coordinator (who did neither)."""
+    indicator = Indicator.objects.filter(result__partnership=partnership, code="R4.1").first()
     if indicator is None:
         return
     for year, value in PLANTS.items():

@@ -349,7 +349,7 @@ def test_the_belfaa_jette_framework_round_trips_identically(client_for, partners
         return [(g.code, g.name, g.order, g.translations) for g in p.principles.all()]
 
     assert results(copy) == results(partnership) and len(results(copy)) == 6
-    assert indicators(copy) == indicators(partnership) and len(indicators(copy)) == 9
+    assert indicators(copy) == indicators(partnership) and len(indicators(copy)) == 8
     assert targets(copy) == targets(partnership) and len(targets(copy)) == 21
     assert principles(copy) == principles(partnership) and len(principles(copy)) == 6
 
