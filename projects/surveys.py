@@ -22,7 +22,7 @@ from people.models import TargetGroup
 from reports import xlsx
 from reports.kobo import UnreadableFile, normalise, read_table
 
-from .models import Answer, Question, Response, Survey
+from .models import Answer, Response, Survey
 
 INSTANCE_LENGTH = 64
 MAX_IMPORT_ROWS = 20_000
@@ -150,30 +150,6 @@ def question_results(survey: Survey) -> list[dict]:
             }
         )
     return results
-
-
-def find_question(partnership, reference: str) -> Question | None:
-    """The question named "survey code/question code" in the partnership, or None."""
-    survey_code, _slash, question_code = (reference or "").strip().partition("/")
-    if not survey_code or not question_code:
-        return None
-    return Question.objects.filter(
-        survey__partnership=partnership, survey__code=survey_code, code=question_code
-    ).first()
-
-
-def favourable_by_year(question: Question) -> dict[tuple[int, str], int]:
-    """{(year of the response, sex): respondents whose answer is favourable (≥ question.favourable)}
-    up to today (what an indicator of source `survey` counts)."""
-    rows = (
-        Answer.objects.filter(
-            question=question, value__gte=question.favourable, response__date__lte=timezone.localdate()
-        )
-        .values_list("response__date__year", "response__sex")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {(year, sex): n for year, sex, n in rows}
 
 
 # --- Import of a Kobo/ODK export ----------------------------------------------------------------

@@ -43,6 +43,7 @@ EXCEPTIONS = {
     ("people/actions.py", "indicators"),
     ("activities/actions.py", "indicators"),
     ("projects/surveys.py", "reports"),
+    ("programme/forms.py", "projects"),
 }
 
 

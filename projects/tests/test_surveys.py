@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from people.models import TargetGroup
 from projects.models import Answer, Project, Question, Response, Survey
-from projects.surveys import ResponseRefused, favourable_by_year, import_answers, record_response
+from projects.surveys import ResponseRefused, import_answers, record_response
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +235,8 @@ def test_an_xlsx_export_with_groups_and_instance_id_is_read(world, survey):
     book.save(data)
     report = import_answers(survey, data.getvalue(), "export.xlsx")
     assert (report.created, report.skipped, report.problems) == (2, 0, [])
-    assert favourable_by_year(survey.questions.get(code="utile")) == {(2026, "M"): 1}
+    favourable = Answer.objects.filter(question__code="utile", value__gte=4)
+    assert list(favourable.values_list("response__instance", "response__sex")) == [("uuid:x1", "M")]
     report = import_answers(survey, data.getvalue(), "export.xlsx")
     assert (report.created, report.skipped) == (0, 2)
 
@@ -247,3 +248,110 @@ def test_an_unreadable_file_is_refused_in_french(world, client_for, survey):
     )
     assert "illisible" in page
     assert not Response.objects.exists()
+
+
+# --- Indicators of source `survey` ---------------------------------------------------------------
+
+
+def _survey_indicator(world, reference="terrain/utile", **fields):
+    from programme.models import Indicator, Result
+
+    result = Result.objects.filter(partnership=world["partnership"]).first()
+    return Indicator.objects.create(
+        result=result,
+        code="E.1",
+        name="Jeunes satisfaits du terrain",
+        period=Indicator.Period.ANNUAL,
+        source=Indicator.Source.SURVEY,
+        survey_question=reference,
+        **fields,
+    )
+
+
+def test_a_survey_indicator_counts_favourable_answers_by_year_and_sex(world, survey):
+    import datetime
+
+    from django.db.models import Count
+
+    from indicators import engine
+    from programme.models import cumulative
+
+    partnership = world["partnership"]
+    indicator = _survey_indicator(world)
+    answers = [  # (day, sex, utile): favourable from 4
+        (datetime.date(2024, 5, 1), "F", 5),
+        (datetime.date(2024, 6, 1), "F", 4),
+        (datetime.date(2024, 6, 2), "F", 3),
+        (datetime.date(2025, 1, 9), "M", 4),
+        (datetime.date(2025, 2, 9), "F", 1),
+    ]
+    for i, (day, sex, value) in enumerate(answers):
+        record_response(survey, f"uuid:{i}", date=day, sex=sex, values=_values(survey, value, 0))
+    values = {(p, s): v for (i, p, s), v in engine.values_of(partnership).items() if i == indicator.pk}
+    direct = (
+        Answer.objects.filter(question__code="utile", question__survey=survey, value__gte=4)
+        .values_list("response__date__year", "response__sex")
+        .annotate(n=Count("pk"))
+    )
+    for year, sex, n in direct:
+        assert values[(year, sex)] == n
+    assert values[(2024, "F")] == 2 and values[(2025, "M")] == 1 and (2025, "F") not in values
+    assert values[(cumulative(2025), "F")] == 2 and values[(cumulative(2025), "M")] == 1
+
+
+def test_a_survey_indicator_counts_an_export_imported_twice_once(world, survey, client_for):
+    from indicators import engine
+
+    indicator = _survey_indicator(world)
+    rows = [("uuid:a", "2025-02-01", "F", "", 5, 8), ("uuid:b", "2025-02-02", "F", "", 4, 3)]
+    client = client_for("coordination")
+    for _time in range(2):
+        client.post(_url("survey_import", world, survey), {"file": _csv(rows)})
+    values = engine.values_of(world["partnership"])
+    assert values[(indicator.pk, 2025, "F")] == 2
+
+
+def test_the_dashboard_shows_a_survey_indicator(world, survey, client_for):
+    indicator = _survey_indicator(world)
+    for i in range(6):
+        record_response(survey, f"uuid:{i}", date=_day(), sex="F", values=_values(survey, 5, 0))
+    page = client_for("coordination").get(
+        reverse("indicators:dashboard", kwargs={"slug": world["partnership"].slug}) + "?annee=2026"
+    )
+    assert page.status_code == 200
+    assert indicator.name in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("reference", "source", "message"),
+    [
+        ("terrain/inconnue", "survey", "Aucune question « terrain/inconnue »"),
+        ("", "survey", "Aucune question"),
+        ("terrain/utile", "people", "laissez ce champ vide"),
+    ],
+)
+def test_the_indicator_form_checks_the_survey_question(world, survey, reference, source, message):
+    from programme.forms import IndicatorForm
+    from programme.models import Indicator, Result
+
+    partnership = world["partnership"]
+    result = Result.objects.filter(partnership=partnership).first()
+    data = {
+        "result": result.pk,
+        "code": "E.9",
+        "name": "Satisfaits",
+        "unit": "personnes",
+        "period": "annual",
+        "by_sex": "on",
+        "source": source,
+        "survey_question": reference,
+    }
+    form = IndicatorForm(data, instance=Indicator(result=result), partnership=partnership)
+    assert not form.is_valid()
+    assert message in " ".join(form.errors.get("survey_question", []))
+    good = IndicatorForm(
+        {**data, "source": "survey", "survey_question": "terrain/utile"},
+        instance=Indicator(result=result),
+        partnership=partnership,
+    )
+    assert good.is_valid(), good.errors
