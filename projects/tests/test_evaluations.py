@@ -94,3 +94,21 @@ def test_an_evaluation_lets_the_project_move_to_evaluated(world, client_for):
     day = timezone.localdate() - datetime.timedelta(days=1)
     client_for("coordination").post(new, {"date": day.isoformat(), "findings": "x", f"n-{code}-F": "3"})
     assert missing_for(project, Stage.EVALUATED) == []
+
+
+def test_outside_the_partnership_s_staff_small_counts_of_participants_are_hidden(world, client_for):
+    from projects.actions import record_evaluation
+
+    project, _new, listing = _urls(world)
+    women, youth = TargetGroup.objects.all()[:2]
+    record_evaluation(
+        project,
+        date=datetime.date(2026, 3, 1),
+        findings="Constat.",
+        tallies=[(women, "F", 12), (women, "M", 3), (youth, "F", 8), (youth, "M", 9)],
+    )
+    inside = client_for("coordination").get(listing).content.decode()
+    assert '<td class="num">3</td>' in inside and '<td class="num">32</td>' in inside
+    outside = client_for("jette").get(listing).content.decode()
+    assert '<td class="num">3</td>' not in outside
+    assert "&lt; 5" in outside and "×" in outside  # the 3 and what would give it away

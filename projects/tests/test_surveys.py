@@ -226,17 +226,20 @@ def test_an_export_missing_a_question_column_is_refused(world, client_for, surve
 
 
 def test_an_xlsx_export_with_groups_and_instance_id_is_read(world, survey):
+    import datetime
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["meta/instanceID", "groupe/today", "groupe/sexe", "groupe/utile", "groupe/sur"])
     sheet.append(["uuid:x1", "2026-01-10", "M", 5, 7])
-    sheet.append(["uuid:x2", "2026-01-11", "F", 3, 10])
+    sheet.append(["uuid:x2", datetime.datetime(2026, 1, 11, 9, 30), "F", 3, 10])  # a date cell
     data = io.BytesIO()
     book.save(data)
     report = import_answers(survey, data.getvalue(), "export.xlsx")
     assert (report.created, report.skipped, report.problems) == (2, 0, [])
     favourable = Answer.objects.filter(question__code="utile", value__gte=4)
     assert list(favourable.values_list("response__instance", "response__sex")) == [("uuid:x1", "M")]
+    assert Response.objects.get(instance="uuid:x2").date == datetime.date(2026, 1, 11)
     report = import_answers(survey, data.getvalue(), "export.xlsx")
     assert (report.created, report.skipped) == (0, 2)
 
