@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import disclosure
 from core.navigation import navigation
 from programme.models import Result
 
@@ -23,6 +24,7 @@ from .surveys import (
     new_instance,
     question_results,
     record_response,
+    respondents,
 )
 
 
@@ -75,11 +77,14 @@ def survey_list(request, slug) -> HttpResponse:
             survey.partnership = partnership
             survey.save()
             return redirect("projects:survey", slug=slug, pk=survey.pk)
-    surveys = (
+    surveys = list(
         Survey.objects.filter(partnership=partnership)
         .select_related("project", "result")
-        .annotate(respondents=Count("responses"))
+        .annotate(answered=Count("responses"))
     )
+    k = disclosure.THRESHOLDS["registry"]
+    for survey in surveys:
+        survey.respondents = disclosure.small(survey.answered, k)  # type: ignore[attr-defined]
     return render(request, "projects/surveys.html", _context(access, surveys=surveys, form=form))
 
 
@@ -109,7 +114,7 @@ def survey_detail(request, slug, pk) -> HttpResponse:
         access,
         survey=survey,
         results=question_results(survey),
-        respondents=survey.responses.count(),
+        respondents=respondents(survey),
         form=form,
         can_manage=manager,
     )

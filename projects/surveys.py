@@ -102,11 +102,21 @@ def record_response(
 # --- Results, through the disclosure rule ------------------------------------------------------
 
 
+def respondents(survey: Survey) -> disclosure.Cell:
+    """The survey's number of responses as published: 1 to k−1 shown as "< k"."""
+    return disclosure.small(survey.responses.count(), disclosure.THRESHOLDS["registry"])
+
+
 def question_results(survey: Survey) -> list[dict]:
     """Per question: respondents, favourable and not favourable answers by sex (F, M, total), all
-    protected together (docs/security.md 8), and the mean, shown only when the respondents' total is."""
+    protected together (docs/security.md 8), and the mean, shown only when the respondents' total is.
+
+    The survey's number of responses is published too (`respondents`): each question's table takes
+    it as a cell its respondents can only equal or stay under, so that no hidden count is recovered
+    from it."""
     k = disclosure.THRESHOLDS["registry"]
     questions = list(survey.questions.all())
+    answered = survey.responses.count()
     counts: defaultdict[int, Counter] = defaultdict(Counter)
     rows = (
         Answer.objects.filter(question__survey=survey)
@@ -126,7 +136,7 @@ def question_results(survey: Survey) -> list[dict]:
     results = []
     for question in questions:
         c = counts[question.pk]
-        values = {}
+        values: dict = {"responses": answered}
         for sex in ("F", "M"):
             values[("n", sex)] = c[("n", sex)]
             values[("fav", sex)] = c[("fav", sex)]
@@ -135,7 +145,11 @@ def question_results(survey: Survey) -> list[dict]:
             values[(line, "T")] = values[(line, "F")] + values[(line, "M")]
         relations = [disclosure.total([(line, "F"), (line, "M")], (line, "T")) for line in ("n", "fav", "no")]
         relations += [disclosure.total([("fav", s), ("no", s)], ("n", s)) for s in ("F", "M", "T")]
-        cells = disclosure.protect(values, relations, k)
+        if values[("n", "T")] == answered:  # every response answered it: a reader may assume so
+            relations.append(disclosure.total([("n", "T")], "responses"))
+        else:
+            relations.append(disclosure.at_most(("n", "T"), "responses"))
+        cells = disclosure.protect(values, relations, k, known={"responses"} if answered >= k else ())
         total = cells[("n", "T")]
         mean = means.get(question.pk)
         results.append(

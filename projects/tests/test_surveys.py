@@ -358,3 +358,18 @@ def test_the_indicator_form_checks_the_survey_question(world, survey, reference,
         partnership=partnership,
     )
     assert good.is_valid(), good.errors
+
+
+def test_the_number_of_responses_gives_no_hidden_count_away(world, client_for, survey):
+    for i in range(3):  # three women: the total would give the hidden women's count
+        record_response(survey, f"f{i}", date=_day(), sex="F", values=_values(survey, 5, 9))
+    for page in (_url("survey", world, survey), _url("surveys", world)):
+        text = client_for("coordination").get(page).content.decode()
+        assert ">3<" not in text and "&lt; 5" in text
+    for i in range(6):  # 9 responses, shown; the men's 0 is shown, so the women's 9 is too
+        record_response(survey, f"g{i}", date=_day(), sex="F", values=_values(survey, 5, 9))
+    record_response(survey, "m0", date=_day(), sex="M", values=_values(survey, 5, 9))
+    text = client_for("coordination").get(_url("survey", world, survey)).content.decode()
+    assert '<span class="num">10</span>' in text  # the responses
+    utile = text.split("utile</span>")[1].split("</section>")[0]
+    assert ">1<" not in utile and ">9<" not in utile  # the one man, and the women's 9 that gives it
