@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ from activities.models import Activity, Attendance, Tally
 from partnerships.models import Partnership, Structure
 from people.models import Person, TargetGroup
 from programme.models import PROGRAMME, Indicator, Result, cumulative
+from projects.models import Answer, Question
 
 from .models import ActivityTotal, IndicatorMember, IndicatorValue
 
@@ -64,6 +65,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
     Indicator.Source.CASES: (),
     Indicator.Source.FORUMS: (),
     Indicator.Source.MANUAL: ("structures",),
+    Indicator.Source.SURVEY: (),
 }
 
 
@@ -81,6 +83,15 @@ def definition_errors(indicator: Indicator) -> dict[str, str]:
         "target_groups": set(TargetGroup.objects.values_list("code", flat=True)),
     }
     errors = {}
+    if indicator.source == Indicator.Source.SURVEY:
+        if not survey_question(indicator.result.partnership, indicator.survey_question):
+            errors["survey_question"] = _(
+                "Indiquez une question d'une enquête du partenariat : code-enquête/code-question."
+            )
+    elif indicator.survey_question:
+        errors["survey_question"] = _(
+            "Seule la source « enquête » compte une question : laissez ce champ vide."
+        )
     for name, codes in known.items():
         chosen = getattr(indicator, name) or []
         if not isinstance(chosen, list):
@@ -677,9 +688,71 @@ def values_of(partnership) -> dict:
             )
     for key, n in _planned(list(counters.values()), planned).items():
         values[key] = values.get(key, 0) - n
+    values.update(survey_values(partnership))
     whole = cumulative(partnership.end_year)
     values.update({(i, PROGRAMME, s): v for (i, p, s), v in list(values.items()) if p == whole})
     return values
+
+
+def survey_question(partnership, reference: str) -> Question | None:
+    """The question an indicator names, "survey code/question code", among the partnership's surveys."""
+    survey_code, _slash, question_code = (reference or "").strip().partition("/")
+    if not survey_code or not question_code:
+        return None
+    return Question.objects.filter(
+        survey__partnership=partnership, survey__code=survey_code, code=question_code
+    ).first()
+
+
+def survey_values(partnership) -> dict:
+    """{(indicator_id, period, sex): value} of the partnership's `survey` indicators, read from the
+    answers themselves (two queries, whatever the number of indicators): the respondents whose answer
+    to the indicator's question is favourable (≥ Question.favourable), by year of the response and
+    sex, up to today; a cumulative period is the sum of its years (a response is anonymous: it counts
+    a response, never a distinct person). A response is recorded once per form (projects/surveys.py),
+    so an export imported twice counts once."""
+    indicators = list(
+        Indicator.objects.filter(result__partnership=partnership, source=Indicator.Source.SURVEY)
+        .exclude(survey_question="")
+        .values_list("id", "survey_question")
+    )
+    if not indicators:
+        return {}
+    wanted = Q(pk__in=[])
+    for _id, reference in indicators:
+        survey_code, _slash, question_code = reference.partition("/")
+        wanted |= Q(survey__code=survey_code, code=question_code)
+    questions = {
+        f"{survey_code}/{code}": pk
+        for pk, survey_code, code in Question.objects.filter(
+            wanted, survey__partnership=partnership
+        ).values_list("pk", "survey__code", "code")
+    }
+    rows = (
+        Answer.objects.filter(
+            question__in=set(questions.values()),
+            value__gte=F("question__favourable"),
+            response__date__lte=timezone.localdate(),
+            response__date__year__gte=partnership.start_year,
+            response__date__year__lte=partnership.end_year,
+        )
+        .values_list("question", "response__date__year", "response__sex")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_question: defaultdict[int, list] = defaultdict(list)
+    for question_id, year, sex, n in rows:
+        by_question[question_id].append((year, sex, n))
+    values: defaultdict[tuple, int] = defaultdict(int)
+    for indicator_id, reference in indicators:
+        d = Definition(
+            indicator_id, Indicator.Source.SURVEY, frozenset(), frozenset(), frozenset(),
+            partnership.start_year, partnership.end_year,
+        )  # fmt: skip
+        for year, sex, n in by_question.get(questions.get(reference, 0), []):
+            for period in d.periods(year):
+                values[(indicator_id, period, sex)] += n
+    return dict(values)
 
 
 def _planned(counters: list[Definition], planned: list) -> dict:

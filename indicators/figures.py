@@ -33,7 +33,7 @@ from . import engine
 
 SEX_LABELS = {"F": "F", "M": "M", "X": "X", "T": "total"}
 Source = Indicator.Source
-ADDITIVE = (Source.PARTICIPATIONS, Source.ACTIVITIES, Source.FORUMS, Source.MANUAL)
+ADDITIVE = (Source.PARTICIPATIONS, Source.ACTIVITIES, Source.FORUMS, Source.MANUAL, Source.SURVEY)
 
 
 def chosen_year(value, partnership) -> int:

@@ -8,6 +8,7 @@ from activities.models import Activity
 from core.locking import Versioned
 from core.translations import translated_form
 from people.models import TargetGroup
+from projects.models import Question
 
 from .models import Indicator, Result, Target
 
@@ -41,6 +42,7 @@ class IndicatorForm(Versioned, translated_form(Indicator)):  # type: ignore[misc
             "target_groups",
             "activity_kinds",
             "structures",
+            "survey_question",
             "public",
         ]
         labels = {"result": _("Résultat")}
@@ -57,6 +59,10 @@ class IndicatorForm(Versioned, translated_form(Indicator)):  # type: ignore[misc
         cast(forms.ChoiceField, self.fields["structures"]).choices = [
             (s.code, s.label) for s in partnership.structures.all()
         ]
+        self.fields["survey_question"].help_text = _(
+            "Pour la source « enquête » : la question dont les réponses favorables sont comptées, "
+            "par exemple satisfaction/utile."
+        )
         self.fields["by_sex"].help_text = _(
             "Pour les indicateurs qui comptent des personnes. Un nombre d'activités n'a pas de sexe : "
             "il n'est jamais désagrégé (décoché à l'enregistrement). Un chiffre saisi non désagrégé "
@@ -77,7 +83,29 @@ class IndicatorForm(Versioned, translated_form(Indicator)):  # type: ignore[misc
         cleaned = self.cleaned_data
         if cleaned.get("source") == Indicator.Source.ACTIVITIES:
             cleaned["by_sex"] = False  # activities have no sex; the help text says so
+        reference = cleaned.get("survey_question", "")
+        if cleaned.get("source") == Indicator.Source.SURVEY:
+            survey_code, _slash, question_code = reference.partition("/")
+            found = Question.objects.filter(
+                survey__partnership=self.partnership, survey__code=survey_code, code=question_code
+            )
+            if not found.exists():
+                self.add_error(
+                    "survey_question",
+                    _(
+                        "Aucune question « %(ref)s » dans les enquêtes du partenariat (code-enquête/code-question)."
+                    )
+                    % {"ref": reference},
+                )
+        elif reference:
+            self.add_error(
+                "survey_question",
+                _("Seule la source « enquête » compte une question : laissez ce champ vide."),
+            )
         return cleaned
+
+    def clean_survey_question(self) -> str:
+        return self.cleaned_data.get("survey_question", "").strip()
 
 
 class MeasurementForm(forms.Form):

@@ -47,7 +47,8 @@ class Indicator(TranslatedMixin):
 
     `source` says what is counted; the filters narrow it (an empty list means no filter):
     `target_groups` (codes) apply to people and tallies, `activity_kinds` and `structures` (codes)
-    to activities. The engine (indicators/engine.py) keeps the actual values up to date.
+    to activities. A `survey` indicator counts the favourable answers to `survey_question`.
+    The engine (indicators/engine.py) keeps the actual values up to date.
     """
 
     TRANSLATED = ("name", "unit")
@@ -63,6 +64,7 @@ class Indicator(TranslatedMixin):
         CASES = "cases", _("dossiers du centre d'écoute (statistiques consenties)")
         FORUMS = "forums", _("participations des jeunes aux forums (propositions et votes)")
         MANUAL = "manual", _("chiffre saisi (avec approbation)")
+        SURVEY = "survey", _("réponses favorables à une enquête")
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=12)
@@ -77,6 +79,10 @@ class Indicator(TranslatedMixin):
     target_groups = models.JSONField(_("publics cibles"), default=list, blank=True)
     activity_kinds = models.JSONField(_("types d'activité"), default=list, blank=True)
     structures = models.JSONField(_("structures"), default=list, blank=True)
+    # Source `survey`: the question whose favourable answers are counted, "survey code/question code".
+    survey_question = models.CharField(
+        _("question d'enquête (code-enquête/code-question)"), max_length=110, blank=True
+    )
     public = models.BooleanField(_("publié sur le portail"), default=False)
     # docs/security.md 21: optimistic locking (core/locking.py); every edit claims it.
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -65,6 +65,18 @@ def signed_in(user):
     return request
 
 
+def a_survey(partnership):
+    """A survey with a question (projects/survey_forms.py)."""
+    from projects.models import Project, Question, Survey
+
+    project = Project.objects.filter(partnership=partnership).first()
+    survey, _created = Survey.objects.get_or_create(
+        partnership=partnership, code="formulaires", defaults={"title": "Formulaires", "project": project}
+    )
+    Question.objects.get_or_create(survey=survey, code="utile", defaults={"text": "Utile ?"})
+    return survey
+
+
 def arguments(cls, world):
     """The keyword arguments a view gives this form, taken from the demo world."""
     from cases.models import Case, SpeechGroup
@@ -94,6 +106,7 @@ def arguments(cls, world):
         "networks": lambda: Network.objects.all(),
         "douars": lambda: p.douars.all(),
         "project": lambda: p.projects.first(),
+        "survey": lambda: a_survey(p),
     }
     params = {}
     for klass in cls.__mro__:

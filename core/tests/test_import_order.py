@@ -42,6 +42,8 @@ EXCEPTIONS = {
     ("people/actions.py", "activities"),
     ("people/actions.py", "indicators"),
     ("activities/actions.py", "indicators"),
+    ("projects/surveys.py", "reports"),
+    ("programme/forms.py", "projects"),
 }
 
 

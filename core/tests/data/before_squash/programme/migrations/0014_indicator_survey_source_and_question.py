@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0014_indicator_survey_source_and_question.py
