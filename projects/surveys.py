@@ -34,6 +34,13 @@ class ResponseRefused(ValueError):
     """What is wrong with a response, in plain French."""
 
 
+def instance_key(value: str) -> str:
+    """The instance id as stored: without ODK's `uuid:` prefix, which Kobo's `_uuid` column drops
+    and `meta/instanceID` keeps, so one form found in two exports (or sent by ODK Collect) is one."""
+    value = value.strip()
+    return value[5:].strip() if value[:5].casefold() == "uuid:" else value
+
+
 def new_instance() -> str:
     """The instance id of a response entered in the app (ODK writes its own the same way)."""
     return f"uuid:{uuid.uuid4()}"
@@ -72,7 +79,7 @@ def record_response(
 ) -> tuple[Response, bool]:
     """(the response, whether it is new). `values` are {Question: value}. An instance already
     recorded for this survey is kept as it is (idempotent: an import read twice counts once)."""
-    instance = instance.strip()
+    instance = instance_key(instance)
     if not instance or len(instance) > INSTANCE_LENGTH:
         raise ResponseRefused(_("Identifiant du formulaire manquant ou trop long."))
     if (found := Response.objects.filter(survey=survey, instance=instance).first()) is not None:
@@ -259,7 +266,7 @@ def import_answers(survey: Survey, data, filename: str) -> ImportReport:
             problem(number, _("Plus de %(n)s lignes : découpez le fichier.") % {"n": MAX_IMPORT_ROWS})
             break
         cell = partial(_cell, row)
-        instance = cell(instance_at)
+        instance = instance_key(cell(instance_at))
         if not instance:
             problem(number, _("Identifiant du formulaire (_uuid) manquant."))
         elif len(instance) > INSTANCE_LENGTH:
