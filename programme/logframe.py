@@ -82,7 +82,9 @@ def _translated(key: str, header: str) -> list[Column]:
     ]
 
 
-SOURCES = tuple(Indicator.Source.values)
+# A survey indicator names a question of the partnership's surveys, which live in Twiza, not in the
+# logframe: it is defined on the indicator's page, and a logframe row with that source is refused.
+SOURCES = tuple(s for s in Indicator.Source.values if s != Indicator.Source.SURVEY)
 COLUMNS: dict[str, list[Column]] = {
     RESULTS: [
         Column(
@@ -436,7 +438,16 @@ def _check_indicators(
                 "result",
                 _("Aucun résultat ne porte le code %(code)s dans la feuille Résultats.") % {"code": result},
             )
-        source = sheet.choice(record, "source", sources)
+        if record.get("source", "").strip().casefold() == Indicator.Source.SURVEY:
+            source = None
+            sheet.error(
+                "source",
+                _(
+                    "Un indicateur d'enquête se définit dans Twiza, sur la page de l'indicateur (avec sa question)."
+                ),
+            )
+        else:
+            source = sheet.choice(record, "source", sources)
         by_sex = sheet.choice(record, "by_sex", yes_no)
         if source == Indicator.Source.ACTIVITIES and by_sex:
             sheet.error("by_sex", _("Un nombre d'activités n'a pas de sexe : indiquez « non »."))

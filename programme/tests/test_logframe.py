@@ -219,6 +219,25 @@ def test_filters_must_fit_the_source_and_the_sex(partnership):
     }
 
 
+def test_a_survey_indicator_is_refused_by_the_logframe_with_where_to_define_it(partnership):
+    """Its question lives in Twiza's surveys, not in the file: the row says where to define it."""
+    sheets = logframe.read_upload(
+        xlsx(
+            {
+                "Résultats": [RESULT_HEADERS, ["R1", "résultat", "R", None]],
+                "Indicateurs": [
+                    INDICATOR_HEADERS,
+                    ["S", "R1", "s", "personnes", "annuelle", "oui", "survey", "", "", "", None, None],
+                ],
+                "Cibles": [TARGET_HEADERS],
+            }
+        )
+    )
+    problems = logframe.check(partnership, sheets).problems
+    assert [(p.sheet, p.row, p.column) for p in problems] == [("Indicateurs", 2, "Source")]
+    assert "page de l'indicateur" in problems[0].message
+
+
 def test_the_template_downloads_and_reimports_as_an_empty_valid_file(client_for, partnership):
     response = client_for("jette").get(
         reverse("programme:logframe_template", kwargs={"slug": partnership.slug})
