@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.forms import DateInput
 from core.forms import bound
 from core.locking import Versioned
-from partnerships.models import Organisation
+from partnerships.models import Organisation, Structure
 
 from .actions import next_stages
 from .models import Milestone, Project, ProjectPartner, Stage
@@ -67,6 +67,8 @@ class ProjectForm(Versioned, forms.ModelForm):
         self.fields["results"].queryset = partnership.results.all()  # type: ignore[attr-defined]
         self.fields["results"].label_from_instance = lambda r: f"{r.code} — {r.label}"  # type: ignore[attr-defined]
         self.fields["douars"].queryset = partnership.douars.all()  # type: ignore[attr-defined]
+        if _is_centre(self.fixed_structure or self.instance.structure):
+            del self.fields["douars"]  # where the centre works is never told (docs/security.md 9)
         self.fields["activities"].queryset = partnership.activities.order_by("-date", "pk")  # type: ignore[attr-defined]
         self.fields["activities"].help_text = _("Seules les activités de ce partenariat peuvent être liées.")
         bound(self.fields["progress"], 0, 100)
@@ -77,6 +79,14 @@ class ProjectForm(Versioned, forms.ModelForm):
         starts, ends = data.get("starts"), data.get("ends")
         if starts and ends and ends < starts:
             self.add_error("ends", _("La fin prévue précède le début."))
+        structure = self.fixed_structure or data.get("structure", self.instance.structure)
+        if _is_centre(structure) and data.get("douars"):
+            self.add_error(
+                "douars" if "douars" in self.fields else None,
+                _(
+                    "Un projet du centre d'écoute ne dit pas ses douars : où le centre travaille reste secret."
+                ),
+            )
         return data
 
     def creation(self) -> dict[str, Any]:
@@ -85,7 +95,11 @@ class ProjectForm(Versioned, forms.ModelForm):
         fields = {name: data[name] for name in self.Meta.fields if name not in LINKS and name in data}
         if self.fixed_structure is not None:
             fields["structure"] = self.fixed_structure
-        return {"fields": fields, "links": {name: list(data[name]) for name in LINKS}}
+        return {"fields": fields, "links": {name: list(data.get(name, ())) for name in LINKS}}
+
+
+def _is_centre(structure) -> bool:
+    return structure is not None and structure.kind == Structure.Kind.LISTENING_CENTRE
 
 
 class StageForm(forms.Form):

@@ -35,7 +35,7 @@ from indicators import figures
 from partnerships.access import Access
 from partnerships.models import Douar, Organisation, Structure
 from programme.models import is_cumulative, period_year
-from projects.models import BudgetLine, Spending
+from projects.models import BudgetLine, Project, Spending
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -149,15 +149,20 @@ def activity_file(partnership) -> bytes:
 
 def douars(partnership) -> list[Douar]:
     """The partnership's douars where one of its projects works or one of its activities took place.
-    A listening-centre activity places nothing finer than the commune (docs/security.md 9)."""
+    A listening centre's activity or project places nothing finer than the commune (docs/security.md 9)."""
     held = (
         Activity.objects.filter(partnership=partnership, douar__isnull=False)
         .exclude(structure__kind=Structure.Kind.LISTENING_CENTRE)
         .values("douar")
     )
+    served = (
+        Project.objects.filter(partnership=partnership, douars__isnull=False)
+        .exclude(structure__kind=Structure.Kind.LISTENING_CENTRE)
+        .values("douars")
+    )
     return list(
         Douar.objects.filter(partnership=partnership)
-        .filter(Q(projects__partnership=partnership) | Q(pk__in=held))
+        .filter(Q(pk__in=served) | Q(pk__in=held))
         .distinct()
         .order_by("name", "pk")
     )

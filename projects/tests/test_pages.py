@@ -349,3 +349,26 @@ def test_staff_of_two_structures_chooses_one_of_hers(partnership, day_centre, us
     assert not Project.objects.filter(title="Cours de darija").exists()
     assert client.post(url("new", partnership), {**data, "structure": office.pk}).status_code == 302
     assert Project.objects.get(title="Cours de darija").structure == office
+
+
+def test_a_listening_centre_project_says_no_douar_from_any_form(world, client_for, partnership):
+    """docs/security.md 9: where the centre works is never told finer than the commune."""
+    from projects.forms import ProjectForm
+
+    centre = partnership.structures.get(kind="centre-ecoute")
+    douar = partnership.douars.first()
+    data = {"title": "Écoute mobile", "kind": "social", "origin": "commune", "progress": "0"}
+    form = ProjectForm(
+        {**data, "structure": centre.pk, "douars": [douar.pk]},
+        partnership=partnership,
+        structures=partnership.structures.all(),
+    )
+    assert not form.is_valid() and "douars" in form.errors
+    # The centre's coordinator, whose one structure is the centre, is not even asked.
+    page = client_for("centre").get(reverse("projects:new", kwargs={"slug": partnership.slug}))
+    assert page.status_code == 200 and 'name="douars"' not in page.content.decode()
+    response = client_for("centre").post(
+        reverse("projects:new", kwargs={"slug": partnership.slug}), {**data, "douars": [douar.pk]}
+    )
+    assert response.status_code == 302
+    assert not Project.objects.get(title="Écoute mobile").douars.exists()

@@ -64,6 +64,8 @@ def funded(db):
     centre = StructureFactory(partnership=partnership, centre_ecoute=True)
     listening = ActivityFactory(partnership=partnership, structure=centre)
     Activity.objects.filter(pk=listening.pk).update(douar=hidden)  # past every door, as a stale row would be
+    works = create_project(partnership, title="Travaux du centre", origin="commune", structure=centre)
+    works.douars.set([hidden])  # past the form's refusal, as a stale row would be
     mad = _line(project, year=2025, amount="10000.00")
     eur = _line(
         project,
