@@ -248,8 +248,9 @@ def _plantation(partnership: Partnership, coordination: User) -> None:
         project,
         date=datetime.date(2026, 6, 18),
         findings=(
-            "3 050 raquettes plantées en deux saisons (1 200 à l'automne 2024, 1 850 à l'automne "
-            "2025) ; environ huit sur dix ont repris. Le point d'eau a tenu après le remplacement "
+            "Deux saisons de plantation : 1 200 raquettes à l'automne 2024 (chiffre approuvé de "
+            "R4.1) et 1 850 à l'automne 2025 (saisi, en attente d'approbation) ; environ huit sur dix "
+            "ont repris. Le point d'eau a tenu après le remplacement "
             "de la pompe. Les femmes de la coopérative organisent seules l'arrosage et l'entretien."
         ),
         lessons=(
