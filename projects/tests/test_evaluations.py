@@ -71,8 +71,8 @@ def test_bad_input_is_refused_in_french_and_nothing_is_written(world, client_for
     response = client_for("coordination").post(new, posted)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not Evaluation.objects.exists()
-    assert not EvaluationTally.objects.exists()
+    assert not Evaluation.objects.filter(project=_project_).exists()
+    assert not EvaluationTally.objects.filter(evaluation__project=_project_).exists()
 
 
 @pytest.mark.parametrize("persona", ["centre", "accueil", "jour", "jette", "admin", "reseau", "ecoute"])
@@ -81,7 +81,7 @@ def test_only_its_managers_evaluate_a_project(world, client_for, persona):
     code = TargetGroup.objects.first().code
     response = client_for(persona).post(new, {"date": "2026-03-14", "findings": "x", f"n-{code}-F": "3"})
     assert response.status_code == 404
-    assert not Evaluation.objects.exists()
+    assert not Evaluation.objects.filter(project=_project_).exists()
 
 
 def test_an_evaluation_lets_the_project_move_to_evaluated(world, client_for):
