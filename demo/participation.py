@@ -215,9 +215,8 @@ def _load_2024(partnership: Partnership, coordination: User, jour: User) -> None
             continue  # a demo user has moved it on since
         for j, title in enumerate(["Devis et conventions", "Travaux et achats", "Inauguration"]):
             due = datetime.date(2024, 9 + 3 * j, 1) if j < 2 else datetime.date(2025, 6, 1)
-            Milestone.objects.create(
-                project=project, title=title, due=due, done_on=due if i == 0 or j == 0 else None
-            )
+            reached = due if (i == 0 or j == 0) and due <= timezone.localdate() else None
+            Milestone.objects.create(project=project, title=title, due=due, done_on=reached)
         project.kind = Project.Kind.SOCIAL
         project.progress = 100 if i == 0 else 40 + 15 * i
         project.save(update_fields=["kind", "progress", "updated_at"])
@@ -226,6 +225,8 @@ def _load_2024(partnership: Partnership, coordination: User, jour: User) -> None
             (Stage.PLANNED, datetime.date(2024, 8, 15)),
             (Stage.IN_PROGRESS, datetime.date(2024, 9, 2)),
         ]:
+            if day > timezone.localdate():
+                break  # the demo loaded on an earlier day: the project is where it was that day
             project = move_stage(project, stage, by=coordination, date=day)
 
 

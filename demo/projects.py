@@ -17,6 +17,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from partnerships.models import Organisation, Partnership
@@ -57,8 +58,11 @@ def load_plants(partnership: Partnership, *, entered_by: User, approved_by: User
     if indicator is None:
         return
     for year, value in PLANTS.items():
-        if Measurement.objects.filter(indicator=indicator, period=year).exists():
-            continue
+        if (
+            year >= timezone.localdate().year
+            or Measurement.objects.filter(indicator=indicator, period=year).exists()
+        ):
+            continue  # a season still to come, or a figure already there
         measurement = save_measurement(indicator, year, "T", value, entered_by)
         measurement = submit_measurement(measurement, entered_by)
         approve_measurement(measurement, approved_by)
@@ -92,13 +96,22 @@ def _lines(project: Project, lines: list[tuple], by: User) -> None:
             rate_date=rate_date,
         )
         for date, spent, document, reason in spendings:
+            if date > timezone.localdate():
+                continue  # the demo loaded on an earlier day holds nothing from its future
             record_spending(line, date=date, amount=D(spent), document=document, by=by, over_reason=reason)
 
 
 def _move(project: Project, steps: list[tuple[str, datetime.date, str]], by: User) -> Project:
     for stage, date, note in steps:
+        if date > timezone.localdate():
+            break  # the demo loaded on an earlier day: the project is where it was that day
         project = move_stage(project, stage, by=by, date=date, note=note)
     return project
+
+
+def _reached(done_on: datetime.date | None) -> datetime.date | None:
+    """A milestone's reached date, unless the demo is loaded before that day."""
+    return done_on if done_on is not None and done_on <= timezone.localdate() else None
 
 
 def _plantation(partnership: Partnership, coordination: User) -> None:
@@ -160,7 +173,7 @@ def _plantation(partnership: Partnership, coordination: User) -> None:
         ),
         ("Bilan présenté au comité de pilotage", datetime.date(2026, 12, 15), None),
     ]:
-        Milestone.objects.create(project=project, title=title, due=due, done_on=done_on)
+        Milestone.objects.create(project=project, title=title, due=due, done_on=_reached(done_on))
     project = _move(
         project,
         [
@@ -244,9 +257,12 @@ def _plantation(partnership: Partnership, coordination: User) -> None:
         ],
         coordination,
     )
+    evaluated = datetime.date(2026, 6, 18)
+    if evaluated > timezone.localdate():
+        return  # the demo loaded before the evaluation: the project is still in progress
     record_evaluation(
         project,
-        date=datetime.date(2026, 6, 18),
+        date=evaluated,
         findings=(
             "Deux saisons de plantation : 1 200 raquettes à l'automne 2024 (chiffre approuvé de "
             "R4.1) et 1 850 à l'automne 2025 (saisi, en attente d'approbation) ; environ huit sur dix "
@@ -311,7 +327,7 @@ def _centre_works(partnership: Partnership, coordination: User) -> None:
         ("Mise aux normes électriques et incendie réceptionnée", datetime.date(2026, 9, 30), None),
         ("Espace d'hébergement équipé", datetime.date(2026, 12, 20), None),
     ]:
-        Milestone.objects.create(project=project, title=title, due=due, done_on=done_on)
+        Milestone.objects.create(project=project, title=title, due=due, done_on=_reached(done_on))
     project = _move(
         project,
         [

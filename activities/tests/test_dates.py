@@ -196,6 +196,16 @@ def test_the_demo_loaded_on_another_day_plans_what_follows_it(empty_db, today):
     assert not Attendance.objects.filter(date__gt=today["today"]).exists()
     assert not Tally.objects.filter(date__gt=today["today"]).exists()
     assert Attendance.objects.filter(date__year=2024).exists()  # the sessions already held this year
+    from projects.models import Evaluation, Milestone, Spending, StageChange
+
+    for model, day in [
+        (StageChange, "date"),
+        (Spending, "date"),
+        (Evaluation, "date"),
+        (Milestone, "done_on"),
+    ]:
+        assert not model.objects.filter(**{f"{day}__gt": today["today"]}).exists(), model  # projects too
+    assert StageChange.objects.exists() and Spending.objects.exists()
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "ar", "en"])
