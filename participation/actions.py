@@ -219,7 +219,7 @@ def start_follow_up(forum: Forum, user=None) -> list[Project]:
                 origin=Project.Origin.FORUM,
                 origin_note=forum.title[:300],
                 by=user,
-                date=forum.date,  # the idea was born at the forum
+                date=min(forum.date, timezone.localdate()),  # born at the forum, never in the future
                 results=[r3] if r3 else [],
             )
             proposal.save(update_fields=["project", "updated_at"])
