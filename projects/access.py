@@ -42,6 +42,13 @@ def can_manage(access: Access, project: Project) -> bool:
     return project.structure_id is not None and access.in_structure(project.structure_id, *STRUCTURE_MANAGERS)
 
 
+def can_change(access: Access, project: Project) -> bool:
+    """Write to this project (its edit, steps, milestones, partners, budget, spending, evaluations):
+    she manages it (`can_manage`) and it is still under way. A closed or abandoned project is
+    read-only, for everyone; the pages show it without their forms."""
+    return project.is_open and can_manage(access, project)
+
+
 def projects_of(partnership: Partnership) -> QuerySet[Project]:
     """The partnership's projects; the caller has checked who may see them."""
     return Project.objects.filter(partnership=partnership).select_related("structure")
@@ -56,10 +63,11 @@ def get_projects_for_user(user, slug: str) -> tuple[Partnership, Access]:
 
 
 def get_project_for_user(user, slug: str, pk: int, *, to_manage: bool = False) -> tuple[Project, Access]:
-    """One project she may read (or manage, with `to_manage`); 404 otherwise."""
+    """One project she may read (or write to, with `to_manage`: `can_change`, so never a closed or
+    abandoned project); 404 otherwise."""
     partnership, access = get_projects_for_user(user, slug)
     project = get_object_or_404(projects_of(partnership), pk=pk)
-    if to_manage and not can_manage(access, project):
+    if to_manage and not can_change(access, project):
         raise Http404
     return project, access
 

@@ -117,14 +117,23 @@ def record_spending(
     line: BudgetLine, *, date: datetime.date, amount: Decimal, document: str, by=None, over_reason: str = ""
 ) -> Spending:
     """An amount spent against a budget line (in the line's currency). Refuses one that takes the
-    line past its planned amount without a reason, and a date in the future."""
+    line past its planned amount without a reason, a date in the future or before the partnership's
+    first year, and the same spending twice (same line, date, amount and document: a double submit),
+    checked under the line's lock so two simultaneous submits record it once."""
     line = BudgetLine.objects.select_for_update().get(pk=line.pk)
     if amount <= 0:
         raise ValidationError(_("Le montant doit être positif."))
     if date > timezone.localdate():
         raise ValidationError(_("La date ne peut pas être dans le futur."))
+    first_day = datetime.date(line.project.partnership.start_year, 1, 1)
+    if date < first_day:
+        raise ValidationError(
+            _("La date ne peut pas précéder le début du partenariat (%(date)s).") % {"date": first_day}
+        )
     if not document.strip():
         raise ValidationError(_("Indiquez la référence de la pièce justificative."))
+    if line.spendings.filter(date=date, amount=amount, document__iexact=document.strip()).exists():
+        raise ValidationError(_("Cette dépense est déjà enregistrée."))
     spent = line.spendings.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     spent = spent.quantize(Decimal("0.01"))  # SQLite adds decimals as floats: back to the centime
     if spent + amount > line.amount and not over_reason.strip():

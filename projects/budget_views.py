@@ -22,7 +22,7 @@ from .budget_forms import BudgetLineForm, SpendingForm
 
 
 def _project_page(request, project, access, line_form=None, spending_form=None) -> HttpResponse:
-    manages = doors.can_manage(access, project)
+    manages = doors.can_change(access, project)
     context: dict[str, Any] = {
         "partnership": access.partnership,
         "nav": navigation(access),
@@ -31,7 +31,7 @@ def _project_page(request, project, access, line_form=None, spending_form=None) 
         "can_manage": manages,
     }
     if manages:
-        context["line_form"] = line_form or BudgetLineForm(prefix="ligne")
+        context["line_form"] = line_form or BudgetLineForm(prefix="ligne", project=project)
         context["spending_form"] = spending_form or SpendingForm(
             prefix="depense", lines=project.budget_lines.all()
         )
@@ -51,7 +51,7 @@ def project_budget_page(request, slug, pk) -> HttpResponse:
 def budget_line_add(request, slug, pk) -> HttpResponse:
     """A new budget line (managers of the project; 404 for anyone else)."""
     project, access = get_project_for_user(request.user, slug, pk, to_manage=True)
-    form = BudgetLineForm(request.POST, prefix="ligne")
+    form = BudgetLineForm(request.POST, prefix="ligne", project=project)
     if not form.is_valid():
         return _project_page(request, project, access, line_form=form)
     line = form.save(commit=False)

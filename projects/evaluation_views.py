@@ -56,7 +56,7 @@ def evaluation_list(request, slug, pk) -> HttpResponse:
         "nav": navigation(access),
         "project": project,
         "evaluations": evaluations,
-        "can_manage": doors.can_manage(access, project),
+        "can_manage": doors.can_change(access, project),
     }
     return render(request, "projects/evaluations.html", context)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import DateInput
@@ -121,28 +122,91 @@ class StageForm(forms.Form):
 
 
 class MilestoneForm(forms.ModelForm):
+    """A milestone of the project: its title and due date, within the partnership's years (one year
+    before to two after, for the preparation and the follow-up); the same one twice is refused."""
+
     class Meta:
         model = Milestone
         fields = ["title", "due"]
         labels = {"title": _("Jalon")}
         widgets = {"due": DateInput}
 
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.instance.project = project
+        first, last = milestone_window(project)
+        self.fields["due"].widget.attrs.update({"min": first.isoformat(), "max": last.isoformat()})
+
+    def clean_due(self) -> datetime.date | None:
+        due = self.cleaned_data.get("due")
+        first, last = milestone_window(self.project)
+        if due is not None and not first <= due <= last:
+            raise forms.ValidationError(
+                _("L'échéance doit tomber entre le %(first)s et le %(last)s (les années du partenariat).")
+                % {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
+            )
+        return due
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        title = (data.get("title") or "").strip()
+        if title and "due" not in self.errors:
+            same = self.project.milestones.filter(title__iexact=title, due=data.get("due"))
+            if same.exists():
+                raise forms.ValidationError(_("Ce jalon existe déjà, avec la même échéance."))
+        return data
+
+
+def milestone_window(project: Project) -> tuple[datetime.date, datetime.date]:
+    """The days a milestone may be due: from the year before the partnership's first to two years
+    after its last."""
+    partnership = project.partnership
+    return datetime.date(partnership.start_year - 1, 1, 1), datetime.date(partnership.end_year + 2, 12, 31)
+
 
 class MilestoneDoneForm(forms.Form):
-    """A milestone reached: today, or the day given."""
+    """A milestone reached: today, or the day given (not in the future, not before the project's
+    first step)."""
 
     done_on = forms.DateField(label=_("Atteint le"), required=False, widget=DateInput)
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
 
     def clean_done_on(self) -> datetime.date:
         day = self.cleaned_data.get("done_on") or timezone.localdate()
         if day > timezone.localdate():
             raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+        first = self.project.stage_changes.order_by("date").values_list("date", flat=True).first()
+        if first is not None and day < first:
+            raise forms.ValidationError(
+                _("Un jalon ne peut pas être atteint avant le début du projet (%(date)s).")
+                % {"date": first.strftime("%d/%m/%Y")}
+            )
         return day
 
 
 class PartnerForm(forms.ModelForm):
     """An organisation taking part in the project, with its role: one of the partnership's partners
-    or communes, not already listed."""
+    or communes, or already partner of one of its projects, not already listed; or a new one, named
+    here (a name already known, whatever its case, is that organisation, not a second one)."""
+
+    new_name = forms.CharField(
+        label=_("ou une nouvelle organisation (nom)"),
+        required=False,
+        max_length=200,
+        help_text=_("Seulement si l'organisation n'est pas dans la liste."),
+    )
+    new_kind = forms.ChoiceField(
+        label=_("type de la nouvelle organisation"),
+        required=False,
+        choices=[("", "---------"), *Organisation.Kind.choices],
+    )
+
+    field_order = ["organisation", "new_name", "new_kind", "role"]
 
     class Meta:
         model = ProjectPartner
@@ -151,13 +215,79 @@ class PartnerForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         partnership = project.partnership
-        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
+        self.project = project
+        self.new_organisation: Organisation | None = None
+        organisation = self.fields["organisation"]
+        organisation.queryset = (  # type: ignore[attr-defined]
             Organisation.objects.filter(
-                Q(partnerships_as_partner=partnership) | Q(partnerships_as_commune=partnership)
+                Q(partnerships_as_partner=partnership)
+                | Q(partnerships_as_commune=partnership)
+                | Q(project_roles__project__partnership=partnership)
             )
             .exclude(project_roles__project=project)
             .distinct()
             .order_by("name")
         )
-        self.fields["organisation"].label = _("Organisation")
+        organisation.required = False
+        organisation.label = _("Organisation")
         self.instance.project = project
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        chosen, name = data.get("organisation"), " ".join((data.get("new_name") or "").split())
+        if "organisation" in self.errors:
+            return data
+        if chosen and name:
+            self.add_error(
+                "new_name",
+                _("Choisissez une organisation de la liste ou nommez-en une nouvelle, pas les deux."),
+            )
+            return data
+        if not chosen and not name:
+            self.add_error(
+                "organisation",
+                _("Choisissez une organisation de la liste, ou nommez la nouvelle organisation."),
+            )
+            return data
+        if name:
+            chosen = same_name(name)
+            if chosen is None:
+                if not data.get("new_kind"):
+                    self.add_error("new_kind", _("Indiquez le type de la nouvelle organisation."))
+                    return data
+                self.new_organisation = Organisation(name=name, kind=data["new_kind"], country="MA")
+            data["organisation"] = chosen
+        if chosen is not None and self.project.partners.filter(organisation=chosen).exists():
+            self.add_error(None, _("Cette organisation est déjà partenaire du projet."))
+        return data
+
+    def save(self, commit: bool = True) -> ProjectPartner:
+        """The project's partner, and first the new organisation named in the form, if any."""
+        if self.new_organisation is not None:
+            self.new_organisation.slug = unique_slug(self.new_organisation.name)
+            self.new_organisation.save()
+            self.instance.organisation = self.new_organisation
+        else:
+            self.instance.organisation = self.cleaned_data["organisation"]
+        return super().save(commit=commit)
+
+
+def same_name(name: str) -> Organisation | None:
+    """The organisation of this name, whatever its case and spacing (compared in Python: SQLite
+    folds only ASCII letters, "Féminine" is not "féminine" to it); the oldest if several."""
+    wanted = " ".join(name.split()).casefold()
+    for pk, known in Organisation.objects.order_by("pk").values_list("pk", "name"):
+        if " ".join(known.split()).casefold() == wanted:
+            return Organisation.objects.get(pk=pk)
+    return None
+
+
+def unique_slug(name: str) -> str:
+    """A slug for a new organisation, not yet taken (`-2`, `-3`… when it is)."""
+    base = slugify(name)[:40] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

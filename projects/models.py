@@ -125,6 +125,12 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_open(self) -> bool:
+        """Still under way: a closed or abandoned project is read-only (projects/access.py
+        `can_change`), and its milestones are never late."""
+        return self.stage not in (Stage.CLOSED, Stage.ABANDONED)
+
 
 class StageChange(models.Model):
     """A step of the life cycle: when it happened and who recorded it (append-only history)."""
@@ -190,8 +196,9 @@ class Milestone(models.Model):
         return self.done_on is not None
 
     def late(self, today) -> bool:
-        """Not reached and its due date is past."""
-        return self.done_on is None and self.due is not None and self.due < today
+        """Not reached, its due date is past, and its project is still under way (a closed or
+        abandoned project's milestones are no longer awaited)."""
+        return self.done_on is None and self.due is not None and self.due < today and self.project.is_open
 
 
 class Currency(models.TextChoices):

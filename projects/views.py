@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -49,7 +50,7 @@ def project_detail(request, slug, pk) -> HttpResponse:
 def _detail_context(access, project, **forms) -> dict[str, Any]:
     """What the project's page shows; the forms of who manages it (bound ones, after an error)."""
     today = timezone.localdate()
-    manage = doors.can_manage(access, project)
+    manage = doors.can_change(access, project)
     ahead = [s for s in actions.next_stages(project) if s != Stage.ABANDONED]
     context = _context(
         access,
@@ -65,9 +66,9 @@ def _detail_context(access, project, **forms) -> dict[str, Any]:
     if manage:
         context.update(
             stage_form=forms.get("stage_form") or StageForm(project=project),
-            milestone_form=forms.get("milestone_form") or MilestoneForm(),
+            milestone_form=forms.get("milestone_form") or MilestoneForm(project=project),
             partner_form=forms.get("partner_form") or PartnerForm(project=project),
-            done_form=forms.get("done_form") or MilestoneDoneForm(),
+            done_form=forms.get("done_form") or MilestoneDoneForm(project=project),
         )
     return context
 
@@ -142,9 +143,8 @@ def project_stage(request, slug, pk) -> HttpResponse:
 @require_POST
 def milestone_add(request, slug, pk) -> HttpResponse:
     project, access = get_project_for_user(request.user, slug, pk, to_manage=True)
-    form = MilestoneForm(request.POST)
+    form = MilestoneForm(request.POST, project=project)
     if form.is_valid():
-        form.instance.project = project
         form.save()
         messages.success(request, _("Jalon ajouté."))
         return redirect("projects:detail", slug=slug, pk=project.pk)
@@ -154,10 +154,18 @@ def milestone_add(request, slug, pk) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_done(request, slug, pk, milestone) -> HttpResponse:
-    """A milestone reached: today, or the day given (not in the future)."""
+    """A milestone reached: today, or the day given (not in the future, not before the project's
+    first step). A milestone already reached keeps its date: a second POST changes nothing."""
     project, access = get_project_for_user(request.user, slug, pk, to_manage=True)
     reached = get_object_or_404(project.milestones, pk=milestone)
-    form = MilestoneDoneForm(request.POST)
+    if reached.done_on is not None:
+        messages.info(
+            request,
+            _("Ce jalon est déjà atteint (le %(date)s) : sa date ne change plus.")
+            % {"date": reached.done_on.strftime("%d/%m/%Y")},
+        )
+        return redirect("projects:detail", slug=slug, pk=project.pk)
+    form = MilestoneDoneForm(request.POST, project=project)
     if form.is_valid():
         reached.done_on = form.cleaned_data["done_on"]
         reached.save(update_fields=["done_on", "updated_at"])
@@ -172,9 +180,14 @@ def partner_add(request, slug, pk) -> HttpResponse:
     project, access = get_project_for_user(request.user, slug, pk, to_manage=True)
     form = PartnerForm(request.POST, project=project)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("Partenaire ajouté."))
-        return redirect("projects:detail", slug=slug, pk=project.pk)
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # the same partner added at the same moment (project_partner_once)
+            form.add_error(None, _("Cette organisation est déjà partenaire du projet."))
+        else:
+            messages.success(request, _("Partenaire ajouté."))
+            return redirect("projects:detail", slug=slug, pk=project.pk)
     return _refused(request, access, project, partner_form=form)
 
 

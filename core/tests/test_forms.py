@@ -157,7 +157,11 @@ def test_the_page_says_what_the_server_requires(cls, world):
             assert all(w.get("required") is not None for w in found), (
                 f"{field.name} is required, the page does not say"
             )
-        if isinstance(spec, NUMBER):
+        if isinstance(spec, forms.DecimalField) and isinstance(spec.widget, forms.TextInput):
+            # A decimal typed as text (a number input drops a decimal comma): the page asks for the
+            # decimal keypad; its bounds are checked on the server and said in the error.
+            assert found[0].get("inputmode") == "decimal", f"{field.name}: a decimal text with no inputmode"
+        elif isinstance(spec, NUMBER):
             declared = list(spec.validators) + model_validators(cls, field.name)
             for validator, attr in ((MinValueValidator, "min"), (MaxValueValidator, "max")):
                 limits = [v.limit_value for v in declared if isinstance(v, validator)]

@@ -222,9 +222,11 @@ def test_a_step_made_since_the_page_was_read_makes_the_edit_stale(partnership, u
     page = url("edit", partnership, pk=project.pk)
     client = client_for("coordination")
     data = edit_data(client, page)
-    from projects.actions import move_stage
+    from projects.actions import move_stage, record_evaluation
 
-    move_stage(project, Stage.ABANDONED, by=users["coordination"], note="Terrain refusé")
+    # (Abandoning it would make it read-only: its edit is then a 404, test_review_fixes.py.)
+    record_evaluation(project, date=TODAY(), findings="Bilan fait avec les jeunes.")
+    move_stage(project, Stage.EVALUATED, by=users["coordination"])
     assert client.post(page, {**data, "title": "Après coup"}).status_code == 409
 
 
@@ -291,9 +293,10 @@ def test_a_milestone_is_added_and_done_on_a_given_day_never_in_the_future(
     assert "La date ne peut pas être dans le futur." in page_text(response)
     milestone.refresh_from_db()
     assert milestone.done_on is None
-    assert client.post(done, {"done_on": "2026-02-20"}).status_code == 302
+    reached = TODAY() - datetime.timedelta(days=10)  # after the project's idea step (30 days ago)
+    assert client.post(done, {"done_on": reached.isoformat()}).status_code == 302
     milestone.refresh_from_db()
-    assert milestone.done_on == datetime.date(2026, 2, 20)
+    assert milestone.done_on == reached
 
 
 def test_another_projects_milestone_is_not_found(partnership, own_project, client_for):
