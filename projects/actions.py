@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerships.models import Partnership
@@ -158,7 +159,27 @@ def record_spending(
 def record_evaluation(
     project: Project, *, date: datetime.date, findings: str, by=None, tallies=(), **fields
 ) -> Evaluation:
-    """A participatory evaluation with who took part: `tallies` of (target group, sex, count)."""
+    """A participatory evaluation with who took part: `tallies` of (target group, sex, count).
+    Refuses a date in the future or before the project's idea step, and the same evaluation twice
+    (same project, date and findings: a double tap), checked under the project's lock so two
+    simultaneous submits record it once."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if date > timezone.localdate():
+        raise ValidationError(_("Une évaluation ne peut pas être datée dans le futur."))
+    idea = (
+        project.stage_changes.filter(stage=Stage.IDEA).order_by("date").values_list("date", flat=True).first()
+    )
+    if idea is not None and date < idea:
+        raise ValidationError(
+            _("Une évaluation ne peut pas précéder l'idée du projet (%(date)s).")
+            % {"date": date_format(idea, "SHORT_DATE_FORMAT")}
+        )
+    findings = findings.strip()
+    if any(
+        known.strip() == findings
+        for known in project.evaluations.filter(date=date).values_list("findings", flat=True)
+    ):
+        raise ValidationError(_("Cette évaluation est déjà enregistrée."))
     evaluation = Evaluation.objects.create(
         project=project, date=date, findings=findings, recorded_by=by, **fields
     )

@@ -5,15 +5,19 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import DateInput
 from activities.models import MAX_COUNT
 from people.models import TargetGroup
 
-from .models import Evaluation
+from .models import Evaluation, Project, Stage
 
+MAX_TEXT = 5000  # characters of findings, lessons or follow-up (a 2 MB paste is a mistake)
+TEXTS = ("findings", "lessons", "follow_up")
 SEXES = (("F", _("femmes")), ("M", _("hommes")))
 
 
@@ -33,7 +37,8 @@ def _count_field(label) -> forms.IntegerField:
 
 
 class EvaluationForm(forms.ModelForm):
-    """Date, findings, lessons, follow-up, and a grid of participants: `n-<group code>-<F|M>`."""
+    """Date, findings, lessons, follow-up, and a grid of participants: `n-<group code>-<F|M>`.
+    The date lies between the project's idea step and today; each text is at most MAX_TEXT long."""
 
     class Meta:
         model = Evaluation
@@ -45,8 +50,22 @@ class EvaluationForm(forms.ModelForm):
             "follow_up": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, project: Project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.project = project
+        for name in TEXTS:
+            field = self.fields[name]
+            field.max_length = MAX_TEXT  # type: ignore[attr-defined]
+            field.widget.attrs["maxlength"] = str(MAX_TEXT)
+            field.validators.append(
+                MaxLengthValidator(
+                    MAX_TEXT,
+                    message=_(
+                        "Ce texte est trop long : %(show_value)d caractères pour %(limit_value)d au plus. "
+                        "Raccourcissez-le."
+                    ),
+                )
+            )
         self.groups = list(TargetGroup.objects.all())
         for group in self.groups:
             for sex, sex_label in SEXES:
@@ -67,6 +86,17 @@ class EvaluationForm(forms.ModelForm):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("Une évaluation ne peut pas être datée dans le futur."))
+        idea = (
+            self.project.stage_changes.filter(stage=Stage.IDEA)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if idea is not None and date < idea:
+            raise forms.ValidationError(
+                _("Une évaluation ne peut pas précéder l'idée du projet (%(date)s).")
+                % {"date": date_format(idea, "SHORT_DATE_FORMAT")}
+            )
         return date
 
     def clean(self) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """A project's participatory evaluations: the list (readers) and a new one (its managers)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -66,18 +67,22 @@ def evaluation_list(request, slug, pk) -> HttpResponse:
 def evaluation_new(request, slug, pk) -> HttpResponse:
     """A new evaluation of the project: findings, lessons, follow-up and participants (managers)."""
     project, access = get_project_for_user(request.user, slug, pk, to_manage=True)
-    form = EvaluationForm(request.POST or None)
+    form = EvaluationForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        record_evaluation(
-            project,
-            date=data["date"],
-            findings=data["findings"],
-            lessons=data["lessons"],
-            follow_up=data["follow_up"],
-            by=request.user,
-            tallies=form.tallies(),
-        )
-        return redirect("projects:evaluations", slug=slug, pk=project.pk)
+        try:
+            record_evaluation(
+                project,
+                date=data["date"],
+                findings=data["findings"],
+                lessons=data["lessons"],
+                follow_up=data["follow_up"],
+                by=request.user,
+                tallies=form.tallies(),
+            )
+        except ValidationError as error:  # the same evaluation twice (a double tap), the date
+            form.add_error(None, error)
+        else:
+            return redirect("projects:evaluations", slug=slug, pk=project.pk)
     context = {"partnership": access.partnership, "nav": navigation(access), "project": project, "form": form}
     return render(request, "projects/evaluation_form.html", context)
