@@ -125,24 +125,32 @@ def _coverage_rows(report: dict) -> Iterator[list]:
 
 
 def _budget_tables(report: dict) -> list[tuple[str, list]]:
-    """The budget section's tables ("projet", "bailleur"), each with its total row; none when the
-    viewer may not read projects (`report["budget"]` is None) or nothing was planned nor spent."""
+    """The budget section's tables ("projet", "resultat", "bailleur"), each with its total row (not
+    the results' when a project serves several: it counts in full under each, so they do not add up);
+    none when the viewer may not read projects (`report["budget"]` is None) or nothing was planned nor
+    spent."""
     budget = report.get("budget")
     if budget is None or budget.empty:
         return []
-    return [("projet", [*budget.by_project, budget.total]), ("bailleur", [*budget.by_funder, budget.total])]
+    results = budget.by_result if budget.shared else [*budget.by_result, budget.total]
+    return [
+        ("projet", [*budget.by_project, budget.total]),
+        ("resultat", results),
+        ("bailleur", [*budget.by_funder, budget.total]),
+    ]
 
 
 def _budget_code(row) -> str:
-    """A row's code in the files: the project's id, the funder's code (its name for "autre"), "total"."""
-    if row.key == "total" or isinstance(row.key, int):
-        return str(row.key)
+    """A row's code in the files: the project's id, the result's code ("" for no result), the funder's
+    code (its name for "autre"), "total"."""
+    if row.key is None or isinstance(row.key, int | str):
+        return "" if row.key is None else str(row.key)
     funder, other = row.key
     return f"{funder}:{other}" if other else funder
 
 
 def _budget_rows(report: dict) -> Iterator[list]:
-    """The budget's rows (sections "budget-projet" and "budget-bailleur"): planned in MAD in the
+    """The budget's rows (sections "budget-projet", "budget-resultat", "budget-bailleur"): planned in MAD in the
     target column, spent in MAD in the actual one, exact decimals."""
     year = str(report["year"])
     for table, rows in _budget_tables(report):
@@ -179,7 +187,7 @@ def _coverage_sheet(book, bold, report: dict) -> None:
 
 
 def _budget_sheet(book, bold, report: dict) -> None:
-    """The sheet "budget": planned, spent and remaining in MAD by project and by funder, as the page."""
+    """The sheet "budget": planned, spent and remaining in MAD by project, result and funder, as the page."""
     tables = _budget_tables(report)
     if not tables:
         return
@@ -187,7 +195,7 @@ def _budget_sheet(book, bold, report: dict) -> None:
     money = book.add_format({"num_format": "#,##0.00"})
     sheet.write(0, 0, f"{_('Budget et dépenses')} — {report['partnership'].label} — {report['year']}", bold)
     line = 2
-    headings = {"projet": _("projet"), "bailleur": _("bailleur")}
+    headings = {"projet": _("projet"), "resultat": _("résultat"), "bailleur": _("bailleur")}
     for table, rows in tables:
         sheet.write_row(
             line, 0, [headings[table], _("prévu (MAD)"), _("dépensé (MAD)"), _("reste (MAD)")], bold

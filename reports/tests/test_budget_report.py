@@ -50,8 +50,11 @@ def test_the_reports_budget_equals_the_budget_page(spread, world, client_for, pe
         **{r.label: (r.planned, r.spent) for r in page.by_funder},
         "Total": (page.total.planned, page.total.spent),
     }
+    by_result = {r[2]: (Decimal(r[6]), Decimal(r[7])) for r in rows if r[0] == "budget-resultat"}
+    # The fixture's third project serves R1 and R2: counted in full under each, so no total row.
+    assert page.shared and by_result == {r.key or "": (r.planned, r.spent) for r in page.by_result}
     html = client.get(report_url(world)).content.decode()
-    assert 'id="report-budget"' in html and "Budget et dépenses" in html
+    assert 'id="report-budget"' in html and "Budget et dépenses" in html and "Budget par résultat" in html
     for row in page.by_project:
         assert row.label in html
 
