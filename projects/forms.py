@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -144,7 +145,10 @@ class MilestoneForm(forms.ModelForm):
         if due is not None and not first <= due <= last:
             raise forms.ValidationError(
                 _("L'échéance doit tomber entre le %(first)s et le %(last)s (les années du partenariat).")
-                % {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
+                % {
+                    "first": date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": date_format(last, "SHORT_DATE_FORMAT"),
+                }
             )
         return due
 
@@ -184,7 +188,7 @@ class MilestoneDoneForm(forms.Form):
         if first is not None and day < first:
             raise forms.ValidationError(
                 _("Un jalon ne peut pas être atteint avant le début du projet (%(date)s).")
-                % {"date": first.strftime("%d/%m/%Y")}
+                % {"date": date_format(first, "SHORT_DATE_FORMAT")}
             )
         return day
 

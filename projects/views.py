@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -162,7 +163,7 @@ def milestone_done(request, slug, pk, milestone) -> HttpResponse:
         messages.info(
             request,
             _("Ce jalon est déjà atteint (le %(date)s) : sa date ne change plus.")
-            % {"date": reached.done_on.strftime("%d/%m/%Y")},
+            % {"date": date_format(reached.done_on, "SHORT_DATE_FORMAT")},
         )
         return redirect("projects:detail", slug=slug, pk=project.pk)
     form = MilestoneDoneForm(request.POST, project=project)
