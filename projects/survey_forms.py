@@ -14,8 +14,10 @@ from people.models import TargetGroup
 from programme.models import Result
 
 from .models import Project, Question, Survey
+from .surveys import before_start, first_day, is_import_column
 
-MAX_UPLOAD = 20 << 20  # an export of 20 MB holds far more than a survey's answers
+MAX_UPLOAD = 20 << 20
+# an export of 20 MB holds far more than a survey's answers
 
 
 class SurveyForm(forms.ModelForm):
@@ -39,7 +41,7 @@ class SurveyForm(forms.ModelForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
-        if Survey.objects.filter(partnership=self.partnership, code=code).exists():
+        if Survey.objects.filter(partnership=self.partnership, code__iexact=code).exists():
             raise forms.ValidationError(_("Une autre enquête de ce partenariat porte déjà ce code."))
         return code
 
@@ -64,7 +66,12 @@ class QuestionForm(forms.ModelForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
-        if self.survey.questions.filter(code=code).exists():
+        if is_import_column(code):
+            raise forms.ValidationError(
+                _("« %(code)s » est le nom d'une colonne que l'import lit : choisissez un autre code.")
+                % {"code": code}
+            )
+        if self.survey.questions.filter(code__iexact=code).exists():
             raise forms.ValidationError(_("Une autre question de cette enquête porte déjà ce code."))
         return code
 
@@ -120,6 +127,8 @@ class ResponseForm(forms.Form):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+        if date < (first := first_day(self.survey)):
+            raise forms.ValidationError(before_start(first))
         return date
 
     def values(self) -> dict:

@@ -36,8 +36,9 @@ def can_manage_survey(access, survey: Survey) -> bool:
 
 
 def _managed_projects(access) -> QuerySet[Project]:
+    """The projects she may attach a new survey to: those she manages that are still under way."""
     return Project.objects.filter(
-        pk__in=[p.pk for p in projects_of(access.partnership) if doors.can_manage(access, p)]
+        pk__in=[p.pk for p in projects_of(access.partnership) if doors.can_change(access, p)]
     )
 
 
@@ -60,7 +61,9 @@ def _context(access, **extra) -> dict:
 def survey_list(request, slug) -> HttpResponse:
     """The partnership's surveys (readers) and a new one (whoever may create a project)."""
     partnership, access = get_projects_for_user(request.user, slug)
-    creator = doors.can_create(access)
+    projects = _managed_projects(access)
+    # The form only for whoever can submit it: the coordination, or a manager of an open project.
+    creator = doors.can_create(access) and (access.is_coordinator or projects.exists())
     if request.method == "POST" and not creator:
         raise Http404
     form = None
@@ -69,7 +72,7 @@ def survey_list(request, slug) -> HttpResponse:
         form = SurveyForm(
             request.POST or None,
             partnership=partnership,
-            projects=_managed_projects(access),
+            projects=projects,
             results=results if access.is_coordinator else results.none(),
         )
         if request.method == "POST" and form.is_valid():
@@ -129,7 +132,7 @@ def survey_answer(request, slug, pk) -> HttpResponse:
     form = ResponseForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
-            record_response(
+            _response, created = record_response(
                 survey,
                 request.POST.get("instance") or new_instance(),
                 date=form.cleaned_data["date"],
@@ -141,7 +144,10 @@ def survey_answer(request, slug, pk) -> HttpResponse:
         except ResponseRefused as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Réponse enregistrée."))
+            if created:
+                messages.success(request, _("Réponse enregistrée."))
+            else:
+                messages.info(request, _("Cette réponse était déjà enregistrée : rien n'a changé."))
             return redirect("projects:survey_answer", slug=slug, pk=survey.pk)
     instance = request.POST.get("instance") or new_instance()
     return render(

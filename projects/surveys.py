@@ -7,6 +7,7 @@ file imported twice counts once. Results leave the page through core.disclosure 
 """
 
 import datetime as dt
+import re
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -44,6 +45,16 @@ def instance_key(value: str) -> str:
 def new_instance() -> str:
     """The instance id of a response entered in the app (ODK writes its own the same way)."""
     return f"uuid:{uuid.uuid4()}"
+
+
+def first_day(survey: Survey) -> dt.date:
+    """The first day a response may bear: 1 January of the partnership's first year."""
+    return dt.date(survey.partnership.start_year, 1, 1)
+
+
+def before_start(first: dt.date) -> str:
+    """The refusal of a date before `first` (the words of projects/actions.py's spending)."""
+    return _("La date ne peut pas précéder le début du partenariat (%(date)s).") % {"date": first}
 
 
 def check_values(survey: Survey, values: dict, *, complete: bool = True) -> None:
@@ -88,6 +99,8 @@ def record_response(
         raise ResponseRefused(_("Le sexe est F (femme) ou M (homme)."))
     if date > timezone.localdate():
         raise ResponseRefused(_("La date ne peut pas être dans le futur."))
+    if date < (first := first_day(survey)):
+        raise ResponseRefused(before_start(first))
     check_values(survey, values, complete=complete)
     try:
         with transaction.atomic():  # two imports of one file at once: the second keeps the first's
@@ -116,7 +129,8 @@ def respondents(survey: Survey) -> disclosure.Cell:
 
 def question_results(survey: Survey) -> list[dict]:
     """Per question: respondents, favourable and not favourable answers by sex (F, M, total), all
-    protected together (docs/security.md 8), and the mean, shown only when the respondents' total is.
+    protected together (docs/security.md 8), and the mean, shown only when no cell of the question's
+    table is hidden (else it would give a hidden count back).
 
     The survey's number of responses is published too (`respondents`): each question's table takes
     it as a cell its respondents can only equal or stay under, so that no hidden count is recovered
@@ -159,6 +173,9 @@ def question_results(survey: Survey) -> list[dict]:
         cells = disclosure.protect(values, relations, k, known={"responses"} if answered >= k else ())
         total = cells[("n", "T")]
         mean = means.get(question.pk)
+        # A mean is shown only when the whole table is: with a hidden cell, the mean of a 0–1 scale
+        # (or of any scale, with the other cells) would give the hidden count back.
+        whole = not any(cell.hidden for key, cell in cells.items() if key != "responses")
         results.append(
             {
                 "question": question,
@@ -167,7 +184,7 @@ def question_results(survey: Survey) -> list[dict]:
                     (_("Réponses favorables"), [cells[("fav", s)] for s in ("F", "M", "T")]),
                     (_("Autres réponses"), [cells[("no", s)] for s in ("F", "M", "T")]),
                 ],
-                "mean": None if total.hidden or not total.value or mean is None else round(mean, 1),
+                "mean": None if not whole or not total.value or mean is None else round(mean, 1),
             }
         )
     return results
@@ -177,6 +194,13 @@ def question_results(survey: Survey) -> list[dict]:
 
 INSTANCE_COLUMNS = ("_uuid", "meta/instanceid", "instanceid", "_instanceid")
 DATE_COLUMNS = ("date", "today", "_submission_time")
+SEX_COLUMNS = ("sexe", "sex")
+GROUP_COLUMNS = ("public", "public_cible")
+
+
+def is_import_column(code: str) -> bool:
+    """A column the import reads besides the questions: not a question's code (whatever its case)."""
+    return normalise(code) in {*INSTANCE_COLUMNS, *DATE_COLUMNS, *SEX_COLUMNS, *GROUP_COLUMNS}
 
 
 @dataclass
@@ -213,11 +237,16 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
+NUMBER = re.compile(r"[0-9]{1,5}")
+
+
 def _int(text: str) -> int | None:
+    """A whole number written with Latin digits (5 at most; Excel's `4.0` is 4); None otherwise —
+    `str.isdigit` would let `²` or `٣` through, and `int` refuses the first."""
     text = text.strip()
     if text.endswith(".0"):
         text = text[:-2]
-    return int(text) if text.isdigit() else None
+    return int(text) if NUMBER.fullmatch(text) else None
 
 
 def _guarded(rows):
@@ -242,8 +271,8 @@ def import_answers(survey: Survey, data, filename: str) -> ImportReport:
 
     instance_at = _column(headers, INSTANCE_COLUMNS)
     date_at = _column(headers, DATE_COLUMNS)
-    sex_at = _column(headers, ("sexe", "sex"))
-    group_at = _column(headers, ("public", "public_cible"))
+    sex_at = _column(headers, SEX_COLUMNS)
+    group_at = _column(headers, GROUP_COLUMNS)
     questions = list(survey.questions.all())
     question_at = {q: _column(headers, (normalise(q.code),)) for q in questions}
     missing = [
@@ -257,6 +286,7 @@ def import_answers(survey: Survey, data, filename: str) -> ImportReport:
         return report
     groups = {g.code: g for g in TargetGroup.objects.all()}
     today = timezone.localdate()
+    first = first_day(survey)
     checked: list[tuple[str, dt.date, str, TargetGroup | None, dict]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(_guarded(rows), start=rows.first_row):
@@ -285,6 +315,8 @@ def import_answers(survey: Survey, data, filename: str) -> ImportReport:
             )
         elif date > today:
             problem(number, _("La date %(date)s est dans le futur.") % {"date": date.isoformat()})
+        elif date < first:
+            problem(number, before_start(first))
         sex = SEXES.get(normalise(cell(sex_at)))
         if sex is None:
             problem(number, _("Sexe « %(value)s » inconnu : F ou M.") % {"value": cell(sex_at)[:20]})
@@ -307,27 +339,78 @@ def import_answers(survey: Survey, data, filename: str) -> ImportReport:
                 )
             else:
                 values[question] = value
+        if not values and all(not cell(at) for at in question_at.values()):
+            problem(number, _("Aucune réponse aux questions sur cette ligne."))
         if not report.problem_count and date is not None and sex is not None:
             checked.append((instance, date, sex, group, values))
     if report.problem_count:
         return report
-    with transaction.atomic():
-        for instance, date, sex, group, values in checked:
-            _response, created = record_response(
-                survey,
-                instance,
+    report.created, report.skipped = _write(survey, checked)
+    return report
+
+
+CHUNK = 500  # SQLite's limit of variables in one query is 999 (older builds)
+
+
+def _present(survey: Survey, instances: list[str]) -> set[str]:
+    """Which of these instances the survey already has, a chunk of ids per query."""
+    found: set[str] = set()
+    for start in range(0, len(instances), CHUNK):
+        found.update(
+            Response.objects.filter(survey=survey, instance__in=instances[start : start + CHUNK]).values_list(
+                "instance", flat=True
+            )
+        )
+    return found
+
+
+@transaction.atomic
+def _write(survey: Survey, checked: list) -> tuple[int, int]:
+    """(created, skipped): the responses not there yet and their answers, all in one transaction,
+    in a few bulk queries. An import of the same file finishing meanwhile makes the insert collide
+    (the unique instance): then the write starts again, skipping what is now there."""
+    try:
+        with transaction.atomic():
+            return _insert(survey, checked)
+    except IntegrityError:
+        return _insert(survey, checked)
+
+
+def _insert(survey: Survey, checked: list) -> tuple[int, int]:
+    present = _present(survey, [instance for instance, *_rest in checked])
+    new = [row for row in checked if row[0] not in present]
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                survey=survey,
+                instance=instance,
                 date=date,
                 sex=sex,
                 target_group=group,
-                values=values,
                 source=Response.Source.IMPORT,
-                complete=False,
             )
-            if created:
-                report.created += 1
-            else:
-                report.skipped += 1
-    return report
+            for instance, date, sex, group, _values in new
+        ],
+        batch_size=CHUNK,
+    )
+    if new and responses[0].pk is None:  # a database that gives no ids back: read them
+        ids = {}
+        for start in range(0, len(new), CHUNK):
+            chunk = [row[0] for row in new[start : start + CHUNK]]
+            ids.update(
+                Response.objects.filter(survey=survey, instance__in=chunk).values_list("instance", "pk")
+            )
+        for response in responses:
+            response.pk = ids[response.instance]
+    Answer.objects.bulk_create(
+        [
+            Answer(response=response, question=question, value=value)
+            for response, (*_row, values) in zip(responses, new, strict=True)
+            for question, value in values.items()
+        ],
+        batch_size=CHUNK,
+    )
+    return len(new), len(checked) - len(new)
 
 
 __all__ = ["UnreadableFile", "import_answers", "record_response"]

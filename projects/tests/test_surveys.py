@@ -98,9 +98,10 @@ def test_questions_no_longer_change_once_answered(world, client_for, survey):
 @pytest.mark.parametrize("persona", ["centre", "accueil", "jour", "jette", "admin"])
 def test_readers_who_do_not_manage_the_project_neither_create_nor_answer(world, client_for, survey, persona):
     client = client_for(persona)
-    # A structure's staff creates surveys of her structure's projects only; the others none.
+    # A structure's staff creates surveys of her structure's open projects only (the centre's
+    # coordinator); staff who manage none (accueil, jour) and the others, none.
     response = client.post(_url("surveys", world), {"code": "x", "title": "X", "project": survey.project.pk})
-    assert response.status_code == (200 if persona in ("centre", "accueil", "jour") else 404)
+    assert response.status_code == (200 if persona == "centre" else 404)
     posted = {"date": "2026-03-01", "sex": "F", "q-utile": 4, "q-sur": 7}
     assert client.post(_url("survey_answer", world, survey), posted).status_code == 404
     assert not Survey.objects.filter(code="x").exists()
@@ -393,3 +394,135 @@ def test_the_number_of_responses_gives_no_hidden_count_away(world, client_for, s
     assert '<span class="num">10</span>' in text  # the responses
     utile = text.split("utile</span>")[1].split("</section>")[0]
     assert ">1<" not in utile and ">9<" not in utile  # the one man, and the women's 9 that gives it
+
+
+# --- What the review found -------------------------------------------------------------------------
+
+
+def test_a_mean_gives_no_hidden_count_away(world, client_for, survey):
+    """0–1 scale, 7 respondents, 2 favourable: the favourable total is hidden, so the mean (2/7) too."""
+    binary = Question.objects.create(survey=survey, code="oui", text="Oui ?", low=0, high=1, favourable=1)
+    sur = survey.questions.get(code="sur")
+    for i in range(7):
+        record_response(
+            survey,
+            f"r{i}",
+            date=_day(),
+            sex="F",
+            values={binary: int(i < 2), sur: 8, survey.questions.get(code="utile"): 4},
+        )
+    page = client_for("jette").get(_url("survey", world, survey)).content.decode()
+    oui = page.split("oui</span>")[1].split("</section>")[0]
+    assert "&lt; 5" in oui
+    assert "Moyenne : —" in oui and "0,3" not in oui
+    sur_part = page.split("sur</span>")[1].split("</section>")[0]
+    assert "8,0" in sur_part  # a table with nothing hidden keeps its mean
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1" * 5000, "-1", "3.5"])
+def test_an_import_refuses_a_number_that_is_not_latin_digits(world, client_for, survey, value):
+    rows = [("uuid:aaa", "2026-02-01", "F", "", value, 8)]
+    response = client_for("coordination").post(_url("survey_import", world, survey), {"file": _csv(rows)})
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Ligne 2" in page and "« utile » :" in page and "n'est pas un nombre entre 1 et 5" in page
+    assert not Response.objects.exists()
+
+
+def test_a_large_import_writes_every_row_once(world, survey):
+    lines = ["_uuid,date,sexe,utile,sur"] + [f"uuid:{i:05d},2026-02-01,F,4,{i % 11}" for i in range(1200)]
+    data = "\n".join(lines).encode()
+    record_response(survey, "00007", date=_day(), sex="M", values=_values(survey, 1, 1))
+    report = import_answers(survey, io.BytesIO(data), "export.csv")
+    assert (report.created, report.skipped, report.problem_count) == (1199, 1, 0)
+    assert Response.objects.count() == 1200 and Answer.objects.count() == 2400
+    assert Response.objects.get(instance="00007").sex == "M"  # the one already there is kept
+    assert Answer.objects.get(response__instance="00012", question__code="sur").value == 1
+    again = import_answers(survey, io.BytesIO(data), "export.csv")
+    assert (again.created, again.skipped) == (0, 1200)
+
+
+def test_an_import_that_collides_with_another_one_skips_what_is_now_there(world, survey, monkeypatch):
+    """A concurrent import of the same file inserts first: the bulk insert collides, then skips."""
+    from projects import surveys
+
+    real = surveys._present
+    calls = []
+
+    def late(survey_, instances):
+        calls.append(1)
+        # The other import committed "bbb" just after our check: the first check misses it.
+        return set() if len(calls) == 1 else real(survey_, instances)
+
+    record_response(survey, "bbb", date=_day(), sex="F", values=_values(survey, 5, 5))
+
+    monkeypatch.setattr(surveys, "_present", late)
+    data = b"_uuid,date,sexe,utile,sur\naaa,2026-02-01,F,4,4\nbbb,2026-02-01,M,2,2\n"
+    report = import_answers(survey, io.BytesIO(data), "export.csv")
+    assert Response.objects.get(instance="bbb").sex == "F"
+    assert (report.created, report.skipped) == (1, 1) and len(calls) == 2
+    assert Response.objects.count() == 2 and Answer.objects.filter(response__instance="aaa").count() == 2
+
+
+def test_a_response_before_the_partnership_s_start_is_refused(world, client_for, survey):
+    first = world["partnership"].start_year
+    posted = {"date": f"{first - 1}-12-31", "sex": "F", "q-utile": "4", "q-sur": "7"}
+    response = client_for("coordination").post(_url("survey_answer", world, survey), posted)
+    assert "ne peut pas précéder le début du partenariat" in html.unescape(response.content.decode())
+    import datetime
+
+    with pytest.raises(ResponseRefused):
+        record_response(
+            survey, "x", date=datetime.date(first - 1, 6, 1), sex="F", values=_values(survey, 4, 7)
+        )
+    rows = [("uuid:aaa", f"{first - 1}-06-01", "F", "", 4, 7)]
+    page = client_for("coordination").post(_url("survey_import", world, survey), {"file": _csv(rows)})
+    text = html.unescape(page.content.decode())
+    assert "Ligne 2" in text and "ne peut pas précéder le début du partenariat" in text
+    assert not Response.objects.exists()
+
+
+def test_a_response_sent_again_says_nothing_changed(world, client_for, survey):
+    client = client_for("coordination")
+    posted = {"instance": "uuid:again", "date": "2026-03-01", "sex": "F", "q-utile": "5", "q-sur": "9"}
+    first = client.post(_url("survey_answer", world, survey), posted, follow=True).content.decode()
+    assert "Réponse enregistrée" in first
+    second = html.unescape(
+        client.post(_url("survey_answer", world, survey), posted, follow=True).content.decode()
+    )
+    assert "Cette réponse était déjà enregistrée : rien n'a changé." in second
+    assert "Réponse enregistrée" not in second
+
+
+def test_an_import_row_with_no_answer_is_refused(world, client_for, survey):
+    rows = [("uuid:aaa", "2026-02-01", "F", "", 4, 7), ("uuid:bbb", "2026-02-01", "F", "", "", "")]
+    page = client_for("coordination").post(_url("survey_import", world, survey), {"file": _csv(rows)})
+    text = html.unescape(page.content.decode())
+    assert "Ligne 3" in text and "Aucune réponse aux questions" in text
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["Utile", "UTILE", "date", "Sexe", "public", "_uuid", "instanceid", "today"])
+def test_a_question_code_is_unique_whatever_its_case_and_not_an_import_column(
+    world, client_for, survey, code
+):
+    data = {"code": code, "text": "Q ?", "low": 1, "high": 5, "favourable": 4}
+    response = client_for("coordination").post(_url("survey", world, survey), data)
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    assert "porte déjà ce code" in text or "le nom d'une colonne que l'import lit" in text
+    assert survey.questions.count() == 2
+
+
+def test_a_survey_code_is_unique_whatever_its_case(world, client_for, survey):
+    posted = {"code": "TERRAIN", "title": "Autre", "project": survey.project.pk}
+    response = client_for("coordination").post(_url("surveys", world), posted)
+    assert "porte déjà ce code" in html.unescape(response.content.decode())
+    assert Survey.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["accueil", "jour"])
+def test_staff_managing_no_project_sees_no_new_survey_form(world, client_for, persona):
+    page = client_for(persona).get(_url("surveys", world)).content.decode()
+    assert "Nouvelle enquête" not in page
+    assert "Nouvelle enquête" in client_for("coordination").get(_url("surveys", world)).content.decode()
