@@ -26,7 +26,7 @@ class Result(TranslatedMixin):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["partnership", "order"]
+        ordering = ["partnership", "order", "code"]  # equal orders: by code, the same on every database
         verbose_name = _("résultat")
         verbose_name_plural = _("résultats")
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="result_code_unique")]
@@ -146,7 +146,7 @@ class GovernancePrinciple(TranslatedMixin):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["partnership", "order"]
+        ordering = ["partnership", "order", "code"]  # equal orders: by code, the same on every database
         verbose_name = _("principe de bonne gouvernance")
         verbose_name_plural = _("principes de bonne gouvernance")
         constraints = [models.UniqueConstraint(fields=["partnership", "code"], name="principle_code_unique")]

@@ -1,0 +1,1 @@
+../../../../../../programme/migrations/0015_results_and_principles_with_equal_orders_sort_by_code.py
