@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from partnerships.access import Access, access_for, get_partnership_for_user
 from partnerships.models import Partnership, Role
 
-from .models import READER_ROLES, Milestone, Project, Stage
+from .models import READER_ROLES, Milestone, Project, Stage, Survey
 
 STRUCTURE_MANAGERS = (Role.OFFICE_AGENT, Role.EDUCATOR, Role.CENTRE_COORDINATOR)
 
@@ -103,3 +103,28 @@ def late_milestones(user, today) -> list[Milestone]:
         )
         late += [m for m in rows if can_manage(access, m.project)]
     return sorted(late, key=lambda m: (m.due, m.project.title, m.pk))
+
+
+def can_manage_survey(access: Access, survey: Survey) -> bool:
+    """Its questions, responses and imports: the coordination, or whoever manages its project."""
+    if access.is_coordinator:
+        return True
+    return survey.project is not None and can_manage(access, survey.project)
+
+
+def managed_projects(access: Access) -> QuerySet[Project]:
+    """The projects she may attach a new survey to: those she manages that are still under way."""
+    return Project.objects.filter(
+        pk__in=[p.pk for p in projects_of(access.partnership) if can_change(access, p)]
+    )
+
+
+def get_survey_for_user(user, slug: str, pk: int, *, to_manage: bool = False) -> tuple[Survey, Access]:
+    """A survey of the partnership she may read (or manage, with `to_manage`); 404 otherwise."""
+    partnership, access = get_projects_for_user(user, slug)
+    survey = get_object_or_404(
+        Survey.objects.select_related("project", "result"), partnership=partnership, pk=pk
+    )
+    if to_manage and not can_manage_survey(access, survey):
+        raise Http404
+    return survey, access

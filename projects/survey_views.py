@@ -3,9 +3,9 @@ a response entered in Twiza, and the import of a Kobo/ODK export."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,8 +14,8 @@ from core.navigation import navigation
 from programme.models import Result
 
 from . import access as doors
-from .access import get_projects_for_user, projects_of
-from .models import Project, Response, Survey
+from .access import get_projects_for_user, get_survey_for_user
+from .models import Response, Survey
 from .survey_forms import ImportForm, QuestionForm, ResponseForm, SurveyForm
 from .surveys import (
     ResponseRefused,
@@ -28,30 +28,6 @@ from .surveys import (
 )
 
 
-def can_manage_survey(access, survey: Survey) -> bool:
-    """Its questions, responses and imports: the coordination, or whoever manages its project."""
-    if access.is_coordinator:
-        return True
-    return survey.project is not None and doors.can_manage(access, survey.project)
-
-
-def _managed_projects(access) -> QuerySet[Project]:
-    """The projects she may attach a new survey to: those she manages that are still under way."""
-    return Project.objects.filter(
-        pk__in=[p.pk for p in projects_of(access.partnership) if doors.can_change(access, p)]
-    )
-
-
-def _survey_for(user, slug, pk, *, to_manage=False):
-    partnership, access = get_projects_for_user(user, slug)
-    survey = get_object_or_404(
-        Survey.objects.select_related("project", "result"), partnership=partnership, pk=pk
-    )
-    if to_manage and not can_manage_survey(access, survey):
-        raise Http404
-    return survey, access
-
-
 def _context(access, **extra) -> dict:
     return {"partnership": access.partnership, "nav": navigation(access), **extra}
 
@@ -61,7 +37,7 @@ def _context(access, **extra) -> dict:
 def survey_list(request, slug) -> HttpResponse:
     """The partnership's surveys (readers) and a new one (whoever may create a project)."""
     partnership, access = get_projects_for_user(request.user, slug)
-    projects = _managed_projects(access)
+    projects = doors.managed_projects(access)
     # The form only for whoever can submit it: the coordination, or a manager of an open project.
     creator = doors.can_create(access) and (access.is_coordinator or projects.exists())
     if request.method == "POST" and not creator:
@@ -96,8 +72,8 @@ def survey_list(request, slug) -> HttpResponse:
 def survey_detail(request, slug, pk) -> HttpResponse:
     """A survey: its questions and, per question, respondents, favourable answers by sex and mean,
     small counts hidden (core.disclosure). Its managers add questions, until a first response."""
-    survey, access = _survey_for(request.user, slug, pk)
-    manager = can_manage_survey(access, survey)
+    survey, access = get_survey_for_user(request.user, slug, pk)
+    manager = doors.can_manage_survey(access, survey)
     if request.method == "POST" and not manager:
         raise Http404
     answered = survey.responses.exists()
@@ -128,7 +104,7 @@ def survey_detail(request, slug, pk) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, slug, pk) -> HttpResponse:
     """One respondent's answers, entered in Twiza (its managers)."""
-    survey, access = _survey_for(request.user, slug, pk, to_manage=True)
+    survey, access = get_survey_for_user(request.user, slug, pk, to_manage=True)
     form = ResponseForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +136,7 @@ def survey_answer(request, slug, pk) -> HttpResponse:
 def survey_import(request, slug, pk) -> HttpResponse:
     """Answers from a Kobo/ODK export: every row checked first, nothing written if one is wrong; the
     forms already imported are skipped and counted (its managers)."""
-    survey, access = _survey_for(request.user, slug, pk, to_manage=True)
+    survey, access = get_survey_for_user(request.user, slug, pk, to_manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
